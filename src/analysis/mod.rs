@@ -1,0 +1,5 @@
+//! Turning per-path results into the figures a buyer reads: summaries,
+//! risk measures, sweeps and levers.
+
+pub mod simulate;
+pub mod stats;

@@ -1,0 +1,253 @@
+//! The `simulate` results (SPEC 4.4): per offer, cost and savings statistics
+//! against the baseline on the same paths, commitment and capacity risk.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::stats::{mean, percentiles, share, summarize, Summary};
+use crate::pricing::billers_for;
+use crate::sim::engine::{Keep, OfferPaths, RunOutput};
+use crate::sim::{run, Plan};
+use crate::spec::offer::OfferKind;
+use crate::spec::Scenario;
+
+/// `scenario` block of the JSON.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub name: String,
+    /// First month.
+    pub start: String,
+    /// Months simulated.
+    pub horizon_months: usize,
+    /// Paths.
+    pub paths: u64,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl ScenarioInfo {
+    /// The block for `sc`.
+    pub fn of(sc: &Scenario) -> ScenarioInfo {
+        ScenarioInfo {
+            name: sc.name.clone(),
+            start: sc.start.to_string(),
+            horizon_months: sc.horizon,
+            paths: sc.paths,
+            seed: sc.seed,
+        }
+    }
+}
+
+/// Mean and percentiles of a volume.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Quantiles {
+    /// Mean.
+    pub mean: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+/// `volume` block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Volume {
+    /// Total tokens over the horizon.
+    pub total_tokens: Quantiles,
+}
+
+/// `cost` block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CostStats {
+    /// Mean.
+    pub mean: f64,
+    /// Standard error of the mean.
+    pub std_error: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Mean of the costliest 5%.
+    pub cvar95: f64,
+}
+
+/// `savings` block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SavingsStats {
+    /// Mean.
+    pub mean: f64,
+    /// Standard error of the mean.
+    pub std_error: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// Median.
+    pub p50: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Probability the offer costs more than the baseline.
+    pub prob_negative: f64,
+}
+
+/// `commitment` block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Commitment {
+    /// Sum of the period amounts within the horizon (in the commitment's unit).
+    pub committed: f64,
+    /// Mean unused commitment.
+    pub unused_mean: f64,
+    /// 95th percentile of unused commitment.
+    pub unused_p95: f64,
+    /// Probability that some commitment goes unused.
+    pub prob_unused: f64,
+    /// Probability that unused commitment exceeds the waste tolerance.
+    pub prob_overcommit: f64,
+    /// Mean utilisation.
+    pub utilization_mean: f64,
+    /// 5th percentile of utilisation.
+    pub utilization_p5: f64,
+    /// Mean overage billed ($).
+    pub overage_mean: f64,
+}
+
+/// `provisioned` block.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProvisionedStats {
+    /// Mean utilisation of capacity.
+    pub utilization_mean: f64,
+    /// 5th percentile of utilisation.
+    pub utilization_p5: f64,
+    /// Mean share of effective tokens above capacity.
+    pub spillover_share_mean: f64,
+    /// Mean tokens not served (overflow = drop).
+    pub unserved_tokens_mean: f64,
+}
+
+/// One offer's results.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OfferResult {
+    /// Offer name.
+    pub name: String,
+    /// payg, commit or provisioned.
+    pub kind: String,
+    /// Cost over the horizon.
+    pub cost: CostStats,
+    /// Baseline cost minus this offer's, per path.
+    pub savings: SavingsStats,
+    /// Savings mean / baseline cost mean.
+    pub effective_savings_rate: f64,
+    /// Commitment risk (commit offers).
+    pub commitment: Option<Commitment>,
+    /// Capacity figures (provisioned offers).
+    pub provisioned: Option<ProvisionedStats>,
+}
+
+/// The whole `simulate` report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SimulateReport {
+    /// Always "commitsim".
+    pub tool: String,
+    /// commitsim version.
+    pub version: String,
+    /// What was simulated.
+    pub scenario: ScenarioInfo,
+    /// Baseline offer name.
+    pub baseline: String,
+    /// Token volume.
+    pub volume: Volume,
+    /// Per offer, in scenario order.
+    pub offers: Vec<OfferResult>,
+    /// Currency of money figures (not part of the JSON interface).
+    #[serde(skip)]
+    pub currency: String,
+    /// Warnings from loading the scenario (not part of the JSON interface).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// Simulates `sc` and summarises every offer.
+pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> SimulateReport {
+    let plan = Plan::new(sc);
+    let (views, billers) = billers_for(&sc.offers, &plan, &sc.catalog);
+    let billers: Vec<_> = billers.into_iter().map(|b| (b, Keep::All)).collect();
+    let out = run(&plan, &views, &billers, progress);
+    report(sc, &out)
+}
+
+/// Summarises a run whose billers are `sc.offers` in order.
+pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
+    let base = &out.offers[sc.risk.baseline].cost;
+    let offers: Vec<OfferResult> =
+        sc.offers.par_iter().zip(out.offers.par_iter()).map(|(o, paths)| offer_result(sc, o, paths, base)).collect();
+    let v = percentiles(&out.volume, &[5.0, 50.0, 95.0]);
+    SimulateReport {
+        tool: "commitsim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        scenario: ScenarioInfo::of(sc),
+        baseline: sc.offers[sc.risk.baseline].name.clone(),
+        volume: Volume { total_tokens: Quantiles { mean: mean(&out.volume), p5: v[0], p50: v[1], p95: v[2] } },
+        offers,
+        currency: sc.catalog.currency.clone(),
+        warnings: sc.warnings.clone(),
+    }
+}
+
+fn offer_result(sc: &Scenario, o: &crate::spec::Offer, p: &OfferPaths, base: &[f64]) -> OfferResult {
+    let c: Summary = summarize(&p.cost);
+    let savings: Vec<f64> = base.iter().zip(&p.cost).map(|(b, c)| b - c).collect();
+    let s = summarize(&savings);
+    let base_mean = mean(base);
+    let commitment = match &o.kind {
+        OfferKind::Commit(cm) => Some(commitment(cm, o.term_months.min(sc.horizon), p, sc.risk.waste_tolerance)),
+        _ => None,
+    };
+    let provisioned = match &o.kind {
+        OfferKind::Provisioned(_) => Some(ProvisionedStats {
+            utilization_mean: mean(&p.util),
+            utilization_p5: percentiles(&p.util, &[5.0])[0],
+            spillover_share_mean: mean(&p.spill),
+            unserved_tokens_mean: mean(&p.unserved),
+        }),
+        _ => None,
+    };
+    OfferResult {
+        name: o.name.clone(),
+        kind: o.kind.name().into(),
+        cost: CostStats { mean: c.mean, std_error: c.std_error, p5: c.p5, p50: c.p50, p95: c.p95, cvar95: c.cvar95 },
+        savings: SavingsStats {
+            mean: s.mean,
+            std_error: s.std_error,
+            p5: s.p5,
+            p50: s.p50,
+            p95: s.p95,
+            prob_negative: share(&savings, |x| x < 0.0),
+        },
+        effective_savings_rate: if base_mean != 0.0 { s.mean / base_mean } else { 0.0 },
+        commitment,
+        provisioned,
+    }
+}
+
+/// The committed total of a commit offer over `term` months.
+pub fn committed(c: &crate::spec::offer::Commit, term: usize) -> f64 {
+    (0..term.div_ceil(c.period_months)).map(|k| c.amount(k)).sum()
+}
+
+fn commitment(c: &crate::spec::offer::Commit, term: usize, p: &OfferPaths, tol: f64) -> Commitment {
+    let committed = committed(c, term);
+    let w = percentiles(&p.waste, &[95.0]);
+    Commitment {
+        committed,
+        unused_mean: mean(&p.waste),
+        unused_p95: w[0],
+        prob_unused: share(&p.waste, |x| x > 0.0),
+        prob_overcommit: share(&p.waste, |x| x > tol * committed),
+        utilization_mean: mean(&p.util),
+        utilization_p5: percentiles(&p.util, &[5.0])[0],
+        overage_mean: mean(&p.overage),
+    }
+}

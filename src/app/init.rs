@@ -1,0 +1,25 @@
+//! `commitsim init DIR`: a starting point, the shipped example and catalog.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+const FILES: [(&str, &str); 2] = [
+    ("example.toml", include_str!("../../scenarios/example.toml")),
+    ("prices.toml", include_str!("../../scenarios/prices.toml")),
+];
+
+pub fn run(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+    for (name, text) in FILES {
+        let path = dir.join(name);
+        if path.exists() {
+            eprintln!("kept existing {}", path.display());
+            continue;
+        }
+        crate::report::write_atomic(&path, text.as_bytes())?;
+        println!("wrote {}", path.display());
+    }
+    println!("next: commitsim simulate {}", dir.join("example.toml").display());
+    Ok(())
+}

@@ -1,0 +1,42 @@
+//! Turning parsed arguments into work: one file per subcommand. Errors get
+//! their context here (which file was being read), and only here.
+
+mod init;
+mod simulate;
+mod validate;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, RunArgs};
+use crate::spec::Overrides;
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Result<()> {
+    if let Some(n) = cli.threads {
+        if n == 0 {
+            return Err(crate::Error::Usage("--threads must be at least 1".into()).into());
+        }
+        // Fails only if a pool was already built in this process (tests); then the existing one is used.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Simulate { scenario, run, out } => simulate::run(&scenario, overrides(run), &out, quiet),
+        Command::Validate { files } => validate::run(&files, quiet),
+        Command::Init { dir } => init::run(&dir),
+        _ => Err(crate::Error::Usage("this command is not available yet".into()).into()),
+    }
+}
+
+fn overrides(r: RunArgs) -> Overrides {
+    Overrides { paths: r.paths, seed: r.seed }
+}
+
+/// Prints warnings to standard error unless quiet.
+fn warn_all(warnings: &[String], quiet: bool) {
+    if !quiet {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Command-line arguments (clap derive). Raw input only: `app` validates them
+//! into plans; nothing here is used past `app/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Monte Carlo cost and risk of enterprise GenAI commitment offers.
+#[derive(Debug, Parser)]
+#[command(name = "commitsim", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar and no warnings on standard error.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// JSON (a stable interface; see docs/json.md).
+    Json,
+    /// Comma-separated values, one row per item.
+    Csv,
+    /// A Markdown table.
+    #[value(alias = "md")]
+    Markdown,
+}
+
+/// `--format` and `--out`.
+#[derive(Debug, Clone, Args)]
+pub struct OutArgs {
+    /// Output format.
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Write to FILE instead of standard output (written whole or not at all; `-` = stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--paths` and `--seed`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RunArgs {
+    /// Monte Carlo paths (overrides [simulation] paths; default 20000).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Random seed (overrides [simulation] seed; default 0). Same seed, same numbers.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+}
+
+/// Column mapping for usage files whose names differ from the standard ones.
+#[derive(Debug, Clone, Default, Args)]
+pub struct HistoryArgs {
+    /// Map standard columns to the file's own, e.g. `timestamp=TIMESTAMP,input_tokens=ContextTokens`.
+    #[arg(long, value_name = "MAP")]
+    pub columns: Option<String>,
+    /// Model id for every row (when the file has no model column).
+    #[arg(long, value_name = "M")]
+    pub model: Option<String>,
+    /// Workload name for every row (when the file has no workload column).
+    #[arg(long, value_name = "W")]
+    pub workload: Option<String>,
+    /// Unit of numeric timestamps.
+    #[arg(long, value_name = "UNIT", value_parser = ["s", "ms"])]
+    pub timestamp_unit: Option<String>,
+    /// Origin of numeric timestamps, an ISO 8601 date-time (default 1970-01-01T00:00:00).
+    #[arg(long, value_name = "T")]
+    pub timestamp_origin: Option<String>,
+    /// File format: `usage` (SPEC columns, or mapped) or `focus` (FOCUS 1.x billing export).
+    #[arg(long, value_name = "F", value_parser = ["usage", "focus"])]
+    pub history_format: Option<String>,
+    /// Price catalog used to map FOCUS SKUs to models and to check model ids.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
+    /// Treat months missing inside a series as zero instead of an error.
+    #[arg(long)]
+    pub gaps_zero: bool,
+}
+
+/// The subcommands. (Flattened option groups carry their help on their own fields.)
+#[allow(missing_docs)]
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate every offer of a scenario on the same futures.
+    #[command(
+        after_help = "Examples:\n  commitsim simulate scenarios/example.toml\n  commitsim simulate scenarios/example.toml --paths 50000 --seed 1 --format json --out results.json"
+    )]
+    Simulate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Re-bill one offer at many commitment levels; recommend one; value the levers.
+    #[command(
+        after_help = "Examples:\n  commitsim sweep scenarios/example.toml --offer \"OpenAI commit\"\n  commitsim sweep scenarios/example.toml --offer \"PTU x 300\" --levels 0,100,200,300 --format csv"
+    )]
+    Sweep {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Name of the commit or provisioned offer to sweep.
+        #[arg(long, value_name = "NAME")]
+        offer: String,
+        /// Explicit levels, ascending (amount per period in $ or tokens, or units).
+        #[arg(long, value_name = "A,B,C", value_delimiter = ',', conflicts_with_all = ["from", "to", "steps"])]
+        levels: Option<Vec<f64>>,
+        /// First level of an even grid.
+        #[arg(long, value_name = "X")]
+        from: Option<f64>,
+        /// Last level of an even grid.
+        #[arg(long, value_name = "Y")]
+        to: Option<f64>,
+        /// Number of levels of the grid (default 25).
+        #[arg(long, value_name = "N")]
+        steps: Option<usize>,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Monthly usage forecast with p5..p95 per workload and in total.
+    #[command(
+        after_help = "Examples:\n  commitsim forecast scenarios/example.toml\n  commitsim forecast --history usage.csv --horizon 12 --format csv"
+    )]
+    Forecast {
+        /// Scenario file (or give --history).
+        #[arg(required_unless_present = "history")]
+        scenario: Option<PathBuf>,
+        /// Usage history CSV to forecast directly.
+        #[arg(long, value_name = "FILE", conflicts_with = "scenario")]
+        history: Option<PathBuf>,
+        /// Months to forecast (default: the scenario's horizon, or 12).
+        #[arg(long, value_name = "M")]
+        horizon: Option<usize>,
+        /// Forecast method for --history: auto (default) or drift.
+        #[arg(long, value_name = "METHOD", value_parser = ["auto", "drift"])]
+        method: Option<String>,
+        #[command(flatten)]
+        map: HistoryArgs,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Hold out the last months of each series and measure forecast calibration.
+    #[command(after_help = "Examples:\n  commitsim backtest --history usage.csv --holdout 6")]
+    Backtest {
+        /// Usage history CSV.
+        #[arg(long, value_name = "FILE")]
+        history: PathBuf,
+        /// Months held out at the end of each series (default 12).
+        #[arg(long, value_name = "M", default_value_t = 12)]
+        holdout: usize,
+        #[command(flatten)]
+        map: HistoryArgs,
+        #[command(flatten)]
+        run: RunArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Per-minute effective-token load of a request log, for provisioned offers.
+    #[command(
+        after_help = "Examples:\n  commitsim profile --history requests.csv --columns timestamp=TIMESTAMP,input_tokens=ContextTokens,output_tokens=GeneratedTokens --out load.csv"
+    )]
+    Profile {
+        /// Request-level CSV (one row per request).
+        #[arg(long, value_name = "FILE")]
+        history: PathBuf,
+        /// One output token counts as this many effective tokens.
+        #[arg(long, value_name = "W", default_value_t = 1.0)]
+        output_weight: f64,
+        /// Write the per-minute load (minute,tokens) to this CSV, for `load = { profile = "..." }`.
+        #[arg(long, short, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Format of the summary (mean, p99, peak, peak_to_mean) on standard output.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: Format,
+        #[command(flatten)]
+        map: HistoryArgs,
+    },
+    /// Score contract terms against a checklist.
+    #[command(
+        after_help = "Examples:\n  commitsim score contracts/openai.toml contracts/anthropic.toml\n  commitsim score my-terms.toml --checklist contracts/checklist.toml --format json"
+    )]
+    Score {
+        /// Contract-term files (TOML).
+        #[arg(required = true)]
+        contracts: Vec<PathBuf>,
+        /// Checklist (default: contracts/checklist.toml shipped with commitsim).
+        #[arg(long, value_name = "FILE")]
+        checklist: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Write the negotiation brief (Markdown or self-contained HTML).
+    #[command(
+        after_help = "Examples:\n  commitsim brief scenarios/example.toml --contract contracts/openai.toml --format html --out brief.html"
+    )]
+    Brief {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// Contract-term files to score side by side.
+        #[arg(long = "contract", value_name = "FILE")]
+        contracts: Vec<PathBuf>,
+        /// Checklist for the scorecards.
+        #[arg(long, value_name = "FILE")]
+        checklist: Option<PathBuf>,
+        /// Offer whose commitment to sweep (default: the best commit or provisioned offer).
+        #[arg(long, value_name = "NAME")]
+        offer: Option<String>,
+        /// markdown or html.
+        #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html"])]
+        format: String,
+        /// Output file (required).
+        #[arg(long, short, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Check scenarios, catalogs, contracts and checklists without simulating.
+    #[command(
+        after_help = "Examples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
+    )]
+    Validate {
+        /// Files to check (kind recognised from their content).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Write the example scenario and price catalog into DIR to start from.
+    #[command(after_help = "Examples:\n  commitsim init my-renewal && commitsim simulate my-renewal/example.toml")]
+    Init {
+        /// Folder to create or fill (existing files are not overwritten).
+        dir: PathBuf,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,27 @@
+//! commitsim: what each enterprise GenAI offer (pay-as-you-go, committed
+//! spend, provisioned throughput) is expected to cost, how likely it is to
+//! waste commitment, and what each concession is worth, by Monte Carlo
+//! simulation of usage and prices, with common random numbers across offers.
+//!
+//! The binary is a thin shell over [`app::run`]. The layers, from input to
+//! output: [`spec`] (files and validation) → [`sim`] (paths) →
+//! [`pricing`] (billing a path) → [`analysis`] (statistics) → [`report`]
+//! (table, JSON, CSV, Markdown).
+
+#![deny(missing_docs)]
+// Numeric kernels index several arrays by the same month or grid index; an
+// index loop says that more plainly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
+pub mod analysis;
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod forecast;
+pub mod pricing;
+pub mod progress;
+pub mod report;
+pub mod sim;
+pub mod spec;
+
+pub use error::{Error, Result};

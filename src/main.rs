@@ -1,0 +1,26 @@
+//! The `commitsim` command: parse, run, map errors to exit codes.
+
+use std::io::ErrorKind;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = commitsim::cli::Cli::parse();
+    match commitsim::app::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // A closed pipe (`| head`) is not a failure.
+            if err
+                .chain()
+                .any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == ErrorKind::BrokenPipe))
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            let code =
+                err.chain().find_map(|c| c.downcast_ref::<commitsim::Error>()).map_or(1, commitsim::Error::exit_code);
+            ExitCode::from(code)
+        }
+    }
+}

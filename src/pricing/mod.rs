@@ -1,0 +1,191 @@
+//! Billing an offer on one simulated path (SPEC 4.3).
+//!
+//! Every offer bills every segment: what is outside its scope, or after its
+//! term, is billed at list price, so all offers' totals are comparable. The
+//! engine first reduces a path to a [`ViewData`] per distinct (scope, term,
+//! effective-token weight): the in-scope monthly sums during the term and the
+//! list cost of everything else. A [`Biller`] turns that into a [`PathBill`].
+//! Many billers can share a view (a sweep re-bills one view at 25 levels).
+
+pub mod commit;
+pub mod payg;
+pub mod provisioned;
+
+use crate::sim::path::PathState;
+use crate::sim::plan::Plan;
+use crate::spec::catalog::Catalog;
+use crate::spec::offer::{Offer, OfferKind, Scope};
+
+/// Which part of a path an offer looks at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// In-scope segment indices.
+    pub segments: Vec<usize>,
+    /// Months of the term inside the horizon.
+    pub term: usize,
+    /// Effective-token factor per in-scope segment (provisioned offers only).
+    pub eff: Option<Vec<f64>>,
+    /// Whether a biller needs costs at the start month's prices (locked rate).
+    pub locked: bool,
+    /// Whether a biller needs mean per-token prices (token commitments).
+    pub per_token: bool,
+}
+
+impl View {
+    /// The view of `offer` on `plan`.
+    pub fn of(offer: &Offer, plan: &Plan, catalog: &Catalog) -> View {
+        let segments = in_scope(&offer.scope, plan, catalog);
+        let eff = match &offer.kind {
+            OfferKind::Provisioned(p) => Some(
+                segments
+                    .iter()
+                    .map(|&s| {
+                        let sh = plan.sources[plan.segments[s].source].shares;
+                        sh.input + sh.cached + p.output_weight * sh.output
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let (locked, per_token) = match &offer.kind {
+            OfferKind::Commit(c) => (c.locked, c.tokens),
+            _ => (false, false),
+        };
+        View { segments, term: offer.term_months.min(plan.horizon), eff, locked, per_token }
+    }
+}
+
+/// Segments covered by `scope`.
+pub fn in_scope(scope: &Scope, plan: &Plan, catalog: &Catalog) -> Vec<usize> {
+    (0..plan.segments.len())
+        .filter(|&s| {
+            let seg = &plan.segments[s];
+            let m = &catalog.models[seg.model];
+            scope.covers(&m.provider, &m.id, &plan.sources[seg.source].name)
+        })
+        .collect()
+}
+
+/// A path reduced to what one view needs; months `0..term`.
+#[derive(Debug, Clone, Default)]
+pub struct ViewData {
+    /// In-scope list cost by month.
+    pub list: Vec<f64>,
+    /// In-scope tokens by month.
+    pub tokens: Vec<f64>,
+    /// In-scope cost at the start month's list prices (for locked rates).
+    pub locked: Vec<f64>,
+    /// In-scope effective tokens by month (provisioned views only).
+    pub eff: Vec<f64>,
+    /// Mean in-scope per-token list price by month (prices a token commitment
+    /// in a period without usage).
+    pub mean_price: Vec<f64>,
+    /// Start-month mean in-scope per-token list price.
+    pub mean_price_locked: f64,
+    /// List cost of everything outside the scope or after the term.
+    pub outside: f64,
+}
+
+impl ViewData {
+    /// Fills `self` from the path `ps` for `view`, computing only what the
+    /// view's billers read.
+    pub fn fill(&mut self, view: &View, ps: &PathState) {
+        let t_end = view.term;
+        let reset = |v: &mut Vec<f64>, on: bool| {
+            v.clear();
+            v.resize(if on { t_end } else { 0 }, 0.0);
+        };
+        reset(&mut self.list, true);
+        reset(&mut self.tokens, true);
+        reset(&mut self.locked, view.locked);
+        reset(&mut self.eff, view.eff.is_some());
+        reset(&mut self.mean_price, view.per_token);
+        let mut p0 = 0.0;
+        for (i, &s) in view.segments.iter().enumerate() {
+            let (tok, cost, price) = (&ps.seg_tokens(s)[..t_end], &ps.seg_cost(s)[..t_end], ps.seg_price(s));
+            add(&mut self.list, cost);
+            add(&mut self.tokens, tok);
+            if view.locked {
+                let lock = price[0];
+                for (l, x) in self.locked.iter_mut().zip(tok) {
+                    *l += x * lock;
+                }
+            }
+            if let Some(e) = &view.eff {
+                for (l, x) in self.eff.iter_mut().zip(tok) {
+                    *l += x * e[i];
+                }
+            }
+            if view.per_token {
+                p0 += price[0];
+                add(&mut self.mean_price, &price[..t_end]);
+            }
+        }
+        let n = view.segments.len().max(1) as f64;
+        for p in &mut self.mean_price {
+            *p /= n;
+        }
+        self.mean_price_locked = p0 / n;
+        self.outside = ps.total_cost - crate::sim::path::sum(&self.list);
+    }
+}
+
+fn add(acc: &mut [f64], x: &[f64]) {
+    for (a, b) in acc.iter_mut().zip(x) {
+        *a += b;
+    }
+}
+
+/// What one offer costs on one path, with its risk measures.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PathBill {
+    /// Total cost over the horizon.
+    pub cost: f64,
+    /// Commit: unused commitment (in the commitment's unit).
+    pub waste: f64,
+    /// Commit: overage billed ($).
+    pub overage: f64,
+    /// Utilisation (commit: of the commitment; provisioned: of capacity).
+    pub util: f64,
+    /// Provisioned: share of effective tokens above capacity.
+    pub spill: f64,
+    /// Provisioned with overflow = drop: tokens not served.
+    pub unserved: f64,
+}
+
+/// An offer ready to bill a [`ViewData`].
+#[derive(Debug, Clone)]
+pub struct Biller {
+    /// Index of the view it reads.
+    pub view: usize,
+    /// The offer's billing rule.
+    pub kind: OfferKind,
+}
+
+impl Biller {
+    /// Bills one path.
+    pub fn bill(&self, v: &ViewData, days: &[f64]) -> PathBill {
+        match &self.kind {
+            OfferKind::Payg(p) => {
+                PathBill { cost: v.outside + payg::in_scope_cost(p, &v.list), util: 1.0, ..PathBill::default() }
+            }
+            OfferKind::Commit(c) => commit::bill(c, v),
+            OfferKind::Provisioned(p) => provisioned::bill(p, v, days),
+        }
+    }
+}
+
+/// Views and billers for a list of offers, sharing identical views.
+pub fn billers_for(offers: &[Offer], plan: &Plan, catalog: &Catalog) -> (Vec<View>, Vec<Biller>) {
+    let mut views: Vec<View> = Vec::new();
+    let mut billers = Vec::new();
+    for o in offers {
+        let v = View::of(o, plan, catalog);
+        let idx = views.iter().position(|x| *x == v).unwrap_or_else(|| {
+            views.push(v);
+            views.len() - 1
+        });
+        billers.push(Biller { view: idx, kind: o.kind.clone() });
+    }
+    (views, billers)
+}

@@ -1,0 +1,99 @@
+//! CSV: one row per item, flat columns, full precision, empty cells where a
+//! figure does not apply.
+
+use super::Report;
+use crate::analysis::simulate::SimulateReport;
+use crate::error::{Error, Result};
+
+/// Renders a report as CSV.
+pub fn render(report: &Report) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let rows = match report {
+        Report::Simulate(r) => simulate(r),
+    };
+    for row in rows {
+        w.write_record(&row).map_err(csv_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| csv_err(e.into_error().into()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn csv_err(e: csv::Error) -> Error {
+    Error::Write { path: "<csv>".into(), source: std::io::Error::other(e.to_string()) }
+}
+
+/// A number cell: full precision, empty for a missing figure.
+pub fn num(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v}"),
+        _ => String::new(),
+    }
+}
+
+fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
+    let head = [
+        "offer",
+        "kind",
+        "cost_mean",
+        "cost_std_error",
+        "cost_p5",
+        "cost_p50",
+        "cost_p95",
+        "cost_cvar95",
+        "savings_mean",
+        "savings_std_error",
+        "savings_p5",
+        "savings_p50",
+        "savings_p95",
+        "prob_negative",
+        "effective_savings_rate",
+        "committed",
+        "unused_mean",
+        "unused_p95",
+        "prob_unused",
+        "prob_overcommit",
+        "commit_utilization_mean",
+        "commit_utilization_p5",
+        "overage_mean",
+        "capacity_utilization_mean",
+        "capacity_utilization_p5",
+        "spillover_share_mean",
+        "unserved_tokens_mean",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for o in &r.offers {
+        let c = o.commitment.as_ref();
+        let p = o.provisioned.as_ref();
+        let mut row = vec![o.name.clone(), o.kind.clone()];
+        let vals = [
+            Some(o.cost.mean),
+            Some(o.cost.std_error),
+            Some(o.cost.p5),
+            Some(o.cost.p50),
+            Some(o.cost.p95),
+            Some(o.cost.cvar95),
+            Some(o.savings.mean),
+            Some(o.savings.std_error),
+            Some(o.savings.p5),
+            Some(o.savings.p50),
+            Some(o.savings.p95),
+            Some(o.savings.prob_negative),
+            Some(o.effective_savings_rate),
+            c.map(|c| c.committed),
+            c.map(|c| c.unused_mean),
+            c.map(|c| c.unused_p95),
+            c.map(|c| c.prob_unused),
+            c.map(|c| c.prob_overcommit),
+            c.map(|c| c.utilization_mean),
+            c.map(|c| c.utilization_p5),
+            c.map(|c| c.overage_mean),
+            p.map(|p| p.utilization_mean),
+            p.map(|p| p.utilization_p5),
+            p.map(|p| p.spillover_share_mean),
+            p.map(|p| p.unserved_tokens_mean),
+        ];
+        row.extend(vals.into_iter().map(num));
+        rows.push(row);
+    }
+    rows
+}

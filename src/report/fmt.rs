@@ -1,0 +1,102 @@
+//! Number formatting for people: money and token counts with SI-style
+//! suffixes, percentages, and plain thousands separators.
+
+/// `$1.23M`-style money (the currency symbol for USD/EUR/GBP, else a code prefix).
+pub fn money(x: f64, currency: &str) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let sym = match currency {
+        "USD" => "$".to_string(),
+        "EUR" => "€".to_string(),
+        "GBP" => "£".to_string(),
+        c => format!("{c} "),
+    };
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{sym}{}", si(x.abs()))
+}
+
+/// `12.3B`-style counts.
+pub fn count(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{}", si(x.abs()))
+}
+
+fn si(a: f64) -> String {
+    let (v, suffix) = if a >= 1e12 {
+        (a / 1e12, "T")
+    } else if a >= 1e9 {
+        (a / 1e9, "B")
+    } else if a >= 1e6 {
+        (a / 1e6, "M")
+    } else if a >= 1e3 {
+        (a / 1e3, "k")
+    } else {
+        (a, "")
+    };
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let digits = if suffix.is_empty() && a.fract() == 0.0 { 0 } else { digits };
+    format!("{v:.digits$}{suffix}")
+}
+
+/// `12.3%`.
+pub fn pct(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// `1,234,567` (rounded to an integer).
+pub fn thousands(x: f64) -> String {
+    let neg = x < 0.0;
+    let s = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if neg {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// Cuts `s` to `width` characters, ending with `…` when cut.
+pub fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(money(1_234_567.0, "USD"), "$1.23M");
+        assert_eq!(money(-45_600.0, "USD"), "-$45.6k");
+        assert_eq!(money(0.0, "USD"), "$0");
+        assert_eq!(money(250.0, "CHF"), "CHF 250");
+        assert_eq!(count(3.2e12), "3.20T");
+        assert_eq!(pct(0.1234), "12.3%");
+        assert_eq!(thousands(1234567.4), "1,234,567");
+        assert_eq!(clip("abcdef", 4), "abc…");
+    }
+}

@@ -1,0 +1,86 @@
+//! Output: one serialisable report per command, written as a table, JSON, CSV
+//! or Markdown. Writers format; they never compute (the analysis fills the
+//! report). Files are written whole or not at all: a temporary file beside
+//! the target, then a rename.
+
+pub mod csv_out;
+pub mod fmt;
+pub mod markdown;
+pub mod table;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::simulate::SimulateReport;
+use crate::cli::Format;
+use crate::error::{Error, Result};
+
+/// A report of any command.
+#[derive(Debug, Clone)]
+pub enum Report {
+    /// `simulate`.
+    Simulate(SimulateReport),
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report, format: Format) -> Result<String> {
+    match format {
+        Format::Table => Ok(table::render(report)),
+        Format::Markdown => Ok(markdown::render(report)),
+        Format::Csv => csv_out::render(report),
+        Format::Json => Ok(json(report)),
+    }
+}
+
+/// The JSON of a report: the command's documented structure (docs/json.md).
+pub fn json(report: &Report) -> String {
+    let v = match report {
+        Report::Simulate(r) => serde_json::to_string_pretty(r),
+    };
+    // Serialising plain structs of numbers and strings cannot fail.
+    v.map(|mut s| {
+        s.push('\n');
+        s
+    })
+    .unwrap_or_default()
+}
+
+/// Writes `text` to `out` (stdout when None or `-`).
+pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
+    match out {
+        None => write_stdout(text),
+        Some(p) if p.as_os_str() == "-" => write_stdout(text),
+        Some(p) => write_atomic(p, text.as_bytes()),
+    }
+}
+
+fn write_stdout(text: &str) -> Result<()> {
+    let mut lock = std::io::stdout().lock();
+    lock.write_all(text.as_bytes())
+        .and_then(|()| lock.flush())
+        .map_err(|source| Error::Write { path: PathBuf::from("<stdout>"), source })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a
+/// rename, so that the target is either the old file or the whole new one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(Error::Usage(format!("cannot write {}: folder {} does not exist", path.display(), dir.display())));
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::File::create(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    let result = result.and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(source) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::Write { path: path.to_path_buf(), source });
+    }
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! Runs the Monte Carlo: paths in fixed chunks of [`CHUNK`], in parallel with
+//! rayon, each chunk writing its own slice of the per-path result columns.
+//!
+//! Only per-path totals are kept (one value per path and metric), never
+//! paths × months × workloads. Each chunk seeds its own streams from
+//! (seed, chunk index) and writes to fixed positions, so the columns, and
+//! every statistic computed from them in path order, are identical at any
+//! thread count.
+
+use rayon::prelude::*;
+
+use super::path::{generate, PathState, Streams};
+use super::plan::Plan;
+use super::rng::CHUNK;
+use crate::pricing::{Biller, View, ViewData};
+
+/// Which per-path metrics to keep for a biller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Cost only.
+    Cost,
+    /// Cost and waste (enough for a sweep level).
+    CostWaste,
+    /// Everything the offer kind reports.
+    All,
+}
+
+/// Per-path results of one biller.
+#[derive(Debug, Clone, Default)]
+pub struct OfferPaths {
+    /// Total cost per path.
+    pub cost: Vec<f64>,
+    /// Unused commitment per path (commit).
+    pub waste: Vec<f64>,
+    /// Overage $ per path (commit).
+    pub overage: Vec<f64>,
+    /// Utilisation per path (commit, provisioned).
+    pub util: Vec<f64>,
+    /// Spillover share per path (provisioned).
+    pub spill: Vec<f64>,
+    /// Unserved tokens per path (provisioned).
+    pub unserved: Vec<f64>,
+}
+
+/// Everything a run produces.
+#[derive(Debug, Clone, Default)]
+pub struct RunOutput {
+    /// Total tokens per path.
+    pub volume: Vec<f64>,
+    /// Per biller, in the order given.
+    pub offers: Vec<OfferPaths>,
+}
+
+/// The metric columns kept for a biller of this kind.
+fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
+    use crate::spec::offer::OfferKind::*;
+    let (commit, prov) = (matches!(b.kind, Commit(_)), matches!(b.kind, Provisioned(_)));
+    match keep {
+        Keep::Cost => [true, false, false, false, false, false],
+        Keep::CostWaste => [true, commit, false, false, false, false],
+        Keep::All => [true, commit, commit, commit || prov, prov, prov],
+    }
+}
+
+/// Simulates `plan.paths` paths and bills each with every biller.
+/// `progress` is called with the number of paths of each finished chunk.
+pub fn run(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
+    let n = plan.paths as usize;
+    let mut out = RunOutput { volume: vec![0.0; n], offers: Vec::with_capacity(billers.len()) };
+    let mut kept = Vec::with_capacity(billers.len());
+    for (b, keep) in billers {
+        let cols = columns(b, *keep);
+        kept.push(cols);
+        let col = |on: bool| if on { vec![0.0; n] } else { Vec::new() };
+        out.offers.push(OfferPaths {
+            cost: col(cols[0]),
+            waste: col(cols[1]),
+            overage: col(cols[2]),
+            util: col(cols[3]),
+            spill: col(cols[4]),
+            unserved: col(cols[5]),
+        });
+    }
+    // Split every column into per-chunk slices, then hand each chunk its own set.
+    let mut slots: Vec<ChunkSlots> =
+        out.volume.chunks_mut(CHUNK).map(|v| ChunkSlots { volume: v, cols: Vec::new() }).collect();
+    for offer in out.offers.iter_mut() {
+        let mut iters: Vec<Box<dyn Iterator<Item = &mut [f64]>>> = Vec::new();
+        for c in [
+            &mut offer.cost,
+            &mut offer.waste,
+            &mut offer.overage,
+            &mut offer.util,
+            &mut offer.spill,
+            &mut offer.unserved,
+        ] {
+            iters.push(if c.is_empty() {
+                Box::new(std::iter::repeat_with(|| &mut [][..]))
+            } else {
+                Box::new(c.chunks_mut(CHUNK))
+            });
+        }
+        for slot in slots.iter_mut() {
+            let cols: Vec<&mut [f64]> = iters.iter_mut().map(|it| it.next().unwrap_or_default()).collect();
+            slot.cols.push(cols);
+        }
+    }
+    slots.into_par_iter().enumerate().for_each(|(chunk, mut slot)| {
+        run_chunk(plan, views, billers, chunk as u64, &mut slot);
+        progress(slot.volume.len() as u64);
+    });
+    out
+}
+
+struct ChunkSlots<'a> {
+    volume: &'a mut [f64],
+    /// Per biller, six metric columns (empty when not kept).
+    cols: Vec<Vec<&'a mut [f64]>>,
+}
+
+fn run_chunk(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], chunk: u64, slot: &mut ChunkSlots) {
+    let mut streams = Streams::new(plan, chunk);
+    let mut ps = PathState::new(plan);
+    let mut data: Vec<ViewData> = vec![ViewData::default(); views.len()];
+    for i in 0..slot.volume.len() {
+        generate(plan, &mut streams, &mut ps);
+        slot.volume[i] = ps.total_tokens;
+        for (v, d) in views.iter().zip(data.iter_mut()) {
+            d.fill(v, &ps);
+        }
+        for (b, (biller, _)) in billers.iter().enumerate() {
+            let bill = biller.bill(&data[biller.view], &plan.days);
+            let cols = &mut slot.cols[b];
+            for (c, x) in
+                [bill.cost, bill.waste, bill.overage, bill.util, bill.spill, bill.unserved].into_iter().enumerate()
+            {
+                if let Some(v) = cols[c].get_mut(i) {
+                    *v = x;
+                }
+            }
+        }
+    }
+}

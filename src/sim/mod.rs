@@ -1,0 +1,11 @@
+//! The Monte Carlo engine (SPEC 4.1, 4.2, 4.4): volume and price paths
+//! generated chunk by chunk in parallel, every offer billed on the same paths.
+
+pub mod engine;
+pub mod fastmath;
+pub mod path;
+pub mod plan;
+pub mod rng;
+
+pub use engine::{run, RunOutput};
+pub use plan::Plan;

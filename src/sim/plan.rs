@@ -1,0 +1,206 @@
+//! A scenario compiled into flat arrays for the hot loop: sources of volume,
+//! segments (a source's tokens on one model, after routing), per-token list
+//! prices by segment and month, and the random-stream layout.
+
+use crate::spec::dist::Dist;
+use crate::spec::scenario::{Growth, Scenario, Shares, VolumeModel};
+
+/// Where one source's volume comes from.
+#[derive(Debug, Clone)]
+pub enum SourceKind {
+    /// An existing workload with its volume model and base volume.
+    Workload {
+        /// Volume of the month before the start.
+        base: f64,
+        /// Its logarithm (`-inf` for 0).
+        log_base: f64,
+        /// Volume model.
+        model: VolumeModel,
+    },
+    /// A launch that may happen.
+    Event {
+        /// Probability it happens on a path.
+        probability: f64,
+        /// Month index of its first month.
+        start: i32,
+        /// Drawn monthly volume once ramped.
+        monthly: Dist,
+        /// Ramp length in months.
+        ramp: f64,
+        /// Growth from the start (forecast-level).
+        growth: Growth,
+        /// Monthly volatility (forecast-level).
+        sigma: f64,
+    },
+}
+
+/// A source of tokens (a workload or an event).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Workload name (for scopes and output).
+    pub name: String,
+    /// Catalog index of its own model.
+    pub model: usize,
+    /// Token mix.
+    pub shares: Shares,
+    /// How its volume is generated.
+    pub kind: SourceKind,
+}
+
+/// A source's tokens on one model.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Index of the source.
+    pub source: usize,
+    /// Catalog index of the model.
+    pub model: usize,
+    /// Position of the model in [`Plan::models`].
+    pub model_slot: usize,
+    /// Per-token list price by month, before the price index (schedule, mix, batch).
+    pub price: Vec<f64>,
+}
+
+/// One routing rule as pairs of segments.
+#[derive(Debug, Clone)]
+pub struct RouteStep {
+    /// Share finally moved.
+    pub share: Dist,
+    /// Month index when it begins.
+    pub start: i32,
+    /// Month index when it completes.
+    pub by: i32,
+    /// (from segment, to segment) pairs it moves between.
+    pub pairs: Vec<(usize, usize)>,
+}
+
+/// Everything the engine needs, precomputed.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Months.
+    pub horizon: usize,
+    /// Days of each month.
+    pub days: Vec<f64>,
+    /// `damping^t` for t = 0..horizon.
+    pub damp_pow: Vec<f64>,
+    /// `sqrt(rho)` and `sqrt(1 - rho)`.
+    pub corr: (f64, f64),
+    /// Sources.
+    pub sources: Vec<Source>,
+    /// Segments; the first `sources.len()` are each source on its own model.
+    pub segments: Vec<Segment>,
+    /// Routing rules in order.
+    pub routes: Vec<RouteStep>,
+    /// Catalog indices of the models that appear in segments.
+    pub models: Vec<usize>,
+    /// Annual list-price change.
+    pub price_change: Dist,
+    /// Step cuts: (annual probability, size).
+    pub step_cut: Option<(f64, Dist)>,
+    /// Number of paths.
+    pub paths: u64,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Plan {
+    /// Compiles a scenario.
+    pub fn new(sc: &Scenario) -> Plan {
+        let h = sc.horizon;
+        let days = (0..h).map(|t| f64::from(sc.start.plus(t as i32).days())).collect();
+        let damp_pow = (0..h).map(|t| sc.damping.powi(t as i32)).collect();
+        let mut sources: Vec<Source> = sc
+            .workloads
+            .iter()
+            .map(|w| Source {
+                name: w.name.clone(),
+                model: w.model,
+                shares: w.shares,
+                kind: SourceKind::Workload {
+                    base: w.base_tokens,
+                    log_base: w.base_tokens.ln(),
+                    model: w.volume.clone(),
+                },
+            })
+            .collect();
+        let mut batch: Vec<f64> = sc.workloads.iter().map(|w| w.batch_share).collect();
+        for e in &sc.events {
+            let growth = Growth::Annual(sc.growth_annual.clone().unwrap_or(Dist::Fixed(0.0)));
+            sources.push(Source {
+                name: e.workload.clone(),
+                model: e.model,
+                shares: e.shares,
+                kind: SourceKind::Event {
+                    probability: e.probability,
+                    start: e.start,
+                    monthly: e.monthly_tokens.clone(),
+                    ramp: e.ramp_months,
+                    growth,
+                    sigma: sc.volatility_monthly.unwrap_or(0.0),
+                },
+            });
+            batch.push(e.batch_share);
+        }
+        let mut pairs: Vec<(usize, usize)> = sources.iter().enumerate().map(|(i, s)| (i, s.model)).collect();
+        let mut routes = Vec::new();
+        for r in &sc.routing {
+            let mut step = RouteStep { share: r.share.clone(), start: r.start, by: r.by, pairs: Vec::new() };
+            for from_seg in 0..pairs.len() {
+                let (src, model) = pairs[from_seg];
+                if model != r.from {
+                    continue;
+                }
+                let to_seg = match pairs.iter().position(|&p| p == (src, r.to)) {
+                    Some(i) => i,
+                    None => {
+                        pairs.push((src, r.to));
+                        pairs.len() - 1
+                    }
+                };
+                step.pairs.push((from_seg, to_seg));
+            }
+            routes.push(step);
+        }
+        let mut models: Vec<usize> = Vec::new();
+        let segments = pairs
+            .iter()
+            .map(|&(src, model)| {
+                let slot = models.iter().position(|&m| m == model).unwrap_or_else(|| {
+                    models.push(model);
+                    models.len() - 1
+                });
+                let m = &sc.catalog.models[model];
+                let sh = sources[src].shares;
+                let b = batch[src];
+                let batch_factor = (1.0 - b) + b * m.batch_multiplier;
+                let price = (0..h)
+                    .map(|t| {
+                        let p = m.prices_at(sc.start.plus(t as i32));
+                        (sh.input * p.input + sh.output * p.output + sh.cached * p.cached) / 1e6 * batch_factor
+                    })
+                    .collect();
+                Segment { source: src, model, model_slot: slot, price }
+            })
+            .collect();
+        let step_cut = sc.step_cut.as_ref().map(|s| (s.annual_probability, s.size.clone()));
+        let rho = sc.correlation;
+        Plan {
+            horizon: h,
+            days,
+            damp_pow,
+            corr: (rho.sqrt(), (1.0 - rho).sqrt()),
+            sources,
+            segments,
+            routes,
+            models,
+            price_change: sc.price_change.clone(),
+            step_cut,
+            paths: sc.paths,
+            seed: sc.seed,
+        }
+    }
+
+    /// Number of chunks.
+    pub fn chunks(&self) -> u64 {
+        self.paths.div_ceil(super::rng::CHUNK as u64)
+    }
+}

@@ -1,0 +1,253 @@
+//! The price catalog (SPEC 3.2): list prices per model, their sources, and
+//! announced price schedules.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::doc;
+use super::month::Month;
+use crate::error::{Error, Result};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    meta: MetaSec,
+    #[serde(default)]
+    model: Vec<ModelSec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetaSec {
+    as_of: String,
+    #[serde(default = "usd")]
+    currency: String,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+fn usd() -> String {
+    "USD".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelSec {
+    id: String,
+    provider: String,
+    input_per_mtok: f64,
+    output_per_mtok: f64,
+    cached_input_per_mtok: Option<f64>,
+    batch_multiplier: Option<f64>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    source: Option<String>,
+    read: Option<String>,
+    note: Option<String>,
+    #[serde(default)]
+    schedule: Vec<ScheduleSec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleSec {
+    from: String,
+    input_per_mtok: Option<f64>,
+    output_per_mtok: Option<f64>,
+    cached_input_per_mtok: Option<f64>,
+    source: Option<String>,
+    read: Option<String>,
+    note: Option<String>,
+}
+
+/// Per-1M-token list prices of one model at one time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prices {
+    /// $ per 1M uncached input tokens.
+    pub input: f64,
+    /// $ per 1M output tokens.
+    pub output: f64,
+    /// $ per 1M cached input tokens.
+    pub cached: f64,
+}
+
+/// One model of the catalog.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Model id, as scenarios name it.
+    pub id: String,
+    /// Provider (vendor) id.
+    pub provider: String,
+    /// Prices before any schedule entry.
+    pub base: Prices,
+    /// Price factor for batch traffic.
+    pub batch_multiplier: f64,
+    /// Other names (SKU or meter names in billing exports) that mean this model.
+    pub aliases: Vec<String>,
+    /// Where the price was published.
+    pub source: Option<String>,
+    /// When the source was read.
+    pub read: Option<String>,
+    /// Announced changes, sorted by month; `None` keeps the previous price.
+    pub schedule: Vec<(Month, [Option<f64>; 3])>,
+}
+
+impl Model {
+    /// The list prices in force in `month`: the base prices updated by every
+    /// schedule entry whose `from` is not after `month`, in order.
+    pub fn prices_at(&self, month: Month) -> Prices {
+        let mut p = self.base;
+        for (from, change) in &self.schedule {
+            if *from > month {
+                break;
+            }
+            p.input = change[0].unwrap_or(p.input);
+            p.output = change[1].unwrap_or(p.output);
+            p.cached = change[2].unwrap_or(p.cached);
+        }
+        p
+    }
+}
+
+/// A loaded, validated price catalog.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// The file it came from.
+    pub file: PathBuf,
+    /// When the prices were read.
+    pub as_of: String,
+    /// Currency of every price.
+    pub currency: String,
+    /// The models, in file order.
+    pub models: Vec<Model>,
+}
+
+impl Catalog {
+    /// Loads and validates a catalog file.
+    pub fn load(path: &Path) -> Result<Catalog> {
+        let text = doc::read_text(path, "a price catalog (TOML)")?;
+        let raw: CatalogFile = doc::parse(path, &text)?;
+        Catalog::from_raw(path, raw).map_err(|e| doc::with_line(e, &text))
+    }
+
+    fn from_raw(path: &Path, raw: CatalogFile) -> Result<Catalog> {
+        let bad = |key: String, msg: String| Error::invalid(path, key, msg);
+        let _ = raw.meta.note;
+        if raw.model.is_empty() {
+            return Err(bad("model".into(), "the catalog lists no models; add [[model]] entries".into()));
+        }
+        let mut models: Vec<Model> = Vec::with_capacity(raw.model.len());
+        for (i, m) in raw.model.into_iter().enumerate() {
+            let key = |k: &str| format!("model[{i}].{k}");
+            if models.iter().any(|o| o.id == m.id) {
+                return Err(bad(key("id"), format!("model id `{}` appears twice", m.id)));
+            }
+            let cached = m.cached_input_per_mtok.unwrap_or(m.input_per_mtok);
+            for (k, v) in [
+                ("input_per_mtok", m.input_per_mtok),
+                ("output_per_mtok", m.output_per_mtok),
+                ("cached_input_per_mtok", cached),
+            ] {
+                check_price(v).map_err(|msg| bad(key(k), msg))?;
+            }
+            let batch = m.batch_multiplier.unwrap_or(0.5);
+            if !(batch.is_finite() && batch > 0.0 && batch <= 1.0) {
+                return Err(bad(key("batch_multiplier"), format!("expected a factor in (0, 1], found {batch}")));
+            }
+            let mut schedule = Vec::new();
+            for (j, s) in m.schedule.into_iter().enumerate() {
+                let skey = |k: &str| format!("model[{i}].schedule[{j}].{k}");
+                let from = Month::parse(&s.from)
+                    .ok_or_else(|| bad(skey("from"), format!("expected a month as YYYY-MM, found `{}`", s.from)))?;
+                for (k, v) in [
+                    ("input_per_mtok", s.input_per_mtok),
+                    ("output_per_mtok", s.output_per_mtok),
+                    ("cached_input_per_mtok", s.cached_input_per_mtok),
+                ] {
+                    if let Some(v) = v {
+                        check_price(v).map_err(|msg| bad(skey(k), msg))?;
+                    }
+                }
+                let _ = (s.source, s.read, s.note);
+                schedule.push((from, [s.input_per_mtok, s.output_per_mtok, s.cached_input_per_mtok]));
+            }
+            schedule.sort_by_key(|(from, _)| *from);
+            let _ = m.note;
+            models.push(Model {
+                id: m.id,
+                provider: m.provider,
+                base: Prices { input: m.input_per_mtok, output: m.output_per_mtok, cached },
+                batch_multiplier: batch,
+                aliases: m.aliases,
+                source: m.source,
+                read: m.read,
+                schedule,
+            });
+        }
+        Ok(Catalog { file: path.to_path_buf(), as_of: raw.meta.as_of, currency: raw.meta.currency, models })
+    }
+
+    /// The index of model `id`, or an error naming the closest id.
+    pub fn find(&self, id: &str) -> std::result::Result<usize, String> {
+        self.models.iter().position(|m| m.id == id).ok_or_else(|| {
+            let hint = crate::error::closest(id, self.models.iter().map(|m| m.id.as_str()))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            format!("unknown model `{id}` (not in catalog {}){hint}", self.file.display())
+        })
+    }
+
+    /// Whether any model has provider `p`.
+    pub fn has_provider(&self, p: &str) -> bool {
+        self.models.iter().any(|m| m.provider == p)
+    }
+}
+
+fn check_price(v: f64) -> std::result::Result<(), String> {
+    if v.is_finite() && v >= 0.0 {
+        Ok(())
+    } else {
+        Err(format!("expected a price >= 0 in $ per 1M tokens, found {v}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r#"
+[meta]
+as_of = "2026-11-01"
+[[model]]
+id = "m"
+provider = "p"
+input_per_mtok = 2.0
+output_per_mtok = 8.0
+[[model.schedule]]
+from = "2027-06"
+output_per_mtok = 6.0
+[[model.schedule]]
+from = "2027-03"
+input_per_mtok = 1.5
+"#;
+
+    #[test]
+    fn schedule_applies_in_month_order_and_keeps_unnamed_prices() {
+        let raw: CatalogFile = toml::from_str(SRC).unwrap();
+        let c = Catalog::from_raw(Path::new("c.toml"), raw).unwrap();
+        let m = &c.models[0];
+        let at = |s| m.prices_at(Month::parse(s).unwrap());
+        assert_eq!(at("2027-02"), Prices { input: 2.0, output: 8.0, cached: 2.0 });
+        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 2.0 });
+        assert_eq!(at("2027-06"), Prices { input: 1.5, output: 6.0, cached: 2.0 });
+        assert_eq!(m.batch_multiplier, 0.5);
+    }
+
+    #[test]
+    fn negative_price_is_rejected_with_its_key() {
+        let raw: CatalogFile = toml::from_str(&SRC.replace("2.0", "-2.0")).unwrap();
+        let e = Catalog::from_raw(Path::new("c.toml"), raw).unwrap_err().to_string();
+        assert!(e.contains("model[0].input_per_mtok"), "{e}");
+    }
+}

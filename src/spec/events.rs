@@ -1,0 +1,96 @@
+//! Launch events and routing moves of `[forecast]` (SPEC 4.1).
+
+use std::path::Path;
+
+use super::catalog::Catalog;
+use super::file::{EventSec, RoutingSec};
+use super::month::Month;
+use super::scenario::{check_share_dist, check_shares, unit_interval, Event, Routing, MAX_NEGLIGIBLE};
+use crate::error::{Error, Result};
+
+pub(crate) fn compile_events(
+    path: &Path,
+    list: &[EventSec],
+    catalog: &Catalog,
+    start: Month,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Event>> {
+    let mut out = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        let key = |k: &str| format!("forecast.events[{i}].{k}");
+        let bad = |k: &str, m: String| Error::invalid(path, key(k), m);
+        let model = catalog.find(&e.model).map_err(|m| bad("model", m))?;
+        let probability = unit_interval(e.probability)
+            .ok_or_else(|| bad("probability", format!("expected a probability in [0, 1], found {}", e.probability)))?;
+        let month = Month::parse(&e.start)
+            .ok_or_else(|| bad("start", format!("expected a month as YYYY-MM, found `{}`", e.start)))?;
+        let lo = e.monthly_tokens.cdf(-1e-9);
+        if lo > MAX_NEGLIGIBLE {
+            return Err(bad(
+                "monthly_tokens",
+                format!(
+                    "this distribution draws negative volumes with probability {lo:.4}; use a lognormal or bounded one"
+                ),
+            ));
+        }
+        let ramp = e.ramp_months.unwrap_or(1);
+        if !(1..=120).contains(&ramp) {
+            return Err(bad("ramp_months", format!("expected 1 to 120 months, found {ramp}")));
+        }
+        let shares =
+            check_shares(e.input_share, e.output_share, e.cached_share.unwrap_or(0.0)).map_err(|(k, m)| bad(k, m))?;
+        let batch_share = e.batch_share.unwrap_or(0.0);
+        unit_interval(batch_share)
+            .ok_or_else(|| bad("batch_share", format!("expected a share in [0, 1], found {batch_share}")))?;
+        let offset = month.since(start);
+        if offset < 0 {
+            warnings.push(format!(
+                "event `{}` starts before the scenario start; it is treated as already {} months old",
+                e.name, -offset
+            ));
+        }
+        out.push(Event {
+            name: e.name.clone(),
+            workload: e.workload.clone().unwrap_or_else(|| e.name.clone()),
+            model,
+            probability,
+            start: offset,
+            monthly_tokens: e.monthly_tokens.clone(),
+            ramp_months: ramp as f64,
+            shares,
+            batch_share,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn compile_routing(
+    path: &Path,
+    list: &[RoutingSec],
+    catalog: &Catalog,
+    start: Month,
+) -> Result<Vec<Routing>> {
+    let mut out = Vec::new();
+    for (i, r) in list.iter().enumerate() {
+        let key = |k: &str| format!("forecast.routing[{i}].{k}");
+        let bad = |k: &str, m: String| Error::invalid(path, key(k), m);
+        let from = catalog.find(&r.from).map_err(|m| bad("from", m))?;
+        let to = catalog.find(&r.to).map_err(|m| bad("to", m))?;
+        if from == to {
+            return Err(bad("to", "routing moves traffic to a different model; `from` and `to` are the same".into()));
+        }
+        check_share_dist(&r.share).map_err(|m| bad("share", m))?;
+        let s = Month::parse(&r.start)
+            .ok_or_else(|| bad("start", format!("expected a month as YYYY-MM, found `{}`", r.start)))?;
+        let b =
+            Month::parse(&r.by).ok_or_else(|| bad("by", format!("expected a month as YYYY-MM, found `{}`", r.by)))?;
+        if b < s {
+            return Err(bad(
+                "by",
+                format!("the move must complete ({}) no earlier than it begins ({})", r.by, r.start),
+            ));
+        }
+        out.push(Routing { from, to, share: r.share.clone(), start: s.since(start), by: b.since(start) });
+    }
+    Ok(out)
+}

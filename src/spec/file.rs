@@ -1,0 +1,209 @@
+//! The scenario file as written (SPEC 3.3): serde structures that accept
+//! exactly the documented keys. Validation and defaults live in
+//! [`super::scenario`] and [`super::offer`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::dist::Dist;
+
+/// The whole scenario file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: String,
+    pub start: String,
+    pub horizon_months: i64,
+    pub catalog: String,
+    #[serde(default)]
+    pub simulation: SimulationSec,
+    pub history: Option<HistorySec>,
+    #[serde(default)]
+    pub workloads: Vec<WorkloadSec>,
+    #[serde(default)]
+    pub forecast: ForecastSec,
+    #[serde(default)]
+    pub prices: PricesSec,
+    #[serde(default)]
+    pub risk: RiskSec,
+    #[serde(default)]
+    pub offers: Vec<OfferSec>,
+}
+
+/// `[simulation]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationSec {
+    pub paths: Option<i64>,
+    pub seed: Option<u64>,
+}
+
+/// `[history]`: a usage file and how to read it.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistorySec {
+    pub file: String,
+    pub gaps: Option<String>,
+    pub format: Option<String>,
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    pub model: Option<String>,
+    pub workload: Option<String>,
+    pub timestamp_unit: Option<String>,
+    pub timestamp_origin: Option<String>,
+    /// Shares of a workload's tokens sent through the batch API, by workload name.
+    #[serde(default)]
+    pub batch_share: BTreeMap<String, f64>,
+}
+
+/// `[[workloads]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSec {
+    pub name: String,
+    pub model: String,
+    pub monthly_tokens: f64,
+    pub input_share: f64,
+    pub output_share: f64,
+    pub cached_share: Option<f64>,
+    pub batch_share: Option<f64>,
+    pub growth_annual: Option<Dist>,
+    pub volatility_monthly: Option<f64>,
+}
+
+/// `[forecast]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForecastSec {
+    pub correlation: Option<f64>,
+    pub damping: Option<f64>,
+    pub method: Option<String>,
+    pub growth_annual: Option<Dist>,
+    pub volatility_monthly: Option<f64>,
+    #[serde(default)]
+    pub events: Vec<EventSec>,
+    #[serde(default)]
+    pub routing: Vec<RoutingSec>,
+}
+
+/// `[[forecast.events]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSec {
+    pub name: String,
+    pub workload: Option<String>,
+    pub model: String,
+    pub probability: f64,
+    pub start: String,
+    pub monthly_tokens: Dist,
+    pub ramp_months: Option<i64>,
+    pub input_share: f64,
+    pub output_share: f64,
+    pub cached_share: Option<f64>,
+    pub batch_share: Option<f64>,
+}
+
+/// `[[forecast.routing]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingSec {
+    pub from: String,
+    pub to: String,
+    pub share: Dist,
+    pub start: String,
+    pub by: String,
+}
+
+/// `[prices]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PricesSec {
+    pub annual_change: Option<Dist>,
+    pub step_cut: Option<StepCutSec>,
+}
+
+/// `[prices] step_cut`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepCutSec {
+    pub annual_probability: f64,
+    pub size: Dist,
+}
+
+/// `[risk]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskSec {
+    pub baseline: Option<String>,
+    pub waste_tolerance: Option<f64>,
+    pub max_overcommit_probability: Option<f64>,
+}
+
+/// `[[offers]]`: one flat table for every kind; keys that do not apply to the
+/// offer's `kind` are rejected during validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfferSec {
+    pub name: String,
+    pub kind: String,
+    pub scope: Option<ScopeSec>,
+    pub term_months: Option<i64>,
+    // payg
+    pub discount: Option<f64>,
+    pub volume_tiers: Option<Vec<VolumeTierSec>>,
+    pub tier_period: Option<String>,
+    // commit
+    pub unit: Option<String>,
+    pub period: Option<String>,
+    pub amount: Option<f64>,
+    pub amounts: Option<Vec<f64>>,
+    pub discount_tiers: Option<Vec<DiscountTierSec>>,
+    pub overage: Option<String>,
+    pub rate: Option<String>,
+    pub rollover_fraction: Option<f64>,
+    pub rollover_cap: Option<f64>,
+    // provisioned
+    pub units: Option<f64>,
+    pub unit_price: Option<f64>,
+    pub price_basis: Option<String>,
+    pub tokens_per_minute_per_unit: Option<f64>,
+    pub output_weight: Option<f64>,
+    pub min_units: Option<f64>,
+    pub increment: Option<f64>,
+    pub load: Option<LoadSec>,
+    pub overflow: Option<String>,
+}
+
+/// `scope = { ... }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScopeSec {
+    pub providers: Option<Vec<String>>,
+    pub models: Option<Vec<String>>,
+    pub workloads: Option<Vec<String>>,
+}
+
+/// One `volume_tiers` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VolumeTierSec {
+    pub from: f64,
+    pub discount: f64,
+}
+
+/// One `discount_tiers` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscountTierSec {
+    pub min_commit: f64,
+    pub discount: f64,
+}
+
+/// `load = { ... }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadSec {
+    pub peak_to_mean: Option<f64>,
+    pub profile: Option<String>,
+}

@@ -1,0 +1,641 @@
+//! Offers as validated, ready-to-bill values (SPEC 4.3), and their
+//! construction from `[[offers]]` tables.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::catalog::Catalog;
+use super::file::{OfferSec, ScopeSec};
+use crate::error::{closest, Error, Result};
+
+/// z of the 99th percentile of the standard normal.
+pub const Z99: f64 = 2.326_347_874_040_840_8;
+
+/// Which segments (workload × model) an offer covers; all filters that are
+/// given must match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scope {
+    /// Providers covered (None: any).
+    pub providers: Option<Vec<String>>,
+    /// Model ids covered (None: any).
+    pub models: Option<Vec<String>>,
+    /// Workload names covered (None: any).
+    pub workloads: Option<Vec<String>>,
+}
+
+impl Scope {
+    /// Whether tokens of `workload` running on `model` of `provider` are covered.
+    pub fn covers(&self, provider: &str, model: &str, workload: &str) -> bool {
+        let ok = |f: &Option<Vec<String>>, v: &str| f.as_ref().is_none_or(|l| l.iter().any(|x| x == v));
+        ok(&self.providers, provider) && ok(&self.models, model) && ok(&self.workloads, workload)
+    }
+
+    /// Whether the scope covers everything.
+    pub fn is_all(&self) -> bool {
+        self.providers.is_none() && self.models.is_none() && self.workloads.is_none()
+    }
+}
+
+/// An offer: a name, what it covers, for how long, and how it bills.
+#[derive(Debug, Clone)]
+pub struct Offer {
+    /// The offer's name, unique in the scenario.
+    pub name: String,
+    /// What it covers; the rest is billed at list price.
+    pub scope: Scope,
+    /// Months from the scenario start during which the offer applies; later
+    /// months are billed at list price.
+    pub term_months: usize,
+    /// The billing rule.
+    pub kind: OfferKind,
+}
+
+/// The three kinds of offer.
+#[derive(Debug, Clone)]
+pub enum OfferKind {
+    /// Pay as you go with a flat discount or marginal volume tiers.
+    Payg(Payg),
+    /// Committed spend or volume per period.
+    Commit(Commit),
+    /// Provisioned throughput.
+    Provisioned(Provisioned),
+}
+
+impl OfferKind {
+    /// The `kind` string of the JSON output.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OfferKind::Payg(_) => "payg",
+            OfferKind::Commit(_) => "commit",
+            OfferKind::Provisioned(_) => "provisioned",
+        }
+    }
+}
+
+/// `kind = "payg"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payg {
+    /// Flat discount on list (used when `tiers` is empty).
+    pub discount: f64,
+    /// `(from, discount)` marginal tiers on each period's in-scope list spend, sorted by `from`.
+    pub tiers: Vec<(f64, f64)>,
+    /// Months per tier period (1 or 12).
+    pub tier_months: usize,
+}
+
+/// How a commit's discount is set.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiscountRule {
+    /// The same discount whatever the amount.
+    Flat(f64),
+    /// `(min_commit, discount)`: the entry with the largest `min_commit` not
+    /// above the period's amount applies (0 when none does).
+    Tiers(Vec<(f64, f64)>),
+}
+
+impl DiscountRule {
+    /// The discount for a period whose committed amount is `amount`.
+    pub fn at(&self, amount: f64) -> f64 {
+        match self {
+            DiscountRule::Flat(d) => *d,
+            DiscountRule::Tiers(t) => t.iter().rev().find(|(min, _)| *min <= amount).map_or(0.0, |(_, d)| *d),
+        }
+    }
+
+    /// Every discount raised by `delta` (capped below 1).
+    pub fn plus(&self, delta: f64) -> DiscountRule {
+        let up = |d: f64| (d + delta).min(0.999_999);
+        match self {
+            DiscountRule::Flat(d) => DiscountRule::Flat(up(*d)),
+            DiscountRule::Tiers(t) => DiscountRule::Tiers(t.iter().map(|(m, d)| (*m, up(*d))).collect()),
+        }
+    }
+}
+
+/// `kind = "commit"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commit {
+    /// Amounts are tokens rather than dollars.
+    pub tokens: bool,
+    /// Months per commitment period.
+    pub period_months: usize,
+    /// The amount of each period, `amounts[k]` for period k (a ramp or a flat amount
+    /// repeated); the last entry repeats if the term has more periods.
+    pub amounts: Vec<f64>,
+    /// The discount rule.
+    pub discount: DiscountRule,
+    /// Overage billed at list (true) or at the discounted price (false).
+    pub overage_list: bool,
+    /// Discounted prices locked at the start month's list prices.
+    pub locked: bool,
+    /// Share of unused commitment carried into the next period.
+    pub rollover_fraction: f64,
+    /// Carried amount at most this share of the next period's amount; 0 = no cap.
+    pub rollover_cap: f64,
+}
+
+impl Commit {
+    /// The amount committed for period `k`.
+    pub fn amount(&self, k: usize) -> f64 {
+        self.amounts.get(k).or(self.amounts.last()).copied().unwrap_or(0.0)
+    }
+}
+
+/// Per-minute load shape of a provisioned offer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Load {
+    /// Lognormal per-minute load with this log-sd `s`, from `peak_to_mean`.
+    LogNormal {
+        /// The peak-to-mean ratio it came from.
+        peak_to_mean: f64,
+        /// Log standard deviation.
+        s: f64,
+    },
+    /// A measured per-minute profile, normalised to mean 1.
+    Profile(Arc<Profile>),
+}
+
+/// A per-minute load profile, normalised to mean 1 and sorted, with prefix sums
+/// so that the served share at any capacity costs one binary search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The file it came from.
+    pub file: String,
+    /// Normalised values, ascending.
+    pub sorted: Vec<f64>,
+    /// `prefix[i]` = sum of the first `i` sorted values.
+    pub prefix: Vec<f64>,
+}
+
+impl Profile {
+    /// Builds a profile from raw per-minute loads (at least one positive).
+    pub fn new(file: String, raw: &[f64]) -> Option<Profile> {
+        let mean = raw.iter().sum::<f64>() / raw.len() as f64;
+        if !(mean > 0.0 && mean.is_finite()) {
+            return None;
+        }
+        let mut sorted: Vec<f64> = raw.iter().map(|x| x / mean).collect();
+        sorted.sort_by(f64::total_cmp);
+        let mut prefix = Vec::with_capacity(sorted.len() + 1);
+        let mut acc = 0.0;
+        prefix.push(0.0);
+        for x in &sorted {
+            acc += x;
+            prefix.push(acc);
+        }
+        Some(Profile { file, sorted, prefix })
+    }
+
+    /// Mean of `min(p, x)` over the profile's normalised values `p`.
+    pub fn mean_min(&self, x: f64) -> f64 {
+        let n = self.sorted.len();
+        let below = self.sorted.partition_point(|&p| p <= x);
+        (self.prefix[below] + x * (n - below) as f64) / n as f64
+    }
+}
+
+/// `kind = "provisioned"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Provisioned {
+    /// Units bought.
+    pub units: f64,
+    /// $ per unit per hour or per month.
+    pub unit_price: f64,
+    /// Price per hour (true) or per month (false).
+    pub hourly: bool,
+    /// Effective tokens per minute one unit serves.
+    pub tokens_per_minute_per_unit: f64,
+    /// One output token counts as this many effective tokens.
+    pub output_weight: f64,
+    /// Smallest purchasable number of units.
+    pub min_units: f64,
+    /// Units are bought in multiples of this.
+    pub increment: f64,
+    /// Per-minute load shape.
+    pub load: Load,
+    /// Traffic above capacity is rejected (true) or billed pay-as-you-go (false).
+    pub drop: bool,
+}
+
+impl Provisioned {
+    /// The share of a month's effective tokens served at mean load `lambda`
+    /// per minute with capacity `cap` per minute (SPEC 4.3).
+    pub fn served_share(&self, lambda: f64, cap: f64) -> f64 {
+        if lambda <= 0.0 {
+            return 1.0;
+        }
+        if cap <= 0.0 {
+            return 0.0;
+        }
+        match &self.load {
+            Load::LogNormal { s, .. } => lognormal_served(lambda, cap, *s),
+            Load::Profile(p) => p.mean_min(cap / lambda),
+        }
+    }
+}
+
+/// `E[min(X, C)] / E[X]` for lognormal `X` with mean `lambda` and log-sd `s`.
+pub fn lognormal_served(lambda: f64, cap: f64, s: f64) -> f64 {
+    if s <= 0.0 {
+        return (cap / lambda).min(1.0);
+    }
+    let mu = lambda.ln() - s * s / 2.0;
+    let lc = cap.ln();
+    let phi = super::dist::phi;
+    phi((lc - mu - s * s) / s) + (cap / lambda) * (1.0 - phi((lc - mu) / s))
+}
+
+/// The log-sd `s` with `ln q = Z99 s - s^2 / 2` (smaller root), or None when
+/// `q` is not in `(1, exp(Z99^2 / 2))`.
+pub fn lognormal_sigma(peak_to_mean: f64) -> Option<f64> {
+    let disc = Z99 * Z99 - 2.0 * peak_to_mean.ln();
+    (peak_to_mean > 1.0 && disc > 0.0).then(|| Z99 - disc.sqrt())
+}
+
+/// Validation context for one `[[offers]]` entry.
+pub(crate) struct OfferCtx<'a> {
+    pub file: &'a Path,
+    pub index: usize,
+    pub horizon: usize,
+    pub catalog: &'a Catalog,
+    pub workloads: &'a [String],
+}
+
+impl OfferCtx<'_> {
+    fn key(&self, k: &str) -> String {
+        format!("offers[{}].{k}", self.index)
+    }
+
+    fn err(&self, k: &str, msg: impl Into<String>) -> Error {
+        Error::invalid(self.file, self.key(k), msg)
+    }
+
+    fn fraction(&self, k: &str, v: Option<f64>, default: f64, upper_open: bool) -> Result<f64> {
+        let x = v.unwrap_or(default);
+        let ok = x.is_finite() && x >= 0.0 && if upper_open { x < 1.0 } else { x <= 1.0 };
+        if ok {
+            Ok(x)
+        } else {
+            let range = if upper_open { "[0, 1)" } else { "[0, 1]" };
+            Err(self.err(k, format!("expected a share in {range}, found {x}")))
+        }
+    }
+
+    fn positive(&self, k: &str, v: Option<f64>) -> Result<f64> {
+        match v {
+            Some(x) if x.is_finite() && x > 0.0 => Ok(x),
+            Some(x) => Err(self.err(k, format!("expected a number > 0, found {x}"))),
+            None => Err(self.err(k, "missing required key")),
+        }
+    }
+
+    fn choice<'v>(&self, k: &str, v: &'v Option<String>, default: &'v str, valid: &[&str]) -> Result<&'v str> {
+        let s = v.as_deref().unwrap_or(default);
+        if valid.contains(&s) {
+            return Ok(s);
+        }
+        let hint = closest(s, valid.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+        Err(self.err(k, format!("expected one of {}, found `{s}`{hint}", valid.join(", "))))
+    }
+}
+
+/// Builds a validated [`Offer`] from its table.
+pub(crate) fn compile(o: &OfferSec, cx: &OfferCtx) -> Result<Offer> {
+    let kind_name = Some(o.kind.clone());
+    let kind = cx.choice("kind", &kind_name, "", &["payg", "commit", "provisioned"])?;
+    reject_foreign_keys(o, kind, cx)?;
+    let term = match o.term_months {
+        None => cx.horizon,
+        Some(t) if (1..=1200).contains(&t) => t as usize,
+        Some(t) => {
+            return Err(cx.err("term_months", format!("expected a whole number of months from 1 to 1200, found {t}")))
+        }
+    };
+    let scope = compile_scope(o.scope.as_ref(), cx)?;
+    let kind = match kind {
+        "payg" => OfferKind::Payg(compile_payg(o, cx)?),
+        "commit" => OfferKind::Commit(compile_commit(o, cx, term)?),
+        _ => OfferKind::Provisioned(compile_provisioned(o, cx)?),
+    };
+    Ok(Offer { name: o.name.clone(), scope, term_months: term, kind })
+}
+
+/// Keys that belong to another kind of offer are a mistake worth naming.
+fn reject_foreign_keys(o: &OfferSec, kind: &str, cx: &OfferCtx) -> Result<()> {
+    let payg = [("volume_tiers", o.volume_tiers.is_some()), ("tier_period", o.tier_period.is_some())];
+    let commit = [
+        ("unit", o.unit.is_some()),
+        ("period", o.period.is_some()),
+        ("amount", o.amount.is_some()),
+        ("amounts", o.amounts.is_some()),
+        ("discount_tiers", o.discount_tiers.is_some()),
+        ("overage", o.overage.is_some()),
+        ("rate", o.rate.is_some()),
+        ("rollover_fraction", o.rollover_fraction.is_some()),
+        ("rollover_cap", o.rollover_cap.is_some()),
+    ];
+    let prov = [
+        ("units", o.units.is_some()),
+        ("unit_price", o.unit_price.is_some()),
+        ("price_basis", o.price_basis.is_some()),
+        ("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit.is_some()),
+        ("output_weight", o.output_weight.is_some()),
+        ("min_units", o.min_units.is_some()),
+        ("increment", o.increment.is_some()),
+        ("load", o.load.is_some()),
+        ("overflow", o.overflow.is_some()),
+    ];
+    let discount = [("discount", o.discount.is_some())];
+    let groups: [(&str, &[(&str, bool)]); 4] =
+        [("payg", &payg), ("commit", &commit), ("provisioned", &prov), ("payg or commit", &discount)];
+    for (owner, keys) in groups {
+        if owner.contains(kind) {
+            continue;
+        }
+        if let Some((k, _)) = keys.iter().find(|(_, set)| *set) {
+            return Err(cx.err(k, format!("`{k}` applies to {owner} offers, not to a {kind} offer")));
+        }
+    }
+    Ok(())
+}
+
+fn compile_scope(s: Option<&ScopeSec>, cx: &OfferCtx) -> Result<Scope> {
+    let Some(s) = s else {
+        return Ok(Scope::default());
+    };
+    let check = |k: &str, list: &Option<Vec<String>>, known: &dyn Fn(&str) -> bool, all: Vec<&str>| -> Result<()> {
+        let Some(list) = list else { return Ok(()) };
+        if list.is_empty() {
+            return Err(
+                cx.err(&format!("scope.{k}"), "an empty list covers nothing; remove the key to cover everything")
+            );
+        }
+        for v in list {
+            if !known(v) {
+                let hint =
+                    closest(v, all.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                return Err(cx.err(&format!("scope.{k}"), format!("unknown {} `{v}`{hint}", k.trim_end_matches('s'))));
+            }
+        }
+        Ok(())
+    };
+    let cat = cx.catalog;
+    let providers: Vec<&str> = cat.models.iter().map(|m| m.provider.as_str()).collect();
+    check("providers", &s.providers, &|p| cat.has_provider(p), providers)?;
+    check("models", &s.models, &|m| cat.find(m).is_ok(), cat.models.iter().map(|m| m.id.as_str()).collect())?;
+    let wl = cx.workloads;
+    check("workloads", &s.workloads, &|w| wl.iter().any(|x| x == w), wl.iter().map(String::as_str).collect())?;
+    Ok(Scope { providers: s.providers.clone(), models: s.models.clone(), workloads: s.workloads.clone() })
+}
+
+fn compile_payg(o: &OfferSec, cx: &OfferCtx) -> Result<Payg> {
+    let discount = cx.fraction("discount", o.discount, 0.0, true)?;
+    let tier_months = match cx.choice("tier_period", &o.tier_period, "month", &["month", "year"])? {
+        "month" => 1,
+        _ => 12,
+    };
+    let mut tiers = Vec::new();
+    if let Some(list) = &o.volume_tiers {
+        if o.discount.is_some_and(|d| d != 0.0) {
+            return Err(cx.err("volume_tiers", "give either `discount` or `volume_tiers`, not both"));
+        }
+        if list.is_empty() {
+            return Err(cx.err("volume_tiers", "expected at least one tier such as { from = 0, discount = 0.0 }"));
+        }
+        for (i, t) in list.iter().enumerate() {
+            let k = format!("volume_tiers[{i}]");
+            if !(t.from.is_finite() && t.from >= 0.0) {
+                return Err(cx.err(&format!("{k}.from"), format!("expected list spend >= 0, found {}", t.from)));
+            }
+            let d = cx.fraction(&format!("{k}.discount"), Some(t.discount), 0.0, true)?;
+            if tiers.last().is_some_and(|&(f, _)| t.from <= f) {
+                return Err(cx.err(&format!("{k}.from"), "tiers must be listed by increasing `from`"));
+            }
+            tiers.push((t.from, d));
+        }
+        if tiers[0].0 > 0.0 {
+            tiers.insert(0, (0.0, 0.0));
+        }
+    }
+    Ok(Payg { discount, tiers, tier_months })
+}
+
+fn compile_commit(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
+    let tokens = cx.choice("unit", &o.unit, "usd", &["usd", "tokens"])? == "tokens";
+    let period =
+        o.period.as_ref().ok_or_else(|| cx.err("period", "missing required key: month, quarter, year or term"))?;
+    let period_name = Some(period.clone());
+    let period_months = match cx.choice("period", &period_name, "", &["month", "quarter", "year", "term"])? {
+        "month" => 1,
+        "quarter" => 3,
+        "year" => 12,
+        _ => term,
+    };
+    let amounts = match (o.amount, &o.amounts) {
+        (Some(a), None) => vec![a],
+        (None, Some(list)) if !list.is_empty() => list.clone(),
+        (None, Some(_)) => return Err(cx.err("amounts", "expected at least one amount")),
+        (Some(_), Some(_)) => return Err(cx.err("amounts", "give either `amount` or `amounts`, not both")),
+        (None, None) => return Err(cx.err("amount", "missing required key (or `amounts` for a ramp)")),
+    };
+    let key = if o.amount.is_some() { "amount" } else { "amounts" };
+    if let Some(a) = amounts.iter().find(|a| !(a.is_finite() && **a >= 0.0)) {
+        return Err(cx.err(key, format!("expected an amount >= 0, found {a}")));
+    }
+    let discount = match (&o.discount, &o.discount_tiers) {
+        (Some(_), Some(_)) => {
+            return Err(cx.err("discount_tiers", "give either `discount` or `discount_tiers`, not both"))
+        }
+        (_, Some(list)) => {
+            if list.is_empty() {
+                return Err(cx.err(
+                    "discount_tiers",
+                    "expected at least one tier such as { min_commit = 500000, discount = 0.08 }",
+                ));
+            }
+            let mut tiers: Vec<(f64, f64)> = Vec::new();
+            for (i, t) in list.iter().enumerate() {
+                let k = format!("discount_tiers[{i}]");
+                if !(t.min_commit.is_finite() && t.min_commit >= 0.0) {
+                    return Err(
+                        cx.err(&format!("{k}.min_commit"), format!("expected an amount >= 0, found {}", t.min_commit))
+                    );
+                }
+                tiers.push((t.min_commit, cx.fraction(&format!("{k}.discount"), Some(t.discount), 0.0, true)?));
+            }
+            tiers.sort_by(|a, b| a.0.total_cmp(&b.0));
+            DiscountRule::Tiers(tiers)
+        }
+        (d, None) => DiscountRule::Flat(cx.fraction("discount", *d, 0.0, true)?),
+    };
+    let overage_list = cx.choice("overage", &o.overage, "discounted", &["discounted", "list"])? == "list";
+    let locked = cx.choice("rate", &o.rate, "floating", &["floating", "locked"])? == "locked";
+    let rollover_fraction = cx.fraction("rollover_fraction", o.rollover_fraction, 0.0, false)?;
+    let rollover_cap = cx.fraction("rollover_cap", o.rollover_cap, 0.0, false)?;
+    let periods = term.min(cx.horizon).div_ceil(period_months);
+    if amounts.len() > periods.max(1) {
+        return Err(cx.err(
+            "amounts",
+            format!(
+                "{} amounts given but the term has only {periods} {}-month period(s) within the horizon",
+                amounts.len(),
+                period_months
+            ),
+        ));
+    }
+    Ok(Commit { tokens, period_months, amounts, discount, overage_list, locked, rollover_fraction, rollover_cap })
+}
+
+fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
+    let units = match o.units {
+        Some(u) if u.is_finite() && u >= 0.0 => u,
+        Some(u) => return Err(cx.err("units", format!("expected a number of units >= 0, found {u}"))),
+        None => return Err(cx.err("units", "missing required key")),
+    };
+    let unit_price = match o.unit_price {
+        Some(p) if p.is_finite() && p >= 0.0 => p,
+        Some(p) => return Err(cx.err("unit_price", format!("expected a price >= 0, found {p}"))),
+        None => {
+            return Err(cx.err(
+                "unit_price",
+                "missing required key ($ per unit per hour, or per month with price_basis = \"month\")",
+            ))
+        }
+    };
+    let hourly = cx.choice("price_basis", &o.price_basis, "hour", &["hour", "month"])? == "hour";
+    let tpm = cx.positive("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit)?;
+    let output_weight = cx.positive("output_weight", Some(o.output_weight.unwrap_or(1.0)))?;
+    let min_units = match o.min_units.unwrap_or(0.0) {
+        m if m.is_finite() && m >= 0.0 => m,
+        m => return Err(cx.err("min_units", format!("expected a number >= 0, found {m}"))),
+    };
+    let increment = cx.positive("increment", Some(o.increment.unwrap_or(1.0)))?;
+    check_units(units, min_units, increment).map_err(|m| cx.err("units", m))?;
+    let drop = cx.choice("overflow", &o.overflow, "payg", &["payg", "drop"])? == "drop";
+    let load = match &o.load {
+        None => {
+            return Err(cx.err(
+                "load",
+                "missing required key: load = { peak_to_mean = 3.0 } or load = { profile = \"load.csv\" }",
+            ))
+        }
+        Some(l) => match (l.peak_to_mean, &l.profile) {
+            (Some(q), None) => {
+                let s = lognormal_sigma(q).ok_or_else(|| {
+                    cx.err(
+                        "load.peak_to_mean",
+                        format!(
+                            "expected a ratio above 1 and below {:.2} (where no lognormal has that 99th percentile over its mean), found {q}",
+                            (Z99 * Z99 / 2.0).exp()
+                        ),
+                    )
+                })?;
+                Load::LogNormal { peak_to_mean: q, s }
+            }
+            (None, Some(p)) => {
+                Load::Profile(Arc::new(super::profile::load_profile(cx.file, p, &cx.key("load.profile"))?))
+            }
+            _ => return Err(cx.err("load", "give exactly one of `peak_to_mean` or `profile`")),
+        },
+    };
+    Ok(Provisioned {
+        units,
+        unit_price,
+        hourly,
+        tokens_per_minute_per_unit: tpm,
+        output_weight,
+        min_units,
+        increment,
+        load,
+        drop,
+    })
+}
+
+/// Whether `units` is purchasable: 0 (none), or at least `min_units` and a
+/// multiple of `increment`.
+pub fn check_units(units: f64, min_units: f64, increment: f64) -> std::result::Result<(), String> {
+    if units == 0.0 {
+        return Ok(());
+    }
+    if units < min_units {
+        return Err(format!("{units} units is below the minimum purchase of {min_units}"));
+    }
+    let k = units / increment;
+    if (k - k.round()).abs() > 1e-9 {
+        return Err(format!("{units} units is not a multiple of the increment {increment}"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigma_solves_the_p99_equation() {
+        for q in [1.2, 3.0, 8.0, 14.0] {
+            let s = lognormal_sigma(q).unwrap();
+            assert!((Z99 * s - s * s / 2.0 - q.ln()).abs() < 1e-12);
+            // The lognormal with mean 1 and log-sd s has p99 / mean = q.
+            let p99 = (-s * s / 2.0 + Z99 * s).exp();
+            assert!((p99 - q).abs() < 1e-9 * q);
+        }
+        assert!(lognormal_sigma(1.0).is_none());
+        assert!(lognormal_sigma(15.0).is_none());
+    }
+
+    #[test]
+    fn served_share_limits() {
+        let s = lognormal_sigma(3.0).unwrap();
+        assert!((lognormal_served(100.0, 1e12, s) - 1.0).abs() < 1e-12);
+        assert!(lognormal_served(100.0, 1e-9, s) < 1e-9);
+        // Monotone in capacity.
+        let mut last = 0.0;
+        for c in [10.0, 50.0, 100.0, 200.0, 400.0] {
+            let v = lognormal_served(100.0, c, s);
+            assert!(v > last && v <= 1.0);
+            last = v;
+        }
+    }
+
+    #[test]
+    fn served_share_matches_numeric_integral() {
+        // E[min(X, C)] / E[X] by midpoint quadrature over the normal quantile.
+        let (lambda, cap, s) = (100.0, 150.0, 0.8);
+        let mu = f64::ln(lambda) - s * s / 2.0;
+        let n = 200_000;
+        let mut acc = 0.0;
+        for i in 0..n {
+            let z = super::super::dist::phi_inv((i as f64 + 0.5) / n as f64);
+            acc += (mu + s * z).exp().min(cap);
+        }
+        let numeric = acc / n as f64 / lambda;
+        assert!((numeric - lognormal_served(lambda, cap, s)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn profile_mean_min_is_exact() {
+        let p = Profile::new("x".into(), &[1.0, 3.0, 0.0, 4.0]).unwrap();
+        // Normalised: 0.5, 1.5, 0, 2 (mean 1); min with 1.0: 0.5 + 1 + 0 + 1 = 2.5.
+        assert!((p.mean_min(1.0) - 2.5 / 4.0).abs() < 1e-15);
+        assert!((p.mean_min(10.0) - 1.0).abs() < 1e-15);
+        assert_eq!(p.mean_min(0.0), 0.0);
+    }
+
+    #[test]
+    fn discount_tiers_pick_the_largest_qualifying_entry() {
+        let r = DiscountRule::Tiers(vec![(500.0, 0.08), (1000.0, 0.12), (2000.0, 0.16)]);
+        assert_eq!(r.at(400.0), 0.0);
+        assert_eq!(r.at(500.0), 0.08);
+        assert_eq!(r.at(1999.0), 0.12);
+        assert_eq!(r.at(5000.0), 0.16);
+    }
+
+    #[test]
+    fn units_must_be_purchasable() {
+        assert!(check_units(300.0, 15.0, 5.0).is_ok());
+        assert!(check_units(0.0, 15.0, 5.0).is_ok());
+        assert!(check_units(10.0, 15.0, 5.0).is_err());
+        assert!(check_units(302.0, 15.0, 5.0).is_err());
+    }
+}

@@ -1,0 +1,39 @@
+//! Reading a per-minute load profile (`minute,tokens`, as `profile` writes it)
+//! for a provisioned offer's `load = { profile = "load.csv" }`.
+
+use std::path::Path;
+
+use super::offer::Profile;
+use crate::error::{Error, Location, Result};
+
+/// Loads the profile named in `scenario`'s key `key`, relative to the scenario's folder.
+pub fn load_profile(scenario: &Path, rel: &str, key: &str) -> Result<Profile> {
+    let path = scenario.parent().unwrap_or(Path::new(".")).join(rel);
+    if !path.is_file() {
+        return Err(Error::invalid(scenario, key, format!("load profile `{}` not found", path.display())));
+    }
+    let text = super::doc::read_text(&path, "a load profile CSV with columns minute,tokens")?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| csv_err(&path, None, e.to_string()))?.clone();
+    let col = headers.iter().position(|h| h.trim().eq_ignore_ascii_case("tokens")).ok_or_else(|| Error::Invalid {
+        at: Location { file: path.clone(), line: Some(1), key: None },
+        message: format!("expected a `tokens` column; found {}", headers.iter().collect::<Vec<_>>().join(", ")),
+    })?;
+    let mut values = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = rec.map_err(|e| csv_err(&path, Some(line), e.to_string()))?;
+        let cell = rec.get(col).unwrap_or("").trim();
+        let v: f64 = cell.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
+            csv_err(&path, Some(line), format!("column tokens: expected a number >= 0, found `{cell}`"))
+        })?;
+        values.push(v);
+    }
+    Profile::new(path.display().to_string(), &values).ok_or_else(|| {
+        csv_err(&path, None, "the profile has no positive load; expected per-minute token counts".into())
+    })
+}
+
+fn csv_err(path: &Path, line: Option<usize>, message: String) -> Error {
+    Error::Invalid { at: Location { file: path.to_path_buf(), line, key: None }, message }
+}

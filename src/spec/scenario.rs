@@ -1,0 +1,576 @@
+//! A validated scenario (SPEC 3.3): workloads, forecast assumptions, price
+//! model, risk settings and offers, with every default filled in.
+
+use std::path::{Path, PathBuf};
+
+use super::catalog::Catalog;
+use super::dist::Dist;
+use super::doc;
+use super::file::{ScenarioFile, WorkloadSec};
+use super::month::Month;
+use super::offer::{self, Offer, OfferCtx};
+use crate::error::{closest, Error, Result};
+
+/// Largest accepted `paths`.
+pub const MAX_PATHS: u64 = 10_000_000;
+/// Largest accepted `paths × months × (workloads + 1)`: about a minute of work.
+pub const MAX_CELLS: f64 = 1.5e10;
+/// Draws of a growth rate at or below -100%/year are rejected when more likely than this.
+pub const MAX_NEGLIGIBLE: f64 = 1e-3;
+/// Annual growth (and price change) draws are clamped to at least this.
+pub const GROWTH_FLOOR: f64 = -0.99;
+
+/// Command-line values that take precedence over `[simulation]`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overrides {
+    /// `--paths`.
+    pub paths: Option<u64>,
+    /// `--seed`.
+    pub seed: Option<u64>,
+}
+
+/// Token mix of a workload; the three shares sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shares {
+    /// Uncached input share.
+    pub input: f64,
+    /// Output share.
+    pub output: f64,
+    /// Cached input share.
+    pub cached: f64,
+}
+
+/// Where a workload's monthly log-growth comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Growth {
+    /// `ln(1 + G) / 12` with `G` drawn from an annual growth distribution.
+    Annual(Dist),
+    /// `mu + se * T`, `T` Student-t with `df` degrees of freedom (fitted from history).
+    LogT {
+        /// Mean monthly log-growth.
+        mu: f64,
+        /// Its standard error.
+        se: f64,
+        /// Degrees of freedom.
+        df: f64,
+    },
+}
+
+/// How a workload's volume path is generated.
+#[derive(Debug, Clone)]
+pub enum VolumeModel {
+    /// SPEC 4.1 `drift`: log-volume is a random walk with a per-path drift.
+    Drift {
+        /// The drift.
+        growth: Growth,
+        /// Monthly log-volatility.
+        sigma: f64,
+    },
+    /// A model fitted to history by the `auto` method.
+    Fitted(crate::forecast::FittedModel),
+}
+
+/// One workload: a use case on one model.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    /// Name.
+    pub name: String,
+    /// Index into the catalog's models.
+    pub model: usize,
+    /// Volume of the month before `start` (tokens).
+    pub base_tokens: f64,
+    /// Token mix.
+    pub shares: Shares,
+    /// Share of tokens sent through the batch API.
+    pub batch_share: f64,
+    /// Volume model.
+    pub volume: VolumeModel,
+    /// Monthly history (tokens), when it was fitted from a file.
+    pub history: Option<Vec<(Month, f64)>>,
+}
+
+/// A launch that may happen (`[[forecast.events]]`).
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// Event name.
+    pub name: String,
+    /// Workload name its tokens are counted under.
+    pub workload: String,
+    /// Catalog index of its model.
+    pub model: usize,
+    /// Probability that it happens.
+    pub probability: f64,
+    /// Month index (0 = `start`) of its first month.
+    pub start: i32,
+    /// Monthly tokens once ramped up.
+    pub monthly_tokens: Dist,
+    /// Months to reach full volume.
+    pub ramp_months: f64,
+    /// Token mix.
+    pub shares: Shares,
+    /// Batch share.
+    pub batch_share: f64,
+}
+
+/// Traffic moved from one model to another (`[[forecast.routing]]`).
+#[derive(Debug, Clone)]
+pub struct Routing {
+    /// Catalog index of the source model.
+    pub from: usize,
+    /// Catalog index of the target model.
+    pub to: usize,
+    /// Share finally moved.
+    pub share: Dist,
+    /// Month index (0 = `start`) when the move begins.
+    pub start: i32,
+    /// Month index when it is complete.
+    pub by: i32,
+}
+
+/// A sudden per-model list-price cut (`[prices] step_cut`).
+#[derive(Debug, Clone)]
+pub struct StepCut {
+    /// Probability of a cut per model and year.
+    pub annual_probability: f64,
+    /// Size of the cut (share of the price removed).
+    pub size: Dist,
+}
+
+/// Risk settings (`[risk]`).
+#[derive(Debug, Clone)]
+pub struct Risk {
+    /// Index of the baseline offer.
+    pub baseline: usize,
+    /// Over-commitment means waste above this share of the committed amount.
+    pub waste_tolerance: f64,
+    /// Highest acceptable probability of over-commitment.
+    pub max_overcommit_probability: f64,
+}
+
+/// A loaded, validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Scenario name.
+    pub name: String,
+    /// The file it came from.
+    pub file: PathBuf,
+    /// First simulated month.
+    pub start: Month,
+    /// Months simulated.
+    pub horizon: usize,
+    /// Monte Carlo paths.
+    pub paths: u64,
+    /// Seed.
+    pub seed: u64,
+    /// Price catalog.
+    pub catalog: Catalog,
+    /// Workloads (explicit and fitted).
+    pub workloads: Vec<Workload>,
+    /// Possible launches.
+    pub events: Vec<Event>,
+    /// Routing moves.
+    pub routing: Vec<Routing>,
+    /// Correlation of shocks and growth draws between workloads.
+    pub correlation: f64,
+    /// Growth damping per month.
+    pub damping: f64,
+    /// Forecast-level growth (events; overrides fitted growth when given).
+    pub growth_annual: Option<Dist>,
+    /// Forecast-level volatility (events; overrides fitted volatility when given).
+    pub volatility_monthly: Option<f64>,
+    /// Annual list-price drift.
+    pub price_change: Dist,
+    /// Optional sudden cuts.
+    pub step_cut: Option<StepCut>,
+    /// Risk settings.
+    pub risk: Risk,
+    /// Offers, in file order.
+    pub offers: Vec<Offer>,
+    /// Every input file read (scenario, catalog, history, profiles).
+    pub inputs: Vec<PathBuf>,
+    /// Things the user should know that are not errors.
+    pub warnings: Vec<String>,
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file and everything it refers to.
+    pub fn load(path: &Path, ov: Overrides) -> Result<Scenario> {
+        let text = doc::read_text(path, "a scenario (TOML)")?;
+        let raw: ScenarioFile = doc::parse(path, &text)?;
+        compile(path, raw, ov).map_err(|e| if is_file(&e, path) { doc::with_line(e, &text) } else { e })
+    }
+
+    /// The folder relative paths in the scenario are resolved against.
+    pub fn dir(&self) -> &Path {
+        self.file.parent().unwrap_or(Path::new("."))
+    }
+
+    /// Names of all workloads, including events, for scopes.
+    pub fn workload_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.workloads.iter().map(|w| w.name.clone()).collect();
+        v.extend(self.events.iter().map(|e| e.workload.clone()));
+        v.dedup();
+        v
+    }
+}
+
+fn is_file(e: &Error, path: &Path) -> bool {
+    matches!(e, Error::Invalid { at, .. } if at.file == path)
+}
+
+fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<Scenario> {
+    let bad = |k: &str, m: String| Error::invalid(path, k, m);
+    let mut warnings = Vec::new();
+    if raw.name.trim().is_empty() {
+        return Err(bad("name", "expected a non-empty scenario name".into()));
+    }
+    let start = Month::parse(&raw.start)
+        .ok_or_else(|| bad("start", format!("expected a month as YYYY-MM, found `{}`", raw.start)))?;
+    if !(1..=600).contains(&raw.horizon_months) {
+        return Err(bad("horizon_months", format!("expected 1 to 600 months, found {}", raw.horizon_months)));
+    }
+    let horizon = raw.horizon_months as usize;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let catalog_path = dir.join(&raw.catalog);
+    if !catalog_path.is_file() {
+        return Err(bad("catalog", format!("catalog file `{}` not found", catalog_path.display())));
+    }
+    let catalog = Catalog::load(&catalog_path)?;
+    let mut inputs = vec![path.to_path_buf(), catalog_path];
+
+    let fc = &raw.forecast;
+    let correlation = unit_interval(fc.correlation.unwrap_or(0.0)).ok_or_else(|| {
+        bad(
+            "forecast.correlation",
+            format!("expected a correlation in [0, 1], found {}", fc.correlation.unwrap_or(0.0)),
+        )
+    })?;
+    let damping = fc.damping.unwrap_or(1.0);
+    if !(damping.is_finite() && damping > 0.0 && damping <= 1.0) {
+        return Err(bad("forecast.damping", format!("expected a factor in (0, 1], found {damping}")));
+    }
+    if let Some(g) = &fc.growth_annual {
+        check_growth(g).map_err(|m| bad("forecast.growth_annual", m))?;
+    }
+    if let Some(v) = fc.volatility_monthly {
+        check_volatility(v).map_err(|m| bad("forecast.volatility_monthly", m))?;
+    }
+    if let Some(m) = &fc.method {
+        if !["auto", "drift"].contains(&m.as_str()) {
+            return Err(bad("forecast.method", format!("expected `auto` or `drift`, found `{m}`")));
+        }
+    }
+
+    let mut workloads = Vec::new();
+    if let Some(h) = &raw.history {
+        let fitted = crate::forecast::workloads_from_history(path, h, &catalog, start, fc, &mut warnings)?;
+        inputs.push(dir.join(&h.file));
+        workloads.extend(fitted);
+    }
+    for (i, w) in raw.workloads.iter().enumerate() {
+        workloads.push(compile_workload(path, i, w, &catalog, fc, &mut warnings)?);
+    }
+    for (i, w) in workloads.iter().enumerate() {
+        if workloads[..i].iter().any(|o| o.name == w.name && o.model == w.model) {
+            return Err(bad(
+                &format!("workloads[{}].name", i),
+                format!("workload `{}` on model `{}` appears twice", w.name, catalog.models[w.model].id),
+            ));
+        }
+    }
+    let events = super::events::compile_events(path, &fc.events, &catalog, start, &mut warnings)?;
+    let routing = super::events::compile_routing(path, &fc.routing, &catalog, start)?;
+    if workloads.is_empty() && events.is_empty() {
+        return Err(bad("workloads", "the scenario has no usage: add [[workloads]] or a [history] file".into()));
+    }
+
+    let price_change = raw.prices.annual_change.clone().unwrap_or(Dist::Fixed(0.0));
+    check_growth(&price_change).map_err(|m| bad("prices.annual_change", m.replace("growth", "price change")))?;
+    let step_cut = match &raw.prices.step_cut {
+        None => None,
+        Some(s) => {
+            unit_interval(s.annual_probability).ok_or_else(|| {
+                bad(
+                    "prices.step_cut.annual_probability",
+                    format!("expected a probability in [0, 1], found {}", s.annual_probability),
+                )
+            })?;
+            check_share_dist(&s.size).map_err(|m| bad("prices.step_cut.size", m))?;
+            Some(super::scenario::StepCut { annual_probability: s.annual_probability, size: s.size.clone() })
+        }
+    };
+
+    let (paths, seed) = simulation_settings(path, &raw, ov, horizon, workloads.len() + events.len())?;
+    let mut names: Vec<String> = workloads.iter().map(|w| w.name.clone()).collect();
+    names.extend(events.iter().map(|e| e.workload.clone()));
+    let offers = compile_offers(path, &raw, horizon, &catalog, &names, &mut inputs)?;
+    let risk = compile_risk(path, &raw, &offers)?;
+    for o in &offers {
+        if let offer::OfferKind::Commit(c) = &o.kind {
+            let covered = o.term_months.min(horizon);
+            if covered % c.period_months != 0 {
+                warnings.push(format!(
+                    "offer `{}`: the last commitment period is cut short by the {} ({} of {} months); its full amount is charged",
+                    o.name,
+                    if o.term_months > horizon { "horizon" } else { "term" },
+                    covered % c.period_months,
+                    c.period_months
+                ));
+            }
+            if let offer::DiscountRule::Tiers(t) = &c.discount {
+                if c.amounts.iter().any(|&a| a < t[0].0) {
+                    warnings.push(format!(
+                        "offer `{}`: an amount is below the lowest discount tier; that period gets no discount",
+                        o.name
+                    ));
+                }
+            }
+        }
+    }
+    Ok(Scenario {
+        name: raw.name,
+        file: path.to_path_buf(),
+        start,
+        horizon,
+        paths,
+        seed,
+        catalog,
+        workloads,
+        events,
+        routing,
+        correlation,
+        damping,
+        growth_annual: fc.growth_annual.clone(),
+        volatility_monthly: fc.volatility_monthly,
+        price_change,
+        step_cut,
+        risk,
+        offers,
+        inputs,
+        warnings,
+    })
+}
+
+fn simulation_settings(
+    path: &Path,
+    raw: &ScenarioFile,
+    ov: Overrides,
+    horizon: usize,
+    streams: usize,
+) -> Result<(u64, u64)> {
+    let paths = match (ov.paths, raw.simulation.paths) {
+        (Some(p), _) => p,
+        (None, Some(p)) if p >= 0 => p as u64,
+        (None, Some(p)) => {
+            return Err(Error::invalid(
+                path,
+                "simulation.paths",
+                format!("expected a positive number of paths, found {p}"),
+            ))
+        }
+        (None, None) => 20_000,
+    };
+    let key = if ov.paths.is_some() { "--paths" } else { "simulation.paths" };
+    if paths < 100 {
+        return Err(Error::invalid(
+            path,
+            key,
+            format!("expected at least 100 paths for usable statistics, found {paths}"),
+        ));
+    }
+    let cells = paths as f64 * horizon as f64 * (streams as f64 + 1.0);
+    if paths > MAX_PATHS || cells > MAX_CELLS {
+        let most = (MAX_CELLS / (horizon as f64 * (streams as f64 + 1.0))).min(MAX_PATHS as f64) as u64;
+        return Err(Error::invalid(
+            path,
+            key,
+            format!("{paths} paths is too many to finish in reasonable time for {horizon} months and {streams} workloads; use at most {most}"),
+        ));
+    }
+    Ok((paths, ov.seed.or(raw.simulation.seed).unwrap_or(0)))
+}
+
+fn compile_offers(
+    path: &Path,
+    raw: &ScenarioFile,
+    horizon: usize,
+    catalog: &Catalog,
+    names: &[String],
+    inputs: &mut Vec<PathBuf>,
+) -> Result<Vec<Offer>> {
+    if raw.offers.is_empty() {
+        return Err(Error::invalid(path, "offers", "the scenario has no offers: add at least one [[offers]] (a payg offer at list price is the usual baseline)"));
+    }
+    let mut offers: Vec<Offer> = Vec::new();
+    for (i, o) in raw.offers.iter().enumerate() {
+        if o.name.trim().is_empty() {
+            return Err(Error::invalid(path, format!("offers[{i}].name"), "expected a non-empty offer name"));
+        }
+        if offers.iter().any(|x| x.name == o.name) {
+            return Err(Error::invalid(
+                path,
+                format!("offers[{i}].name"),
+                format!("offer name `{}` is used twice; names must be unique", o.name),
+            ));
+        }
+        let cx = OfferCtx { file: path, index: i, horizon, catalog, workloads: names };
+        let compiled = offer::compile(o, &cx)?;
+        if let offer::OfferKind::Provisioned(p) = &compiled.kind {
+            if let offer::Load::Profile(pr) = &p.load {
+                inputs.push(PathBuf::from(&pr.file));
+            }
+        }
+        offers.push(compiled);
+    }
+    Ok(offers)
+}
+
+fn compile_risk(path: &Path, raw: &ScenarioFile, offers: &[Offer]) -> Result<Risk> {
+    let r = &raw.risk;
+    let baseline = match &r.baseline {
+        None => 0,
+        Some(b) => offers.iter().position(|o| &o.name == b).ok_or_else(|| {
+            let hint = closest(b, offers.iter().map(|o| o.name.as_str()))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            let all: Vec<String> = offers.iter().map(|o| format!("`{}`", o.name)).collect();
+            Error::invalid(path, "risk.baseline", format!("no offer is named `{b}`{hint} (offers: {})", all.join(", ")))
+        })?,
+    };
+    let waste_tolerance = r.waste_tolerance.unwrap_or(0.05);
+    if !(waste_tolerance.is_finite() && (0.0..1.0).contains(&waste_tolerance)) {
+        return Err(Error::invalid(
+            path,
+            "risk.waste_tolerance",
+            format!("expected a share in [0, 1), found {waste_tolerance}"),
+        ));
+    }
+    let max_overcommit_probability = r.max_overcommit_probability.unwrap_or(0.10);
+    unit_interval(max_overcommit_probability).ok_or_else(|| {
+        Error::invalid(
+            path,
+            "risk.max_overcommit_probability",
+            format!("expected a probability in [0, 1], found {max_overcommit_probability}"),
+        )
+    })?;
+    Ok(Risk { baseline, waste_tolerance, max_overcommit_probability })
+}
+
+fn compile_workload(
+    path: &Path,
+    i: usize,
+    w: &WorkloadSec,
+    catalog: &Catalog,
+    fc: &super::file::ForecastSec,
+    warnings: &mut Vec<String>,
+) -> Result<Workload> {
+    let key = |k: &str| format!("workloads[{i}].{k}");
+    let bad = |k: &str, m: String| Error::invalid(path, key(k), m);
+    if w.name.trim().is_empty() {
+        return Err(bad("name", "expected a non-empty workload name".into()));
+    }
+    let model = catalog.find(&w.model).map_err(|m| bad("model", m))?;
+    if !(w.monthly_tokens.is_finite() && w.monthly_tokens >= 0.0) {
+        return Err(bad("monthly_tokens", format!("expected a token volume >= 0, found {}", w.monthly_tokens)));
+    }
+    let shares =
+        check_shares(w.input_share, w.output_share, w.cached_share.unwrap_or(0.0)).map_err(|(k, m)| bad(k, m))?;
+    let batch_share = w.batch_share.unwrap_or(0.0);
+    unit_interval(batch_share)
+        .ok_or_else(|| bad("batch_share", format!("expected a share in [0, 1], found {batch_share}")))?;
+    let growth = match (&w.growth_annual, &fc.growth_annual) {
+        (Some(g), _) => {
+            check_growth(g).map_err(|m| bad("growth_annual", m))?;
+            g.clone()
+        }
+        (None, Some(g)) => g.clone(),
+        (None, None) => {
+            warnings.push(format!(
+                "workload `{}` has no growth_annual (and [forecast] sets none): assuming no growth",
+                w.name
+            ));
+            Dist::Fixed(0.0)
+        }
+    };
+    let sigma = match (w.volatility_monthly, fc.volatility_monthly) {
+        (Some(v), _) => {
+            check_volatility(v).map_err(|m| bad("volatility_monthly", m))?;
+            v
+        }
+        (None, Some(v)) => v,
+        (None, None) => {
+            warnings.push(format!(
+                "workload `{}` has no volatility_monthly (and [forecast] sets none): assuming no month-to-month noise",
+                w.name
+            ));
+            0.0
+        }
+    };
+    if w.monthly_tokens == 0.0 {
+        warnings.push(format!("workload `{}` has monthly_tokens = 0: it adds nothing", w.name));
+    }
+    Ok(Workload {
+        name: w.name.clone(),
+        model,
+        base_tokens: w.monthly_tokens,
+        shares,
+        batch_share,
+        volume: VolumeModel::Drift { growth: Growth::Annual(growth), sigma },
+        history: None,
+    })
+}
+
+/// Checks that the three token shares are shares and sum to 1.
+pub(crate) fn check_shares(
+    input: f64,
+    output: f64,
+    cached: f64,
+) -> std::result::Result<Shares, (&'static str, String)> {
+    for (k, v) in [("input_share", input), ("output_share", output), ("cached_share", cached)] {
+        if unit_interval(v).is_none() {
+            return Err((k, format!("expected a share in [0, 1], found {v}")));
+        }
+    }
+    let sum = input + output + cached;
+    if (sum - 1.0).abs() > 1e-6 {
+        return Err(("input_share", format!("input_share + output_share + cached_share must sum to 1, found {sum}")));
+    }
+    Ok(Shares { input, output, cached })
+}
+
+/// `Some(x)` when `x` is in [0, 1].
+pub(crate) fn unit_interval(x: f64) -> Option<f64> {
+    (x.is_finite() && (0.0..=1.0).contains(&x)).then_some(x)
+}
+
+/// An annual growth distribution must put negligible mass at or below -100%.
+pub(crate) fn check_growth(g: &Dist) -> std::result::Result<(), String> {
+    let p = if g.lower_bound() > -1.0 { 0.0 } else { g.cdf(-1.0) };
+    if p > MAX_NEGLIGIBLE {
+        return Err(format!(
+            "this annual growth distribution draws -100% or less with probability {p:.4}, which would mean negative volume; \
+             narrow it so that such draws are below {MAX_NEGLIGIBLE} (rarer draws are clamped to {GROWTH_FLOOR})"
+        ));
+    }
+    Ok(())
+}
+
+fn check_volatility(v: f64) -> std::result::Result<(), String> {
+    if v.is_finite() && (0.0..=2.0).contains(&v) {
+        Ok(())
+    } else {
+        Err(format!("expected a monthly log-volatility in [0, 2], found {v}"))
+    }
+}
+
+/// A distribution of a share must stay (essentially) within [0, 1].
+pub(crate) fn check_share_dist(d: &Dist) -> std::result::Result<(), String> {
+    let (lo, hi) = (d.cdf(0.0 - 1e-12), 1.0 - d.cdf(1.0));
+    if lo > MAX_NEGLIGIBLE || hi > MAX_NEGLIGIBLE {
+        return Err(format!(
+            "expected a share within [0, 1]; this distribution falls outside with probability {:.4}",
+            lo + hi
+        ));
+    }
+    Ok(())
+}

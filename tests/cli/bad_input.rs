@@ -1,0 +1,224 @@
+//! Every class of mistake a user can make exits with status 2 and a message
+//! naming the file, the key and what is expected; never a panic.
+
+use crate::util::{catalog, cmd, Dir};
+
+const GOOD: &str = r#"name = "t"
+start = "2027-01"
+horizon_months = 12
+catalog = "prices.toml"
+
+[simulation]
+paths = 200
+seed = 1
+
+[forecast]
+correlation = 0.5
+damping = 0.98
+
+[risk]
+baseline = "List"
+
+[[workloads]]
+name = "w"
+model = "m"
+monthly_tokens = 1.0e9
+input_share = 0.6
+output_share = 0.3
+cached_share = 0.1
+growth_annual = { dist = "uniform", min = 0.0, max = 0.5 }
+volatility_monthly = 0.1
+
+[[offers]]
+name = "List"
+kind = "payg"
+
+[[offers]]
+name = "C"
+kind = "commit"
+period = "year"
+amount = 50000
+discount = 0.1
+rollover_fraction = 0.2
+
+[[offers]]
+name = "P"
+kind = "provisioned"
+units = 20
+unit_price = 1.0
+tokens_per_minute_per_unit = 1000
+load = { peak_to_mean = 3.0 }
+"#;
+
+/// Runs `simulate` on GOOD with `from` replaced by `to`; expects exit 2 and
+/// every one of `needles` in standard error.
+#[track_caller]
+fn rejects(from: &str, to: &str, needles: &[&str]) {
+    assert!(GOOD.contains(from), "fixture lacks {from:?}");
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", &GOOD.replacen(from, to, 1));
+    let out = cmd().arg("simulate").arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("scenario.toml"), "no file name in: {err}");
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in: {err}");
+    }
+}
+
+#[test]
+fn the_fixture_itself_is_valid() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", GOOD);
+    cmd().arg("simulate").arg(&s).assert().success();
+}
+
+#[test]
+fn toml_syntax_error_names_the_line() {
+    rejects("[[workloads]]", "[[workloads]", &["scenario.toml:17"]);
+}
+
+#[test]
+fn unknown_key_names_the_closest_valid_key() {
+    rejects(
+        "monthly_tokens = 1.0e9",
+        "monthly_tokns = 1.0e9",
+        &["scenario.toml:20", "workloads[0]", "unknown key `monthly_tokns`", "did you mean `monthly_tokens`"],
+    );
+    rejects("[risk]", "[risks]", &["unknown key `risks`", "did you mean `risk`"]);
+    rejects("rollover_fraction = 0.2", "roll_over_fraction = 0.2", &["offers[1]", "did you mean `rollover_fraction`"]);
+}
+
+#[test]
+fn wrong_type_names_key_and_expected_type() {
+    rejects(
+        "monthly_tokens = 1.0e9",
+        "monthly_tokens = \"lots\"",
+        &["workloads[0].monthly_tokens", "expected a number"],
+    );
+    rejects("horizon_months = 12", "horizon_months = 12.5", &["horizon_months"]);
+    rejects("units = 20", "units = [20]", &["offers[2].units"]);
+}
+
+#[test]
+fn out_of_range_values() {
+    rejects("monthly_tokens = 1.0e9", "monthly_tokens = -1.0e9", &["workloads[0].monthly_tokens", ">= 0"]);
+    rejects("input_share = 0.6", "input_share = 0.7", &["workloads[0].input_share", "sum to 1"]);
+    rejects("discount = 0.1", "discount = 1.0", &["offers[1].discount", "[0, 1)"]);
+    rejects("correlation = 0.5", "correlation = 1.5", &["forecast.correlation", "[0, 1]"]);
+    rejects("damping = 0.98", "damping = 0.0", &["forecast.damping", "(0, 1]"]);
+    rejects("damping = 0.98", "damping = 1.01", &["forecast.damping"]);
+    rejects("peak_to_mean = 3.0", "peak_to_mean = 1.0", &["offers[2].load.peak_to_mean", "above 1"]);
+    rejects("peak_to_mean = 3.0", "peak_to_mean = 20.0", &["offers[2].load.peak_to_mean", "no lognormal"]);
+    rejects("rollover_fraction = 0.2", "rollover_fraction = 1.2", &["offers[1].rollover_fraction", "[0, 1]"]);
+    rejects("volatility_monthly = 0.1", "volatility_monthly = -0.1", &["workloads[0].volatility_monthly"]);
+    rejects("horizon_months = 12", "horizon_months = 0", &["horizon_months", "1 to 600"]);
+    rejects("start = \"2027-01\"", "start = \"2027-13\"", &["start", "YYYY-MM"]);
+}
+
+#[test]
+fn growth_that_would_make_volume_negative_is_rejected() {
+    rejects(
+        "{ dist = \"uniform\", min = 0.0, max = 0.5 }",
+        "{ dist = \"normal\", mean = 0.0, sd = 0.8 }",
+        &["workloads[0].growth_annual", "-100%"],
+    );
+}
+
+#[test]
+fn nan_and_infinity_are_rejected() {
+    rejects("monthly_tokens = 1.0e9", "monthly_tokens = nan", &["workloads[0].monthly_tokens"]);
+    rejects("amount = 50000", "amount = inf", &["offers[1].amount"]);
+    rejects(
+        "{ dist = \"uniform\", min = 0.0, max = 0.5 }",
+        "{ dist = \"uniform\", min = 0.0, max = inf }",
+        &["workloads[0].growth_annual", "finite"],
+    );
+}
+
+#[test]
+fn unknown_names_suggest_the_closest() {
+    rejects("model = \"m\"", "model = \"mm\"", &["workloads[0].model", "unknown model `mm`"]);
+    rejects("baseline = \"List\"", "baseline = \"Lst\"", &["risk.baseline", "did you mean `List`"]);
+    rejects("kind = \"commit\"", "kind = \"comit\"", &["offers[1].kind", "did you mean `commit`"]);
+    rejects(
+        "units = 20",
+        "units = 20\nscope = { providers = [\"pp\"] }",
+        &["offers[2].scope.providers", "unknown provider `pp`"],
+    );
+    rejects("period = \"year\"", "period = \"yearly\"", &["offers[1].period", "month, quarter, year, term"]);
+}
+
+#[test]
+fn duplicate_offer_names_and_no_offers() {
+    rejects("name = \"C\"", "name = \"List\"", &["offers[1].name", "used twice"]);
+    let no_offers = GOOD.split("[[offers]]").next().unwrap().to_string();
+    rejects(GOOD, &no_offers, &["offers", "no offers"]);
+}
+
+#[test]
+fn keys_of_another_offer_kind_are_named() {
+    rejects("kind = \"payg\"", "kind = \"payg\"\nunits = 3", &["offers[0].units", "provisioned offers"]);
+    rejects("load = { peak_to_mean = 3.0 }", "", &["offers[2].load", "missing required key"]);
+}
+
+#[test]
+fn missing_or_bad_catalog_and_files() {
+    rejects("catalog = \"prices.toml\"", "catalog = \"nope.toml\"", &["catalog", "not found"]);
+    let d = Dir::new();
+    let empty = d.write("empty.toml", "  \n");
+    let out = cmd().arg("simulate").arg(&empty).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty"));
+    let bin = d.path("bin.toml");
+    std::fs::write(&bin, [0u8, 159, 146, 150, 0, 1]).unwrap();
+    let out = cmd().arg("simulate").arg(&bin).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("binary"));
+    let out = cmd().arg("simulate").arg(d.path("absent.toml")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("absent.toml"));
+}
+
+#[test]
+fn catalog_errors_name_the_catalog() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog("").replace("input_per_mtok = 2.0", "input_per_mtok = -2.0"));
+    let s = d.write("scenario.toml", GOOD);
+    let out = cmd().arg("simulate").arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("prices.toml:8: model[0].input_per_mtok"), "{err}");
+}
+
+#[test]
+fn too_many_paths_is_refused_up_front() {
+    rejects("paths = 200", "paths = 500000000", &["simulation.paths", "too many"]);
+    rejects("paths = 200", "paths = 10", &["simulation.paths", "at least 100"]);
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", GOOD);
+    let out = cmd().args(["simulate", "--paths", "99999999999"]).arg(&s).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--paths"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    cmd().args(["simulate"]).assert().code(2);
+    cmd().args(["simulate", "x.toml", "--format", "yaml"]).assert().code(2);
+    cmd().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn output_into_a_missing_folder_fails_cleanly() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", GOOD);
+    let out = cmd().arg("simulate").arg(&s).arg("--out").arg(d.path("no/such/dir/r.json")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}

@@ -1,0 +1,273 @@
+//! Exact arithmetic: with zero volatility and fixed growth every path is the
+//! same, so each mean must equal a hand computation to 1e-9 relative.
+//! One test per offer option (SPEC 4.3).
+
+use crate::util::{catalog, close, offer, simulate_json, Dir};
+
+const REL: f64 = 1e-9;
+
+/// A scenario with one list-price baseline plus `offers`, over `horizon` months.
+fn scenario(horizon: usize, workloads: &str, offers: &str, extra: &str) -> String {
+    format!(
+        r#"name = "exact"
+start = "2027-01"
+horizon_months = {horizon}
+catalog = "prices.toml"
+[simulation]
+paths = 100
+seed = 1
+{extra}
+{workloads}
+[[offers]]
+name = "List"
+kind = "payg"
+{offers}
+"#
+    )
+}
+
+/// One deterministic workload: 1e9 tokens, half input half output on model
+/// `m` ($5 per 1M tokens: 0.5 × 2 + 0.5 × 8), fixed annual growth `g`.
+fn workload(g: f64) -> String {
+    format!(
+        r#"[[workloads]]
+name = "w"
+model = "m"
+monthly_tokens = 1.0e9
+input_share = 0.5
+output_share = 0.5
+growth_annual = {g}
+volatility_monthly = 0.0
+"#
+    )
+}
+
+fn run(horizon: usize, workloads: &str, offers: &str, extra: &str, cat_extra: &str) -> serde_json::Value {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(cat_extra));
+    let s = d.write("s.toml", &scenario(horizon, workloads, offers, extra));
+    simulate_json(&s, &[])
+}
+
+/// Monthly tokens of `workload(g)` in month t = 1..
+fn vol(g: f64, t: usize) -> f64 {
+    1e9 * (1.0 + g).powf(t as f64 / 12.0)
+}
+
+#[test]
+fn payg_discount_growth_and_every_path_equal() {
+    let r = run(12, &workload(0.2), "[[offers]]\nname = \"D\"\nkind = \"payg\"\ndiscount = 0.1\n", "", "");
+    let list: f64 = (1..=12).map(|t| vol(0.2, t) * 5e-6).sum();
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), list, REL);
+    close(offer(&r, "D")["cost"]["mean"].as_f64().unwrap(), 0.9 * list, REL);
+    close(offer(&r, "D")["savings"]["mean"].as_f64().unwrap(), 0.1 * list, REL);
+    // Identical paths: the standard error is rounding noise only.
+    assert!(offer(&r, "D")["cost"]["std_error"].as_f64().unwrap() < 1e-12 * list);
+    close(offer(&r, "D")["effective_savings_rate"].as_f64().unwrap(), 0.1, REL);
+    let tokens: f64 = (1..=12).map(|t| vol(0.2, t)).sum();
+    close(r["volume"]["total_tokens"]["mean"].as_f64().unwrap(), tokens, REL);
+}
+
+#[test]
+fn damping_shrinks_growth_geometrically() {
+    let r = run(6, &workload(0.5), "", "[forecast]\ndamping = 0.9\n", "");
+    let g = 1.5f64.ln() / 12.0;
+    let want: f64 = (1..=6).map(|t| 1e9 * (g * (1.0 - 0.9f64.powi(t)) / 0.1).exp() * 5e-6).sum();
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
+}
+
+#[test]
+fn commit_tiers_ramp_rollover_cap_and_list_overage() {
+    // $5,000 list per month. Month 1: A = 6000, d = 0.2, uses 4000: unused 2000,
+    // carry min(0.5 * 2000, 0.1 * 4000) = 400, waste 1600. Month 2: A = 4000,
+    // d = 0.1, uses 4500 of 4400: overage 100 / 0.9 at list. Month 3: A = 5000,
+    // uses 4500: unused 500, carry min(250, 500) = 250, waste 250, +250 at the end.
+    let offers = r#"[[offers]]
+name = "C"
+kind = "commit"
+period = "month"
+amounts = [6000, 4000, 5000]
+discount_tiers = [{ min_commit = 4000, discount = 0.1 }, { min_commit = 6000, discount = 0.2 }]
+overage = "list"
+rollover_fraction = 0.5
+rollover_cap = 0.1
+"#;
+    let r = run(3, &workload(0.0), offers, "", "");
+    let c = offer(&r, "C");
+    close(c["cost"]["mean"].as_f64().unwrap(), 6000.0 + 4000.0 + 100.0 / 0.9 + 5000.0, REL);
+    let cm = &c["commitment"];
+    close(cm["committed"].as_f64().unwrap(), 15000.0, REL);
+    close(cm["unused_mean"].as_f64().unwrap(), 2100.0, REL);
+    close(cm["overage_mean"].as_f64().unwrap(), 100.0 / 0.9, REL);
+    close(cm["utilization_mean"].as_f64().unwrap(), 12900.0 / 15000.0, REL);
+    assert_eq!(cm["prob_unused"].as_f64().unwrap(), 1.0);
+    assert_eq!(cm["prob_overcommit"].as_f64().unwrap(), 1.0);
+    close(c["savings"]["mean"].as_f64().unwrap(), 15000.0 - 15111.0 - 1.0 / 9.0, REL);
+    assert_eq!(c["savings"]["prob_negative"].as_f64().unwrap(), 1.0);
+}
+
+#[test]
+fn commit_in_tokens_prices_units_at_the_discounted_rate() {
+    // 1e9 tokens a month at $5 per 1M list, d = 0.1: $4.5e-6 per token.
+    let under = "[[offers]]\nname = \"U\"\nkind = \"commit\"\nunit = \"tokens\"\nperiod = \"month\"\namount = 1.2e9\ndiscount = 0.1\n";
+    let over = "[[offers]]\nname = \"O\"\nkind = \"commit\"\nunit = \"tokens\"\nperiod = \"quarter\"\namount = 2.4e9\ndiscount = 0.1\noverage = \"list\"\n";
+    let r = run(6, &workload(0.0), &format!("{under}{over}"), "", "");
+    let u = offer(&r, "U");
+    close(u["cost"]["mean"].as_f64().unwrap(), 6.0 * 1.2e9 * 4.5e-6, REL);
+    close(u["commitment"]["unused_mean"].as_f64().unwrap(), 6.0 * 0.2e9, REL);
+    let o = offer(&r, "O");
+    // Each quarter: 2.4e9 committed, 3e9 used, 0.6e9 overage tokens at list ($5e-6).
+    close(o["cost"]["mean"].as_f64().unwrap(), 2.0 * (2.4e9 * 4.5e-6 + 0.6e9 * 5e-6), REL);
+    close(o["commitment"]["overage_mean"].as_f64().unwrap(), 2.0 * 0.6e9 * 5e-6, REL);
+    assert_eq!(o["commitment"]["unused_mean"].as_f64().unwrap(), 0.0);
+}
+
+#[test]
+fn locked_rate_keeps_the_start_price_while_list_falls() {
+    // List prices fall 12% a year: month t costs 5000 * 0.88^((t-1)/12).
+    // A one-term commitment of 30,000 at d = 0.1 over 12 months.
+    let offers = r#"[[offers]]
+name = "Float"
+kind = "commit"
+period = "term"
+amount = 30000
+discount = 0.1
+[[offers]]
+name = "Lock"
+kind = "commit"
+period = "term"
+amount = 30000
+discount = 0.1
+rate = "locked"
+"#;
+    let r = run(12, &workload(0.0), offers, "[prices]\nannual_change = -0.12\n", "");
+    let list: Vec<f64> = (0..12).map(|t| 5000.0 * 0.88f64.powf(t as f64 / 12.0)).collect();
+    let float_use: f64 = list.iter().sum::<f64>() * 0.9;
+    let lock_use = 12.0 * 5000.0 * 0.9;
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), list.iter().sum(), REL);
+    close(offer(&r, "Float")["cost"]["mean"].as_f64().unwrap(), 30000.0 + (float_use - 30000.0), REL);
+    close(offer(&r, "Lock")["cost"]["mean"].as_f64().unwrap(), 30000.0 + (lock_use - 30000.0), REL);
+    // Locking in the start price costs more than floating when list prices fall.
+    assert!(offer(&r, "Lock")["cost"]["mean"].as_f64().unwrap() > offer(&r, "Float")["cost"]["mean"].as_f64().unwrap());
+}
+
+#[test]
+fn schedule_change_applies_from_its_month() {
+    let sched = "[[model.schedule]]\nfrom = \"2027-03\"\noutput_per_mtok = 4.0\n";
+    let r = run(4, &workload(0.0), "", "", sched);
+    // $5 per 1M for Jan and Feb, then 0.5 * 2 + 0.5 * 4 = $3.
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 2.0 * 5000.0 + 2.0 * 3000.0, REL);
+}
+
+#[test]
+fn term_shorter_than_horizon_bills_the_rest_at_list() {
+    let offers = "[[offers]]\nname = \"C\"\nkind = \"commit\"\nperiod = \"month\"\nterm_months = 2\namount = 4000\ndiscount = 0.2\n";
+    let r = run(5, &workload(0.0), offers, "", "");
+    close(offer(&r, "C")["cost"]["mean"].as_f64().unwrap(), 2.0 * 4000.0 + 3.0 * 5000.0, REL);
+    close(offer(&r, "C")["commitment"]["committed"].as_f64().unwrap(), 8000.0, REL);
+}
+
+#[test]
+fn scope_bills_other_providers_at_list_and_batch_share_discounts() {
+    let two = format!(
+        "{}[[workloads]]\nname = \"b\"\nmodel = \"n\"\nmonthly_tokens = 2.0e9\ninput_share = 1.0\noutput_share = 0.0\nbatch_share = 0.5\ngrowth_annual = 0\nvolatility_monthly = 0\n",
+        workload(0.0)
+    );
+    let offers = "[[offers]]\nname = \"P\"\nkind = \"payg\"\ndiscount = 0.5\nscope = { providers = [\"q\"] }\n";
+    let r = run(2, &two, offers, "", "");
+    // Workload b: 2e9 tokens at $1 per 1M, half through batch at half price: $1,500 a month.
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 2.0 * (5000.0 + 1500.0), REL);
+    close(offer(&r, "P")["cost"]["mean"].as_f64().unwrap(), 2.0 * (5000.0 + 750.0), REL);
+}
+
+#[test]
+fn volume_tiers_are_marginal_per_period() {
+    let offers = "[[offers]]\nname = \"T\"\nkind = \"payg\"\nvolume_tiers = [{ from = 0, discount = 0.0 }, { from = 3000, discount = 0.1 }]\n\
+                  [[offers]]\nname = \"Y\"\nkind = \"payg\"\ntier_period = \"year\"\nvolume_tiers = [{ from = 12000, discount = 0.2 }]\n";
+    let r = run(4, &workload(0.0), offers, "", "");
+    close(offer(&r, "T")["cost"]["mean"].as_f64().unwrap(), 4.0 * (3000.0 + 2000.0 * 0.9), REL);
+    close(offer(&r, "Y")["cost"]["mean"].as_f64().unwrap(), 12000.0 + 8000.0 * 0.8, REL);
+}
+
+/// Standard normal distribution function, independently of the crate.
+fn phi(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+fn provisioned(units: f64, basis: &str, price: f64, load: &str, overflow: &str) -> String {
+    format!(
+        "[[offers]]\nname = \"PT\"\nkind = \"provisioned\"\nunits = {units}\nunit_price = {price}\nprice_basis = \"{basis}\"\n\
+         tokens_per_minute_per_unit = 1000\noutput_weight = 3.0\nload = {load}\noverflow = \"{overflow}\"\n"
+    )
+}
+
+#[test]
+fn provisioned_drop_hourly_reports_unserved_tokens() {
+    // Effective tokens: 1e9 * (0.5 + 3 * 0.5) = 2e9 a month. January has 31 days.
+    let r = run(1, &workload(0.0), &provisioned(40.0, "hour", 1.5, "{ peak_to_mean = 2.5 }", "drop"), "", "");
+    let z99 = 2.326_347_874_040_840_8f64;
+    let s = z99 - (z99 * z99 - 2.0 * 2.5f64.ln()).sqrt();
+    let minutes: f64 = 1440.0 * 31.0;
+    let lambda = 2e9 / minutes;
+    let cap: f64 = 40.0 * 1000.0;
+    let mu = lambda.ln() - s * s / 2.0;
+    let served = phi((cap.ln() - mu - s * s) / s) + cap / lambda * (1.0 - phi((cap.ln() - mu) / s));
+    let p = offer(&r, "PT");
+    close(p["cost"]["mean"].as_f64().unwrap(), 40.0 * 1.5 * 24.0 * 31.0, REL);
+    close(p["provisioned"]["unserved_tokens_mean"].as_f64().unwrap(), (1.0 - served) * 1e9, 1e-7);
+    close(p["provisioned"]["spillover_share_mean"].as_f64().unwrap(), 1.0 - served, 1e-7);
+    close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), served * 2e9 / (cap * minutes), 1e-7);
+}
+
+#[test]
+fn provisioned_monthly_basis_with_measured_profile() {
+    // Profile [1, 3] normalises to [0.5, 1.5]; the served share at capacity
+    // C and mean load L is mean(min(p, C / L)); the rest spills to pay-as-you-go.
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    d.write("load.csv", "minute,tokens\n0,1\n1,3\n");
+    let minutes = 1440.0 * 30.0; // April
+    let lambda = 2e9 / minutes;
+    let x = 50_000.0 / lambda;
+    let served = (0.5f64.min(x) + 1.5f64.min(x)) / 2.0;
+    let offers = provisioned(50.0, "month", 500.0, "{ profile = \"load.csv\" }", "payg");
+    let text = scenario(1, &workload(0.0), &offers, "").replace("2027-01", "2027-04");
+    let s = d.write("s.toml", &text);
+    let r = simulate_json(&s, &[]);
+    let p = offer(&r, "PT");
+    close(p["cost"]["mean"].as_f64().unwrap(), 50.0 * 500.0 + (1.0 - served) * 5000.0, REL);
+    close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), served * 2e9 / (50_000.0 * minutes), REL);
+    close(p["provisioned"]["spillover_share_mean"].as_f64().unwrap(), 1.0 - served, REL);
+}
+
+#[test]
+fn certain_event_ramps_and_fixed_routing_moves_tokens() {
+    // An event of 3e9 tokens on model n from the second month with a 2-month
+    // ramp; a routing of 40% of model m's tokens to n, complete from month 2.
+    let extra = r#"[[forecast.events]]
+name = "launch"
+model = "n"
+probability = 1.0
+start = "2027-02"
+monthly_tokens = 3.0e9
+ramp_months = 2
+input_share = 1.0
+output_share = 0.0
+[[forecast.routing]]
+from = "m"
+to = "n"
+share = 0.4
+start = "2027-01"
+by = "2027-02"
+"#;
+    let r = run(3, &workload(0.0), "", extra, "");
+    // Model m tokens cost $5 per 1M; moved tokens keep their mix on n: $2.5 per 1M.
+    let moved = [0.2, 0.4, 0.4];
+    let mut want = 0.0;
+    for (t, f) in moved.iter().enumerate() {
+        want += 1e9 * (1.0 - f) * 5e-6 + 1e9 * f * 2.5e-6;
+        let ev = if t == 0 { 0.0 } else { 3e9 * (t as f64 / 2.0).min(1.0) };
+        want += ev * 1e-6;
+    }
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
+}

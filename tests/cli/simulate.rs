@@ -1,0 +1,122 @@
+//! `simulate` end to end: formats, determinism across thread counts, the
+//! shipped example.
+
+use crate::util::{cmd, offer, repo};
+
+#[test]
+fn same_seed_same_json_at_one_and_two_threads() {
+    let run = |threads: &str| {
+        let out = cmd()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["simulate", "--paths", "5000", "--seed", "11", "--format", "json"])
+            .arg(repo("scenarios/example.toml"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let other = cmd()
+        .args(["simulate", "--paths", "5000", "--seed", "12", "--format", "json"])
+        .arg(repo("scenarios/example.toml"))
+        .output()
+        .unwrap();
+    assert_ne!(one, other.stdout, "a different seed must give different numbers");
+}
+
+#[test]
+fn example_json_has_the_documented_shape_and_sane_numbers() {
+    let r = crate::util::simulate_json(&repo("scenarios/example.toml"), &["--paths", "4000"]);
+    assert_eq!(r["tool"], "commitsim");
+    assert_eq!(r["scenario"]["paths"], 4000);
+    assert_eq!(r["baseline"], "List price");
+    let base = offer(&r, "List price");
+    assert_eq!(base["savings"]["mean"].as_f64(), Some(0.0));
+    for o in r["offers"].as_array().unwrap() {
+        let c = &o["cost"];
+        let (p5, p50, p95, cvar) = (
+            c["p5"].as_f64().unwrap(),
+            c["p50"].as_f64().unwrap(),
+            c["p95"].as_f64().unwrap(),
+            c["cvar95"].as_f64().unwrap(),
+        );
+        assert!(p5 <= p50 && p50 <= p95 && p95 <= cvar, "{o}");
+        assert!(c["std_error"].as_f64().unwrap() > 0.0);
+        let s = &o["savings"];
+        assert!(s["p5"].as_f64().unwrap() <= s["p95"].as_f64().unwrap());
+        match o["kind"].as_str().unwrap() {
+            "commit" => {
+                assert!(o["commitment"].is_object() && o["provisioned"].is_null());
+                let u = o["commitment"]["utilization_mean"].as_f64().unwrap();
+                assert!((0.0..=1.0).contains(&u));
+                assert!(
+                    o["commitment"]["prob_overcommit"].as_f64().unwrap()
+                        <= o["commitment"]["prob_unused"].as_f64().unwrap()
+                );
+            }
+            "provisioned" => assert!(o["provisioned"].is_object() && o["commitment"].is_null()),
+            _ => assert!(o["commitment"].is_null() && o["provisioned"].is_null()),
+        }
+    }
+    // A 6% flat discount saves exactly 6% of list on every path.
+    let d = offer(&r, "Enterprise PAYG -6%");
+    let ratio = d["savings"]["mean"].as_f64().unwrap() / base["cost"]["mean"].as_f64().unwrap();
+    assert!((ratio - 0.06).abs() < 1e-12);
+    assert_eq!(d["savings"]["prob_negative"].as_f64(), Some(0.0));
+}
+
+#[test]
+fn table_fits_a_100_column_terminal_and_csv_has_one_row_per_offer() {
+    let out = cmd().args(["simulate", "--paths", "1000"]).arg(repo("scenarios/example.toml")).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Anthropic commit"));
+    for line in text.lines() {
+        assert!(line.chars().count() <= 100, "too wide: {line}");
+    }
+    let csv = cmd()
+        .args(["simulate", "--paths", "1000", "--format", "csv"])
+        .arg(repo("scenarios/example.toml"))
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert_eq!(csv.lines().count(), 5);
+    assert!(csv.starts_with("offer,kind,cost_mean,cost_std_error"));
+    let md = cmd()
+        .args(["simulate", "--paths", "1000", "--format", "markdown"])
+        .arg(repo("scenarios/example.toml"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(md.stdout).unwrap().contains("| Anthropic commit | commit |"));
+}
+
+#[test]
+fn out_file_is_written_whole_and_json_matches_stdout() {
+    let d = crate::util::Dir::new();
+    let target = d.path("r.json");
+    cmd()
+        .args(["simulate", "--paths", "500", "--format", "json", "--out"])
+        .arg(&target)
+        .arg(repo("scenarios/example.toml"))
+        .assert()
+        .success();
+    let stdout = cmd()
+        .args(["simulate", "--paths", "500", "--format", "json"])
+        .arg(repo("scenarios/example.toml"))
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(std::fs::read(&target).unwrap(), stdout);
+    // No temporary files left beside it.
+    assert_eq!(std::fs::read_dir(d.tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn init_writes_a_runnable_starting_point() {
+    let d = crate::util::Dir::new();
+    let dir = d.path("renewal");
+    cmd().arg("init").arg(&dir).assert().success();
+    cmd().args(["simulate", "--paths", "200"]).arg(dir.join("example.toml")).assert().success();
+    cmd().arg("validate").arg(dir.join("example.toml")).arg(dir.join("prices.toml")).assert().success();
+}
