@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::stats::{mean, percentiles, share, summarize, Summary};
+use crate::error::Result;
 use crate::pricing::billers_for;
 use crate::sim::engine::{Keep, OfferPaths, RunOutput};
 use crate::sim::{run, Plan};
@@ -170,12 +171,13 @@ pub struct SimulateReport {
 }
 
 /// Simulates `sc` and summarises every offer.
-pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> SimulateReport {
+pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<SimulateReport> {
     let plan = Plan::new(sc);
     let (views, billers) = billers_for(&sc.offers, &plan, &sc.catalog);
     let billers: Vec<_> = billers.into_iter().map(|b| (b, Keep::All)).collect();
     let out = run(&plan, &views, &billers, progress);
-    report(sc, &out)
+    out.check_finite(sc)?;
+    Ok(report(sc, &out))
 }
 
 /// Summarises a run whose billers are `sc.offers` in order.

@@ -15,6 +15,7 @@ pub fn run(path: &Path, ov: Overrides, out: &OutArgs, quiet: bool) -> Result<()>
     let bar = crate::progress::bar(sc.paths, "simulating", quiet);
     let report = simulate(&sc, &|n| bar.inc(n));
     bar.finish_and_clear();
+    let report = report?;
     emit(&render(&Report::Simulate(report), out.format)?, out.out.as_deref())?;
     Ok(())
 }

@@ -51,6 +51,23 @@ pub struct RunOutput {
     pub offers: Vec<OfferPaths>,
 }
 
+impl RunOutput {
+    /// Fails with an input error when a path's cost or volume overflowed: the
+    /// scenario's volumes, growth or volatility are beyond computable ranges.
+    pub fn check_finite(&self, sc: &crate::spec::Scenario) -> crate::Result<()> {
+        let bad = |v: &[f64]| v.iter().any(|x| !x.is_finite() || x.abs() > 1e300);
+        if bad(&self.volume) || self.offers.iter().any(|o| bad(&o.cost)) {
+            return Err(crate::Error::invalid(
+                &sc.file,
+                "workloads",
+                "simulated volumes or costs overflow the range of numbers: monthly_tokens, growth_annual or \
+                 volatility_monthly are too large for this horizon",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The metric columns kept for a biller of this kind.
 fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
     use crate::spec::offer::OfferKind::*;

@@ -8,7 +8,7 @@ use rand_distr::StandardNormal;
 use super::fastmath::exp_in_place;
 use super::plan::{Plan, SourceKind};
 use super::rng::{stream_rng, Rng, STREAM_COMMON, STREAM_PRICES, STREAM_ROUTING, STREAM_SOURCES};
-use crate::spec::scenario::{Growth, VolumeModel, GROWTH_FLOOR};
+use crate::spec::scenario::{Growth, VolumeModel, GROWTH_CEILING, GROWTH_FLOOR, MAX_MONTHLY_TOKENS};
 
 /// The random streams of one chunk.
 pub struct Streams {
@@ -110,7 +110,7 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
             }
             SourceKind::Event { probability, start, monthly, ramp, growth, sigma } => {
                 let active = rng.random::<f64>() < *probability;
-                let m = monthly.from_normal(rng.sample(StandardNormal)).max(0.0);
+                let m = monthly.from_normal(rng.sample(StandardNormal)).clamp(0.0, MAX_MONTHLY_TOKENS);
                 let g = growth_rate(growth, mix_normal(plan, ps.common_growth, rng));
                 let mut log_f = 0.0;
                 for t in 0..h {
@@ -185,7 +185,7 @@ fn mix_normal(plan: &Plan, common: f64, rng: &mut Rng) -> f64 {
 /// The monthly log-growth drawn from a growth source at standard normal `z`.
 pub fn growth_rate(g: &Growth, z: f64) -> f64 {
     match g {
-        Growth::Annual(d) => d.from_normal(z).max(GROWTH_FLOOR).ln_1p() / 12.0,
+        Growth::Annual(d) => d.from_normal(z).clamp(GROWTH_FLOOR, GROWTH_CEILING).ln_1p() / 12.0,
         Growth::LogT { mu, se, df } => mu + se * crate::forecast::student_t_from_normal(z, *df),
     }
 }
@@ -218,7 +218,7 @@ fn workload_path(
 
 /// The price index `(1 + c)^(t/12)` and per-model step cuts of this path.
 fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
-    let c = plan.price_change.quantile(rng.random::<f64>()).max(GROWTH_FLOOR);
+    let c = plan.price_change.quantile(rng.random::<f64>()).clamp(GROWTH_FLOOR, GROWTH_CEILING);
     let r = c.ln_1p() / 12.0;
     for (t, x) in ps.index.iter_mut().enumerate() {
         *x = r * t as f64;

@@ -5,7 +5,9 @@ use std::path::Path;
 use super::catalog::Catalog;
 use super::file::{EventSec, RoutingSec};
 use super::month::Month;
-use super::scenario::{check_share_dist, check_shares, unit_interval, Event, Routing, MAX_NEGLIGIBLE};
+use super::scenario::{
+    check_share_dist, check_shares, unit_interval, Event, Routing, MAX_MONTHLY_TOKENS, MAX_NEGLIGIBLE,
+};
 use crate::error::{Error, Result};
 
 pub(crate) fn compile_events(
@@ -32,6 +34,13 @@ pub(crate) fn compile_events(
                     "this distribution draws negative volumes with probability {lo:.4}; use a lognormal or bounded one"
                 ),
             ));
+        }
+        let hi = 1.0 - e.monthly_tokens.cdf(MAX_MONTHLY_TOKENS);
+        if hi > MAX_NEGLIGIBLE {
+            let msg = format!(
+                "this distribution draws more than {MAX_MONTHLY_TOKENS:e} tokens a month with probability {hi:.4}"
+            );
+            return Err(bad("monthly_tokens", msg));
         }
         let ramp = e.ramp_months.unwrap_or(1);
         if !(1..=120).contains(&ramp) {

@@ -19,6 +19,10 @@ pub const MAX_CELLS: f64 = 1.5e10;
 pub const MAX_NEGLIGIBLE: f64 = 1e-3;
 /// Annual growth (and price change) draws are clamped to at least this.
 pub const GROWTH_FLOOR: f64 = -0.99;
+/// ... and to at most this (a hundredfold a year is not a forecast).
+pub const GROWTH_CEILING: f64 = 100.0;
+/// Largest accepted monthly token volume of one workload (a billion billion).
+pub const MAX_MONTHLY_TOKENS: f64 = 1e18;
 
 /// Command-line values that take precedence over `[simulation]`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -470,8 +474,11 @@ fn compile_workload(
         return Err(bad("name", "expected a non-empty workload name".into()));
     }
     let model = catalog.find(&w.model).map_err(|m| bad("model", m))?;
-    if !(w.monthly_tokens.is_finite() && w.monthly_tokens >= 0.0) {
-        return Err(bad("monthly_tokens", format!("expected a token volume >= 0, found {}", w.monthly_tokens)));
+    if !(w.monthly_tokens.is_finite() && (0.0..=MAX_MONTHLY_TOKENS).contains(&w.monthly_tokens)) {
+        return Err(bad(
+            "monthly_tokens",
+            format!("expected a token volume from 0 to {MAX_MONTHLY_TOKENS:e}, found {}", w.monthly_tokens),
+        ));
     }
     let shares =
         check_shares(w.input_share, w.output_share, w.cached_share.unwrap_or(0.0)).map_err(|(k, m)| bad(k, m))?;
@@ -550,6 +557,14 @@ pub(crate) fn check_growth(g: &Dist) -> std::result::Result<(), String> {
         return Err(format!(
             "this annual growth distribution draws -100% or less with probability {p:.4}, which would mean negative volume; \
              narrow it so that such draws are below {MAX_NEGLIGIBLE} (rarer draws are clamped to {GROWTH_FLOOR})"
+        ));
+    }
+    let q = 1.0 - g.cdf(GROWTH_CEILING);
+    if q > MAX_NEGLIGIBLE {
+        return Err(format!(
+            "this annual growth distribution draws more than a hundredfold ({}%) a year with probability {q:.4}; \
+             expected a growth rate such as 0.3 for +30% (rarer draws are clamped to {GROWTH_CEILING})",
+            GROWTH_CEILING * 100.0
         ));
     }
     Ok(())

@@ -2,5 +2,6 @@
 
 mod bad_input;
 mod exact;
+mod fuzz;
 mod simulate;
 mod util;
