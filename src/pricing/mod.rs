@@ -29,6 +29,11 @@ pub struct View {
     pub locked: bool,
     /// Whether a biller needs mean per-token prices (token commitments).
     pub per_token: bool,
+    /// Whether billers need month-by-month sums (all but flat pay-as-you-go,
+    /// which needs only the in-scope total).
+    pub monthly: bool,
+    /// Whether the view covers every segment for the whole horizon.
+    pub everything: bool,
 }
 
 impl View {
@@ -51,7 +56,10 @@ impl View {
             OfferKind::Commit(c) => (c.locked, c.tokens),
             _ => (false, false),
         };
-        View { segments, term: offer.term_months.min(plan.horizon), eff, locked, per_token }
+        let monthly = !matches!(&offer.kind, OfferKind::Payg(p) if p.tiers.is_empty());
+        let term = offer.term_months.min(plan.horizon);
+        let everything = segments.len() == plan.segments.len() && term == plan.horizon;
+        View { segments, term, eff, locked, per_token, monthly, everything }
     }
 }
 
@@ -82,6 +90,8 @@ pub struct ViewData {
     pub mean_price: Vec<f64>,
     /// Start-month mean in-scope per-token list price.
     pub mean_price_locked: f64,
+    /// In-scope list cost during the term.
+    pub inside: f64,
     /// List cost of everything outside the scope or after the term.
     pub outside: f64,
 }
@@ -89,7 +99,16 @@ pub struct ViewData {
 impl ViewData {
     /// Fills `self` from the path `ps` for `view`, computing only what the
     /// view's billers read.
-    pub fn fill(&mut self, view: &View, ps: &PathState) {
+    pub fn fill(&mut self, view: &View, plan: &Plan, ps: &PathState) {
+        if !view.monthly {
+            self.inside = if view.everything {
+                ps.total_cost
+            } else {
+                view.segments.iter().map(|&s| crate::sim::path::sum(&ps.seg_cost(s)[..view.term])).sum()
+            };
+            self.outside = ps.total_cost - self.inside;
+            return;
+        }
         let t_end = view.term;
         let reset = |v: &mut Vec<f64>, on: bool| {
             v.clear();
@@ -102,23 +121,20 @@ impl ViewData {
         reset(&mut self.mean_price, view.per_token);
         let mut p0 = 0.0;
         for (i, &s) in view.segments.iter().enumerate() {
-            let (tok, cost, price) = (&ps.seg_tokens(s)[..t_end], &ps.seg_cost(s)[..t_end], ps.seg_price(s));
-            add(&mut self.list, cost);
-            add(&mut self.tokens, tok);
+            let (tok, cost) = (&ps.seg_tokens(s)[..t_end], &ps.seg_cost(s)[..t_end]);
+            add_scaled(&mut self.list, cost, 1.0);
+            add_scaled(&mut self.tokens, tok, 1.0);
             if view.locked {
-                let lock = price[0];
-                for (l, x) in self.locked.iter_mut().zip(tok) {
-                    *l += x * lock;
-                }
+                add_scaled(&mut self.locked, tok, ps.seg_price(plan, s, 0));
             }
             if let Some(e) = &view.eff {
-                for (l, x) in self.eff.iter_mut().zip(tok) {
-                    *l += x * e[i];
-                }
+                add_scaled(&mut self.eff, tok, e[i]);
             }
             if view.per_token {
-                p0 += price[0];
-                add(&mut self.mean_price, &price[..t_end]);
+                p0 += ps.seg_price(plan, s, 0);
+                for (t, m) in self.mean_price.iter_mut().enumerate() {
+                    *m += ps.seg_price(plan, s, t);
+                }
             }
         }
         let n = view.segments.len().max(1) as f64;
@@ -126,13 +142,17 @@ impl ViewData {
             *p /= n;
         }
         self.mean_price_locked = p0 / n;
-        self.outside = ps.total_cost - crate::sim::path::sum(&self.list);
+        self.inside = crate::sim::path::sum(&self.list);
+        self.outside = ps.total_cost - self.inside;
     }
 }
 
-fn add(acc: &mut [f64], x: &[f64]) {
-    for (a, b) in acc.iter_mut().zip(x) {
-        *a += b;
+/// `acc += k * x`, element by element (equal lengths; vectorised).
+fn add_scaled(acc: &mut [f64], x: &[f64], k: f64) {
+    let n = acc.len().min(x.len());
+    let (acc, x) = (&mut acc[..n], &x[..n]);
+    for t in 0..n {
+        acc[t] += k * x[t];
     }
 }
 
@@ -167,7 +187,7 @@ impl Biller {
     pub fn bill(&self, v: &ViewData, days: &[f64]) -> PathBill {
         match &self.kind {
             OfferKind::Payg(p) => {
-                PathBill { cost: v.outside + payg::in_scope_cost(p, &v.list), util: 1.0, ..PathBill::default() }
+                PathBill { cost: v.outside + payg::in_scope_cost(p, v), util: 1.0, ..PathBill::default() }
             }
             OfferKind::Commit(c) => commit::bill(c, v),
             OfferKind::Provisioned(p) => provisioned::bill(p, v, days),

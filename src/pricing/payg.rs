@@ -1,14 +1,15 @@
 //! Pay-as-you-go: list cost × (1 − discount), or marginal volume tiers on each
 //! tier period's in-scope list spend, like tax brackets (SPEC 4.3).
 
+use super::ViewData;
 use crate::spec::offer::Payg;
 
-/// In-scope cost of months `list` (list cost by month within the term).
-pub fn in_scope_cost(p: &Payg, list: &[f64]) -> f64 {
+/// In-scope cost of a view's list spend during the term.
+pub fn in_scope_cost(p: &Payg, v: &ViewData) -> f64 {
     if p.tiers.is_empty() {
-        return (1.0 - p.discount) * list.iter().sum::<f64>();
+        return (1.0 - p.discount) * v.inside;
     }
-    list.chunks(p.tier_months).map(|period| tiered(&p.tiers, period.iter().sum())).sum()
+    v.list.chunks(p.tier_months).map(|period| tiered(&p.tiers, period.iter().sum())).sum()
 }
 
 /// Cost of list spend `s` under marginal tiers `(from, discount)` sorted by `from`.
@@ -39,10 +40,13 @@ mod tests {
     #[test]
     fn tier_periods_restart_the_brackets() {
         let p = Payg { discount: 0.0, tiers: vec![(0.0, 0.0), (100.0, 0.5)], tier_months: 1 };
+        let v = ViewData { list: vec![150.0, 150.0], inside: 300.0, ..ViewData::default() };
         // Two months of 150: each month 100 + 50 * 0.5.
-        assert!((in_scope_cost(&p, &[150.0, 150.0]) - 250.0).abs() < 1e-12);
-        let y = Payg { tier_months: 12, ..p };
+        assert!((in_scope_cost(&p, &v) - 250.0).abs() < 1e-12);
+        let y = Payg { tier_months: 12, ..p.clone() };
         // One period of 300: 100 + 200 * 0.5.
-        assert!((in_scope_cost(&y, &[150.0, 150.0]) - 200.0).abs() < 1e-12);
+        assert!((in_scope_cost(&y, &v) - 200.0).abs() < 1e-12);
+        let flat = Payg { discount: 0.1, tiers: vec![], tier_months: 1 };
+        assert!((in_scope_cost(&flat, &v) - 270.0).abs() < 1e-12);
     }
 }

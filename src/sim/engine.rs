@@ -143,7 +143,7 @@ fn run_chunk(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], chunk: u64
         generate(plan, &mut streams, &mut ps);
         slot.volume[i] = ps.total_tokens;
         for (v, d) in views.iter().zip(data.iter_mut()) {
-            d.fill(v, &ps);
+            d.fill(v, plan, &ps);
         }
         for (b, (biller, _)) in billers.iter().enumerate() {
             let bill = biller.bill(&data[biller.view], &plan.days);

@@ -5,7 +5,7 @@
 use rand::Rng as _;
 use rand_distr::StandardNormal;
 
-use super::fastmath::exp_in_place;
+use super::fastmath::{exp_in_place, ln};
 use super::plan::{Plan, SourceKind};
 use super::rng::{stream_rng, Rng, STREAM_COMMON, STREAM_PRICES, STREAM_ROUTING, STREAM_SOURCES};
 use crate::spec::scenario::{Growth, VolumeModel, GROWTH_CEILING, GROWTH_FLOOR, MAX_MONTHLY_TOKENS};
@@ -34,18 +34,19 @@ impl Streams {
 /// Scratch buffers holding one path, reused from path to path.
 pub struct PathState {
     h: usize,
-    /// Monthly tokens of each source (`source * h + t`).
-    pub vol: Vec<f64>,
-    /// Monthly tokens of each segment (`segment * h + t`).
+    /// Monthly tokens of each segment (`segment * h + t`). Segment `i` below
+    /// the number of sources is source `i` on its own model; the engine draws
+    /// volumes straight into those rows, and routing then moves tokens out.
     pub tokens: Vec<f64>,
-    /// Per-token list price of each segment and month, index and cuts included.
-    pub price: Vec<f64>,
     /// List cost of each segment and month.
     pub cost: Vec<f64>,
     common_growth: f64,
     common: Vec<f64>,
     index: Vec<f64>,
-    cut: Vec<f64>,
+    /// Price index times step cuts, per model slot and month.
+    factor: Vec<f64>,
+    /// Drawn volume of each event source (0 when it does not happen).
+    event_scale: Vec<f64>,
     /// Sum of `tokens` over segments and months.
     pub total_tokens: f64,
     /// Sum of `cost` over segments and months.
@@ -59,14 +60,13 @@ impl PathState {
         let s = plan.segments.len();
         PathState {
             h,
-            vol: vec![0.0; plan.sources.len() * h],
             tokens: vec![0.0; s * h],
-            price: vec![0.0; s * h],
             cost: vec![0.0; s * h],
             common_growth: 0.0,
             common: vec![0.0; h],
             index: vec![1.0; h],
-            cut: vec![1.0; plan.models.len() * h],
+            factor: vec![1.0; plan.models.len() * h],
+            event_scale: vec![0.0; plan.sources.len()],
             total_tokens: 0.0,
             total_cost: 0.0,
         }
@@ -82,85 +82,132 @@ impl PathState {
         &self.cost[seg * self.h..(seg + 1) * self.h]
     }
 
-    /// Per-token list price of segment `seg` by month.
-    pub fn seg_price(&self, seg: usize) -> &[f64] {
-        &self.price[seg * self.h..(seg + 1) * self.h]
-    }
-
-    /// Monthly tokens of source `src`.
-    pub fn source_volume(&self, src: usize) -> &[f64] {
-        &self.vol[src * self.h..(src + 1) * self.h]
+    /// Per-token list price of segment `seg` in month `t` on this path.
+    pub fn seg_price(&self, plan: &Plan, seg: usize, t: usize) -> f64 {
+        let s = &plan.segments[seg];
+        s.price[t] * self.factor[s.model_slot * self.h + t]
     }
 }
 
 /// Draws the next path of the chunk into `ps`.
+///
+/// The work is laid out in phases so that the compiler can vectorise all but
+/// the random draws: (1) draw each source's normals and turn them into
+/// monthly log-increments, (2) prefix-sum the increments of all sources at
+/// once (independent chains side by side), (3) exponentiate, (4) apply
+/// routing, (5) price every segment.
 pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
     let h = plan.horizon;
     ps.common_growth = st.common.sample(StandardNormal);
-    for z in ps.common.iter_mut() {
-        *z = st.common.sample(StandardNormal);
-    }
+    draw_normals(&mut st.common, &mut ps.common);
     draw_prices(plan, &mut st.prices, ps);
+    let (a, b) = plan.corr;
     for (i, src) in plan.sources.iter().enumerate() {
         let rng = &mut st.sources[i];
-        let out = &mut ps.vol[i * h..(i + 1) * h];
+        let out = &mut ps.tokens[i * h..(i + 1) * h];
         match &src.kind {
-            SourceKind::Workload { base, log_base, model } => {
-                workload_path(plan, rng, ps.common_growth, &ps.common, (*base, *log_base), model, out)
+            SourceKind::Workload { log_base, model: VolumeModel::Drift { growth, sigma }, .. } => {
+                let g = growth_rate(growth, mix_normal(plan, ps.common_growth, rng));
+                draw_normals(rng, out);
+                let (sa, sb) = (sigma * a, sigma * b);
+                for t in 0..h {
+                    out[t] = g * plan.damp_pow[t] + sa * ps.common[t] + sb * out[t];
+                }
+                out[0] += log_base;
             }
-            SourceKind::Event { probability, start, monthly, ramp, growth, sigma } => {
+            SourceKind::Workload { base, model: VolumeModel::Fitted(f), .. } => {
+                let z = mix_normal(plan, ps.common_growth, rng);
+                f.sample(rng, z, &ps.common, plan.corr, *base, out);
+            }
+            SourceKind::Event { probability, start, monthly, growth, sigma, .. } => {
                 let active = rng.random::<f64>() < *probability;
                 let m = monthly.from_normal(rng.sample(StandardNormal)).clamp(0.0, MAX_MONTHLY_TOKENS);
                 let g = growth_rate(growth, mix_normal(plan, ps.common_growth, rng));
-                let mut log_f = 0.0;
+                draw_normals(rng, out);
+                let (sa, sb) = (sigma * a, sigma * b);
                 for t in 0..h {
-                    let e = plan.corr.0 * ps.common[t] + plan.corr.1 * rng.sample::<f64, _>(StandardNormal);
                     let k = t as i32 - start;
-                    if k >= 1 {
-                        log_f += g * plan.damp_pow[(k - 1) as usize] + sigma * e;
-                    }
-                    out[t] = log_f;
+                    out[t] = if k >= 1 {
+                        g * plan.damp_pow[(k - 1) as usize] + sa * ps.common[t] + sb * out[t]
+                    } else {
+                        0.0
+                    };
                 }
-                exp_in_place(out);
-                for (t, v) in out.iter_mut().enumerate() {
-                    let k = t as i32 - start;
-                    *v = if active && k >= 0 { m * ((k + 1) as f64 / ramp).min(1.0) * *v } else { 0.0 };
-                }
+                ps.event_scale[i] = if active { m } else { 0.0 };
             }
         }
     }
-    let n_src = plan.sources.len();
-    ps.tokens[..n_src * h].copy_from_slice(&ps.vol);
-    ps.tokens[n_src * h..].fill(0.0);
-    for (r, route) in plan.routes.iter().enumerate() {
-        let f = route.share.quantile(st.routes[r].random::<f64>()).clamp(0.0, 1.0);
-        let span = f64::from(route.by - route.start + 1);
-        for t in 0..h {
-            let moved = f * (f64::from(t as i32 - route.start + 1) / span).clamp(0.0, 1.0);
-            if moved == 0.0 {
-                continue;
-            }
-            for &(a, b) in &route.pairs {
-                let x = ps.tokens[a * h + t] * moved;
-                ps.tokens[a * h + t] -= x;
-                ps.tokens[b * h + t] += x;
+    prefix_sums(plan, ps);
+    exp_in_place(&mut ps.tokens[..plan.sources.len() * h]);
+    for (i, src) in plan.sources.iter().enumerate() {
+        if let SourceKind::Event { start, ramp, .. } = &src.kind {
+            let scale = ps.event_scale[i];
+            for (t, v) in ps.tokens[i * h..(i + 1) * h].iter_mut().enumerate() {
+                let k = t as i32 - start;
+                *v = if k >= 0 { scale * ((k + 1) as f64 / ramp).min(1.0) * *v } else { 0.0 };
             }
         }
     }
+    route(plan, st, ps);
     let (mut tok, mut cost) = (0.0, 0.0);
     for (s, seg) in plan.segments.iter().enumerate() {
-        let cut = &ps.cut[seg.model_slot * h..(seg.model_slot + 1) * h];
+        let factor = &ps.factor[seg.model_slot * h..(seg.model_slot + 1) * h];
         let range = s * h..(s + 1) * h;
-        let (tokens, price, costs) = (&ps.tokens[range.clone()], &mut ps.price[range.clone()], &mut ps.cost[range]);
-        for t in 0..h {
-            price[t] = seg.price[t] * ps.index[t] * cut[t];
-            costs[t] = tokens[t] * price[t];
+        let (tokens, costs) = (&ps.tokens[range.clone()], &mut ps.cost[range]);
+        for (((c, &tk), &base), &f) in costs.iter_mut().zip(tokens).zip(&seg.price).zip(factor) {
+            *c = tk * (base * f);
         }
         tok += sum(tokens);
         cost += sum(costs);
     }
     ps.total_tokens = tok;
     ps.total_cost = cost;
+}
+
+#[inline(always)]
+fn draw_normals(rng: &mut Rng, out: &mut [f64]) {
+    for x in out.iter_mut() {
+        *x = rng.sample(StandardNormal);
+    }
+}
+
+/// Running sums over months of every source whose buffer holds log-increments,
+/// all sources advanced together so the additions do not wait on each other.
+fn prefix_sums(plan: &Plan, ps: &mut PathState) {
+    let h = plan.horizon;
+    for group in plan.prefix_sources.chunks(4) {
+        let mut acc = [0.0f64; 4];
+        let k = group.len();
+        for t in 0..h {
+            for j in 0..k {
+                let x = &mut ps.tokens[group[j] * h + t];
+                acc[j] += *x;
+                *x = acc[j];
+            }
+        }
+    }
+}
+
+/// Moves tokens between models by the routing rules, in order.
+fn route(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
+    let h = plan.horizon;
+    let n_src = plan.sources.len();
+    ps.tokens[n_src * h..].fill(0.0);
+    for (r, rule) in plan.routes.iter().enumerate() {
+        let f = rule.share.quantile(st.routes[r].random::<f64>()).clamp(0.0, 1.0);
+        let span = f64::from(rule.by - rule.start + 1);
+        for t in 0..h {
+            let moved = f * (f64::from(t as i32 - rule.start + 1) / span).clamp(0.0, 1.0);
+            if moved == 0.0 {
+                continue;
+            }
+            for &(a, b) in &rule.pairs {
+                let x = ps.tokens[a * h + t] * moved;
+                ps.tokens[a * h + t] -= x;
+                ps.tokens[b * h + t] += x;
+            }
+        }
+    }
 }
 
 /// Sum with four interleaved accumulators: a fixed order (so deterministic)
@@ -185,57 +232,34 @@ fn mix_normal(plan: &Plan, common: f64, rng: &mut Rng) -> f64 {
 /// The monthly log-growth drawn from a growth source at standard normal `z`.
 pub fn growth_rate(g: &Growth, z: f64) -> f64 {
     match g {
-        Growth::Annual(d) => d.from_normal(z).clamp(GROWTH_FLOOR, GROWTH_CEILING).ln_1p() / 12.0,
+        Growth::Annual(d) => ln(1.0 + d.from_normal(z).clamp(GROWTH_FLOOR, GROWTH_CEILING)) / 12.0,
         Growth::LogT { mu, se, df } => mu + se * crate::forecast::student_t_from_normal(z, *df),
     }
 }
 
-fn workload_path(
-    plan: &Plan,
-    rng: &mut Rng,
-    common_growth: f64,
-    common: &[f64],
-    base: (f64, f64),
-    model: &VolumeModel,
-    out: &mut [f64],
-) {
-    let z = mix_normal(plan, common_growth, rng);
-    match model {
-        VolumeModel::Drift { growth, sigma } => {
-            let g = growth_rate(growth, z);
-            let mut log_v = base.1;
-            let (a, b) = plan.corr;
-            for t in 0..out.len() {
-                let e = a * common[t] + b * rng.sample::<f64, _>(StandardNormal);
-                log_v += g * plan.damp_pow[t] + sigma * e;
-                out[t] = log_v;
-            }
-            exp_in_place(out);
-        }
-        VolumeModel::Fitted(f) => f.sample(rng, z, common, plan.corr, base.0, out),
-    }
-}
-
-/// The price index `(1 + c)^(t/12)` and per-model step cuts of this path.
+/// The price index `(1 + c)^(t/12)` and per-model step cuts of this path,
+/// combined into one factor per model slot and month.
 fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
-    let c = plan.price_change.quantile(rng.random::<f64>()).clamp(GROWTH_FLOOR, GROWTH_CEILING);
-    let r = c.ln_1p() / 12.0;
-    for (t, x) in ps.index.iter_mut().enumerate() {
-        *x = r * t as f64;
-    }
-    exp_in_place(&mut ps.index);
-    let Some((p, size)) = &plan.step_cut else {
-        return;
-    };
     let h = plan.horizon;
-    ps.cut.fill(1.0);
+    let c = plan.price_change.quantile(rng.random::<f64>()).clamp(GROWTH_FLOOR, GROWTH_CEILING);
+    // (1 + c)^(t/12) as a running product of the monthly factor.
+    let q = (c.ln_1p() / 12.0).exp();
+    let mut x = 1.0;
+    for v in ps.index.iter_mut() {
+        *v = x;
+        x *= q;
+    }
+    for slot in 0..plan.models.len() {
+        ps.factor[slot * h..(slot + 1) * h].copy_from_slice(&ps.index);
+    }
+    let Some((p, size)) = &plan.step_cut else { return };
     for slot in 0..plan.models.len() {
         for year in 0..h.div_ceil(12) {
             let hit = rng.random::<f64>() < *p;
             let month = year * 12 + (rng.random::<f64>() * 12.0) as usize;
             let s = size.quantile(rng.random::<f64>()).clamp(0.0, 1.0);
             if hit && month < h {
-                for x in &mut ps.cut[slot * h + month..(slot + 1) * h] {
+                for x in &mut ps.factor[slot * h + month..(slot + 1) * h] {
                     *x *= 1.0 - s;
                 }
             }

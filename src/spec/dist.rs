@@ -65,9 +65,47 @@ pub enum Dist {
     },
 }
 
-/// Standard normal distribution function.
-pub fn phi(z: f64) -> f64 {
+/// Standard normal distribution function, exactly (through `erfc`).
+pub fn phi_exact(z: f64) -> f64 {
     0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// Grid of [`phi`]'s table: steps per unit of `z`, and the half-width.
+const PHI_STEPS: f64 = 256.0;
+const PHI_Z: f64 = 9.0;
+
+/// `(Φ(z), φ(z) h)` at the grid points `z = -PHI_Z + i h`, `h = 1 / PHI_STEPS`.
+fn phi_table() -> &'static [(f64, f64)] {
+    static TABLE: std::sync::OnceLock<Vec<(f64, f64)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let n = (2.0 * PHI_Z * PHI_STEPS) as usize + 1;
+        let h = 1.0 / PHI_STEPS;
+        (0..n)
+            .map(|i| {
+                let z = -PHI_Z + i as f64 * h;
+                (phi_exact(z), (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt() * h)
+            })
+            .collect()
+    })
+}
+
+/// Standard normal distribution function, by cubic Hermite interpolation in
+/// a table of `Φ` with the exact slopes `φ(z)`: absolute error below 1e-12
+/// (tested against `erfc`), at a fraction of the cost of `erfc`, which the
+/// engine calls for every growth draw and every month of a provisioned offer.
+/// Outside |z| < 9 it falls back to `erfc`.
+#[inline]
+pub fn phi(z: f64) -> f64 {
+    let x = (z + PHI_Z) * PHI_STEPS;
+    let table = phi_table();
+    if !(x >= 0.0 && x < (table.len() - 1) as f64) {
+        return phi_exact(z);
+    }
+    let i = x as usize;
+    let t = x - i as f64;
+    let ((y0, m0), (y1, m1)) = (table[i], table[i + 1]);
+    let (t2, t3) = (t * t, t * t * t);
+    (2.0 * t3 - 3.0 * t2 + 1.0) * y0 + (t3 - 2.0 * t2 + t) * m0 + (-2.0 * t3 + 3.0 * t2) * y1 + (t3 - t2) * m1
 }
 
 /// Standard normal quantile function.
@@ -336,8 +374,8 @@ fn lognormal(t: &toml::Table, num: &dyn Fn(&str) -> Result<f64, String>) -> Resu
 /// A quantile function `Q` tabulated as `z -> Q(Phi(z))` on an even grid of
 /// standard normal values, evaluated by cubic Hermite interpolation with exact
 /// slopes `dQ/dz = phi(z) / f(Q)`. The interpolation error is of order
-/// `h^4 / 384` times the fourth derivative: about 1e-12 of the range for the
-/// grid step `h = 1/256` used here (tested against the exact quantile). It
+/// `h^4 / 384` times the fourth derivative: about 1e-11 of the range for the
+/// grid step `h = 1/128` used here (tested against the exact quantile). It
 /// replaces a root-finding inverse of the incomplete beta function (thousands of
 /// operations) in the engine's inner loop.
 #[derive(Debug, Clone, PartialEq)]
@@ -347,7 +385,7 @@ pub struct NormalQuantileTable {
 }
 
 const TABLE_Z: f64 = 8.0;
-const TABLE_STEPS_PER_UNIT: f64 = 256.0;
+const TABLE_STEPS_PER_UNIT: f64 = 128.0;
 
 impl NormalQuantileTable {
     /// Tabulates `q_of_z(z) = Q(Phi(z))`, whose distribution has density `pdf`.
@@ -404,6 +442,17 @@ mod tests {
     fn parse(src: &str) -> Result<Dist, String> {
         let t: toml::Table = toml::from_str(&format!("x = {src}")).unwrap();
         Dist::from_toml(&t["x"])
+    }
+
+    #[test]
+    fn tabulated_phi_matches_erfc() {
+        let mut worst = 0.0f64;
+        let mut z = -10.0;
+        while z < 10.0 {
+            worst = worst.max((phi(z) - phi_exact(z)).abs());
+            z += 0.000_731;
+        }
+        assert!(worst < 1e-12, "worst absolute error {worst:e}");
     }
 
     #[test]

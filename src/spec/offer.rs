@@ -239,10 +239,10 @@ pub fn lognormal_served(lambda: f64, cap: f64, s: f64) -> f64 {
     if s <= 0.0 {
         return (cap / lambda).min(1.0);
     }
-    let mu = lambda.ln() - s * s / 2.0;
-    let lc = cap.ln();
+    // ln C - mu = ln(C / lambda) + s^2 / 2
+    let x = crate::sim::fastmath::ln(cap / lambda) + s * s / 2.0;
     let phi = super::dist::phi;
-    phi((lc - mu - s * s) / s) + (cap / lambda) * (1.0 - phi((lc - mu) / s))
+    phi((x - s * s) / s) + (cap / lambda) * (1.0 - phi(x / s))
 }
 
 /// The log-sd `s` with `ln q = Z99 s - s^2 / 2` (smaller root), or None when

@@ -105,7 +105,7 @@ fn wrong_type_names_key_and_expected_type() {
 
 #[test]
 fn out_of_range_values() {
-    rejects("monthly_tokens = 1.0e9", "monthly_tokens = -1.0e9", &["workloads[0].monthly_tokens", ">= 0"]);
+    rejects("monthly_tokens = 1.0e9", "monthly_tokens = -1.0e9", &["workloads[0].monthly_tokens", "from 0 to"]);
     rejects("input_share = 0.6", "input_share = 0.7", &["workloads[0].input_share", "sum to 1"]);
     rejects("discount = 0.1", "discount = 1.0", &["offers[1].discount", "[0, 1)"]);
     rejects("correlation = 0.5", "correlation = 1.5", &["forecast.correlation", "[0, 1]"]);
