@@ -18,6 +18,7 @@ pub mod app;
 pub mod cli;
 pub mod error;
 pub mod forecast;
+pub mod ingest;
 pub mod pricing;
 pub mod progress;
 pub mod report;

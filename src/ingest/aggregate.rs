@@ -1,0 +1,295 @@
+//! Summing rows into monthly series, then the history rules: no gaps inside
+//! a series (or zeros, with `gaps = "zero"`), and partial edge months scaled
+//! to full months.
+//!
+//! Partial months. Dated rows (daily, timestamped, FOCUS charge periods)
+//! define the file's observation window, from the earliest start to the
+//! latest end. The first and the last month of that window may be only
+//! partly observed: each is scaled by `month length / observed part`, and a
+//! warning says so. The window is the file's, not each series': a series
+//! that begins in the middle of a fully observed month (a launch) is not
+//! scaled. A window edge within [`COMPLETE_WITHIN_MS`] of the month boundary
+//! counts as complete (hourly interval rows stamped at the hour end one hour
+//! before midnight); an edge month observed for less than a minute is not
+//! scaled and a warning says so. Monthly rows are never scaled.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use super::timestamp::{month_start_ms, Timestamp};
+use super::{History, MonthUsage, Series};
+use crate::error::{Error, Location, Result};
+use crate::spec::month::Month;
+
+/// An edge month observed to within this much of its boundary is complete.
+pub(crate) const COMPLETE_WITHIN_MS: i64 = 3_600_000;
+/// An edge month observed for less than this is not scaled.
+const MIN_OBSERVED_MS: i64 = 60_000;
+const MS_PER_DAY: f64 = 86_400_000.0;
+
+/// Per-(workload, model, month) sums and the observation window.
+#[derive(Default)]
+pub(crate) struct Aggregator {
+    index: HashMap<String, usize>,
+    key: String,
+    series: Vec<Acc>,
+    /// The series of the previous row (rows often come grouped by series).
+    last: Option<usize>,
+    /// Earliest start and latest end of dated rows, in ms.
+    window: Option<(i64, i64)>,
+}
+
+struct Acc {
+    workload: String,
+    model: String,
+    months: BTreeMap<Month, MonthUsage>,
+}
+
+impl Aggregator {
+    /// The index of series (workload, model), and whether it is new.
+    pub fn series(&mut self, workload: &str, model: &str) -> (usize, bool) {
+        if let Some(&i) = self.last.as_ref() {
+            let s = &self.series[i];
+            if s.workload == workload && s.model == model {
+                return (i, false);
+            }
+        }
+        let (i, new) = self.lookup(workload, model);
+        self.last = Some(i);
+        (i, new)
+    }
+
+    fn lookup(&mut self, workload: &str, model: &str) -> (usize, bool) {
+        self.key.clear();
+        self.key.push_str(workload);
+        self.key.push('\u{1f}');
+        self.key.push_str(model);
+        if let Some(&i) = self.index.get(self.key.as_str()) {
+            return (i, false);
+        }
+        let i = self.series.len();
+        self.index.insert(self.key.clone(), i);
+        self.series.push(Acc { workload: workload.into(), model: model.into(), months: BTreeMap::new() });
+        (i, true)
+    }
+
+    /// Adds `u` to series `i` in `month`.
+    pub fn add(&mut self, i: usize, month: Month, u: MonthUsage) {
+        let m = self.series[i].months.entry(month).or_default();
+        m.input += u.input;
+        m.output += u.output;
+        m.cached += u.cached;
+    }
+
+    /// Widens the observation window to hold `[start, end]` (ms).
+    pub fn cover(&mut self, start: i64, end: i64) {
+        self.window = Some(match self.window {
+            None => (start, end),
+            Some((a, b)) => (a.min(start), b.max(end)),
+        });
+    }
+
+    /// Applies the gap and partial-month rules and returns the series sorted
+    /// by workload then model.
+    pub fn finish(self, path: &Path, gaps_zero: bool) -> Result<History> {
+        let mut warnings = Vec::new();
+        let file_last = self.series.iter().filter_map(|s| s.months.keys().next_back()).max().copied();
+        let mut accs = self.series;
+        accs.sort_by(|a, b| (&a.workload, &a.model).cmp(&(&b.workload, &b.model)));
+        let mut series = Vec::with_capacity(accs.len());
+        for acc in accs {
+            series.push(consecutive(path, acc, file_last, gaps_zero, &mut warnings)?);
+        }
+        if let Some(window) = self.window {
+            scale_edges(&mut series, window, &mut warnings);
+        }
+        Ok(History { series, warnings })
+    }
+}
+
+/// The months of one series as a gap-free run.
+fn consecutive(
+    path: &Path,
+    acc: Acc,
+    file_last: Option<Month>,
+    gaps_zero: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Series> {
+    // A series exists only once a row was added to it.
+    let (&first, _) = acc.months.iter().next().expect("a series has at least one month");
+    let (&last, _) = acc.months.iter().next_back().expect("a series has at least one month");
+    let name = format!("`{}` / `{}`", acc.workload, acc.model);
+    let missing: Vec<Month> =
+        (0..=last.since(first)).map(|k| first.plus(k)).filter(|m| !acc.months.contains_key(m)).collect();
+    if !missing.is_empty() && !gaps_zero {
+        let list: Vec<String> = missing.iter().take(6).map(Month::to_string).collect();
+        let more = if missing.len() > 6 { format!(" and {} more", missing.len() - 6) } else { String::new() };
+        return Err(Error::Invalid {
+            at: Location::file(path),
+            message: format!(
+                "series {name} (workload / model) has no rows for {}{more}, inside its history {first} to {last}; \
+                 add the missing months, or set gaps = \"zero\" in [history] (--gaps-zero) to count them as zero",
+                list.join(", ")
+            ),
+        });
+    }
+    let end = match file_last {
+        Some(f) if f > last && gaps_zero => {
+            warnings.push(format!("series {name} has no rows after {last}; months to {f} are counted as zero"));
+            f
+        }
+        Some(f) if f > last => {
+            warnings.push(format!(
+                "series {name} has no rows after {last} although the file runs to {f}; \
+                 its history ends at {last} (gaps = \"zero\" would count the later months as zero)"
+            ));
+            last
+        }
+        _ => last,
+    };
+    let months = (0..=end.since(first)).map(|k| acc.months.get(&first.plus(k)).copied().unwrap_or_default()).collect();
+    Ok(Series { workload: acc.workload, model: acc.model, first, months })
+}
+
+/// Scales the first and last month of the observation window when they are
+/// only partly observed.
+fn scale_edges(series: &mut [Series], (start, end): (i64, i64), warnings: &mut Vec<String>) {
+    let ts = |ms| Timestamp::from_millis(ms).map_or_else(|| ms.to_string(), |t| t.to_string());
+    let (first, last) = (month_of(start), month_of(end.max(start + 1) - 1));
+    let edges: Vec<(Month, i64, i64)> = if first == last {
+        vec![(first, start, end)]
+    } else {
+        vec![(first, start, month_start_ms(first.plus(1))), (last, month_start_ms(last), end)]
+    };
+    for (month, a, b) in edges {
+        let (m0, m1) = (month_start_ms(month), month_start_ms(month.plus(1)));
+        let uncovered = (a - m0) + (m1 - b);
+        if uncovered <= COMPLETE_WITHIN_MS {
+            continue;
+        }
+        let observed = b - a;
+        let days = |ms: i64| format!("{:.2}", ms as f64 / MS_PER_DAY);
+        if observed < MIN_OBSERVED_MS {
+            warnings.push(format!(
+                "month {month} is observed for less than a minute ({} to {}); it is not scaled to a full month",
+                ts(a),
+                ts(b)
+            ));
+            continue;
+        }
+        let factor = (m1 - m0) as f64 / observed as f64;
+        for s in series.iter_mut() {
+            let k = month.since(s.first);
+            if let Some(u) = usize::try_from(k).ok().and_then(|k| s.months.get_mut(k)) {
+                u.input *= factor;
+                u.output *= factor;
+                u.cached *= factor;
+            }
+        }
+        warnings.push(format!(
+            "month {month} is partial: the data covers {} to {} ({} of {} days); \
+             its tokens are scaled by {factor:.4} to a full month",
+            ts(a),
+            ts(b),
+            days(observed),
+            days(m1 - m0)
+        ));
+    }
+}
+
+/// The month holding instant `ms`.
+fn month_of(ms: i64) -> Month {
+    super::timestamp::month_of_day(ms.div_euclid(86_400_000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::timestamp::days_from_civil;
+
+    fn m(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
+    fn u(input: f64) -> MonthUsage {
+        MonthUsage { input, output: input / 10.0, cached: 0.0 }
+    }
+
+    fn day_ms(y: i32, mo: u32, d: u32) -> i64 {
+        days_from_civil(y, mo, d) * 86_400_000
+    }
+
+    #[test]
+    fn gap_inside_a_series_is_an_error_naming_series_and_month() {
+        let mut a = Aggregator::default();
+        let (i, new) = a.series("w", "m");
+        assert!(new);
+        a.add(i, m("2027-01"), u(1.0));
+        a.add(i, m("2027-04"), u(1.0));
+        let e = a.finish(Path::new("h.csv"), false).unwrap_err().to_string();
+        assert!(e.contains("series `w` / `m`"), "{e}");
+        assert!(e.contains("no rows for 2027-02, 2027-03"), "{e}");
+        assert!(e.contains("gaps = \"zero\""), "{e}");
+    }
+
+    #[test]
+    fn gaps_zero_fills_inner_and_trailing_months() {
+        let mut a = Aggregator::default();
+        let (i, _) = a.series("w", "m");
+        let (j, _) = a.series("w", "n");
+        assert_eq!(a.series("w", "m"), (i, false));
+        a.add(i, m("2027-01"), u(1.0));
+        a.add(i, m("2027-03"), u(3.0));
+        a.add(i, m("2027-03"), u(3.0));
+        a.add(j, m("2027-05"), u(5.0));
+        let h = a.finish(Path::new("h.csv"), true).unwrap();
+        let s = &h.series[0];
+        assert_eq!((s.model.as_str(), s.first, s.last()), ("m", m("2027-01"), m("2027-05")));
+        let inputs: Vec<f64> = s.months.iter().map(|x| x.input).collect();
+        assert_eq!(inputs, [1.0, 0.0, 6.0, 0.0, 0.0]);
+        assert_eq!(h.series[1].months.len(), 1);
+        assert!(h.warnings[0].contains("counted as zero"), "{:?}", h.warnings);
+    }
+
+    #[test]
+    fn partial_first_and_last_months_are_scaled_by_days_covered() {
+        // Daily rows from 2027-01-11 to 2027-03-20: January observed 21 of 31
+        // days, March 20 of 31, February complete.
+        let mut a = Aggregator::default();
+        let (i, _) = a.series("all", "m");
+        for (mo, tokens) in [("2027-01", 2100.0), ("2027-02", 2800.0), ("2027-03", 2000.0)] {
+            a.add(i, m(mo), u(tokens));
+        }
+        a.cover(day_ms(2027, 1, 11), day_ms(2027, 1, 12));
+        a.cover(day_ms(2027, 3, 20), day_ms(2027, 3, 21));
+        let h = a.finish(Path::new("h.csv"), false).unwrap();
+        let inputs: Vec<f64> = h.series[0].months.iter().map(|x| x.input).collect();
+        // 2100 * 31/21 = 3100; 2800 unchanged; 2000 * 31/20 = 3100.
+        assert!((inputs[0] - 3100.0).abs() < 1e-9 && inputs[1] == 2800.0 && (inputs[2] - 3100.0).abs() < 1e-9);
+        assert!((h.series[0].months[2].output - 310.0).abs() < 1e-9);
+        assert_eq!(h.warnings.len(), 2);
+        assert!(h.warnings[1].contains("month 2027-03 is partial"), "{}", h.warnings[1]);
+        assert!(h.warnings[1].contains("20.00 of 31.00 days") && h.warnings[1].contains("1.5500"), "{}", h.warnings[1]);
+    }
+
+    #[test]
+    fn window_inside_one_month_and_near_complete_edges() {
+        // Two hours on one day of a 30-day month: scaled by 30 * 24 / 2 = 360.
+        let mut a = Aggregator::default();
+        let (i, _) = a.series("all", "m");
+        a.add(i, m("2023-11"), u(1.0));
+        let t0 = day_ms(2023, 11, 16);
+        a.cover(t0, t0);
+        a.cover(t0 + 7_200_000, t0 + 7_200_000);
+        let h = a.finish(Path::new("h.csv"), false).unwrap();
+        assert!((h.series[0].months[0].input - 360.0).abs() < 1e-9);
+        // Hourly rows from 00:00 on the 1st to 23:00 on the last day: complete.
+        let mut a = Aggregator::default();
+        let (i, _) = a.series("all", "m");
+        a.add(i, m("2023-11"), u(1.0));
+        a.cover(day_ms(2023, 11, 1), day_ms(2023, 11, 30) + 23 * 3_600_000);
+        let h = a.finish(Path::new("h.csv"), false).unwrap();
+        assert_eq!(h.series[0].months[0].input, 1.0);
+        assert!(h.warnings.is_empty());
+    }
+}

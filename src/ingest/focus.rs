@@ -1,0 +1,442 @@
+//! FOCUS 1.x billing exports (FinOps Open Cost and Usage Specification,
+//! <https://focus.finops.org>) read as token usage.
+//!
+//! A row counts when it is usage (`ChargeCategory` = Usage, or the column is
+//! absent) in a token unit (`ConsumedUnit` such as `Tokens`, `1K Tokens`,
+//! `1M tokens`, or a bare `1K`/`1M` when the SKU or description says
+//! "token"). Its tokens are `ConsumedQuantity` × the unit's block size, in
+//! the month of `ChargePeriodStart`. Input, output or cached comes from the
+//! words of the description, SKU and unit (`cached`/`cache read` → cached,
+//! `cache write` → input, `output`/`completion` → output,
+//! `input`/`prompt` → input). The model is the catalog id or alias found
+//! (case-insensitively, at word boundaries, the longest match) in `SkuId`,
+//! `SkuPriceId`, `ServiceName` or `ChargeDescription`, first field first;
+//! or a fixed `model`, or a mapped `model` column. Every other row is
+//! skipped and counted in a warning; a token row that matches no model is an
+//! error. `ChargePeriodStart`..`ChargePeriodEnd` define the observation
+//! window for partial months. `Correction` rows may be negative.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::aggregate::Aggregator;
+use super::columns::Columns;
+use super::source::{shown, Source};
+use super::timestamp::{self, Timestamp};
+use super::{History, HistoryOptions, MonthUsage, FOCUS_COLUMNS};
+use crate::error::{closest, Error, Result};
+use crate::spec::catalog::Catalog;
+
+/// The fields searched for a model id, in order.
+const MODEL_FIELDS: [&str; 4] = ["SkuId", "SkuPriceId", "ServiceName", "ChargeDescription"];
+
+/// Column indices of a FOCUS file.
+struct Layout {
+    start: usize,
+    end: Option<usize>,
+    quantity: usize,
+    unit: usize,
+    category: Option<usize>,
+    class: Option<usize>,
+    /// Present model fields, as (column, FOCUS name).
+    texts: Vec<(usize, &'static str)>,
+    workload: Option<usize>,
+    model: Option<usize>,
+}
+
+fn layout(src: &Source, opts: &HistoryOptions) -> Result<Layout> {
+    let cols = Columns::new(src.path(), src.headers(), &opts.columns, FOCUS_COLUMNS, "FOCUS")?;
+    let mut texts = Vec::new();
+    for name in MODEL_FIELDS {
+        if let Some(c) = cols.find(name)? {
+            texts.push((c, name));
+        }
+    }
+    Ok(Layout {
+        start: cols.require("ChargePeriodStart", "start of the charge period, a date-time")?,
+        end: cols.find("ChargePeriodEnd")?,
+        quantity: cols.require("ConsumedQuantity", "quantity consumed, in ConsumedUnit")?,
+        unit: cols.require("ConsumedUnit", "unit of ConsumedQuantity, such as `1K Tokens`")?,
+        category: cols.find("ChargeCategory")?,
+        class: cols.find("ChargeClass")?,
+        texts,
+        workload: if opts.workload.is_some() { None } else { cols.find("workload")? },
+        model: if opts.model.is_some() { None } else { cols.find("model")? },
+    })
+}
+
+/// Input, output or cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Input,
+    Output,
+    Cached,
+}
+
+/// Lower-case words of `s` (letters and digits), for matching.
+fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('-');
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    if !out.ends_with('-') {
+        out.push('-');
+    }
+    out
+}
+
+/// The direction named by the words of `text` (normalised).
+fn direction(text: &str) -> Option<Direction> {
+    let has = |w: &str| text.contains(&format!("-{w}-"));
+    if has("cached") || has("cchd") || text.contains("-cache-read") || text.contains("-cache-hit") {
+        Some(Direction::Cached)
+    } else if text.contains("-cache-write") || text.contains("-cache-creation") {
+        Some(Direction::Input)
+    } else if ["output", "outp", "completion", "completions", "generated", "response"].iter().any(|w| has(w)) {
+        Some(Direction::Output)
+    } else if ["input", "inp", "prompt", "prompts", "context"].iter().any(|w| has(w)) {
+        Some(Direction::Input)
+    } else {
+        None
+    }
+}
+
+/// Tokens per unit of `unit` (normalised), or None when it is not a token
+/// unit. A bare multiplier (`1K`) is a token unit when `tokenish`.
+fn token_block(unit: &str, tokenish: bool) -> Option<f64> {
+    let mut factor = 1.0;
+    let mut token_word = false;
+    for w in unit.split('-').filter(|w| !w.is_empty()) {
+        match w {
+            "token" | "tokens" | "tok" | "toks" => token_word = true,
+            "ktok" | "ktokens" => (token_word, factor) = (true, factor * 1e3),
+            "mtok" | "mtokens" => (token_word, factor) = (true, factor * 1e6),
+            _ => factor *= multiplier(w)?,
+        }
+    }
+    (token_word || tokenish).then_some(factor)
+}
+
+/// `1000`, `1k`, `1m`, `k`, `thousand`, `million`, `b`, `billion` → the number.
+fn multiplier(w: &str) -> Option<f64> {
+    let (num, suffix) = w.find(|c: char| c.is_ascii_alphabetic()).map_or((w, ""), |i| w.split_at(i));
+    let n: f64 = if num.is_empty() { 1.0 } else { num.parse().ok().filter(|v: &f64| *v > 0.0)? };
+    let s = match suffix {
+        "" => 1.0,
+        "k" | "thousand" => 1e3,
+        "m" | "mn" | "million" => 1e6,
+        "b" | "bn" | "billion" => 1e9,
+        _ => return None,
+    };
+    Some(n * s)
+}
+
+/// Catalog ids and aliases, normalised, longest first.
+struct Matcher {
+    /// (normalised name, index into `ids`, the name as written).
+    needles: Vec<(String, usize, String)>,
+    ids: Vec<String>,
+}
+
+impl Matcher {
+    fn new(catalog: &Catalog) -> Matcher {
+        let mut needles = Vec::new();
+        for (i, m) in catalog.models.iter().enumerate() {
+            for name in std::iter::once(&m.id).chain(&m.aliases) {
+                needles.push((normalise(name), i, name.clone()));
+            }
+        }
+        needles.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
+        Matcher { needles, ids: catalog.models.iter().map(|m| m.id.clone()).collect() }
+    }
+
+    /// The first field (in order) holding a name, and the longest name in it:
+    /// (model id, field, name as written).
+    fn find(&self, fields: &[(&'static str, String)]) -> Option<(&str, &'static str, &str)> {
+        fields.iter().find_map(|(field, text)| {
+            let (_, i, name) = self.needles.iter().find(|(n, _, _)| text.contains(n.as_str()))?;
+            Some((self.ids[*i].as_str(), *field, name.as_str()))
+        })
+    }
+}
+
+/// Rows counted by why they were skipped, and how models were matched.
+#[derive(Default)]
+struct Tally {
+    used: u64,
+    not_usage: BTreeMap<String, u64>,
+    not_tokens: BTreeMap<String, u64>,
+    no_direction: (u64, f64, Option<String>),
+    matched: BTreeMap<(String, &'static str, String), u64>,
+}
+
+/// What one row is: skipped (with the reason counted), or token usage.
+enum Kind {
+    Skip,
+    Tokens { block: f64, dir: Direction, fields: Vec<(&'static str, String)> },
+}
+
+fn classify(src: &Source, l: &Layout, tally: &mut Tally) -> Result<Kind> {
+    if let Some(c) = l.category {
+        let cat = src.text(c)?;
+        if !cat.eq_ignore_ascii_case("usage") && !is_null(cat) {
+            *tally.not_usage.entry(cat.to_string()).or_default() += 1;
+            return Ok(Kind::Skip);
+        }
+    }
+    let unit = src.text(l.unit)?;
+    let mut fields = Vec::with_capacity(l.texts.len());
+    for &(c, name) in &l.texts {
+        let t = src.text(c)?;
+        fields.push((name, if is_null(t) { String::new() } else { normalise(t) }));
+    }
+    let unit_n = normalise(unit);
+    let tokenish = fields.iter().any(|(_, t)| t.contains("-token-") || t.contains("-tokens-"));
+    let Some(block) = token_block(&unit_n, tokenish) else {
+        let key = if is_null(unit) { "(none)".to_string() } else { unit.to_string() };
+        *tally.not_tokens.entry(key).or_default() += 1;
+        return Ok(Kind::Skip);
+    };
+    let all: String = fields.iter().map(|(_, t)| t.as_str()).chain([unit_n.as_str()]).collect();
+    match direction(&all) {
+        Some(dir) => Ok(Kind::Tokens { block, dir, fields }),
+        None => {
+            let q = src.text(l.quantity)?.parse::<f64>().unwrap_or(0.0);
+            let nd = &mut tally.no_direction;
+            nd.0 += 1;
+            nd.1 += q * block;
+            nd.2.get_or_insert_with(|| format!("line {}", src.line()));
+            Ok(Kind::Skip)
+        }
+    }
+}
+
+/// FOCUS writes nulls as empty cells or the literal `NULL`.
+fn is_null(s: &str) -> bool {
+    s.is_empty() || s.eq_ignore_ascii_case("null")
+}
+
+/// The model of a token row: fixed, from a model column, or matched.
+fn model_of(
+    src: &Source,
+    l: &Layout,
+    opts: &HistoryOptions,
+    matcher: Option<&Matcher>,
+    fields: &[(&'static str, String)],
+    tally: &mut Tally,
+) -> Result<String> {
+    if let Some(m) = &opts.model {
+        return Ok(m.clone());
+    }
+    if let Some(c) = l.model {
+        return Ok(src.text(c)?.to_string());
+    }
+    // `read` makes sure one of the three sources exists.
+    let matcher = matcher.expect("read checks that FOCUS has a catalog, a fixed model or a model column");
+    let catalog_ids = || matcher.ids.iter().map(String::as_str);
+    match matcher.find(fields) {
+        Some((id, field, name)) => {
+            *tally.matched.entry((id.to_string(), field, name.to_string())).or_default() += 1;
+            Ok(id.to_string())
+        }
+        None => {
+            let col = l.texts.first().map_or(l.unit, |t| t.0);
+            let texts: Vec<String> = l.texts.iter().map(|&(c, n)| format!("{n} {}", shown(src.cell(c)))).collect();
+            let hint = l.texts.iter().find_map(|&(c, _)| closest(src.text(c).ok()?, catalog_ids()));
+            let hint = hint.map(|h| format!(" The closest catalog name is `{h}`.")).unwrap_or_default();
+            Err(src.error(
+                col,
+                format!(
+                    "token usage row matches no catalog model ({}); add the SKU or service name to the \
+                     model's `aliases` in the price catalog, or give a fixed model.{hint}",
+                    texts.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// The charge period of the current row, in ms.
+fn period(src: &Source, l: &Layout) -> Result<(Timestamp, i64)> {
+    let parse = |c: usize| {
+        timestamp::parse_cell(src.cell(c), None, Timestamp::EPOCH)
+            .map_err(|why| src.error(c, format!("cannot read date-time {}: {why}", src.shown(c))))
+    };
+    let start = parse(l.start)?;
+    let end = match l.end {
+        Some(c) if !is_null(src.text(c)?) => parse(c)?.millis().max(start.millis()),
+        _ => start.millis(),
+    };
+    Ok((start, end))
+}
+
+/// Tokens of the current row: quantity × block, rounded to a whole token.
+fn tokens(src: &Source, l: &Layout, block: f64) -> Result<f64> {
+    let cell = src.text(l.quantity)?;
+    let q: f64 = cell.parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| {
+        src.error(
+            l.quantity,
+            format!("expected a number of {} units, found {}", src.shown(l.unit), src.shown(l.quantity)),
+        )
+    })?;
+    let correction = l.class.is_some_and(|c| src.cell(c).eq_ignore_ascii_case(b"correction"));
+    if q < 0.0 && !correction {
+        return Err(src.error(
+            l.quantity,
+            format!(
+                "negative quantity {} on a usage row that is not a Correction; expected a number >= 0",
+                src.shown(l.quantity)
+            ),
+        ));
+    }
+    Ok((q * block).round())
+}
+
+/// Reads a FOCUS export into monthly token series.
+pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
+    let mut src = Source::open(path)?;
+    let l = layout(&src, opts)?;
+    if opts.model.is_none() && l.model.is_none() && catalog.is_none() {
+        return Err(Error::Usage(format!(
+            "{}: a FOCUS export needs the price catalog (the scenario's catalog, or --catalog) to map SKUs \
+             to models, or a fixed model (--model) or a `model` column mapping",
+            path.display()
+        )));
+    }
+    let matcher = catalog.map(Matcher::new);
+    let (mut agg, mut tally) = (Aggregator::default(), Tally::default());
+    while src.next_record()? {
+        let Kind::Tokens { block, dir, fields } = classify(&src, &l, &mut tally)? else { continue };
+        let model = model_of(&src, &l, opts, matcher.as_ref(), &fields, &mut tally)?;
+        let workload = match (&opts.workload, l.workload) {
+            (Some(w), _) => w.clone(),
+            (None, Some(c)) if !is_null(src.text(c)?) => src.text(c)?.to_string(),
+            _ => "all".to_string(),
+        };
+        let (i, new) = agg.series(&workload, &model);
+        if new && (opts.model.is_some() || l.model.is_some()) {
+            if let Some(Err(msg)) = catalog.map(|c| c.find(&model)) {
+                return Err(src.error(l.model.unwrap_or(l.start), msg));
+            }
+        }
+        let (start, end) = period(&src, &l)?;
+        let n = tokens(&src, &l, block)?;
+        let u = match dir {
+            Direction::Input => MonthUsage { input: n, ..MonthUsage::default() },
+            Direction::Output => MonthUsage { output: n, ..MonthUsage::default() },
+            Direction::Cached => MonthUsage { cached: n, ..MonthUsage::default() },
+        };
+        agg.cover(start.millis(), end);
+        agg.add(i, start.month(), u);
+        tally.used += 1;
+    }
+    finish(path, opts, agg, &tally, src.rows())
+}
+
+fn finish(path: &Path, opts: &HistoryOptions, agg: Aggregator, tally: &Tally, rows: u64) -> Result<History> {
+    let mut h = agg.finish(path, opts.gaps_zero)?;
+    for s in &h.series {
+        if let Some((k, _)) =
+            s.months.iter().enumerate().find(|(_, u)| u.input < 0.0 || u.output < 0.0 || u.cached < 0.0)
+        {
+            return Err(Error::invalid(
+                path,
+                "ConsumedQuantity",
+                format!(
+                    "corrections leave series `{}` / `{}` with negative tokens in {}",
+                    s.workload,
+                    s.model,
+                    s.first.plus(k as i32)
+                ),
+            ));
+        }
+    }
+    let mut notes = summary(path, tally, rows);
+    notes.append(&mut h.warnings);
+    h.warnings = notes;
+    Ok(h)
+}
+
+/// Warnings that say what was read, skipped and matched.
+fn summary(path: &Path, t: &Tally, rows: u64) -> Vec<String> {
+    let list = |m: &BTreeMap<String, u64>| {
+        let mut v: Vec<(&String, &u64)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = v.iter().take(8).map(|(k, n)| format!("{k} {n}")).collect();
+        let more = if v.len() > 8 { format!(", and {} more", v.len() - 8) } else { String::new() };
+        format!("{}{more}", shown.join(", "))
+    };
+    let file = path.display();
+    let mut out = Vec::new();
+    let skipped: u64 = t.not_usage.values().sum::<u64>() + t.not_tokens.values().sum::<u64>() + t.no_direction.0;
+    if t.used == 0 {
+        out.push(format!(
+            "{file}: no token usage found, so the history has no series: none of its {rows} FOCUS rows is usage \
+             in a token unit (ConsumedUnit such as `Tokens`, `1K Tokens` or `1M tokens`)"
+        ));
+    } else if skipped > 0 {
+        out.push(format!("{file}: {} of {rows} FOCUS rows are token usage; {skipped} rows skipped", t.used));
+    }
+    if !t.not_usage.is_empty() {
+        out.push(format!("{file}: rows skipped as not usage, by ChargeCategory: {}", list(&t.not_usage)));
+    }
+    if !t.not_tokens.is_empty() {
+        out.push(format!("{file}: rows skipped as not token units, by ConsumedUnit: {}", list(&t.not_tokens)));
+    }
+    if let (n @ 1.., tokens, Some(first)) = (t.no_direction.0, t.no_direction.1, &t.no_direction.2) {
+        out.push(format!(
+            "{file}: {n} token rows ({tokens:.0} tokens, first at {first}) skipped: neither the description nor \
+             the SKU says input, output or cached"
+        ));
+    }
+    for ((id, field, name), n) in &t.matched {
+        out.push(format!("{file}: {n} token rows mapped to model `{id}` by `{name}` found in {field}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_units_and_block_sizes() {
+        let b = |u: &str, t| token_block(&normalise(u), t);
+        assert_eq!(b("Tokens", false), Some(1.0));
+        assert_eq!(b("1K Tokens", false), Some(1e3));
+        assert_eq!(b("1M tokens", false), Some(1e6));
+        assert_eq!(b("1000 Tokens", false), Some(1e3));
+        assert_eq!(b("Million tokens", false), Some(1e6));
+        assert_eq!(b("MTok", false), Some(1e6));
+        assert_eq!(b("1K", true), Some(1e3));
+        assert_eq!(b("1K", false), None);
+        assert_eq!(b("GB", true), None);
+        assert_eq!(b("Hours", false), None);
+        assert_eq!(b("GB-Months", false), None);
+    }
+
+    #[test]
+    fn directions_from_words() {
+        let d = |s: &str| direction(&normalise(s));
+        assert_eq!(d("Claude Sonnet input tokens"), Some(Direction::Input));
+        assert_eq!(d("gpt-4o-0513-Outp-glbl Tokens"), Some(Direction::Output));
+        assert_eq!(d("cache-read-input-token-count"), Some(Direction::Cached));
+        assert_eq!(d("gpt 4o cchd Inp glbl"), Some(Direction::Cached));
+        assert_eq!(d("Cache Write Input Tokens"), Some(Direction::Input));
+        assert_eq!(d("Completion tokens"), Some(Direction::Output));
+        assert_eq!(d("Tokens"), None);
+        assert_eq!(d("inputs-are-fine? no: inputs"), None);
+    }
+
+    #[test]
+    fn normalised_words_match_at_boundaries() {
+        assert_eq!(normalise("GPT-4.1 mini/Inp"), "-gpt-4-1-mini-inp-");
+        assert!(normalise("x gpt-4.1-mini y").contains(&normalise("gpt-4.1")));
+        assert!(!normalise("gpt-4.10").contains(&normalise("gpt-4.1")));
+    }
+}

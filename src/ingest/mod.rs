@@ -1,0 +1,302 @@
+//! Reading usage history (SPEC 3.1): monthly, daily or request-level CSV
+//! files with standard or mapped column names, and FOCUS 1.x billing
+//! exports, summed into monthly token series per (workload, model); and
+//! request logs summed into per-minute load for `profile`.
+//!
+//! Every reader streams: one CSV record at a time is parsed and added to
+//! per-(workload, model, month) sums (or per-minute sums), so a request log
+//! of any length needs memory only for the months or minutes it spans.
+//! The rules (gaps, partial months, FOCUS mapping) are in docs/history.md.
+
+mod aggregate;
+mod columns;
+mod focus;
+mod requests;
+mod source;
+pub mod timestamp;
+mod usage;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub use requests::{read_minute_load, MinuteLoad};
+pub use timestamp::{Timestamp, TsUnit};
+
+use crate::cli::HistoryArgs;
+use crate::error::{closest, Error, Result};
+use crate::spec::catalog::Catalog;
+use crate::spec::file::HistorySec;
+use crate::spec::month::Month;
+
+/// Token counts of one series in one month.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct MonthUsage {
+    /// Uncached input tokens.
+    pub input: f64,
+    /// Output tokens.
+    pub output: f64,
+    /// Input tokens billed at the cached rate.
+    pub cached: f64,
+}
+
+impl MonthUsage {
+    /// Input + cached + output tokens.
+    pub fn total(&self) -> f64 {
+        self.input + self.cached + self.output
+    }
+}
+
+/// One (workload, model) series of consecutive months.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Workload name (`all` when the file has none).
+    pub workload: String,
+    /// Model id.
+    pub model: String,
+    /// The month of `months[0]`.
+    pub first: Month,
+    /// Usage in `first`, `first + 1`, ... (no gaps).
+    pub months: Vec<MonthUsage>,
+}
+
+impl Series {
+    /// The month of the last entry.
+    pub fn last(&self) -> Month {
+        self.first.plus(self.months.len() as i32 - 1)
+    }
+}
+
+/// A history file read into monthly series.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    /// The series, sorted by workload then model.
+    pub series: Vec<Series>,
+    /// What the reader did that a user should know (partial months scaled,
+    /// rows skipped, how FOCUS rows were mapped).
+    pub warnings: Vec<String>,
+}
+
+/// The kind of history file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HistoryFormat {
+    /// SPEC 3.1 columns (`month`/`date`/`timestamp`, `model`, token counts), or mapped.
+    #[default]
+    Usage,
+    /// A FOCUS 1.x billing export.
+    Focus,
+}
+
+/// The standard column names of the usage format, which `columns` may map.
+pub const USAGE_COLUMNS: &[&str] =
+    &["month", "date", "timestamp", "workload", "model", "input_tokens", "output_tokens", "cached_input_tokens"];
+
+/// The FOCUS columns the reader uses, which `columns` may map (plus `workload` and `model`).
+pub const FOCUS_COLUMNS: &[&str] = &[
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+    "ChargeCategory",
+    "ChargeClass",
+    "SkuId",
+    "SkuPriceId",
+    "ServiceName",
+    "ChargeDescription",
+    "workload",
+    "model",
+];
+
+/// How to read a history file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HistoryOptions {
+    /// Standard column name (lower case for the usage format) → the file's column name.
+    pub columns: BTreeMap<String, String>,
+    /// Model id for every row (the file's model column, if any, is ignored).
+    pub model: Option<String>,
+    /// Workload name for every row (the file's workload column, if any, is ignored).
+    pub workload: Option<String>,
+    /// Unit of numeric timestamps; without it a numeric timestamp is an error.
+    pub timestamp_unit: Option<TsUnit>,
+    /// Origin of numeric timestamps (default 1970-01-01T00:00:00 UTC).
+    pub timestamp_origin: Option<Timestamp>,
+    /// Usage CSV or FOCUS export.
+    pub format: HistoryFormat,
+    /// Count months missing inside a series as zero instead of failing.
+    pub gaps_zero: bool,
+}
+
+/// The raw option values shared by `[history]` and the command line.
+struct RawOptions<'a> {
+    columns: BTreeMap<String, String>,
+    model: Option<&'a str>,
+    workload: Option<&'a str>,
+    unit: Option<&'a str>,
+    origin: Option<&'a str>,
+    format: Option<&'a str>,
+    gaps_zero: bool,
+}
+
+impl HistoryOptions {
+    /// The options of a scenario's `[history]` table; errors name `scenario`
+    /// and the key (`history.gaps`, ...).
+    pub fn from_sec(scenario: &Path, sec: &HistorySec) -> Result<HistoryOptions> {
+        let gaps_zero = match sec.gaps.as_deref() {
+            None | Some("error") => false,
+            Some("zero") => true,
+            Some(other) => {
+                return Err(Error::invalid(
+                    scenario,
+                    "history.gaps",
+                    format!("expected \"error\" or \"zero\", found \"{other}\""),
+                ))
+            }
+        };
+        let raw = RawOptions {
+            columns: sec.columns.clone(),
+            model: sec.model.as_deref(),
+            workload: sec.workload.as_deref(),
+            unit: sec.timestamp_unit.as_deref(),
+            origin: sec.timestamp_origin.as_deref(),
+            format: sec.format.as_deref(),
+            gaps_zero,
+        };
+        raw.validate().map_err(|(key, msg)| Error::invalid(scenario, format!("history.{key}"), msg))
+    }
+
+    /// The options given on the command line (`--columns a=b,c=d`, ...);
+    /// errors name the flag.
+    pub fn from_args(args: &HistoryArgs) -> Result<HistoryOptions> {
+        let columns = match &args.columns {
+            Some(s) => parse_column_map(s).map_err(Error::Usage)?,
+            None => BTreeMap::new(),
+        };
+        let raw = RawOptions {
+            columns,
+            model: args.model.as_deref(),
+            workload: args.workload.as_deref(),
+            unit: args.timestamp_unit.as_deref(),
+            origin: args.timestamp_origin.as_deref(),
+            format: args.history_format.as_deref(),
+            gaps_zero: args.gaps_zero,
+        };
+        raw.validate().map_err(|(key, msg)| Error::Usage(format!("--{}: {msg}", key.replace('_', "-"))))
+    }
+}
+
+impl RawOptions<'_> {
+    /// Checks every value; an error is (the option's key, the message).
+    fn validate(self) -> std::result::Result<HistoryOptions, (&'static str, String)> {
+        let format = match self.format {
+            None | Some("usage") => HistoryFormat::Usage,
+            Some("focus") => HistoryFormat::Focus,
+            Some(f) => return Err(("format", format!("expected \"usage\" or \"focus\", found \"{f}\""))),
+        };
+        let timestamp_unit = match self.unit {
+            None => None,
+            Some(u) => {
+                Some(TsUnit::parse(u).ok_or(("timestamp_unit", format!("expected \"s\" or \"ms\", found \"{u}\"")))?)
+            }
+        };
+        let timestamp_origin = match self.origin {
+            None => None,
+            Some(o) => Some(Timestamp::parse_iso(o).ok_or((
+                "timestamp_origin",
+                format!("expected an ISO 8601 date-time such as 2024-05-12T00:00:00, found \"{o}\""),
+            ))?),
+        };
+        let valid: Vec<&str> = USAGE_COLUMNS.iter().chain(FOCUS_COLUMNS).copied().collect();
+        for key in self.columns.keys() {
+            if !valid.iter().any(|v| v.eq_ignore_ascii_case(key)) {
+                let hint =
+                    closest(key, valid.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                return Err((
+                    "columns",
+                    format!("`{key}` is not a standard column{hint} (mappable: {})", valid.join(", ")),
+                ));
+            }
+        }
+        for (key, value) in [("model", self.model), ("workload", self.workload)] {
+            if value.is_some_and(|v| v.trim().is_empty()) {
+                return Err((key, "expected a non-empty name".into()));
+            }
+        }
+        Ok(HistoryOptions {
+            columns: self.columns,
+            model: self.model.map(|s| s.trim().to_string()),
+            workload: self.workload.map(|s| s.trim().to_string()),
+            timestamp_unit,
+            timestamp_origin,
+            format,
+            gaps_zero: self.gaps_zero,
+        })
+    }
+}
+
+/// Parses `a=b,c=d` into a map (standard name → file column).
+fn parse_column_map(s: &str) -> std::result::Result<BTreeMap<String, String>, String> {
+    let mut map = BTreeMap::new();
+    for pair in s.split(',').filter(|p| !p.trim().is_empty()) {
+        let (k, v) = pair
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+            .ok_or_else(|| format!("--columns: expected STANDARD=COLUMN pairs separated by commas, found `{pair}`"))?;
+        if map.insert(k.to_string(), v.to_string()).is_some() {
+            return Err(format!("--columns: `{k}` is mapped twice"));
+        }
+    }
+    Ok(map)
+}
+
+/// Reads a history file into monthly series per (workload, model).
+///
+/// With a `catalog`, every model must be one of its ids (the error names the
+/// closest); a FOCUS export needs the catalog (or a fixed `model`) to map its
+/// SKUs to models. See docs/history.md for the accepted forms and rules.
+pub fn read_history(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
+    match opts.format {
+        HistoryFormat::Usage => usage::read(path, opts, catalog),
+        HistoryFormat::Focus => focus::read(path, opts, catalog),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_map_parses_pairs_with_spaces() {
+        let m = parse_column_map("timestamp=Timestamp, input_tokens=Request tokens,").unwrap();
+        assert_eq!(m["input_tokens"], "Request tokens");
+        assert_eq!(m["timestamp"], "Timestamp");
+        assert!(parse_column_map("timestamp").unwrap_err().contains("STANDARD=COLUMN"));
+        assert!(parse_column_map("model=a,model=b").unwrap_err().contains("mapped twice"));
+    }
+
+    #[test]
+    fn options_from_args_validate_each_flag() {
+        let mut a = HistoryArgs { columns: Some("input_tokens=ContextTokens".into()), ..HistoryArgs::default() };
+        a.timestamp_unit = Some("ms".into());
+        a.timestamp_origin = Some("2024-05-12T00:00:00Z".into());
+        let o = HistoryOptions::from_args(&a).unwrap();
+        assert_eq!(o.timestamp_unit, Some(TsUnit::Millis));
+        assert_eq!(o.timestamp_origin.unwrap().to_string(), "2024-05-12T00:00:00");
+        a.timestamp_origin = Some("yesterday".into());
+        let e = HistoryOptions::from_args(&a).unwrap_err().to_string();
+        assert!(e.starts_with("--timestamp-origin:"), "{e}");
+        a.timestamp_origin = None;
+        a.columns = Some("input=ContextTokens".into());
+        let e = HistoryOptions::from_args(&a).unwrap_err().to_string();
+        assert!(e.contains("`input` is not a standard column"), "{e}");
+    }
+
+    #[test]
+    fn options_from_sec_name_the_scenario_key() {
+        let sec = HistorySec { file: "u.csv".into(), gaps: Some("skip".into()), ..HistorySec::default() };
+        let e = HistoryOptions::from_sec(Path::new("s.toml"), &sec).unwrap_err().to_string();
+        assert!(e.contains("s.toml: history.gaps: expected \"error\" or \"zero\""), "{e}");
+        let sec = HistorySec { file: "u.csv".into(), gaps: Some("zero".into()), ..HistorySec::default() };
+        let o = HistoryOptions::from_sec(Path::new("s.toml"), &sec).unwrap();
+        assert!(o.gaps_zero && o.format == HistoryFormat::Usage);
+    }
+}
