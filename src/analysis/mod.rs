@@ -1,5 +1,6 @@
 //! Turning per-path results into the figures a buyer reads: summaries,
 //! risk measures, sweeps and levers.
 
+pub mod profile;
 pub mod simulate;
 pub mod stats;

@@ -2,6 +2,7 @@
 //! their context here (which file was being read), and only here.
 
 mod init;
+mod profile;
 mod simulate;
 mod validate;
 
@@ -24,6 +25,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Simulate { scenario, run, out } => simulate::run(&scenario, overrides(run), &out, quiet),
         Command::Validate { files } => validate::run(&files, quiet),
         Command::Init { dir } => init::run(&dir),
+        Command::Profile { history, output_weight, out, format, map } => {
+            profile::run(&history, output_weight, out.as_deref(), format, &map)
+        }
         _ => Err(crate::Error::Usage("this command is not available yet".into()).into()),
     }
 }

@@ -2,20 +2,38 @@
 //! figure does not apply.
 
 use super::Report;
+use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::error::{Error, Result};
+use crate::ingest::MinuteLoad;
 
 /// Renders a report as CSV.
 pub fn render(report: &Report) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let rows = match report {
         Report::Simulate(r) => simulate(r),
+        Report::Profile(r) => profile(r),
     };
     for row in rows {
         w.write_record(&row).map_err(csv_err)?;
     }
     let bytes = w.into_inner().map_err(|e| csv_err(e.into_error().into()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The per-minute load file that `profile --out` writes and a provisioned
+/// offer's `load = { profile = "..." }` reads: `minute,tokens`, one row per
+/// minute (`YYYY-MM-DDTHH:MM`, UTC), empty minutes included as 0.
+pub fn minute_load(load: &MinuteLoad) -> String {
+    let mut s = String::with_capacity(24 * load.tokens.len() + 16);
+    s.push_str("minute,tokens\n");
+    for (i, t) in load.tokens.iter().enumerate() {
+        s.push_str(&load.minute_label(i));
+        s.push(',');
+        s.push_str(&num(Some(*t)));
+        s.push('\n');
+    }
+    s
 }
 
 fn csv_err(e: csv::Error) -> Error {
@@ -28,6 +46,12 @@ pub fn num(x: Option<f64>) -> String {
         Some(v) if v.is_finite() => format!("{v}"),
         _ => String::new(),
     }
+}
+
+fn profile(r: &ProfileReport) -> Vec<Vec<String>> {
+    let head = ["minutes", "mean", "p99", "peak", "peak_to_mean"];
+    let vals = [r.minutes as f64, r.mean, r.p99, r.peak, r.peak_to_mean];
+    vec![head.iter().map(|s| s.to_string()).collect(), vals.into_iter().map(|v| num(Some(v))).collect()]
 }
 
 fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {

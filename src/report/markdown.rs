@@ -4,13 +4,43 @@ use std::fmt::Write as _;
 
 use super::fmt::{count, money, pct, thousands};
 use super::Report;
+use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 
 /// Renders a report as Markdown.
 pub fn render(report: &Report) -> String {
     match report {
         Report::Simulate(r) => simulate(r),
+        Report::Profile(r) => profile(r),
     }
+}
+
+fn profile(r: &ProfileReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "## Load profile of {}\n", cell(&r.file));
+    let _ = writeln!(
+        s,
+        "{} requests over {} minutes ({} to {} UTC; {} minutes without requests count as 0). \
+         Effective tokens = input + cached + {} × output.\n",
+        thousands(r.requests as f64),
+        thousands(r.minutes as f64),
+        r.first_minute,
+        r.last_minute,
+        thousands(r.empty_minutes as f64),
+        r.output_weight
+    );
+    s.push_str("| Minutes | Mean per minute | p99 per minute | Peak minute | Peak to mean (p99 / mean) |\n");
+    s.push_str("|---:|---:|---:|---:|---:|\n");
+    let _ = writeln!(
+        s,
+        "| {} | {} | {} | {} | {:.2} |",
+        thousands(r.minutes as f64),
+        thousands(r.mean),
+        thousands(r.p99),
+        thousands(r.peak),
+        r.peak_to_mean
+    );
+    s
 }
 
 /// Escapes text for a Markdown table cell.

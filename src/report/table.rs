@@ -5,13 +5,36 @@ use std::fmt::Write as _;
 
 use super::fmt::{clip, count, money, pct, thousands};
 use super::Report;
+use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 
 /// Renders a report as a text table.
 pub fn render(report: &Report) -> String {
     match report {
         Report::Simulate(r) => simulate(r),
+        Report::Profile(r) => profile(r),
     }
+}
+
+fn profile(r: &ProfileReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{} · {} requests", r.file, thousands(r.requests as f64));
+    let _ = writeln!(
+        s,
+        "{} minutes from {} to {} (UTC), {} of them without requests (counted as 0).",
+        thousands(r.minutes as f64),
+        r.first_minute,
+        r.last_minute,
+        thousands(r.empty_minutes as f64)
+    );
+    let _ = writeln!(s, "Effective tokens per minute (input + cached + {} × output):\n", r.output_weight);
+    for (label, v) in [("mean", r.mean), ("p99", r.p99), ("peak", r.peak)] {
+        let _ = writeln!(s, "  {label:<14}{:>14}", thousands(v));
+    }
+    let _ = writeln!(s, "  {:<14}{:>14.2}", "peak_to_mean", r.peak_to_mean);
+    s.push_str("\npeak_to_mean is p99 / mean: use it as load = { peak_to_mean = ... } in a provisioned offer,\n");
+    s.push_str("or write the minutes with --out load.csv and use load = { profile = \"load.csv\" }.\n");
+    s
 }
 
 fn simulate(r: &SimulateReport) -> String {

@@ -1,0 +1,101 @@
+//! The `profile` summary (SPEC 5): per-minute effective-token load of a
+//! request log — the number of minutes from the first request's to the
+//! last's, the mean, the 99th percentile (type 7, as [`super::stats`]), the
+//! peak, and `peak_to_mean` = p99 / mean, the figure a provisioned offer's
+//! `load = { peak_to_mean = ... }` takes.
+
+use serde::Serialize;
+
+use super::stats::{mean, percentiles};
+use crate::error::{Error, Location, Result};
+use crate::ingest::MinuteLoad;
+
+/// The `profile` report. Only the five figures are serialised (the JSON
+/// interface); the rest is context for the table and Markdown.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProfileReport {
+    /// Minutes from the first request's minute to the last's, inclusive.
+    pub minutes: usize,
+    /// Mean effective tokens per minute.
+    pub mean: f64,
+    /// 99th percentile of effective tokens per minute.
+    pub p99: f64,
+    /// Busiest minute.
+    pub peak: f64,
+    /// p99 / mean.
+    pub peak_to_mean: f64,
+    /// The request log.
+    #[serde(skip)]
+    pub file: String,
+    /// Requests read.
+    #[serde(skip)]
+    pub requests: u64,
+    /// First minute, `YYYY-MM-DDTHH:MM`.
+    #[serde(skip)]
+    pub first_minute: String,
+    /// Last minute.
+    #[serde(skip)]
+    pub last_minute: String,
+    /// Minutes without any request.
+    #[serde(skip)]
+    pub empty_minutes: usize,
+    /// The output weight used.
+    #[serde(skip)]
+    pub output_weight: f64,
+}
+
+/// Summarises `load` (read from `file` with `output_weight`). A log without
+/// any tokens has no load to describe and is an error.
+pub fn summarize(load: &MinuteLoad, file: &std::path::Path, output_weight: f64) -> Result<ProfileReport> {
+    let v = &load.tokens;
+    let m = mean(v);
+    if m.is_nan() || m <= 0.0 {
+        return Err(Error::Invalid {
+            at: Location::file(file),
+            message: format!("all {} requests have zero effective tokens; there is no load to profile", load.requests),
+        });
+    }
+    let p = percentiles(v, &[99.0])[0];
+    Ok(ProfileReport {
+        minutes: v.len(),
+        mean: m,
+        p99: p,
+        peak: v.iter().copied().fold(0.0, f64::max),
+        peak_to_mean: p / m,
+        file: file.display().to_string(),
+        requests: load.requests,
+        first_minute: load.minute_label(0),
+        last_minute: load.minute_label(v.len() - 1),
+        empty_minutes: v.iter().filter(|&&x| x == 0.0).count(),
+        output_weight,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_computed_profile() {
+        // Minutes 0..=9 with load 0,10,20,...,90: mean 45; p99 at position
+        // 0.99 * 9 = 8.91 → 80 + 0.91 * 10 = 89.1; peak 90.
+        let load = MinuteLoad { first_minute: 0, tokens: (0..10).map(|i| 10.0 * f64::from(i)).collect(), requests: 9 };
+        let r = summarize(&load, std::path::Path::new("r.csv"), 1.0).unwrap();
+        assert_eq!(r.minutes, 10);
+        assert!((r.mean - 45.0).abs() < 1e-12);
+        assert!((r.p99 - 89.1).abs() < 1e-9);
+        assert_eq!(r.peak, 90.0);
+        assert!((r.peak_to_mean - 89.1 / 45.0).abs() < 1e-12);
+        assert_eq!((r.empty_minutes, r.last_minute.as_str()), (1, "1970-01-01T00:09"));
+        let json = serde_json::to_value(&r).unwrap();
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 5, "{keys:?}");
+    }
+
+    #[test]
+    fn a_log_without_tokens_is_an_error() {
+        let load = MinuteLoad { first_minute: 0, tokens: vec![0.0; 3], requests: 2 };
+        let e = summarize(&load, std::path::Path::new("r.csv"), 1.0).unwrap_err().to_string();
+        assert!(e.contains("zero effective tokens"), "{e}");
+    }
+}
