@@ -1,11 +1,13 @@
-//! `commitsim validate`: check files without simulating. The kind of each file
-//! is recognised from its top-level keys.
+//! `commitsim validate`: check files without simulating. The kind of each
+//! TOML file is recognised from its top-level keys; a `.csv` file is read as a
+//! usage history with the standard column names (SPEC 3.1).
 
 use std::path::Path;
 
 use anyhow::Result;
 
 use crate::error::Error;
+use crate::ingest::{read_history, HistoryOptions};
 use crate::spec::{Catalog, Overrides, Scenario};
 
 /// What a TOML file is, judged from its top-level keys.
@@ -20,10 +22,11 @@ pub enum FileKind {
 pub fn run(files: &[std::path::PathBuf], quiet: bool) -> Result<()> {
     let mut failed = 0;
     for f in files {
-        match check(f) {
+        let checked = if is_csv(f) { check_history(f) } else { check(f).map(|(k, w)| (kind_name(k), w)) };
+        match checked {
             Ok((kind, warnings)) => {
                 super::warn_all(&warnings, quiet);
-                println!("ok: {} ({})", f.display(), format!("{kind:?}").to_lowercase());
+                println!("ok: {} ({kind})", f.display());
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -35,6 +38,21 @@ pub fn run(files: &[std::path::PathBuf], quiet: bool) -> Result<()> {
         return Err(Error::Usage(format!("{failed} of {} file(s) failed validation", files.len())).into());
     }
     Ok(())
+}
+
+fn kind_name(kind: FileKind) -> String {
+    format!("{kind:?}").to_lowercase()
+}
+
+fn is_csv(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
+/// Reads a usage history with the standard columns; the warnings say what was
+/// scaled or skipped.
+fn check_history(path: &Path) -> crate::Result<(String, Vec<String>)> {
+    let h = read_history(path, &HistoryOptions::default(), None)?;
+    Ok((format!("history, {} series", h.series.len()), h.warnings))
 }
 
 fn check(path: &Path) -> crate::Result<(FileKind, Vec<String>)> {
