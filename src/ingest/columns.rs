@@ -47,7 +47,7 @@ impl<'a> Columns<'a> {
     pub fn find(&self, name: &str) -> Result<Option<usize>> {
         match self.mapped(name) {
             Some(target) => self.position(target).map(Some).ok_or_else(|| {
-                self.not_found(name, &format!("column `{target}` (mapped to `{name}`) is not in the file"), target)
+                self.not_found(name, &format!("column `{target}` (mapped to `{name}`) is not in the file"), target, "")
             }),
             None => Ok(self.position(name)),
         }
@@ -63,11 +63,12 @@ impl<'a> Columns<'a> {
     pub fn missing(&self, name: &str, what: &str) -> Error {
         self.not_found(
             name,
-            &format!(
-                "missing column `{name}` ({what}); map a differently named column with \
-                 --columns {name}=NAME (or columns = {{ {name} = \"NAME\" }} in [history])"
-            ),
+            &format!("missing column `{name}` ({what})"),
             name,
+            &format!(
+                "Map a differently named column with --columns {name}=NAME \
+                 (or columns = {{ {name} = \"NAME\" }} in [history])."
+            ),
         )
     }
 
@@ -79,13 +80,19 @@ impl<'a> Columns<'a> {
         self.headers.iter().position(|h| h.eq_ignore_ascii_case(header.trim()))
     }
 
-    fn not_found(&self, name: &str, message: &str, wanted: &str) -> Error {
+    /// `message`, the columns found, the closest to `wanted`, then `tail`.
+    fn not_found(&self, name: &str, message: &str, wanted: &str, tail: &str) -> Error {
         let hint = closest(wanted, self.headers.iter().map(String::as_str))
             .map(|c| format!("; did you mean `{c}`?"))
             .unwrap_or_default();
+        let sep = match (tail.is_empty(), hint.is_empty()) {
+            (true, _) => "",
+            (false, true) => ". ",
+            (false, false) => " ",
+        };
         Error::Invalid {
             at: Location { file: self.path.to_path_buf(), line: Some(1), key: Some(name.to_string()) },
-            message: format!("{message}; columns found: {}{hint}", self.found()),
+            message: format!("{message}; columns found: {}{hint}{sep}{tail}", self.found()),
         }
     }
 

@@ -222,7 +222,10 @@ fn count(src: &Source, col: usize, optional: bool) -> Result<u64> {
     if cell.is_empty() && optional {
         return Ok(0);
     }
-    parse_count(cell).map_err(|why| src.error(col, format!("{why}, found {}", src.shown(col))))
+    parse_count(cell).map_err(|problem| {
+        let value = if cell.is_empty() { String::new() } else { format!(" {}", src.shown(col)) };
+        src.error(col, format!("{problem}{value}; expected a whole number of tokens >= 0"))
+    })
 }
 
 /// A non-negative whole number: digits, or a number such as `12.0` or
@@ -241,21 +244,21 @@ pub(crate) fn parse_count(cell: &[u8]) -> std::result::Result<u64, &'static str>
         }
     }
     if cell.is_empty() {
-        return Err("empty cell; expected a whole number of tokens >= 0");
+        return Err("empty cell");
     }
     let v: f64 = std::str::from_utf8(cell)
         .ok()
         .and_then(|s| s.parse().ok())
         .filter(|v: &f64| v.is_finite())
-        .ok_or("not a number; expected a whole number of tokens >= 0")?;
+        .ok_or("not a number:")?;
     if v < 0.0 {
-        return Err("negative token count; expected a whole number of tokens >= 0");
+        return Err("negative token count");
     }
     if v.fract() != 0.0 {
-        return Err("fractional token count; expected a whole number of tokens >= 0 (12.0 is accepted, 12.5 is not)");
+        return Err("fractional token count");
     }
     if v >= 1.8e19 {
-        return Err("token count too large");
+        return Err("token count too large:");
     }
     Ok(v as u64)
 }
@@ -305,6 +308,7 @@ mod tests {
         assert!(parse_count(b"NaN").unwrap_err().starts_with("not a number"));
         assert!(parse_count(b"").unwrap_err().starts_with("empty"));
         assert!(parse_count(b"1e30").unwrap_err().contains("too large"));
+        assert_eq!(parse_count(b"9999999999999999999"), Ok(9_999_999_999_999_999_999));
     }
 
     #[test]
