@@ -3,5 +3,7 @@
 mod bad_input;
 mod exact;
 mod fuzz;
+mod ingest;
+mod ingest_errors;
 mod simulate;
 mod util;
