@@ -23,6 +23,8 @@ use crate::spec::month::Month;
 
 /// An edge month observed to within this much of its boundary is complete.
 pub(crate) const COMPLETE_WITHIN_MS: i64 = 3_600_000;
+/// Up to this many series, a row's series is found by comparing names.
+const LINEAR_SCAN: usize = 16;
 /// An edge month observed for less than this is not scaled.
 const MIN_OBSERVED_MS: i64 = 60_000;
 const MS_PER_DAY: f64 = 86_400_000.0;
@@ -33,8 +35,6 @@ pub(crate) struct Aggregator {
     index: HashMap<String, usize>,
     key: String,
     series: Vec<Acc>,
-    /// The series of the previous row (rows often come grouped by series).
-    last: Option<usize>,
     /// Earliest start and latest end of dated rows, in ms.
     window: Option<(i64, i64)>,
 }
@@ -48,18 +48,12 @@ struct Acc {
 impl Aggregator {
     /// The index of series (workload, model), and whether it is new.
     pub fn series(&mut self, workload: &str, model: &str) -> (usize, bool) {
-        if let Some(&i) = self.last.as_ref() {
-            let s = &self.series[i];
-            if s.workload == workload && s.model == model {
+        // Most files hold a handful of series: comparing names beats hashing them.
+        if self.series.len() <= LINEAR_SCAN {
+            if let Some(i) = self.series.iter().position(|s| s.workload == workload && s.model == model) {
                 return (i, false);
             }
         }
-        let (i, new) = self.lookup(workload, model);
-        self.last = Some(i);
-        (i, new)
-    }
-
-    fn lookup(&mut self, workload: &str, model: &str) -> (usize, bool) {
         self.key.clear();
         self.key.push_str(workload);
         self.key.push('\u{1f}');
