@@ -85,6 +85,8 @@ pub struct ViewData {
     pub locked: Vec<f64>,
     /// In-scope effective tokens by month (provisioned views only).
     pub eff: Vec<f64>,
+    /// `ln` of the mean per-minute effective load by month (provisioned views only).
+    pub ln_rate: Vec<f64>,
     /// Mean in-scope per-token list price by month (prices a token commitment
     /// in a period without usage).
     pub mean_price: Vec<f64>,
@@ -136,6 +138,10 @@ impl ViewData {
                     *m += ps.seg_price(plan, s, t);
                 }
             }
+        }
+        self.ln_rate.clear();
+        for (t, &e) in self.eff.iter().enumerate() {
+            self.ln_rate.push(crate::sim::fastmath::ln(e / (1440.0 * plan.days[t])));
         }
         let n = view.segments.len().max(1) as f64;
         for p in &mut self.mean_price {

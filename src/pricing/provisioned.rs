@@ -16,12 +16,13 @@ pub fn monthly_fee(p: &Provisioned, days: f64) -> f64 {
 /// Bills a provisioned offer on one path.
 pub fn bill(p: &Provisioned, v: &ViewData, days: &[f64]) -> PathBill {
     let cap = p.units * p.tokens_per_minute_per_unit;
+    let ln_cap = cap.ln();
     let mut cost = v.outside;
     let (mut served_eff, mut capacity, mut spill_eff, mut eff_total, mut unserved) = (0.0, 0.0, 0.0, 0.0, 0.0);
     for (t, &d) in days.iter().enumerate().take(v.list.len()) {
         let minutes = 1440.0 * d;
         let e = v.eff[t];
-        let served = p.served_share(e / minutes, cap);
+        let served = if e > 0.0 { p.served_at(ln_cap - v.ln_rate[t]) } else { 1.0 };
         cost += monthly_fee(p, d);
         if p.drop {
             unserved += (1.0 - served) * v.tokens[t];
