@@ -3,6 +3,7 @@
 
 mod init;
 mod simulate;
+mod sweep;
 mod validate;
 
 use anyhow::Result;
@@ -22,6 +23,9 @@ pub fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Simulate { scenario, run, out } => simulate::run(&scenario, overrides(run), &out, quiet),
+        Command::Sweep { scenario, offer, levels, from, to, steps, run, out } => {
+            sweep::run(&scenario, &offer, &sweep::LevelArgs { levels, from, to, steps }, overrides(run), &out, quiet)
+        }
         Command::Validate { files } => validate::run(&files, quiet),
         Command::Init { dir } => init::run(&dir),
         _ => Err(crate::Error::Usage("this command is not available yet".into()).into()),

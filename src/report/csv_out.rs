@@ -3,6 +3,7 @@
 
 use super::Report;
 use crate::analysis::simulate::SimulateReport;
+use crate::analysis::sweep::SweepReport;
 use crate::error::{Error, Result};
 
 /// Renders a report as CSV.
@@ -10,6 +11,7 @@ pub fn render(report: &Report) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let rows = match report {
         Report::Simulate(r) => simulate(r),
+        Report::Sweep(r) => sweep(r),
     };
     for row in rows {
         w.write_record(&row).map_err(csv_err)?;
@@ -93,6 +95,53 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
             p.map(|p| p.unserved_tokens_mean),
         ];
         row.extend(vals.into_iter().map(num));
+        rows.push(row);
+    }
+    rows
+}
+
+/// Levels first (`row = level`), then levers (`row = lever`), in one table.
+fn sweep(r: &SweepReport) -> Vec<Vec<String>> {
+    let head = [
+        "row",
+        "level",
+        "cost_mean",
+        "cost_std_error",
+        "cost_p95",
+        "unused_mean",
+        "prob_overcommit",
+        "prob_negative",
+        "savings_mean",
+        "recommended",
+        "lever",
+        "cost_mean_change",
+        "prob_overcommit_change",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for l in &r.levels {
+        let mut row = vec!["level".to_string()];
+        row.extend(
+            [
+                l.level,
+                l.cost_mean,
+                l.cost_std_error,
+                l.cost_p95,
+                l.unused_mean,
+                l.prob_overcommit,
+                l.prob_negative,
+                l.savings_mean,
+            ]
+            .into_iter()
+            .map(|x| num(Some(x))),
+        );
+        row.push((Some(l.level) == r.recommended).to_string());
+        row.extend([String::new(), String::new(), String::new()]);
+        rows.push(row);
+    }
+    for l in &r.levers {
+        let mut row = vec!["lever".to_string(), num(Some(r.levers_at))];
+        row.extend((0..8).map(|_| String::new()));
+        row.extend([l.id.clone(), num(Some(l.cost_mean_change)), num(Some(l.prob_overcommit_change))]);
         rows.push(row);
     }
     rows

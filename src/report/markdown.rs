@@ -5,11 +5,13 @@ use std::fmt::Write as _;
 use super::fmt::{count, money, pct, thousands};
 use super::Report;
 use crate::analysis::simulate::SimulateReport;
+use crate::analysis::sweep::SweepReport;
 
 /// Renders a report as Markdown.
 pub fn render(report: &Report) -> String {
     match report {
         Report::Simulate(r) => simulate(r),
+        Report::Sweep(r) => sweep(r),
     }
 }
 
@@ -68,6 +70,85 @@ fn simulate(r: &SimulateReport) -> String {
             over,
             util
         );
+    }
+    s
+}
+
+fn sweep(r: &SweepReport) -> String {
+    let cur = r.currency.as_str();
+    let lv = |x: f64| super::table::level(x, &r.level_unit, cur);
+    let mut s = String::new();
+    let _ = writeln!(s, "## Sweep of {}\n", cell(&r.offer));
+    let _ = writeln!(
+        s,
+        "Parameter: {} ({}). Baseline: **{}**. Risk limit: P(over-commitment) ≤ {}. {} paths, seed {}.\n",
+        r.parameter,
+        r.level_unit,
+        cell(&r.baseline),
+        pct(r.risk_limit),
+        thousands(r.scenario.paths as f64),
+        r.scenario.seed
+    );
+    s.push_str("| Level | E[cost] (± s.e.) | Cost p95 | Unused | P(over-commit) | P(loss) | Saving |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+    for l in &r.levels {
+        let mark = if Some(l.level) == r.recommended {
+            " **(recommended)**"
+        } else if l.level == r.optimum.level {
+            " (optimum)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "| {}{mark} | {} ± {} | {} | {} | {} | {} | {} |",
+            lv(l.level),
+            money(l.cost_mean, cur),
+            money(l.cost_std_error, cur),
+            money(l.cost_p95, cur),
+            if r.level_unit == "tokens" { count(l.unused_mean) } else { money(l.unused_mean, cur) },
+            pct(l.prob_overcommit),
+            pct(l.prob_negative),
+            money(l.savings_mean, cur)
+        );
+    }
+    s.push('\n');
+    if let Some(l) = r.recommended {
+        let _ = writeln!(
+            s,
+            "- **Recommended:** {} (expected cost {}).",
+            lv(l),
+            money(r.min_expected_cost.unwrap_or(f64::NAN), cur)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- **Unconstrained optimum:** {} (expected cost {}).",
+        lv(r.optimum.level),
+        money(r.optimum.cost_mean, cur)
+    );
+    if let Some(n) = &r.newsvendor {
+        let _ = writeln!(s, "- **Newsvendor reference:** {}: {}.", lv(n.level), n.basis);
+    }
+    let _ = writeln!(s, "- **Break-even utilisation:** {}.", pct(r.break_even.utilization));
+    for w in &r.warnings {
+        let _ = writeln!(s, "- Note: {}", cell(w));
+    }
+    if !r.levers.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### Levers at {}\n\n| Lever | Ask | Saving | Change in P(over-commit) |\n|---|---|---:|---:|",
+            lv(r.levers_at)
+        );
+        for l in &r.levers {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {:+.1} pt |",
+                l.id,
+                cell(&l.label),
+                money(-l.cost_mean_change, cur),
+                100.0 * l.prob_overcommit_change
+            );
+        }
     }
     s
 }

@@ -251,11 +251,10 @@ impl Provisioned {
 /// closed form), at a fraction of the cost of two normal CDFs and a logarithm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServedTable {
-    s: f64,
     lo: f64,
-    step: f64,
-    /// (value, slope × step) at each grid point.
-    points: Vec<(f64, f64)>,
+    inv_step: f64,
+    /// Cubic coefficients of each interval in its local coordinate `t` in [0, 1).
+    cubics: Vec<[f64; 4]>,
 }
 
 impl ServedTable {
@@ -264,33 +263,39 @@ impl ServedTable {
         let half = 9.0 * s + s * s;
         let step = (s / 48.0).min(1.0 / 64.0);
         let n = (2.0 * half / step).ceil() as usize + 1;
-        let points = (0..n)
+        let points: Vec<(f64, f64)> = (0..n)
             .map(|i| {
                 let r = -half + i as f64 * step;
                 let slope = r.exp() * super::dist::phi_exact(-(r + s * s / 2.0) / s);
                 (lognormal_served_exact(r, s), slope * step)
             })
             .collect();
-        ServedTable { s, lo: -half, step, points }
+        // Hermite form y0 h00 + m0 h10 + y1 h01 + m1 h11, expanded into powers of t.
+        let cubics = points
+            .windows(2)
+            .map(|w| {
+                let ((y0, m0), (y1, m1)) = (w[0], w[1]);
+                [y0, m0, 3.0 * (y1 - y0) - 2.0 * m0 - m1, 2.0 * (y0 - y1) + m0 + m1]
+            })
+            .collect();
+        ServedTable { lo: -half, inv_step: 1.0 / step, cubics }
     }
 
     /// The served share at `r = ln(C / lambda)`.
+    #[inline]
     pub fn eval(&self, r: f64) -> f64 {
-        let x = (r - self.lo) / self.step;
-        if x.is_nan() {
-            return 1.0;
+        let x = (r - self.lo) * self.inv_step;
+        if x >= 0.0 && x < self.cubics.len() as f64 {
+            let i = x as usize;
+            let t = x - i as f64;
+            let [a0, a1, a2, a3] = self.cubics[i];
+            return a0 + t * (a1 + t * (a2 + t * a3));
         }
         if x < 0.0 {
-            return crate::sim::fastmath::exp(r.max(-745.0));
+            crate::sim::fastmath::exp(r.max(-745.0))
+        } else {
+            1.0
         }
-        if x >= (self.points.len() - 1) as f64 {
-            return 1.0;
-        }
-        let i = x as usize;
-        let t = x - i as f64;
-        let ((y0, m0), (y1, m1)) = (self.points[i], self.points[i + 1]);
-        let (t2, t3) = (t * t, t * t * t);
-        (2.0 * t3 - 3.0 * t2 + 1.0) * y0 + (t3 - 2.0 * t2 + t) * m0 + (-2.0 * t3 + 3.0 * t2) * y1 + (t3 - t2) * m1
     }
 }
 
