@@ -2,6 +2,7 @@
 //! their context here (which file was being read), and only here.
 
 mod init;
+mod score;
 mod simulate;
 mod validate;
 
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Simulate { scenario, run, out } => simulate::run(&scenario, overrides(run), &out, quiet),
+        Command::Score { contracts, checklist, out } => score::run(&contracts, checklist.as_deref(), &out, quiet),
         Command::Validate { files } => validate::run(&files, quiet),
         Command::Init { dir } => init::run(&dir),
         _ => Err(crate::Error::Usage("this command is not available yet".into()).into()),

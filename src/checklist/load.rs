@@ -21,7 +21,7 @@ use crate::spec::doc;
 pub const DEFAULT_CHECKLIST: &str = include_str!("../../contracts/checklist.toml");
 
 /// The name under which the built-in checklist appears in messages and reports.
-pub const DEFAULT_CHECKLIST_NAME: &str = "contracts/checklist.toml (built in)";
+pub const DEFAULT_CHECKLIST_NAME: &str = "built-in contracts/checklist.toml";
 
 const CHECKLIST_KEYS: [&str; 2] = ["meta", "item"];
 const META_KEYS: [&str; 3] = ["name", "version", "note"];

@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::simulate::SimulateReport;
+use crate::checklist::ScoreReport;
 use crate::cli::Format;
 use crate::error::{Error, Result};
 
@@ -20,6 +21,8 @@ use crate::error::{Error, Result};
 pub enum Report {
     /// `simulate`.
     Simulate(SimulateReport),
+    /// `score`: contract terms against a checklist.
+    Score(ScoreReport),
 }
 
 /// Renders `report` in `format`.
@@ -36,6 +39,7 @@ pub fn render(report: &Report, format: Format) -> Result<String> {
 pub fn json(report: &Report) -> String {
     let v = match report {
         Report::Simulate(r) => serde_json::to_string_pretty(r),
+        Report::Score(r) => serde_json::to_string_pretty(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {
