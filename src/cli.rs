@@ -48,10 +48,10 @@ pub struct OutArgs {
 /// `--paths` and `--seed`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RunArgs {
-    /// Monte Carlo paths (overrides [simulation] paths; default 20000).
+    /// Monte Carlo paths (overrides `[simulation]` paths; default 20000).
     #[arg(long, value_name = "N")]
     pub paths: Option<u64>,
-    /// Random seed (overrides [simulation] seed; default 0). Same seed, same numbers.
+    /// Random seed (overrides `[simulation]` seed; default 0). Same seed, same numbers.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
 }

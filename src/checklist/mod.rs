@@ -7,7 +7,7 @@
 //!
 //! Scoring ([`rules`]): `score = 100 × (weight of passed items) / (weight of
 //! all items)`, the same formula within each category. An unknown field scores
-//! nothing and becomes the ask "Confirm in writing: <question>". A failed
+//! nothing and becomes the ask `"Confirm in writing: <question>"`. A failed
 //! must-have blocks the deal whatever the score; an unknown must-have does not
 //! block, but its ask ranks first. Reading and validating files is in [`load`].
 

@@ -7,7 +7,7 @@
 //!   error naming the contract file, the field and the item, never a silent
 //!   fail.
 //! - A field that is missing or `"unknown"` is `unknown`: it scores nothing
-//!   and its ask is "Confirm in writing: <question>".
+//!   and its ask is `"Confirm in writing: <question>"`.
 //! - `score = 100 × (weight of passed items) / (weight of all items)`, and the
 //!   same within each category that has items.
 //! - A failed must-have blocks the deal; an unknown one does not.
@@ -61,8 +61,8 @@ fn mismatch(checklist: &Checklist, item: &Item, contract: &Contract, field: &Fie
     Error::Invalid { at, message }
 }
 
-/// The ask for an item in `status`: its own ask when it fails, "Confirm in
-/// writing: <question>" when unknown, none when it passes.
+/// The ask for an item in `status`: its own ask when it fails,
+/// `"Confirm in writing: <question>"` when unknown, none when it passes.
 pub fn ask_for(item: &Item, status: Status) -> Option<String> {
     match status {
         Status::Pass => None,
