@@ -519,3 +519,36 @@ pub struct ScoreReport {
     /// The scorecards.
     pub contracts: Vec<ContractScore>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_and_floats_compare_numerically() {
+        assert_eq!(Number::Int(30), Number::Float(30.0));
+        assert_eq!(Number::Int(30).compare(Number::Float(30.5)), Some(Ordering::Less));
+        assert_eq!(Number::Int(i64::MAX).compare(Number::Int(i64::MAX - 1)), Some(Ordering::Greater));
+        assert_eq!(Scalar::Num(Number::Int(0)), Scalar::Num(Number::Float(0.0)));
+        assert_ne!(Scalar::Bool(true), Scalar::Str("true".into()));
+    }
+
+    #[test]
+    fn tests_and_values_display_as_written_in_toml() {
+        assert_eq!(Test::Max(Number::Int(30)).to_string(), "max = 30");
+        assert_eq!(Test::Min(Number::Float(99.9)).to_string(), "min = 99.9");
+        assert_eq!(Test::Equals(Scalar::Bool(false)).to_string(), "equals = false");
+        assert_eq!(Test::OneOf(vec!["a".into(), "b".into()]).to_string(), "one_of = [\"a\", \"b\"]");
+        assert_eq!(Test::OneOf(vec![]).needs(), "a string");
+        assert_eq!(Test::Equals(Scalar::Num(Number::Int(1))).needs(), "a number");
+    }
+
+    #[test]
+    fn categories_round_trip_through_their_names() {
+        for c in Category::ALL {
+            assert_eq!(Category::parse(c.as_str()), Some(c));
+        }
+        assert_eq!(Category::parse("vendor"), None);
+        assert_eq!(Category::names().count(), 8);
+    }
+}
