@@ -48,10 +48,10 @@ pub struct OutArgs {
 /// `--paths` and `--seed`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RunArgs {
-    /// Monte Carlo paths (overrides [simulation] paths; default 20000).
+    /// Monte Carlo paths (overrides `[simulation]` paths; default 20000).
     #[arg(long, value_name = "N")]
     pub paths: Option<u64>,
-    /// Random seed (overrides [simulation] seed; default 0). Same seed, same numbers.
+    /// Random seed (overrides `[simulation]` seed; default 0). Same seed, same numbers.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
 }
@@ -188,15 +188,21 @@ pub enum Command {
         #[command(flatten)]
         map: HistoryArgs,
     },
-    /// Score contract terms against a checklist.
+    /// Score contract terms against a checklist: score 0-100, blocked or not, and the ranked asks.
     #[command(
+        long_about = "Score contract terms against a checklist.\n\nEach checklist item reads one field of a contract \
+                      file and passes, fails, or is unknown (the field is missing or \"unknown\"). Score = 100 x weight \
+                      of passed items / weight of all items, overall and per category. A failed must-have blocks the \
+                      deal whatever the score. Failed and unknown items become asks, must-haves first, then by \
+                      weight. A contract field that no item reads is warned about (usually a typo).",
         after_help = "Examples:\n  commitsim score contracts/openai.toml contracts/anthropic.toml\n  commitsim score my-terms.toml --checklist contracts/checklist.toml --format json"
     )]
     Score {
-        /// Contract-term files (TOML).
+        /// Contract-term files (TOML); several are shown side by side.
         #[arg(required = true)]
         contracts: Vec<PathBuf>,
-        /// Checklist (default: contracts/checklist.toml shipped with commitsim).
+        /// Checklist file. Default: the checklist shipped as contracts/checklist.toml, built into the binary so it
+        /// works from any folder.
         #[arg(long, value_name = "FILE")]
         checklist: Option<PathBuf>,
         #[command(flatten)]
@@ -229,7 +235,7 @@ pub enum Command {
     },
     /// Check scenarios, catalogs, contracts and checklists without simulating.
     #[command(
-        after_help = "Examples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
+        after_help = "Contracts are checked against the first checklist among the files, else the built-in default.\n\nExamples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
     )]
     Validate {
         /// Files to check (kind recognised from their content).

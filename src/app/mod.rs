@@ -2,6 +2,7 @@
 //! their context here (which file was being read), and only here.
 
 mod init;
+mod score;
 mod simulate;
 mod sweep;
 mod validate;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sweep { scenario, offer, levels, from, to, steps, run, out } => {
             sweep::run(&scenario, &offer, &sweep::LevelArgs { levels, from, to, steps }, overrides(run), &out, quiet)
         }
+        Command::Score { contracts, checklist, out } => score::run(&contracts, checklist.as_deref(), &out, quiet),
         Command::Validate { files } => validate::run(&files, quiet),
         Command::Init { dir } => init::run(&dir),
         _ => Err(crate::Error::Usage("this command is not available yet".into()).into()),

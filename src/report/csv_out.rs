@@ -4,6 +4,7 @@
 use super::Report;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::checklist::{Scalar, ScoreReport};
 use crate::error::{Error, Result};
 
 /// Renders a report as CSV.
@@ -12,6 +13,7 @@ pub fn render(report: &Report) -> Result<String> {
     let rows = match report {
         Report::Simulate(r) => simulate(r),
         Report::Sweep(r) => sweep(r),
+        Report::Score(r) => score(r),
     };
     for row in rows {
         w.write_record(&row).map_err(csv_err)?;
@@ -145,4 +147,53 @@ fn sweep(r: &SweepReport) -> Vec<Vec<String>> {
         rows.push(row);
     }
     rows
+}
+
+/// One row per contract × item; `ask_rank` is empty for passed items.
+fn score(r: &ScoreReport) -> Vec<Vec<String>> {
+    let head = [
+        "file",
+        "vendor",
+        "score",
+        "blocked",
+        "item",
+        "category",
+        "field",
+        "weight",
+        "must_have",
+        "status",
+        "value",
+        "ask_rank",
+        "ask",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for c in &r.contracts {
+        for i in &c.items {
+            let rank = c.asks.iter().find(|a| a.id == i.id).map(|a| a.rank.to_string()).unwrap_or_default();
+            rows.push(vec![
+                c.file.clone(),
+                c.vendor.clone(),
+                num(Some(c.score)),
+                c.blocked.to_string(),
+                i.id.clone(),
+                i.category.to_string(),
+                i.field.clone(),
+                i.weight.to_string(),
+                i.must_have.to_string(),
+                i.status.as_str().to_string(),
+                i.value.as_ref().map(plain).unwrap_or_default(),
+                rank,
+                i.ask.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    rows
+}
+
+/// A value as a CSV cell: strings without quotes.
+fn plain(v: &Scalar) -> String {
+    match v {
+        Scalar::Str(s) => s.clone(),
+        other => other.to_string(),
+    }
 }

@@ -2,16 +2,18 @@
 
 use std::fmt::Write as _;
 
-use super::fmt::{count, money, pct, thousands};
+use super::fmt::{count, file_stem, money, pct, thousands};
 use super::Report;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::checklist::{ContractScore, ScoreReport, Status};
 
 /// Renders a report as Markdown.
 pub fn render(report: &Report) -> String {
     match report {
         Report::Simulate(r) => simulate(r),
         Report::Sweep(r) => sweep(r),
+        Report::Score(r) => score(r),
     }
 }
 
@@ -149,6 +151,79 @@ fn sweep(r: &SweepReport) -> String {
                 100.0 * l.prob_overcommit_change
             );
         }
+    }
+    s
+}
+
+fn score(r: &ScoreReport) -> String {
+    let cl = &r.checklist;
+    let version = cl.version.as_deref().map(|v| format!(", version {}", cell(v))).unwrap_or_default();
+    let mut s = String::from("## Contract scores\n\n");
+    let _ = writeln!(
+        s,
+        "Checklist: **{}**{version} (`{}`), {} items, total weight {}. Score = 100 × passed weight / total weight; \
+         ? = the terms do not say (confirm in writing); a failed must-have blocks.\n",
+        cell(&cl.name),
+        cell(&cl.file),
+        cl.items,
+        cl.total_weight
+    );
+    let cs = &r.contracts;
+    let heads: Vec<String> =
+        cs.iter().map(|c| format!("{} ({})", cell(&c.vendor), cell(&file_stem(&c.file)))).collect();
+    let _ = writeln!(s, "| Item | W | Must | {} |", heads.join(" | "));
+    let _ = writeln!(s, "|---|--:|:-:|{}", ":-:|".repeat(cs.len()));
+    let Some(first) = cs.first() else { return s };
+    let mut category = None;
+    for (i, item) in first.items.iter().enumerate() {
+        if category != Some(item.category) {
+            category = Some(item.category);
+            let cells: Vec<String> = cs
+                .iter()
+                .map(|c| c.categories.get(item.category).map_or(String::new(), |v| format!("{v:.1}")))
+                .collect();
+            let _ = writeln!(s, "| **{}** | | | {} |", item.category, cells.join(" | "));
+        }
+        let marks: Vec<&str> = cs
+            .iter()
+            .map(|c| match c.items[i].status {
+                Status::Pass => "PASS",
+                Status::Fail => "**FAIL**",
+                Status::Unknown => "?",
+            })
+            .collect();
+        let must = if item.must_have { "yes" } else { "" };
+        let _ = writeln!(s, "| `{}` | {} | {must} | {} |", cell(&item.id), item.weight, marks.join(" | "));
+    }
+    let scores: Vec<String> = cs.iter().map(|c| format!("**{:.1}**", c.score)).collect();
+    let _ = writeln!(s, "| **Score** | | | {} |", scores.join(" | "));
+    let blocked: Vec<&str> = cs.iter().map(|c| if c.blocked { "**BLOCKED**" } else { "no" }).collect();
+    let _ = writeln!(s, "| **Blocked** | | | {} |", blocked.join(" | "));
+    for c in cs {
+        s.push_str(&asks(c));
+    }
+    s
+}
+
+fn asks(c: &ContractScore) -> String {
+    let mut s = format!("\n### Asks to {} (`{}`)\n\n", cell(&c.vendor), cell(&c.file));
+    if c.blocked {
+        let _ = writeln!(s, "Blocked by failed must-have(s): {}.\n", cell(&c.blocked_by.join(", ")));
+    }
+    if c.asks.is_empty() {
+        s.push_str("None: every item passes.\n");
+    }
+    for a in &c.asks {
+        let must = if a.must_have { "must-have, " } else { "" };
+        let _ = writeln!(
+            s,
+            "{}. `{}` ({}, {must}weight {}): {}",
+            a.rank,
+            cell(&a.id),
+            a.status.as_str(),
+            a.weight,
+            cell(&a.ask)
+        );
     }
     s
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::checklist::ScoreReport;
 use crate::cli::Format;
 use crate::error::{Error, Result};
 
@@ -25,6 +26,8 @@ pub enum Report {
     Simulate(SimulateReport),
     /// `sweep`.
     Sweep(SweepReport),
+    /// `score`: contract terms against a checklist.
+    Score(ScoreReport),
 }
 
 /// Renders `report` in `format`.
@@ -42,6 +45,7 @@ pub fn json(report: &Report) -> String {
     let v = match report {
         Report::Simulate(r) => serde_json::to_string_pretty(r),
         Report::Sweep(r) => serde_json::to_string_pretty(r),
+        Report::Score(r) => serde_json::to_string_pretty(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

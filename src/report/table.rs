@@ -1,18 +1,24 @@
-//! Aligned text tables for a terminal, at most 100 columns wide: the few
-//! figures a buyer reads first. The full set is in the JSON and CSV.
+//! Aligned text tables for a terminal: the few figures a buyer reads first.
+//! The full set is in the JSON and CSV. `simulate` fits 100 columns; the
+//! `score` side-by-side fits 120 columns with up to five contracts.
 
 use std::fmt::Write as _;
 
-use super::fmt::{clip, count, money, pct, thousands};
+use super::fmt::{clip, count, file_stem, money, pct, thousands, wrap};
 use super::Report;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::checklist::{ContractScore, ScoreReport, Status};
+
+/// Terminal width the `score` table is laid out for.
+pub const SCORE_WIDTH: usize = 120;
 
 /// Renders a report as a text table.
 pub fn render(report: &Report) -> String {
     match report {
         Report::Simulate(r) => simulate(r),
         Report::Sweep(r) => sweep(r),
+        Report::Score(r) => score(r),
     }
 }
 
@@ -194,6 +200,59 @@ fn sweep(r: &SweepReport) -> String {
     s
 }
 
+/// Column widths of the `score` grid.
+struct Grid {
+    id: usize,
+    vendor: usize,
+}
+
+impl Grid {
+    /// Item ids up to 44 characters; vendor columns share what is left of 120.
+    fn of(r: &ScoreReport) -> Grid {
+        let longest =
+            r.contracts.first().map_or(0, |c| c.items.iter().map(|i| i.id.chars().count()).max().unwrap_or(0));
+        let id = longest.clamp(12, 44);
+        let n = r.contracts.len().max(1);
+        let vendor = ((SCORE_WIDTH - id - 7) / n).saturating_sub(1).clamp(6, 24);
+        Grid { id, vendor }
+    }
+
+    /// One row: label, weight, must-have mark, one cell per contract.
+    fn row(&self, label: &str, weight: &str, must: &str, cells: impl IntoIterator<Item = String>) -> String {
+        let mut line = format!("{:<w$} {:>1} {:<4}", clip(label, self.id), weight, must, w = self.id);
+        for c in cells {
+            line.push_str(&format!(" {:<w$}", clip(&c, self.vendor), w = self.vendor));
+        }
+        let mut line = line.trim_end().to_string();
+        line.push('\n');
+        line
+    }
+}
+
+fn score(r: &ScoreReport) -> String {
+    let cl = &r.checklist;
+    let version = cl.version.as_deref().map(|v| format!(", version {v}")).unwrap_or_default();
+    let mut s = wrap(
+        &format!(
+            "Checklist: {}{version} ({}): {} items, total weight {}.",
+            cl.name, cl.file, cl.items, cl.total_weight
+        ),
+        SCORE_WIDTH,
+        "",
+        2,
+    );
+    s.push('\n');
+    s.push_str(&score_grid(r));
+    s.push('\n');
+    s.push_str("PASS meets the item, FAIL does not, ? the terms do not say (ask to confirm in writing).\n");
+    s.push_str("Scores: 100 x passed weight / total weight, per category and overall. A failed must-have blocks.\n");
+    for c in &r.contracts {
+        s.push('\n');
+        s.push_str(&asks(c));
+    }
+    s
+}
+
 /// A horizontal bar of `width` cells for `x` between `lo` and `hi`.
 fn bar(x: f64, lo: f64, hi: f64, width: usize) -> String {
     let f = if hi > lo { ((x - lo) / (hi - lo)).clamp(0.0, 1.0) } else { 0.0 };
@@ -201,4 +260,56 @@ fn bar(x: f64, lo: f64, hi: f64, width: usize) -> String {
     let mut b = "█".repeat(n);
     b.push_str(&"·".repeat(width - n));
     b
+}
+
+fn score_grid(r: &ScoreReport) -> String {
+    let g = Grid::of(r);
+    let cs = &r.contracts;
+    let mut s = g.row("", "", "", cs.iter().map(|c| c.vendor.clone()));
+    s.push_str(&g.row("Item", "W", "Must", cs.iter().map(|c| file_stem(&c.file))));
+    let Some(first) = cs.first() else { return s };
+    let mut category = None;
+    for (i, item) in first.items.iter().enumerate() {
+        if category != Some(item.category) {
+            category = Some(item.category);
+            let cells = cs.iter().map(|c| c.categories.get(item.category).map_or(String::new(), |v| format!("{v:.1}")));
+            s.push_str(&g.row(&format!("[{}]", item.category), "", "", cells));
+        }
+        let mark = |c: &ContractScore| match c.items[i].status {
+            Status::Pass => "PASS".to_string(),
+            Status::Fail => "FAIL".to_string(),
+            Status::Unknown => "?".to_string(),
+        };
+        s.push_str(&g.row(
+            &item.id,
+            &item.weight.to_string(),
+            if item.must_have { "yes" } else { "" },
+            cs.iter().map(mark),
+        ));
+    }
+    s.push_str(&g.row("Score", "", "", cs.iter().map(|c| format!("{:.1}", c.score))));
+    s.push_str(&g.row("Blocked", "", "", cs.iter().map(|c| if c.blocked { "BLOCKED" } else { "no" }.to_string())));
+    s
+}
+
+/// The ranked asks of one contract, wrapped to the table width.
+fn asks(c: &ContractScore) -> String {
+    let mut s = format!("Asks to {} ({}), most important first:\n", c.vendor, c.file);
+    if c.blocked {
+        s.push_str(&wrap(
+            &format!("Blocked by failed must-have(s): {}.", c.blocked_by.join(", ")),
+            SCORE_WIDTH,
+            "  ",
+            2,
+        ));
+    }
+    if c.asks.is_empty() {
+        s.push_str("  none: every item passes.\n");
+    }
+    for a in &c.asks {
+        let must = if a.must_have { "must-have, " } else { "" };
+        let text = format!("{} ({}, {must}weight {}): {}", a.id, a.status.as_str(), a.weight, a.ask);
+        s.push_str(&wrap(&text, SCORE_WIDTH, &format!("{:>4}. ", a.rank), 6));
+    }
+    s
 }

@@ -3,5 +3,6 @@
 mod bad_input;
 mod exact;
 mod fuzz;
+mod score;
 mod simulate;
 mod util;
