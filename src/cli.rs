@@ -112,10 +112,10 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         offer: String,
         /// Explicit levels, ascending (amount per period in $ or tokens, or units).
-        #[arg(long, value_name = "A,B,C", value_delimiter = ',', conflicts_with_all = ["from", "to", "steps"])]
+        #[arg(long, value_name = "A,B,C", value_delimiter = ',', allow_hyphen_values = true, conflicts_with_all = ["from", "to", "steps"])]
         levels: Option<Vec<f64>>,
         /// First level of an even grid.
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", allow_negative_numbers = true)]
         from: Option<f64>,
         /// Last level of an even grid.
         #[arg(long, value_name = "Y")]

@@ -30,13 +30,12 @@ pub fn levers_for(base: &Offer, horizon: usize) -> Vec<LeverOffer> {
             let no_cap = c.rollover_cap == 0.0;
             for (id, share) in [("rollover_25", 0.25), ("rollover_50", 0.5)] {
                 if !(c.rollover_fraction >= share && no_cap) {
-                    let label =
-                        format!("Roll over {:.0}% of unused commitment into the next period, uncapped", share * 100.0);
+                    let label = format!("Roll over {:.0}% of unused commitment, uncapped", share * 100.0);
                     push(id, &label, &|o| set_commit(o, |c| (c.rollover_fraction, c.rollover_cap) = (share, 0.0)));
                 }
             }
             if c.overage_list {
-                push("overage_discounted", "Bill usage above the commitment at the discounted rate", &|o| {
+                push("overage_discounted", "Overage billed at the discounted rate, not at list", &|o| {
                     set_commit(o, |c| c.overage_list = false)
                 });
             }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::levers::levers_for;
 use super::simulate::{committed, ScenarioInfo};
-use super::stats::{mean, percentiles, share, std_error};
+use super::stats::{mean, percentiles, prob_loss, share, std_error};
 use crate::error::{Error, Result};
 use crate::pricing::{billers_for, ViewData};
 use crate::sim::engine::{map_paths, Keep, OfferPaths};
@@ -192,8 +192,8 @@ pub fn sweep(sc: &Scenario, name: &str, levels: &Levels, progress: &(dyn Fn(u64)
         if diverges(n.level, optimum.level, &levels) {
             warnings.push(format!(
                 "the unconstrained optimum ({}) and the newsvendor reference ({}) diverge: {}",
-                fmt_level(optimum.level),
-                fmt_level(n.level),
+                crate::report::table::level(optimum.level, level_unit(offer), &sc.catalog.currency),
+                crate::report::table::level(n.level, level_unit(offer), &sc.catalog.currency),
                 divergence_reason(offer)
             ));
         }
@@ -426,7 +426,7 @@ fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths, base: &[f6
         cost_p95: percentiles(&p.cost, &[95.0])[0],
         unused_mean,
         prob_overcommit,
-        prob_negative: share(&savings, |s| s < 0.0),
+        prob_negative: prob_loss(&savings, base),
         savings_mean: mean(&savings),
     }
 }
@@ -585,11 +585,6 @@ fn value_levers(
         .collect();
     results.sort_by(|a, b| a.cost_mean_change.total_cmp(&b.cost_mean_change));
     results
-}
-
-/// A level for messages.
-pub fn fmt_level(x: f64) -> String {
-    crate::report::fmt::count(x)
 }
 
 impl Provisioned {

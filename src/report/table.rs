@@ -88,7 +88,7 @@ pub fn level(x: f64, unit: &str, cur: &str) -> String {
     match unit {
         "usd" => money(x, cur),
         "tokens" => format!("{} tok", count(x)),
-        _ => format!("{x} u"),
+        _ => format!("{} u", (x * 10.0).round() / 10.0),
     }
 }
 
@@ -117,8 +117,8 @@ fn sweep(r: &SweepReport) -> String {
         r.levels.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), l| (a.min(l.cost_mean), b.max(l.cost_mean)));
     let _ = writeln!(
         s,
-        "{:>11} {:>9} {:>9} {:>9} {:>7} {:>6}  {:<22} P(over)",
-        "Level", "E[cost]", "cost p95", "Unused", "P(over)", "Loses", "E[cost] (min to max)"
+        "{:>11} {:>9} {:>9} {:>9} {:>7} {:>6}  {:<16} P(over)",
+        "Level", "E[cost]", "cost p95", "Unused", "P(over)", "Loses", "E[cost] min→max"
     );
     for l in &r.levels {
         let mark = if Some(l.level) == r.recommended {
@@ -130,7 +130,7 @@ fn sweep(r: &SweepReport) -> String {
         };
         let _ = writeln!(
             s,
-            "{:>11} {:>9} {:>9} {:>9} {:>7} {:>6}  {:<22} {:<10} {mark}",
+            "{:>11} {:>9} {:>9} {:>9} {:>7} {:>6}  {:<16} {:<8} {mark}",
             level(l.level, &r.level_unit, cur),
             money(l.cost_mean, cur),
             money(l.cost_p95, cur),
@@ -141,47 +141,51 @@ fn sweep(r: &SweepReport) -> String {
             },
             pct(l.prob_overcommit),
             pct(l.prob_negative),
-            bar(l.cost_mean, lo, hi, 22),
-            bar(l.prob_overcommit, 0.0, 1.0, 10),
+            bar(l.cost_mean, lo, hi, 16),
+            bar(l.prob_overcommit, 0.0, 1.0, 8),
         );
     }
     s.push('\n');
+    let mut notes = String::new();
     match (r.recommended, r.min_expected_cost) {
         (Some(l), Some(c)) => {
             let _ = writeln!(
-                s,
+                notes,
                 "Recommended: {}{per}, expected cost {} (lowest within the risk limit).",
                 level(l, &r.level_unit, cur),
                 money(c, cur)
             );
         }
-        _ => s.push_str("Recommended: none of these levels is within the risk limit.\n"),
+        _ => notes.push_str("Recommended: none of these levels is within the risk limit.\n"),
     }
     let _ = writeln!(
-        s,
+        notes,
         "Unconstrained optimum: {}, expected cost {}.",
         level(r.optimum.level, &r.level_unit, cur),
         money(r.optimum.cost_mean, cur)
     );
     if let Some(n) = &r.newsvendor {
-        let _ = writeln!(s, "Newsvendor reference: {}, {}.", level(n.level, &r.level_unit, cur), n.basis);
+        let _ = writeln!(notes, "Newsvendor reference: {}, {}.", level(n.level, &r.level_unit, cur), n.basis);
     }
     let be = &r.break_even;
     match be.consumption_per_period {
         Some(c) => {
             let _ = writeln!(
-                s,
+                notes,
                 "Break-even: utilisation {}; ties with list price at {}{per} of list-price usage.",
                 pct(be.utilization),
                 level(c, &r.level_unit, cur)
             );
         }
         None => {
-            let _ = writeln!(s, "Break-even utilisation of capacity: {}.", pct(be.utilization));
+            let _ = writeln!(notes, "Break-even utilisation of capacity: {}.", pct(be.utilization));
         }
     }
     for w in &r.warnings {
-        let _ = writeln!(s, "Note: {w}");
+        let _ = writeln!(notes, "Note: {w}");
+    }
+    for line in notes.lines() {
+        s.push_str(&wrap(line, 100, "", 2));
     }
     if !r.levers.is_empty() {
         let _ = writeln!(s, "\nLevers at {} (largest saving first):", level(r.levers_at, &r.level_unit, cur));
@@ -193,7 +197,7 @@ fn sweep(r: &SweepReport) -> String {
                 l.id,
                 money(-l.cost_mean_change, cur),
                 100.0 * l.prob_overcommit_change,
-                clip(&l.label, 55)
+                clip(&l.label, 52)
             );
         }
     }

@@ -5,4 +5,5 @@ mod exact;
 mod fuzz;
 mod score;
 mod simulate;
+mod sweep;
 mod util;
