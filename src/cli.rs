@@ -48,10 +48,10 @@ pub struct OutArgs {
 /// `--paths` and `--seed`.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RunArgs {
-    /// Monte Carlo paths (overrides [simulation] paths; default 20000).
+    /// Monte Carlo paths (overrides `[simulation]` paths; default 20000).
     #[arg(long, value_name = "N")]
     pub paths: Option<u64>,
-    /// Random seed (overrides [simulation] seed; default 0). Same seed, same numbers.
+    /// Random seed (overrides `[simulation]` seed; default 0). Same seed, same numbers.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
 }
@@ -112,10 +112,10 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         offer: String,
         /// Explicit levels, ascending (amount per period in $ or tokens, or units).
-        #[arg(long, value_name = "A,B,C", value_delimiter = ',', conflicts_with_all = ["from", "to", "steps"])]
+        #[arg(long, value_name = "A,B,C", value_delimiter = ',', allow_hyphen_values = true, conflicts_with_all = ["from", "to", "steps"])]
         levels: Option<Vec<f64>>,
         /// First level of an even grid.
-        #[arg(long, value_name = "X")]
+        #[arg(long, value_name = "X", allow_negative_numbers = true)]
         from: Option<f64>,
         /// Last level of an even grid.
         #[arg(long, value_name = "Y")]
@@ -188,15 +188,21 @@ pub enum Command {
         #[command(flatten)]
         map: HistoryArgs,
     },
-    /// Score contract terms against a checklist.
+    /// Score contract terms against a checklist: score 0-100, blocked or not, and the ranked asks.
     #[command(
+        long_about = "Score contract terms against a checklist.\n\nEach checklist item reads one field of a contract \
+                      file and passes, fails, or is unknown (the field is missing or \"unknown\"). Score = 100 x weight \
+                      of passed items / weight of all items, overall and per category. A failed must-have blocks the \
+                      deal whatever the score. Failed and unknown items become asks, must-haves first, then by \
+                      weight. A contract field that no item reads is warned about (usually a typo).",
         after_help = "Examples:\n  commitsim score contracts/openai.toml contracts/anthropic.toml\n  commitsim score my-terms.toml --checklist contracts/checklist.toml --format json"
     )]
     Score {
-        /// Contract-term files (TOML).
+        /// Contract-term files (TOML); several are shown side by side.
         #[arg(required = true)]
         contracts: Vec<PathBuf>,
-        /// Checklist (default: contracts/checklist.toml shipped with commitsim).
+        /// Checklist file. Default: the checklist shipped as contracts/checklist.toml, built into the binary so it
+        /// works from any folder.
         #[arg(long, value_name = "FILE")]
         checklist: Option<PathBuf>,
         #[command(flatten)]
@@ -229,7 +235,7 @@ pub enum Command {
     },
     /// Check scenarios, catalogs, contracts and checklists without simulating.
     #[command(
-        after_help = "Examples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
+        after_help = "Contracts are checked against the first checklist among the files, else the built-in default.\n\nExamples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
     )]
     Validate {
         /// Files to check (kind recognised from their content).

@@ -15,6 +15,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod checklist;
 pub mod cli;
 pub mod error;
 pub mod forecast;

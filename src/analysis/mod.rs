@@ -1,6 +1,8 @@
 //! Turning per-path results into the figures a buyer reads: summaries,
 //! risk measures, sweeps and levers.
 
+pub mod levers;
 pub mod profile;
 pub mod simulate;
 pub mod stats;
+pub mod sweep;

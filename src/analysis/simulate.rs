@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::stats::{mean, percentiles, share, summarize, Summary};
+use super::stats::{mean, percentiles, prob_loss, share, summarize, Summary, ROUNDING};
 use crate::error::Result;
 use crate::pricing::billers_for;
 use crate::sim::engine::{Keep, OfferPaths, RunOutput};
@@ -226,7 +226,7 @@ fn offer_result(sc: &Scenario, o: &crate::spec::Offer, p: &OfferPaths, base: &[f
             p5: s.p5,
             p50: s.p50,
             p95: s.p95,
-            prob_negative: share(&savings, |x| x < 0.0),
+            prob_negative: prob_loss(&savings, base),
         },
         effective_savings_rate: if base_mean != 0.0 { s.mean / base_mean } else { 0.0 },
         commitment,
@@ -246,7 +246,7 @@ fn commitment(c: &crate::spec::offer::Commit, term: usize, p: &OfferPaths, tol: 
         committed,
         unused_mean: mean(&p.waste),
         unused_p95: w[0],
-        prob_unused: share(&p.waste, |x| x > 0.0),
+        prob_unused: share(&p.waste, |x| x > ROUNDING * committed),
         prob_overcommit: share(&p.waste, |x| x > tol * committed),
         utilization_mean: mean(&p.util),
         utilization_p5: percentiles(&p.util, &[5.0])[0],

@@ -21,6 +21,21 @@ pub fn std_error(x: &[f64]) -> f64 {
     (ss / (n - 1) as f64).sqrt() / (n as f64).sqrt()
 }
 
+/// Relative size below which a difference between two billings of the same
+/// path is rounding, not money: sums of the same spend in a different order
+/// differ in the last bits, and such a path does not "lose" to the baseline.
+pub const ROUNDING: f64 = 1e-9;
+
+/// Share of paths on which the offer costs more than the baseline: savings
+/// below `-ROUNDING` times the baseline's cost on that path.
+pub fn prob_loss(savings: &[f64], base: &[f64]) -> f64 {
+    if savings.is_empty() {
+        return f64::NAN;
+    }
+    let n = savings.iter().zip(base).filter(|(s, b)| **s < -ROUNDING * b.abs()).count();
+    n as f64 / savings.len() as f64
+}
+
 /// Share of values for which `pred` holds.
 pub fn share(x: &[f64], pred: impl Fn(f64) -> bool) -> f64 {
     if x.is_empty() {

@@ -3,7 +3,9 @@
 
 mod init;
 mod profile;
+mod score;
 mod simulate;
+mod sweep;
 mod validate;
 
 use anyhow::Result;
@@ -23,6 +25,10 @@ pub fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
         Command::Simulate { scenario, run, out } => simulate::run(&scenario, overrides(run), &out, quiet),
+        Command::Sweep { scenario, offer, levels, from, to, steps, run, out } => {
+            sweep::run(&scenario, &offer, &sweep::LevelArgs { levels, from, to, steps }, overrides(run), &out, quiet)
+        }
+        Command::Score { contracts, checklist, out } => score::run(&contracts, checklist.as_deref(), &out, quiet),
         Command::Validate { files } => validate::run(&files, quiet),
         Command::Init { dir } => init::run(&dir),
         Command::Profile { history, output_weight, out, format, map } => {

@@ -85,6 +85,10 @@ pub struct ViewData {
     pub locked: Vec<f64>,
     /// In-scope effective tokens by month (provisioned views only).
     pub eff: Vec<f64>,
+    /// `ln` of the mean per-minute effective load by month (provisioned views only).
+    pub ln_rate: Vec<f64>,
+    /// Sum of `eff` over the term.
+    pub eff_total: f64,
     /// Mean in-scope per-token list price by month (prices a token commitment
     /// in a period without usage).
     pub mean_price: Vec<f64>,
@@ -137,6 +141,11 @@ impl ViewData {
                 }
             }
         }
+        self.eff_total = self.eff.iter().sum();
+        self.ln_rate.clear();
+        for (t, &e) in self.eff.iter().enumerate() {
+            self.ln_rate.push(crate::sim::fastmath::ln(e / (1440.0 * plan.days[t])));
+        }
         let n = view.segments.len().max(1) as f64;
         for p in &mut self.mean_price {
             *p /= n;
@@ -180,17 +189,19 @@ pub struct Biller {
     pub view: usize,
     /// The offer's billing rule.
     pub kind: OfferKind,
+    /// Provisioned: capacity fee and capacity over the term (path-independent).
+    pub fixed: (f64, f64),
 }
 
 impl Biller {
     /// Bills one path.
-    pub fn bill(&self, v: &ViewData, days: &[f64]) -> PathBill {
+    pub fn bill(&self, v: &ViewData) -> PathBill {
         match &self.kind {
             OfferKind::Payg(p) => {
                 PathBill { cost: v.outside + payg::in_scope_cost(p, v), util: 1.0, ..PathBill::default() }
             }
             OfferKind::Commit(c) => commit::bill(c, v),
-            OfferKind::Provisioned(p) => provisioned::bill(p, v, days),
+            OfferKind::Provisioned(p) => provisioned::bill(p, v, self.fixed.0, self.fixed.1),
         }
     }
 }
@@ -205,7 +216,11 @@ pub fn billers_for(offers: &[Offer], plan: &Plan, catalog: &Catalog) -> (Vec<Vie
             views.push(v);
             views.len() - 1
         });
-        billers.push(Biller { view: idx, kind: o.kind.clone() });
+        let fixed = match &o.kind {
+            OfferKind::Provisioned(p) => provisioned::term_totals(p, &plan.days[..views[idx].term]),
+            _ => (0.0, 0.0),
+        };
+        billers.push(Biller { view: idx, kind: o.kind.clone(), fixed });
     }
     (views, billers)
 }

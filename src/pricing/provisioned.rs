@@ -13,31 +13,31 @@ pub fn monthly_fee(p: &Provisioned, days: f64) -> f64 {
     p.units * p.unit_price * if p.hourly { 24.0 * days } else { 1.0 }
 }
 
-/// Bills a provisioned offer on one path.
-pub fn bill(p: &Provisioned, v: &ViewData, days: &[f64]) -> PathBill {
-    let cap = p.units * p.tokens_per_minute_per_unit;
-    let mut cost = v.outside;
-    let (mut served_eff, mut capacity, mut spill_eff, mut eff_total, mut unserved) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    for (t, &d) in days.iter().enumerate().take(v.list.len()) {
-        let minutes = 1440.0 * d;
+/// Total fee and capacity (effective tokens) of `p` over months with `days` days.
+pub fn term_totals(p: &Provisioned, days: &[f64]) -> (f64, f64) {
+    let fee = days.iter().map(|&d| monthly_fee(p, d)).sum();
+    let capacity = days.iter().map(|&d| p.units * p.tokens_per_minute_per_unit * 1440.0 * d).sum();
+    (fee, capacity)
+}
+
+/// Bills a provisioned offer on one path; `fee` and `capacity` are its
+/// [`term_totals`], which do not depend on the path.
+pub fn bill(p: &Provisioned, v: &ViewData, fee: f64, capacity: f64) -> PathBill {
+    let ln_cap = (p.units * p.tokens_per_minute_per_unit).ln();
+    let (mut served_eff, mut spill_cost, mut unserved) = (0.0, 0.0, 0.0);
+    for t in 0..v.list.len() {
         let e = v.eff[t];
-        let served = p.served_share(e / minutes, cap);
-        cost += monthly_fee(p, d);
-        if p.drop {
-            unserved += (1.0 - served) * v.tokens[t];
-        } else {
-            cost += (1.0 - served) * v.list[t];
-        }
+        let served = if e > 0.0 { p.served_at(ln_cap - v.ln_rate[t]) } else { 1.0 };
+        let miss = 1.0 - served;
         served_eff += served * e;
-        spill_eff += (1.0 - served) * e;
-        eff_total += e;
-        capacity += cap * minutes;
+        spill_cost += miss * v.list[t];
+        unserved += miss * v.tokens[t];
     }
     PathBill {
-        cost,
+        cost: v.outside + fee + if p.drop { 0.0 } else { spill_cost },
         util: if capacity > 0.0 { served_eff / capacity } else { 0.0 },
-        spill: if eff_total > 0.0 { spill_eff / eff_total } else { 0.0 },
-        unserved,
+        spill: if v.eff_total > 0.0 { (v.eff_total - served_eff) / v.eff_total } else { 0.0 },
+        unserved: if p.drop { unserved } else { 0.0 },
         ..PathBill::default()
     }
 }

@@ -4,6 +4,8 @@
 use super::Report;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
+use crate::analysis::sweep::SweepReport;
+use crate::checklist::{Scalar, ScoreReport};
 use crate::error::{Error, Result};
 use crate::ingest::MinuteLoad;
 
@@ -12,6 +14,8 @@ pub fn render(report: &Report) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let rows = match report {
         Report::Simulate(r) => simulate(r),
+        Report::Sweep(r) => sweep(r),
+        Report::Score(r) => score(r),
         Report::Profile(r) => profile(r),
     };
     for row in rows {
@@ -120,4 +124,100 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
         rows.push(row);
     }
     rows
+}
+
+/// Levels first (`row = level`), then levers (`row = lever`), in one table.
+fn sweep(r: &SweepReport) -> Vec<Vec<String>> {
+    let head = [
+        "row",
+        "level",
+        "cost_mean",
+        "cost_std_error",
+        "cost_p95",
+        "unused_mean",
+        "prob_overcommit",
+        "prob_negative",
+        "savings_mean",
+        "recommended",
+        "lever",
+        "cost_mean_change",
+        "prob_overcommit_change",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for l in &r.levels {
+        let mut row = vec!["level".to_string()];
+        row.extend(
+            [
+                l.level,
+                l.cost_mean,
+                l.cost_std_error,
+                l.cost_p95,
+                l.unused_mean,
+                l.prob_overcommit,
+                l.prob_negative,
+                l.savings_mean,
+            ]
+            .into_iter()
+            .map(|x| num(Some(x))),
+        );
+        row.push((Some(l.level) == r.recommended).to_string());
+        row.extend([String::new(), String::new(), String::new()]);
+        rows.push(row);
+    }
+    for l in &r.levers {
+        let mut row = vec!["lever".to_string(), num(Some(r.levers_at))];
+        row.extend((0..8).map(|_| String::new()));
+        row.extend([l.id.clone(), num(Some(l.cost_mean_change)), num(Some(l.prob_overcommit_change))]);
+        rows.push(row);
+    }
+    rows
+}
+
+/// One row per contract × item; `ask_rank` is empty for passed items.
+fn score(r: &ScoreReport) -> Vec<Vec<String>> {
+    let head = [
+        "file",
+        "vendor",
+        "score",
+        "blocked",
+        "item",
+        "category",
+        "field",
+        "weight",
+        "must_have",
+        "status",
+        "value",
+        "ask_rank",
+        "ask",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for c in &r.contracts {
+        for i in &c.items {
+            let rank = c.asks.iter().find(|a| a.id == i.id).map(|a| a.rank.to_string()).unwrap_or_default();
+            rows.push(vec![
+                c.file.clone(),
+                c.vendor.clone(),
+                num(Some(c.score)),
+                c.blocked.to_string(),
+                i.id.clone(),
+                i.category.to_string(),
+                i.field.clone(),
+                i.weight.to_string(),
+                i.must_have.to_string(),
+                i.status.as_str().to_string(),
+                i.value.as_ref().map(plain).unwrap_or_default(),
+                rank,
+                i.ask.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+    rows
+}
+
+/// A value as a CSV cell: strings without quotes.
+fn plain(v: &Scalar) -> String {
+    match v {
+        Scalar::Str(s) => s.clone(),
+        other => other.to_string(),
+    }
 }

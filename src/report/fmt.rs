@@ -84,6 +84,38 @@ pub fn clip(s: &str, width: usize) -> String {
     out
 }
 
+/// Word-wraps `text` to lines of at most `width` characters: the first line
+/// starts with `first`, the others with `indent` spaces. A word longer than a
+/// line is put on a line of its own.
+pub fn wrap(text: &str, width: usize, first: &str, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let len = line.chars().count();
+        if !empty && len + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = pad.clone();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+/// The file name without folder and extension (`contracts/openai.toml` → `openai`).
+pub fn file_stem(file: &str) -> String {
+    std::path::Path::new(file).file_stem().map_or_else(|| file.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +130,8 @@ mod tests {
         assert_eq!(pct(0.1234), "12.3%");
         assert_eq!(thousands(1234567.4), "1,234,567");
         assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(wrap("aa bb cc dd", 8, "1. ", 3), "1. aa bb\n   cc dd\n");
+        assert_eq!(wrap("short", 80, "", 2), "short\n");
+        assert_eq!(file_stem("contracts/openai.toml"), "openai");
     }
 }

@@ -2,15 +2,19 @@
 
 use std::fmt::Write as _;
 
-use super::fmt::{count, money, pct, thousands};
+use super::fmt::{count, file_stem, money, pct, thousands};
 use super::Report;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
+use crate::analysis::sweep::SweepReport;
+use crate::checklist::{ContractScore, ScoreReport, Status};
 
 /// Renders a report as Markdown.
 pub fn render(report: &Report) -> String {
     match report {
         Report::Simulate(r) => simulate(r),
+        Report::Sweep(r) => sweep(r),
+        Report::Score(r) => score(r),
         Report::Profile(r) => profile(r),
     }
 }
@@ -97,6 +101,158 @@ fn simulate(r: &SimulateReport) -> String {
             pct(o.effective_savings_rate),
             over,
             util
+        );
+    }
+    s
+}
+
+fn sweep(r: &SweepReport) -> String {
+    let cur = r.currency.as_str();
+    let lv = |x: f64| super::table::level(x, &r.level_unit, cur);
+    let mut s = String::new();
+    let _ = writeln!(s, "## Sweep of {}\n", cell(&r.offer));
+    let _ = writeln!(
+        s,
+        "Parameter: {} ({}). Baseline: **{}**. Risk limit: P(over-commitment) ≤ {}. {} paths, seed {}.\n",
+        r.parameter,
+        r.level_unit,
+        cell(&r.baseline),
+        pct(r.risk_limit),
+        thousands(r.scenario.paths as f64),
+        r.scenario.seed
+    );
+    s.push_str("| Level | E[cost] (± s.e.) | Cost p95 | Unused | P(over-commit) | P(loss) | Saving |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+    for l in &r.levels {
+        let mark = if Some(l.level) == r.recommended {
+            " **(recommended)**"
+        } else if l.level == r.optimum.level {
+            " (optimum)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "| {}{mark} | {} ± {} | {} | {} | {} | {} | {} |",
+            lv(l.level),
+            money(l.cost_mean, cur),
+            money(l.cost_std_error, cur),
+            money(l.cost_p95, cur),
+            if r.level_unit == "tokens" { count(l.unused_mean) } else { money(l.unused_mean, cur) },
+            pct(l.prob_overcommit),
+            pct(l.prob_negative),
+            money(l.savings_mean, cur)
+        );
+    }
+    s.push('\n');
+    if let Some(l) = r.recommended {
+        let _ = writeln!(
+            s,
+            "- **Recommended:** {} (expected cost {}).",
+            lv(l),
+            money(r.min_expected_cost.unwrap_or(f64::NAN), cur)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "- **Unconstrained optimum:** {} (expected cost {}).",
+        lv(r.optimum.level),
+        money(r.optimum.cost_mean, cur)
+    );
+    if let Some(n) = &r.newsvendor {
+        let _ = writeln!(s, "- **Newsvendor reference:** {}: {}.", lv(n.level), n.basis);
+    }
+    let _ = writeln!(s, "- **Break-even utilisation:** {}.", pct(r.break_even.utilization));
+    for w in &r.warnings {
+        let _ = writeln!(s, "- Note: {}", cell(w));
+    }
+    if !r.levers.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n### Levers at {}\n\n| Lever | Ask | Saving | Change in P(over-commit) |\n|---|---|---:|---:|",
+            lv(r.levers_at)
+        );
+        for l in &r.levers {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {:+.1} pt |",
+                l.id,
+                cell(&l.label),
+                money(-l.cost_mean_change, cur),
+                100.0 * l.prob_overcommit_change
+            );
+        }
+    }
+    s
+}
+
+fn score(r: &ScoreReport) -> String {
+    let cl = &r.checklist;
+    let version = cl.version.as_deref().map(|v| format!(", version {}", cell(v))).unwrap_or_default();
+    let mut s = String::from("## Contract scores\n\n");
+    let _ = writeln!(
+        s,
+        "Checklist: **{}**{version} (`{}`), {} items, total weight {}. Score = 100 × passed weight / total weight; \
+         ? = the terms do not say (confirm in writing); a failed must-have blocks.\n",
+        cell(&cl.name),
+        cell(&cl.file),
+        cl.items,
+        cl.total_weight
+    );
+    let cs = &r.contracts;
+    let heads: Vec<String> =
+        cs.iter().map(|c| format!("{} ({})", cell(&c.vendor), cell(&file_stem(&c.file)))).collect();
+    let _ = writeln!(s, "| Item | W | Must | {} |", heads.join(" | "));
+    let _ = writeln!(s, "|---|--:|:-:|{}", ":-:|".repeat(cs.len()));
+    let Some(first) = cs.first() else { return s };
+    let mut category = None;
+    for (i, item) in first.items.iter().enumerate() {
+        if category != Some(item.category) {
+            category = Some(item.category);
+            let cells: Vec<String> = cs
+                .iter()
+                .map(|c| c.categories.get(item.category).map_or(String::new(), |v| format!("{v:.1}")))
+                .collect();
+            let _ = writeln!(s, "| **{}** | | | {} |", item.category, cells.join(" | "));
+        }
+        let marks: Vec<&str> = cs
+            .iter()
+            .map(|c| match c.items[i].status {
+                Status::Pass => "PASS",
+                Status::Fail => "**FAIL**",
+                Status::Unknown => "?",
+            })
+            .collect();
+        let must = if item.must_have { "yes" } else { "" };
+        let _ = writeln!(s, "| `{}` | {} | {must} | {} |", cell(&item.id), item.weight, marks.join(" | "));
+    }
+    let scores: Vec<String> = cs.iter().map(|c| format!("**{:.1}**", c.score)).collect();
+    let _ = writeln!(s, "| **Score** | | | {} |", scores.join(" | "));
+    let blocked: Vec<&str> = cs.iter().map(|c| if c.blocked { "**BLOCKED**" } else { "no" }).collect();
+    let _ = writeln!(s, "| **Blocked** | | | {} |", blocked.join(" | "));
+    for c in cs {
+        s.push_str(&asks(c));
+    }
+    s
+}
+
+fn asks(c: &ContractScore) -> String {
+    let mut s = format!("\n### Asks to {} (`{}`)\n\n", cell(&c.vendor), cell(&c.file));
+    if c.blocked {
+        let _ = writeln!(s, "Blocked by failed must-have(s): {}.\n", cell(&c.blocked_by.join(", ")));
+    }
+    if c.asks.is_empty() {
+        s.push_str("None: every item passes.\n");
+    }
+    for a in &c.asks {
+        let must = if a.must_have { "must-have, " } else { "" };
+        let _ = writeln!(
+            s,
+            "{}. `{}` ({}, {must}weight {}): {}",
+            a.rank,
+            cell(&a.id),
+            a.status.as_str(),
+            a.weight,
+            cell(&a.ask)
         );
     }
     s

@@ -13,14 +13,22 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
+use crate::analysis::sweep::SweepReport;
+use crate::checklist::ScoreReport;
 use crate::cli::Format;
 use crate::error::{Error, Result};
 
-/// A report of any command.
+/// A report of any command. (Variants hold large structs; a report is built
+/// once per run, so their size difference does not matter.)
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Report {
     /// `simulate`.
     Simulate(SimulateReport),
+    /// `sweep`.
+    Sweep(SweepReport),
+    /// `score`: contract terms against a checklist.
+    Score(ScoreReport),
     /// `profile`.
     Profile(ProfileReport),
 }
@@ -39,6 +47,8 @@ pub fn render(report: &Report, format: Format) -> Result<String> {
 pub fn json(report: &Report) -> String {
     let v = match report {
         Report::Simulate(r) => serde_json::to_string_pretty(r),
+        Report::Sweep(r) => serde_json::to_string_pretty(r),
+        Report::Score(r) => serde_json::to_string_pretty(r),
         Report::Profile(r) => serde_json::to_string_pretty(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.

@@ -19,8 +19,9 @@ use crate::pricing::{Biller, View, ViewData};
 pub enum Keep {
     /// Cost only.
     Cost,
-    /// Cost and waste (enough for a sweep level).
-    CostWaste,
+    /// Cost and the risk measure of a sweep level: waste for a commitment,
+    /// utilisation for provisioned capacity.
+    CostRisk,
     /// Everything the offer kind reports.
     All,
 }
@@ -74,7 +75,7 @@ fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
     let (commit, prov) = (matches!(b.kind, Commit(_)), matches!(b.kind, Provisioned(_)));
     match keep {
         Keep::Cost => [true, false, false, false, false, false],
-        Keep::CostWaste => [true, commit, false, false, false, false],
+        Keep::CostRisk => [true, commit, false, prov, false, false],
         Keep::All => [true, commit, commit, commit || prov, prov, prov],
     }
 }
@@ -84,10 +85,8 @@ fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
 pub fn run(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
     let n = plan.paths as usize;
     let mut out = RunOutput { volume: vec![0.0; n], offers: Vec::with_capacity(billers.len()) };
-    let mut kept = Vec::with_capacity(billers.len());
     for (b, keep) in billers {
         let cols = columns(b, *keep);
-        kept.push(cols);
         let col = |on: bool| if on { vec![0.0; n] } else { Vec::new() };
         out.offers.push(OfferPaths {
             cost: col(cols[0]),
@@ -146,7 +145,7 @@ fn run_chunk(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], chunk: u64
             d.fill(v, plan, &ps);
         }
         for (b, (biller, _)) in billers.iter().enumerate() {
-            let bill = biller.bill(&data[biller.view], &plan.days);
+            let bill = biller.bill(&data[biller.view]);
             let cols = &mut slot.cols[b];
             for (c, x) in
                 [bill.cost, bill.waste, bill.overage, bill.util, bill.spill, bill.unserved].into_iter().enumerate()
@@ -157,4 +156,34 @@ fn run_chunk(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], chunk: u64
             }
         }
     }
+}
+
+/// Runs `f` on every path of chunks `chunks` (with the views filled) and
+/// returns the results in path order: the building block for passes that
+/// need more than per-path totals, such as a sweep's pilot or a forecast's
+/// monthly volumes. Deterministic at any thread count, like [`run`].
+pub fn map_paths<T, F>(plan: &Plan, views: &[View], chunks: std::ops::Range<u64>, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(&PathState, &[ViewData]) -> T + Sync,
+{
+    let per_chunk: Vec<Vec<T>> = chunks
+        .into_par_iter()
+        .map(|chunk| {
+            let mut streams = Streams::new(plan, chunk);
+            let mut ps = PathState::new(plan);
+            let mut data: Vec<ViewData> = vec![ViewData::default(); views.len()];
+            let n = (plan.paths as usize).saturating_sub(chunk as usize * CHUNK).min(CHUNK);
+            (0..n)
+                .map(|_| {
+                    generate(plan, &mut streams, &mut ps);
+                    for (v, d) in views.iter().zip(data.iter_mut()) {
+                        d.fill(v, plan, &ps);
+                    }
+                    f(&ps, &data)
+                })
+                .collect()
+        })
+        .collect();
+    per_chunk.into_iter().flatten().collect()
 }

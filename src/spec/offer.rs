@@ -150,6 +150,8 @@ pub enum Load {
         peak_to_mean: f64,
         /// Log standard deviation.
         s: f64,
+        /// The served share tabulated against `ln(C / lambda)`.
+        table: Arc<ServedTable>,
     },
     /// A measured per-minute profile, normalised to mean 1.
     Profile(Arc<Profile>),
@@ -227,22 +229,90 @@ impl Provisioned {
         if cap <= 0.0 {
             return 0.0;
         }
+        self.served_at(crate::sim::fastmath::ln(cap / lambda))
+    }
+
+    /// The served share as a function of `r = ln(C / lambda)`, the log ratio
+    /// of capacity to mean load (the form the engine uses: `ln lambda` is
+    /// computed once per month and shared by every capacity level).
+    pub fn served_at(&self, r: f64) -> f64 {
         match &self.load {
-            Load::LogNormal { s, .. } => lognormal_served(lambda, cap, *s),
-            Load::Profile(p) => p.mean_min(cap / lambda),
+            Load::LogNormal { table, .. } => table.eval(r),
+            Load::Profile(p) => p.mean_min(crate::sim::fastmath::exp(r.min(700.0))),
         }
     }
 }
 
-/// `E[min(X, C)] / E[X]` for lognormal `X` with mean `lambda` and log-sd `s`.
+/// The lognormal served share `E[min(X, C)] / E[X]` as a function of
+/// `r = ln(C / lambda)`, tabulated for cubic Hermite interpolation with the
+/// exact slope `d served / dr = e^r (1 - Φ((r + s²/2) / s))`. The grid step is
+/// `min(s / 48, 1 / 64)` over `|r| <= 9s + s²`; outside, the share equals `e^r` (all
+/// capacity used) or 1 to within 1e-15. Error below 1e-10 (tested against the
+/// closed form), at a fraction of the cost of two normal CDFs and a logarithm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServedTable {
+    lo: f64,
+    inv_step: f64,
+    /// Cubic coefficients of each interval in its local coordinate `t` in [0, 1).
+    cubics: Vec<[f64; 4]>,
+}
+
+impl ServedTable {
+    /// The table for log-sd `s > 0`.
+    pub fn new(s: f64) -> ServedTable {
+        let half = 9.0 * s + s * s;
+        let step = (s / 48.0).min(1.0 / 64.0);
+        let n = (2.0 * half / step).ceil() as usize + 1;
+        let points: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let r = -half + i as f64 * step;
+                let slope = r.exp() * super::dist::phi_exact(-(r + s * s / 2.0) / s);
+                (lognormal_served_exact(r, s), slope * step)
+            })
+            .collect();
+        // Hermite form y0 h00 + m0 h10 + y1 h01 + m1 h11, expanded into powers of t.
+        let cubics = points
+            .windows(2)
+            .map(|w| {
+                let ((y0, m0), (y1, m1)) = (w[0], w[1]);
+                [y0, m0, 3.0 * (y1 - y0) - 2.0 * m0 - m1, 2.0 * (y0 - y1) + m0 + m1]
+            })
+            .collect();
+        ServedTable { lo: -half, inv_step: 1.0 / step, cubics }
+    }
+
+    /// The served share at `r = ln(C / lambda)`.
+    #[inline]
+    pub fn eval(&self, r: f64) -> f64 {
+        let x = (r - self.lo) * self.inv_step;
+        if x >= 0.0 && x < self.cubics.len() as f64 {
+            let i = x as usize;
+            let t = x - i as f64;
+            let [a0, a1, a2, a3] = self.cubics[i];
+            return a0 + t * (a1 + t * (a2 + t * a3));
+        }
+        if x < 0.0 {
+            crate::sim::fastmath::exp(r.max(-745.0))
+        } else {
+            1.0
+        }
+    }
+}
+
+/// The closed form of the lognormal served share at `r = ln(C / lambda)`.
+pub fn lognormal_served_exact(r: f64, s: f64) -> f64 {
+    let phi = super::dist::phi_exact;
+    // 1 - Φ(x) is computed as Φ(-x), which keeps its precision in the tail.
+    phi((r - s * s / 2.0) / s) + r.exp() * phi(-(r + s * s / 2.0) / s)
+}
+
+/// `E[min(X, C)] / E[X]` for lognormal `X` with mean `lambda` and log-sd `s`
+/// (closed form, SPEC 4.3).
 pub fn lognormal_served(lambda: f64, cap: f64, s: f64) -> f64 {
     if s <= 0.0 {
         return (cap / lambda).min(1.0);
     }
-    // ln C - mu = ln(C / lambda) + s^2 / 2
-    let x = crate::sim::fastmath::ln(cap / lambda) + s * s / 2.0;
-    let phi = super::dist::phi;
-    phi((x - s * s) / s) + (cap / lambda) * (1.0 - phi(x / s))
+    lognormal_served_exact((cap / lambda).ln(), s)
 }
 
 /// The log-sd `s` with `ln q = Z99 s - s^2 / 2` (smaller root), or None when
@@ -530,7 +600,7 @@ fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
                         ),
                     )
                 })?;
-                Load::LogNormal { peak_to_mean: q, s }
+                Load::LogNormal { peak_to_mean: q, s, table: Arc::new(ServedTable::new(s)) }
             }
             (None, Some(p)) => {
                 Load::Profile(Arc::new(super::profile::load_profile(cx.file, p, &cx.key("load.profile"))?))
@@ -611,6 +681,21 @@ mod tests {
         }
         let numeric = acc / n as f64 / lambda;
         assert!((numeric - lognormal_served(lambda, cap, s)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn served_table_matches_the_closed_form() {
+        for q in [1.05, 1.8, 3.0, 10.0, 14.9] {
+            let s = lognormal_sigma(q).unwrap();
+            let t = ServedTable::new(s);
+            let mut worst = 0.0f64;
+            let mut r = -12.0;
+            while r < 12.0 {
+                worst = worst.max((t.eval(r) - lognormal_served_exact(r, s)).abs());
+                r += 0.001_37;
+            }
+            assert!(worst < 1e-10, "q = {q}: {worst:e}");
+        }
     }
 
     #[test]

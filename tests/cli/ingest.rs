@@ -323,7 +323,7 @@ fn daily_rows_sum_into_months_and_the_partial_last_month_is_scaled() {
     assert!(h.warnings[0].contains("month 2027-02 is partial") && h.warnings[0].contains("10.00 of 28.00 days"));
     let out = cmd().arg("validate").arg(&f).output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("(history, 1 series)"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("daily.csv (history)"));
 }
 
 #[test]

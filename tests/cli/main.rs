@@ -5,5 +5,7 @@ mod exact;
 mod fuzz;
 mod ingest;
 mod ingest_errors;
+mod score;
 mod simulate;
+mod sweep;
 mod util;

@@ -1,0 +1,268 @@
+//! `sweep`: closed forms for one lognormal month, levers against their closed
+//! forms and against direct re-simulation, the provisioned marginal rule,
+//! and bad input.
+
+use crate::util::{catalog, cmd, offer, simulate_json, Dir};
+
+/// Standard normal CDF and its inverse, independently of the crate.
+fn phi(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+fn phi_inv(p: f64) -> f64 {
+    -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * p)
+}
+
+const SIGMA: f64 = 0.3;
+const D: f64 = 0.2;
+const TOL: f64 = 0.05;
+
+/// One month; list spend L = 5000 exp(0.3 Z); a monthly commit at discount
+/// 0.2 with overage at list. Consumption at discounted prices c = 0.8 L.
+fn one_month(commit_extra: &str) -> String {
+    format!(
+        r#"name = "one month"
+start = "2027-01"
+horizon_months = 1
+catalog = "prices.toml"
+[simulation]
+paths = 200000
+seed = 3
+[risk]
+baseline = "List"
+waste_tolerance = {TOL}
+max_overcommit_probability = 0.10
+[[workloads]]
+name = "w"
+model = "m"
+monthly_tokens = 1.0e9
+input_share = 0.5
+output_share = 0.5
+growth_annual = 0
+volatility_monthly = {SIGMA}
+[[offers]]
+name = "List"
+kind = "payg"
+[[offers]]
+name = "C"
+kind = "commit"
+period = "month"
+amount = 4000
+discount = {D}
+overage = "list"
+{commit_extra}
+"#
+    )
+}
+
+fn mu_c() -> f64 {
+    ((1.0 - D) * 5000.0f64).ln()
+}
+
+/// E[(c - a)+] for lognormal c with log-mean mu_c and log-sd SIGMA.
+fn call(a: f64, mu: f64) -> f64 {
+    if a <= 0.0 {
+        return (mu + SIGMA * SIGMA / 2.0).exp() - a;
+    }
+    let d1 = (mu + SIGMA * SIGMA - a.ln()) / SIGMA;
+    (mu + SIGMA * SIGMA / 2.0).exp() * phi(d1) - a * phi(d1 - SIGMA)
+}
+
+fn sweep_json(dir: &Dir, scenario: &str, offer: &str, args: &[&str]) -> serde_json::Value {
+    dir.write("prices.toml", &catalog(""));
+    let s = dir.write("s.toml", scenario);
+    let out = cmd().arg("sweep").arg(&s).args(["--offer", offer, "--format", "json"]).args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn commit_levels_match_the_closed_forms() {
+    let d = Dir::new();
+    let q = (mu_c() + SIGMA * phi_inv(D)).exp(); // the d-quantile of c
+    let levels: Vec<String> = (0..41).map(|i| format!("{:.2}", q * (0.6 + 0.02 * i as f64))).collect();
+    let r = sweep_json(&d, &one_month(""), "C", &["--levels", &levels.join(",")]);
+    let mut best = (f64::INFINITY, 0.0);
+    for l in r["levels"].as_array().unwrap() {
+        let a = l["level"].as_f64().unwrap();
+        let cost = l["cost_mean"].as_f64().unwrap();
+        let want = a + call(a, mu_c()) / (1.0 - D);
+        assert!((cost / want - 1.0).abs() < 0.005, "level {a}: cost {cost} vs closed form {want}");
+        let p_over = phi((((1.0 - TOL) * a).ln() - mu_c()) / SIGMA);
+        assert!((l["prob_overcommit"].as_f64().unwrap() - p_over).abs() < 0.01, "level {a}");
+        if cost < best.0 {
+            best = (cost, a);
+        }
+    }
+    let opt = r["optimum"]["level"].as_f64().unwrap();
+    assert_eq!(opt, best.1);
+    assert!((opt / q - 1.0).abs() < 0.03, "optimum {opt} vs d-quantile {q}");
+    // The recommendation is the largest level within the risk limit: below the
+    // optimum, cost falls as the level rises, and so does the slack.
+    let within: Vec<f64> = r["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["prob_overcommit"].as_f64().unwrap() <= 0.10)
+        .map(|l| l["level"].as_f64().unwrap())
+        .collect();
+    let largest = within.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(r["recommended"].as_f64().unwrap(), largest);
+    // The newsvendor reference is the same quantile, estimated from the pilot.
+    let nv = r["newsvendor"]["level"].as_f64().unwrap();
+    assert!((nv / q - 1.0).abs() < 0.03, "newsvendor {nv} vs {q}");
+    assert!((r["break_even"]["utilization"].as_f64().unwrap() - 0.8).abs() < 1e-12);
+}
+
+#[test]
+fn levers_match_closed_forms_and_direct_resimulation() {
+    let d = Dir::new();
+    // P(over-commitment) at 2800 is P(c < 2660) = 8.7%, within the 10% limit.
+    let a = 2800.0;
+    let r = sweep_json(&d, &one_month(""), "C", &["--levels", "1000,2000,2800"]);
+    assert_eq!(r["levers_at"].as_f64().unwrap(), a, "recommended {}", r["recommended"]);
+    let lever = |id: &str| r["levers"].as_array().unwrap().iter().find(|l| l["id"] == id).cloned();
+    let change = |id: &str| lever(id).unwrap_or_else(|| panic!("no lever {id}"))["cost_mean_change"].as_f64().unwrap();
+    let mu = mu_c();
+    let base = a + call(a, mu) / (1.0 - D);
+    // Overage at the discounted rate: the overage term loses its 1 / (1 - d).
+    let want = a + call(a, mu) - base;
+    assert!((change("overage_discounted") / want - 1.0).abs() < 0.02, "{} vs {want}", change("overage_discounted"));
+    let want = 0.9 * a + call(0.9 * a, mu) / (1.0 - D) - base;
+    assert!((change("commit_minus_10") / want - 1.0).abs() < 0.02, "{} vs {want}", change("commit_minus_10"));
+    let mu2 = ((1.0 - D - 0.02) * 5000.0f64).ln();
+    let want = a + call(a, mu2) / (1.0 - D - 0.02) - base;
+    assert!((change("discount_plus_2") / want - 1.0).abs() < 0.02, "{} vs {want}", change("discount_plus_2"));
+    // One period: rollover carries nothing anywhere.
+    assert_eq!(change("rollover_25"), 0.0);
+    assert_eq!(change("rollover_50"), 0.0);
+    // Levers are sorted, largest saving first.
+    let changes: Vec<f64> =
+        r["levers"].as_array().unwrap().iter().map(|l| l["cost_mean_change"].as_f64().unwrap()).collect();
+    assert!(changes.windows(2).all(|w| w[0] <= w[1]));
+
+    // Direct re-simulation of each changed scenario, same seed.
+    let cost_of = |extra: &str, amount: f64| {
+        let text = one_month(extra).replace("amount = 4000", &format!("amount = {amount}"));
+        let s = d.write("direct.toml", &text);
+        offer(&simulate_json(&s, &[]), "C")["cost"]["mean"].as_f64().unwrap()
+    };
+    let base_direct = cost_of("", a);
+    for (id, extra, amount) in [
+        ("overage_discounted", "", a),
+        ("commit_minus_10", "", 0.9 * a),
+        ("discount_plus_2", "", a),
+        ("rollover_50", "rollover_fraction = 0.5", a),
+    ] {
+        let extra_text = match id {
+            "overage_discounted" => "overage_x = 1".to_string(),
+            _ => extra.to_string(),
+        };
+        let direct = match id {
+            "overage_discounted" => {
+                let text = one_month("")
+                    .replace("overage = \"list\"", "overage = \"discounted\"")
+                    .replace("amount = 4000", "amount = 2800");
+                let s = d.write("direct.toml", &text);
+                offer(&simulate_json(&s, &[]), "C")["cost"]["mean"].as_f64().unwrap()
+            }
+            "discount_plus_2" => {
+                let text = one_month("")
+                    .replace(&format!("discount = {D}"), &format!("discount = {}", D + 0.02))
+                    .replace("amount = 4000", "amount = 2800");
+                let s = d.write("direct.toml", &text);
+                offer(&simulate_json(&s, &[]), "C")["cost"]["mean"].as_f64().unwrap()
+            }
+            _ => cost_of(&extra_text, amount),
+        };
+        let lever_change = change(id);
+        let direct_change = direct - base_direct;
+        assert!(
+            (lever_change - direct_change).abs() <= 1e-9 * base_direct,
+            "{id}: lever {lever_change} vs direct {direct_change}"
+        );
+    }
+}
+
+#[test]
+fn provisioned_optimum_is_where_a_unit_saves_its_price() {
+    let d = Dir::new();
+    // Effective tokens 1e9 * (0.5 + 2 * 0.5) = 1.5e9 in January (44,640 minutes),
+    // 1,000 effective tokens per minute per unit at $30 a month: a fully used
+    // unit serves $5 * 1e-6 / 1.5 * 44.64e6 = $148.8 of list spend.
+    let text = one_month("").replace(
+        "[[offers]]\nname = \"C\"",
+        "[[offers]]\nname = \"P\"\nkind = \"provisioned\"\nunits = 10\nunit_price = 30\nprice_basis = \"month\"\n\
+         tokens_per_minute_per_unit = 1000\noutput_weight = 2.0\nload = { peak_to_mean = 2.5 }\n[[offers]]\nname = \"C\"",
+    );
+    let levels: Vec<String> = (10..=60).map(|u| u.to_string()).collect();
+    let r = sweep_json(&d, &text, "P", &["--levels", &levels.join(",")]);
+    let lv = r["levels"].as_array().unwrap();
+    let cost = |u: usize| lv[u - 10]["cost_mean"].as_f64().unwrap();
+    let opt = r["optimum"]["level"].as_f64().unwrap() as usize;
+    assert!(opt > 10 && opt < 60, "optimum {opt} at the edge of the grid");
+    // A unit costs $30; the spillover it saves is its price minus the change in cost.
+    let saved = |u: usize| 30.0 - (cost(u + 1) - cost(u));
+    assert!(saved(opt) <= 30.0 + 1e-9 && saved(opt - 1) >= 30.0 - 1e-9, "saved {} / {}", saved(opt - 1), saved(opt));
+    // The critical-fractile reference lands within a unit or two.
+    let nv = r["newsvendor"]["level"].as_f64().unwrap();
+    assert!((nv - opt as f64).abs() <= 2.0, "reference {nv} vs optimum {opt}");
+    let ids: Vec<&str> = r["levers"].as_array().unwrap().iter().map(|l| l["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"price_minus_10") && ids.contains(&"units_minus_10"));
+}
+
+#[track_caller]
+fn sweep_fails(args: &[&str], needles: &[&str]) {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &one_month(""));
+    let out = cmd().arg("sweep").arg(&s).args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in {err}");
+    }
+}
+
+#[test]
+fn bad_sweep_requests_exit_2_with_reasons() {
+    sweep_fails(&["--offer", "Commit"], &["no offer named `Commit`", "`List` (payg)", "`C` (commit)"]);
+    sweep_fails(&["--offer", "List"], &["payg offer", "no commitment to sweep"]);
+    sweep_fails(&["--offer", "C", "--levels", "-5,10"], &["--levels"]);
+    sweep_fails(&["--offer", "C", "--levels", "300,100"], &["increasing order"]);
+    sweep_fails(&["--offer", "C", "--levels", "100,100"], &["increasing order"]);
+    sweep_fails(&["--offer", "C", "--levels", ""], &["--levels"]);
+    sweep_fails(&["--offer", "C", "--from", "10"], &["--from X --to Y"]);
+    sweep_fails(&["--offer", "C", "--from", "10", "--to", "5"], &["from < to"]);
+    sweep_fails(&["--offer", "C", "--from", "0", "--to", "5", "--steps", "1"], &["--steps"]);
+    sweep_fails(&["--levels", "1,2"], &["--offer"]);
+}
+
+#[test]
+fn default_grid_has_25_levels_from_zero_and_text_formats_render() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &one_month("").replace("paths = 200000", "paths = 5000"));
+    let out = cmd().arg("sweep").arg(&s).args(["--offer", "C", "--format", "json"]).output().unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lv = r["levels"].as_array().unwrap();
+    assert_eq!(lv.len(), 25);
+    assert_eq!(lv[0]["level"].as_f64(), Some(0.0));
+    // 1.5 × the p95 of one month's discounted consumption: 4000 exp(0.3 × 1.645) × 1.5 ≈ 9,830.
+    let top = lv[24]["level"].as_f64().unwrap();
+    assert!((top / (1.5 * 4000.0 * (SIGMA * 1.644_853_6f64).exp()) - 1.0).abs() < 0.05, "top level {top}");
+    for f in ["table", "markdown", "csv"] {
+        let out = cmd().arg("sweep").arg(&s).args(["--offer", "C", "--format", f]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        if f == "table" {
+            assert!(text.contains("Recommended:") && text.contains("Levers at"));
+            for line in text.lines() {
+                assert!(line.chars().count() <= 100, "too wide: {line}");
+            }
+        }
+        if f == "csv" {
+            assert_eq!(text.lines().filter(|l| l.starts_with("level,")).count(), 25);
+        }
+    }
+}
