@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use super::timestamp::{month_start_ms, Timestamp};
+use super::timestamp::{month_of_ms, month_start_ms, Timestamp, MS_PER_DAY};
 use super::{History, MonthUsage, Series};
 use crate::error::{Error, Location, Result};
 use crate::spec::month::Month;
@@ -27,7 +27,6 @@ pub(crate) const COMPLETE_WITHIN_MS: i64 = 3_600_000;
 const LINEAR_SCAN: usize = 16;
 /// An edge month observed for less than this is not scaled.
 const MIN_OBSERVED_MS: i64 = 60_000;
-const MS_PER_DAY: f64 = 86_400_000.0;
 
 /// Per-(workload, model, month) sums and the observation window.
 #[derive(Default)]
@@ -35,8 +34,17 @@ pub(crate) struct Aggregator {
     index: HashMap<String, usize>,
     key: String,
     series: Vec<Acc>,
-    /// Earliest start and latest end of dated rows, in ms.
-    window: Option<(i64, i64)>,
+    /// The observation window of dated rows.
+    window: Option<Window>,
+}
+
+/// Earliest start, latest start and latest end of dated rows, in ms. A row
+/// belongs to the month of its start, so the latest start gives the last month.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: i64,
+    last_start: i64,
+    end: i64,
 }
 
 struct Acc {
@@ -75,11 +83,12 @@ impl Aggregator {
         m.cached += u.cached;
     }
 
-    /// Widens the observation window to hold `[start, end]` (ms).
+    /// Widens the observation window to hold a row covering `[start, end]`
+    /// (ms; `end == start` for an instant).
     pub fn cover(&mut self, start: i64, end: i64) {
         self.window = Some(match self.window {
-            None => (start, end),
-            Some((a, b)) => (a.min(start), b.max(end)),
+            None => Window { start, last_start: start, end },
+            Some(w) => Window { start: w.start.min(start), last_start: w.last_start.max(start), end: w.end.max(end) },
         });
     }
 
@@ -147,22 +156,24 @@ fn consecutive(
 
 /// Scales the first and last month of the observation window when they are
 /// only partly observed.
-fn scale_edges(series: &mut [Series], (start, end): (i64, i64), warnings: &mut Vec<String>) {
+fn scale_edges(series: &mut [Series], w: Window, warnings: &mut Vec<String>) {
     let ts = |ms| Timestamp::from_millis(ms).map_or_else(|| ms.to_string(), |t| t.to_string());
-    let (first, last) = (month_of(start), month_of(end.max(start + 1) - 1));
+    let (first, last) = (month_of_ms(w.start), month_of_ms(w.last_start));
     let edges: Vec<(Month, i64, i64)> = if first == last {
-        vec![(first, start, end)]
+        vec![(first, w.start, w.end)]
     } else {
-        vec![(first, start, month_start_ms(first.plus(1))), (last, month_start_ms(last), end)]
+        vec![(first, w.start, month_start_ms(first.plus(1))), (last, month_start_ms(last), w.end)]
     };
     for (month, a, b) in edges {
         let (m0, m1) = (month_start_ms(month), month_start_ms(month.plus(1)));
+        // A row's period may run past its month's end (a FOCUS charge period).
+        let b = b.min(m1);
         let uncovered = (a - m0) + (m1 - b);
         if uncovered <= COMPLETE_WITHIN_MS {
             continue;
         }
         let observed = b - a;
-        let days = |ms: i64| format!("{:.2}", ms as f64 / MS_PER_DAY);
+        let days = |ms: i64| format!("{:.2}", ms as f64 / MS_PER_DAY as f64);
         if observed < MIN_OBSERVED_MS {
             warnings.push(format!(
                 "month {month} is observed for less than a minute ({} to {}); it is not scaled to a full month",
@@ -191,11 +202,6 @@ fn scale_edges(series: &mut [Series], (start, end): (i64, i64), warnings: &mut V
     }
 }
 
-/// The month holding instant `ms`.
-fn month_of(ms: i64) -> Month {
-    super::timestamp::month_of_day(ms.div_euclid(86_400_000))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,7 +216,7 @@ mod tests {
     }
 
     fn day_ms(y: i32, mo: u32, d: u32) -> i64 {
-        days_from_civil(y, mo, d) * 86_400_000
+        days_from_civil(y, mo, d) * MS_PER_DAY
     }
 
     #[test]
@@ -285,5 +291,16 @@ mod tests {
         let h = a.finish(Path::new("h.csv"), false).unwrap();
         assert_eq!(h.series[0].months[0].input, 1.0);
         assert!(h.warnings.is_empty());
+        // The last row exactly at midnight on the 1st: that month is observed
+        // for no time, so it is left as it is and a warning says so.
+        let mut a = Aggregator::default();
+        let (i, _) = a.series("all", "m");
+        a.add(i, m("2023-11"), u(1.0));
+        a.add(i, m("2023-12"), u(1.0));
+        a.cover(day_ms(2023, 11, 1), day_ms(2023, 11, 1));
+        a.cover(day_ms(2023, 12, 1), day_ms(2023, 12, 1));
+        let h = a.finish(Path::new("h.csv"), false).unwrap();
+        assert_eq!(h.series[0].months[1].input, 1.0);
+        assert!(h.warnings[0].contains("month 2023-12 is observed for less than a minute"), "{:?}", h.warnings);
     }
 }

@@ -16,7 +16,8 @@ use std::fmt;
 
 use crate::spec::month::Month;
 
-const MS_PER_DAY: i64 = 86_400_000;
+/// Milliseconds in a day.
+pub(crate) const MS_PER_DAY: i64 = 86_400_000;
 const MS_PER_MINUTE: i64 = 60_000;
 
 /// Unit of numeric timestamps.
@@ -304,6 +305,11 @@ pub fn month_of_day(days: i64) -> Month {
     let (y, m, _) = civil_from_days(days);
     // `m` is 1..=12 by construction, and days within the i64 millisecond range keep `y` within i32.
     Month::new(y as i32, m).expect("civil_from_days returns a month in 1..=12")
+}
+
+/// The month (UTC) holding instant `ms` (milliseconds since the epoch, any value).
+pub fn month_of_ms(ms: i64) -> Month {
+    month_of_day(ms.div_euclid(MS_PER_DAY))
 }
 
 /// Day (since the epoch) of the first of `month`.

@@ -9,13 +9,11 @@ use std::path::Path;
 use super::aggregate::Aggregator;
 use super::columns::Columns;
 use super::source::Source;
-use super::timestamp::{self, Timestamp};
+use super::timestamp::{self, Timestamp, MS_PER_DAY};
 use super::{History, HistoryOptions, MonthUsage, USAGE_COLUMNS};
 use crate::error::Result;
 use crate::spec::catalog::Catalog;
 use crate::spec::month::Month;
-
-const MS_PER_DAY: i64 = 86_400_000;
 
 /// What the caller needs from the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
