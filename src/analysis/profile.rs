@@ -79,7 +79,8 @@ mod tests {
     fn hand_computed_profile() {
         // Minutes 0..=9 with load 0,10,20,...,90: mean 45; p99 at position
         // 0.99 * 9 = 8.91 → 80 + 0.91 * 10 = 89.1; peak 90.
-        let load = MinuteLoad { first_minute: 0, tokens: (0..10).map(|i| 10.0 * f64::from(i)).collect(), requests: 9 };
+        let tokens = (0..10).map(|i| 10.0 * f64::from(i)).collect();
+        let load = MinuteLoad { first_minute: 0, tokens, requests: 9, warnings: Vec::new() };
         let r = summarize(&load, std::path::Path::new("r.csv"), 1.0).unwrap();
         assert_eq!(r.minutes, 10);
         assert!((r.mean - 45.0).abs() < 1e-12);
@@ -94,7 +95,7 @@ mod tests {
 
     #[test]
     fn a_log_without_tokens_is_an_error() {
-        let load = MinuteLoad { first_minute: 0, tokens: vec![0.0; 3], requests: 2 };
+        let load = MinuteLoad { first_minute: 0, tokens: vec![0.0; 3], requests: 2, warnings: Vec::new() };
         let e = summarize(&load, std::path::Path::new("r.csv"), 1.0).unwrap_err().to_string();
         assert!(e.contains("zero effective tokens"), "{e}");
     }

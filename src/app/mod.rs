@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate { files } => validate::run(&files, quiet),
         Command::Init { dir } => init::run(&dir),
         Command::Profile { history, output_weight, out, format, map } => {
-            profile::run(&history, output_weight, out.as_deref(), format, &map)
+            profile::run(&history, output_weight, out.as_deref(), format, &map, quiet)
         }
         _ => Err(crate::Error::Usage("this command is not available yet".into()).into()),
     }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::timestamp::format_minute;
 use super::usage::{Need, UsageRows, When};
-use super::HistoryOptions;
+use super::{HistoryFormat, HistoryOptions};
 use crate::error::{Error, Result};
 use crate::spec::catalog::Catalog;
 
@@ -26,6 +26,8 @@ pub struct MinuteLoad {
     pub tokens: Vec<f64>,
     /// Requests (data rows) read.
     pub requests: u64,
+    /// What the reader did that a user should know (columns ignored).
+    pub warnings: Vec<String>,
 }
 
 impl MinuteLoad {
@@ -70,10 +72,10 @@ impl Minutes {
         true
     }
 
-    fn into_load(self, requests: u64) -> MinuteLoad {
+    fn into_load(self, requests: u64, warnings: Vec<String>) -> MinuteLoad {
         let from = (self.lo - self.base) as usize;
         let to = (self.hi - self.base) as usize;
-        MinuteLoad { first_minute: self.lo, tokens: self.v[from..=to].to_vec(), requests }
+        MinuteLoad { first_minute: self.lo, tokens: self.v[from..=to].to_vec(), requests, warnings }
     }
 }
 
@@ -85,6 +87,11 @@ pub fn read_minute_load(
     output_weight: f64,
     catalog: Option<&Catalog>,
 ) -> Result<MinuteLoad> {
+    if opts.format == HistoryFormat::Focus {
+        return Err(Error::Usage(
+            "profile reads request logs (one row per request with a timestamp), not FOCUS billing exports".into(),
+        ));
+    }
     if !(output_weight.is_finite() && output_weight >= 0.0) {
         return Err(Error::Usage(format!("--output-weight must be a number >= 0, found {output_weight}")));
     }
@@ -112,7 +119,8 @@ pub fn read_minute_load(
             )));
         }
     }
-    Ok(minutes.into_load(rows.rows()))
+    let requests = rows.rows();
+    Ok(minutes.into_load(requests, rows.warnings))
 }
 
 #[cfg(test)]
@@ -125,7 +133,7 @@ mod tests {
         for (minute, x) in [(100, 1.0), (103, 2.0), (98, 4.0), (100, 8.0), (40, 0.5), (41, 0.0)] {
             assert!(m.add(minute, x));
         }
-        let load = m.into_load(6);
+        let load = m.into_load(6, Vec::new());
         assert_eq!(load.first_minute, 40);
         assert_eq!(load.tokens.len(), 64);
         assert_eq!(load.tokens[0], 0.5);

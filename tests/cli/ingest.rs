@@ -336,3 +336,21 @@ fn monthly_rows_are_not_scaled_and_gaps_zero_fills_missing_months() {
     assert_eq!(inputs, [10.0, 0.0, 35.0]);
     assert!(h.warnings.is_empty(), "{:?}", h.warnings);
 }
+
+/// A fixed `--model` overrides the file's model column, and says so (unless quiet).
+#[test]
+fn a_fixed_model_over_a_model_column_is_a_warning() {
+    let run = |quiet: bool| {
+        let mut c = cmd();
+        c.args(["profile", "--history"]).arg(fixture(BURST)).args(["--columns", BURST_COLUMNS]);
+        c.args(["--timestamp-unit", "s", "--model", "gpt-4.1", "--format", "json"]);
+        if quiet {
+            c.arg("--quiet");
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(run(false).contains("column `Model` is ignored; every row counts as model `gpt-4.1`"));
+    assert!(run(true).is_empty());
+}

@@ -150,6 +150,7 @@ fn bad_options_are_usage_errors_naming_the_flag() {
         ("--columns", "inputs=x", "`inputs` is not a standard column"),
         ("--timestamp-origin", "soon", "--timestamp-origin"),
         ("--output-weight", "-1", "--output-weight must be a number >= 0"),
+        ("--history-format", "focus", "not FOCUS billing exports"),
     ] {
         let out = cmd().args(["profile", "--history"]).arg(&f).arg(format!("{flag}={value}")).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
