@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::ingest::{read_history, HistoryOptions};
 use crate::spec::{Catalog, Overrides, Scenario};
 
-/// What a TOML file is, judged from its top-level keys.
+/// What an input file is: a history CSV, or a TOML file judged from its top-level keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     /// A scenario.
