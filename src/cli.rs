@@ -161,6 +161,9 @@ pub enum Command {
         /// Months held out at the end of each series (default 12).
         #[arg(long, value_name = "M", default_value_t = 12)]
         holdout: usize,
+        /// Forecast method to test: auto (default) or drift.
+        #[arg(long, value_name = "METHOD", value_parser = ["auto", "drift"])]
+        method: Option<String>,
         #[command(flatten)]
         map: HistoryArgs,
         #[command(flatten)]

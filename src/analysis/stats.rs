@@ -45,10 +45,30 @@ pub fn share(x: &[f64], pred: impl Fn(f64) -> bool) -> f64 {
 }
 
 /// Percentiles `qs` (0–100) of `x`, by linear interpolation (type 7).
-/// Works on a copy with selection, not a full sort.
+/// Works on a copy with selection, not a full sort: when the levels ascend,
+/// each selection searches only the part above the previous one.
 pub fn percentiles(x: &[f64], qs: &[f64]) -> Vec<f64> {
     let mut v = x.to_vec();
-    qs.iter().map(|&q| percentile_in_place(&mut v, q)).collect()
+    let n = v.len();
+    let mut done = 0; // v[..done] holds the smallest `done` values, v[done..] the rest
+    let mut out = Vec::with_capacity(qs.len());
+    for &q in qs {
+        if n == 0 {
+            out.push(f64::NAN);
+            continue;
+        }
+        let pos = q / 100.0 * (n - 1) as f64;
+        let lo = pos.floor() as usize;
+        if lo < done {
+            done = 0; // levels out of order: search everything again
+        }
+        let (_, &mut a, right) = v[done..].select_nth_unstable_by(lo - done, f64::total_cmp);
+        let frac = pos - lo as f64;
+        let b = if frac > 0.0 && !right.is_empty() { right.iter().copied().fold(f64::INFINITY, f64::min) } else { a };
+        out.push(a + frac * (b - a));
+        done = lo + 1;
+    }
+    out
 }
 
 /// One percentile of `v`, reordering `v`.

@@ -1,6 +1,7 @@
 //! Turning parsed arguments into work: one file per subcommand. Errors get
 //! their context here (which file was being read), and only here.
 
+mod forecast;
 mod init;
 mod profile;
 mod score;
@@ -34,7 +35,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Profile { history, output_weight, out, format, map } => {
             profile::run(&history, output_weight, out.as_deref(), format, &map, quiet)
         }
-        _ => Err(crate::Error::Usage("this command is not available yet".into()).into()),
+        Command::Forecast { scenario, history, horizon, method, map, run, out } => {
+            let src = match (&scenario, &history) {
+                (Some(s), _) => forecast::Source::Scenario(s),
+                (None, Some(h)) => forecast::Source::History(h, &map),
+                (None, None) => return Err(crate::Error::Usage("give a scenario file or --history FILE".into()).into()),
+            };
+            forecast::run_forecast(src, horizon, method.as_deref(), run, &out, quiet)
+        }
+        Command::Backtest { history, holdout, method, map, run, out } => {
+            forecast::run_backtest(&history, &map, holdout, method.as_deref(), run, &out, quiet)
+        }
+        Command::Brief { .. } => Err(crate::Error::Usage("brief is not available yet".into()).into()),
     }
 }
 

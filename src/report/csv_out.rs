@@ -2,11 +2,13 @@
 //! figure does not apply.
 
 use super::Report;
+use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{Scalar, ScoreReport};
 use crate::error::{Error, Result};
+use crate::forecast::backtest::BacktestReport;
 use crate::ingest::MinuteLoad;
 
 /// Renders a report as CSV.
@@ -17,6 +19,8 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Sweep(r) => sweep(r),
         Report::Score(r) => score(r),
         Report::Profile(r) => profile(r),
+        Report::Forecast(r) => forecast(r),
+        Report::Backtest(r) => backtest(r),
     };
     for row in rows {
         w.write_record(&row).map_err(csv_err)?;
@@ -220,4 +224,58 @@ fn plain(v: &Scalar) -> String {
         Scalar::Str(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// One row per series and month (the total as workload `total`).
+fn forecast(r: &ForecastReport) -> Vec<Vec<String>> {
+    let mut rows = vec![["workload", "model", "month", "p5", "p10", "p50", "p90", "p95", "mean"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()];
+    let mut push = |w: &str, m: &str, b: &crate::analysis::forecast::Bands| {
+        for (i, month) in r.months.iter().enumerate() {
+            let mut row = vec![w.to_string(), m.to_string(), month.clone()];
+            row.extend([b.p5[i], b.p10[i], b.p50[i], b.p90[i], b.p95[i], b.mean[i]].into_iter().map(|x| num(Some(x))));
+            rows.push(row);
+        }
+    };
+    for x in &r.series {
+        push(&x.workload, &x.model, &x.bands);
+    }
+    push("total", "", &r.total);
+    rows
+}
+
+/// One row per series and method, then the pooled rows (`workload = pooled`).
+fn backtest(r: &BacktestReport) -> Vec<Vec<String>> {
+    let head = [
+        "workload",
+        "model",
+        "method",
+        "months",
+        "coverage_50",
+        "coverage_80",
+        "coverage_90",
+        "msis_80",
+        "scaled_median_error",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let mut push = |w: &str, m: &str, s: &crate::forecast::backtest::Score| {
+        let mut row = vec![w.to_string(), m.to_string(), s.method.clone(), s.months.to_string()];
+        row.extend(
+            [s.coverage_50, s.coverage_80, s.coverage_90, s.msis_80, s.scaled_median_error]
+                .into_iter()
+                .map(|x| num(Some(x))),
+        );
+        rows.push(row);
+    };
+    for x in &r.series {
+        for sc in &x.scores {
+            push(&x.workload, &x.model, sc);
+        }
+    }
+    for p in &r.pooled {
+        push("pooled", "", p);
+    }
+    rows
 }

@@ -4,10 +4,12 @@ use std::fmt::Write as _;
 
 use super::fmt::{count, file_stem, money, pct, thousands};
 use super::Report;
+use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
+use crate::forecast::backtest::BacktestReport;
 
 /// Renders a report as Markdown.
 pub fn render(report: &Report) -> String {
@@ -16,6 +18,8 @@ pub fn render(report: &Report) -> String {
         Report::Sweep(r) => sweep(r),
         Report::Score(r) => score(r),
         Report::Profile(r) => profile(r),
+        Report::Forecast(r) => forecast(r),
+        Report::Backtest(r) => backtest(r),
     }
 }
 
@@ -253,6 +257,74 @@ fn asks(c: &ContractScore) -> String {
             a.status.as_str(),
             a.weight,
             cell(&a.ask)
+        );
+    }
+    s
+}
+
+fn forecast(r: &ForecastReport) -> String {
+    let mut s = String::from("## Usage forecast\n\n");
+    let _ = writeln!(
+        s,
+        "Monthly tokens (input + cached + output), {} paths, seed {}.\n",
+        thousands(r.paths as f64),
+        r.seed
+    );
+    s.push_str("| Month | p5 | p10 | p50 | p90 | p95 | Mean |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    let t = &r.total;
+    for (i, m) in r.months.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "| {m} | {} | {} | {} | {} | {} | {} |",
+            count(t.p5[i]),
+            count(t.p10[i]),
+            count(t.p50[i]),
+            count(t.p90[i]),
+            count(t.p95[i]),
+            count(t.mean[i])
+        );
+    }
+    s.push_str("\n| Workload | Model | Method | Last month | p50 at the end | p10 – p90 at the end |\n|---|---|---|---:|---:|---:|\n");
+    let last = r.months.len().saturating_sub(1);
+    for x in &r.series {
+        let b = &x.bands;
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} – {} |",
+            cell(&x.workload),
+            cell(&x.model),
+            cell(&x.method),
+            x.history.last().map_or("–".to_string(), |h| count(h.tokens)),
+            count(b.p50[last]),
+            count(b.p10[last]),
+            count(b.p90[last])
+        );
+    }
+    s
+}
+
+fn backtest(r: &BacktestReport) -> String {
+    let mut s = String::from("## Forecast back-test\n\n");
+    let _ = writeln!(
+        s,
+        "`{}`: last {} months held out, {} series, {} paths.\n",
+        cell(&r.file),
+        r.holdout,
+        r.series.len(),
+        thousands(r.paths as f64)
+    );
+    s.push_str("| Method | Months | Cover 50% | Cover 80% | Cover 90% | MSIS (80%) | Scaled median error |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    for p in &r.pooled {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {:.2} | {:.3} |",
+            p.method,
+            p.months,
+            pct(p.coverage_50),
+            pct(p.coverage_80),
+            pct(p.coverage_90),
+            p.msis_80,
+            p.scaled_median_error
         );
     }
     s

@@ -11,12 +11,14 @@ pub mod table;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::ScoreReport;
 use crate::cli::Format;
 use crate::error::{Error, Result};
+use crate::forecast::backtest::BacktestReport;
 
 /// A report of any command. (Variants hold large structs; a report is built
 /// once per run, so their size difference does not matter.)
@@ -31,6 +33,10 @@ pub enum Report {
     Score(ScoreReport),
     /// `profile`.
     Profile(ProfileReport),
+    /// `forecast`.
+    Forecast(ForecastReport),
+    /// `backtest`.
+    Backtest(BacktestReport),
 }
 
 /// Renders `report` in `format`.
@@ -50,6 +56,8 @@ pub fn json(report: &Report) -> String {
         Report::Sweep(r) => serde_json::to_string_pretty(r),
         Report::Score(r) => serde_json::to_string_pretty(r),
         Report::Profile(r) => serde_json::to_string_pretty(r),
+        Report::Forecast(r) => serde_json::to_string_pretty(r),
+        Report::Backtest(r) => serde_json::to_string_pretty(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

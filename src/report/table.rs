@@ -6,10 +6,12 @@ use std::fmt::Write as _;
 
 use super::fmt::{clip, count, file_stem, money, pct, thousands, wrap};
 use super::Report;
+use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
+use crate::forecast::backtest::BacktestReport;
 
 /// Terminal width the `score` table is laid out for.
 pub const SCORE_WIDTH: usize = 120;
@@ -21,6 +23,8 @@ pub fn render(report: &Report) -> String {
         Report::Sweep(r) => sweep(r),
         Report::Score(r) => score(r),
         Report::Profile(r) => profile(r),
+        Report::Forecast(r) => forecast(r),
+        Report::Backtest(r) => backtest(r),
     }
 }
 
@@ -337,6 +341,101 @@ fn asks(c: &ContractScore) -> String {
         let must = if a.must_have { "must-have, " } else { "" };
         let text = format!("{} ({}, {must}weight {}): {}", a.id, a.status.as_str(), a.weight, a.ask);
         s.push_str(&wrap(&text, SCORE_WIDTH, &format!("{:>4}. ", a.rank), 6));
+    }
+    s
+}
+
+fn forecast(r: &ForecastReport) -> String {
+    let mut s = String::new();
+    let first = r.months.first().map(String::as_str).unwrap_or("");
+    let _ = writeln!(
+        s,
+        "Forecast of monthly tokens (input + cached + output) · {} months from {first} · {} paths · seed {}",
+        r.months.len(),
+        thousands(r.paths as f64),
+        r.seed
+    );
+    let _ = writeln!(
+        s,
+        "\nAll series together\n{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "month", "p5", "p10", "p50", "p90", "p95", "mean"
+    );
+    let t = &r.total;
+    for (i, m) in r.months.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{m:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            count(t.p5[i]),
+            count(t.p10[i]),
+            count(t.p50[i]),
+            count(t.p90[i]),
+            count(t.p95[i]),
+            count(t.mean[i])
+        );
+    }
+    let last = r.months.len().saturating_sub(1);
+    let _ = writeln!(
+        s,
+        "\nPer series in {} (p10 / p50 / p90), with the last history month",
+        r.months.last().map(String::as_str).unwrap_or("")
+    );
+    let _ = writeln!(s, "{:<22} {:<22} {:>9} {:>9} {:>9} {:>9}", "workload", "model", "last", "p10", "p50", "p90");
+    for x in &r.series {
+        let hist = x.history.last().map_or("–".to_string(), |h| count(h.tokens));
+        let b = &x.bands;
+        let _ = writeln!(
+            s,
+            "{:<22} {:<22} {:>9} {:>9} {:>9} {:>9}",
+            clip(&x.workload, 22),
+            clip(&x.model, 22),
+            hist,
+            count(b.p10[last]),
+            count(b.p50[last]),
+            count(b.p90[last])
+        );
+    }
+    s
+}
+
+fn backtest(r: &BacktestReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Back-test of {}: the last {} months of each series held out; {} series scored, {} skipped; {} paths",
+        r.file,
+        r.holdout,
+        r.series.len(),
+        r.skipped.len(),
+        thousands(r.paths as f64)
+    );
+    let _ = writeln!(
+        s,
+        "\n{:<16} {:>7} {:>10} {:>10} {:>10} {:>10} {:>13}",
+        "method", "months", "cover 50%", "cover 80%", "cover 90%", "MSIS 80%", "median error"
+    );
+    for p in &r.pooled {
+        let _ = writeln!(
+            s,
+            "{:<16} {:>7} {:>10} {:>10} {:>10} {:>10.2} {:>13.3}",
+            p.method,
+            p.months,
+            pct(p.coverage_50),
+            pct(p.coverage_80),
+            pct(p.coverage_90),
+            p.msis_80,
+            p.scaled_median_error
+        );
+    }
+    s.push_str(&wrap(
+        "Coverage: share of held-out months inside the p25–p75, p10–p90 and p5–p95 bands (the nominal levels are 50%, 80% and 90%; \
+         below them the intervals are too narrow to trust). MSIS: mean scaled interval score of the 80% band, lower is better. \
+         Median error: mean absolute error of the median over the in-sample mean absolute 12-month change.",
+        100,
+        "\n",
+        0,
+    ));
+    for k in &r.skipped {
+        let _ = writeln!(s, "Skipped {k}");
     }
     s
 }

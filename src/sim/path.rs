@@ -25,7 +25,7 @@ impl Streams {
         Streams {
             common: stream_rng(seed, chunk, STREAM_COMMON),
             prices: stream_rng(seed, chunk, STREAM_PRICES),
-            sources: (0..plan.sources.len() as u64).map(|i| stream_rng(seed, chunk, STREAM_SOURCES + i)).collect(),
+            sources: plan.sources.iter().map(|s| stream_rng(seed, chunk, STREAM_SOURCES + s.stream)).collect(),
             routes: (0..plan.routes.len() as u64).map(|i| stream_rng(seed, chunk, STREAM_ROUTING + i)).collect(),
         }
     }
@@ -115,9 +115,9 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                 }
                 out[0] += log_base;
             }
-            SourceKind::Workload { base, model: VolumeModel::Fitted(f), .. } => {
+            SourceKind::Workload { model: VolumeModel::Fitted(f), .. } => {
                 let z = mix_normal(plan, ps.common_growth, rng);
-                f.sample(rng, z, &ps.common, plan.corr, *base, out);
+                f.sample(rng, z, &ps.common, plan.corr, out);
             }
             SourceKind::Event { probability, start, monthly, growth, sigma, .. } => {
                 let active = rng.random::<f64>() < *probability;

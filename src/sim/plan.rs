@@ -45,6 +45,9 @@ pub struct Source {
     pub shares: Shares,
     /// How its volume is generated.
     pub kind: SourceKind,
+    /// Its random stream: its position among all the scenario's sources, so
+    /// that a plan of a subset of sources draws the same volumes for them.
+    pub stream: u64,
 }
 
 /// A source's tokens on one model.
@@ -107,6 +110,13 @@ pub struct Plan {
 impl Plan {
     /// Compiles a scenario.
     pub fn new(sc: &Scenario) -> Plan {
+        Plan::subset(sc, None)
+    }
+
+    /// The plan of only the sources (workloads, then events) listed in
+    /// `keep`; each keeps its own random stream, so its paths are those of the
+    /// full plan. Forecasts of many series run in batches this way.
+    pub fn subset(sc: &Scenario, keep: Option<&[usize]>) -> Plan {
         let h = sc.horizon;
         let days = (0..h).map(|t| f64::from(sc.start.plus(t as i32).days())).collect();
         let damp_pow = (0..h).map(|t| sc.damping.powi(t as i32)).collect();
@@ -122,6 +132,7 @@ impl Plan {
                     log_base: w.base_tokens.ln(),
                     model: w.volume.clone(),
                 },
+                stream: 0,
             })
             .collect();
         let mut batch: Vec<f64> = sc.workloads.iter().map(|w| w.batch_share).collect();
@@ -139,8 +150,22 @@ impl Plan {
                     growth,
                     sigma: sc.volatility_monthly.unwrap_or(0.0),
                 },
+                stream: 0,
             });
             batch.push(e.batch_share);
+        }
+        for (i, s) in sources.iter_mut().enumerate() {
+            s.stream = i as u64;
+        }
+        if let Some(keep) = keep {
+            let mut kept = Vec::with_capacity(keep.len());
+            let mut kept_batch = Vec::with_capacity(keep.len());
+            for &i in keep {
+                kept.push(sources[i].clone());
+                kept_batch.push(batch[i]);
+            }
+            sources = kept;
+            batch = kept_batch;
         }
         let mut pairs: Vec<(usize, usize)> = sources.iter().enumerate().map(|(i, s)| (i, s.model)).collect();
         let mut routes = Vec::new();
