@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::stats::{mean, percentiles, prob_loss, share, summarize, Summary, ROUNDING};
 use crate::error::Result;
 use crate::pricing::billers_for;
-use crate::sim::engine::{Keep, OfferPaths, RunOutput};
+use crate::sim::engine::{Keep, OfferPaths, RunOutput, Spec};
 use crate::sim::{run, Plan};
 use crate::spec::offer::OfferKind;
 use crate::spec::Scenario;
@@ -174,8 +174,8 @@ pub struct SimulateReport {
 pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<SimulateReport> {
     let plan = Plan::new(sc);
     let (views, billers) = billers_for(&sc.offers, &plan, &sc.catalog);
-    let billers: Vec<_> = billers.into_iter().map(|b| (b, Keep::All)).collect();
-    let out = run(&plan, &views, &billers, progress);
+    let specs: Vec<_> = billers.into_iter().map(|b| Spec::new(b, Keep::All)).collect();
+    let out = run(&plan, &views, &specs, false, progress);
     out.check_finite(sc)?;
     Ok(report(sc, &out))
 }

@@ -9,6 +9,7 @@
 //! 2. the sweep: every level billed on every path, with the baseline;
 //! 3. the levers: the offer at the recommended level and each concession.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::levers::levers_for;
@@ -16,9 +17,9 @@ use super::simulate::{committed, ScenarioInfo};
 use super::stats::{mean, percentiles, prob_loss, share, std_error};
 use crate::error::{Error, Result};
 use crate::pricing::{billers_for, ViewData};
-use crate::sim::engine::{map_paths, Keep, OfferPaths};
+use crate::sim::engine::{map_paths, run, Keep, OfferPaths, RiskRule, RunOutput, Spec};
 use crate::sim::rng::CHUNK;
-use crate::sim::{run, Plan};
+use crate::sim::Plan;
 use crate::spec::offer::{check_units, Offer, OfferKind, Provisioned};
 use crate::spec::Scenario;
 
@@ -147,83 +148,197 @@ pub struct SweepReport {
     pub currency: String,
 }
 
-/// Sweeps offer `name` of `sc`.
-pub fn sweep(sc: &Scenario, name: &str, levels: &Levels, progress: &(dyn Fn(u64) + Sync)) -> Result<SweepReport> {
-    let idx = find_offer(sc, name)?;
-    let offer = &sc.offers[idx];
-    let plan = Plan::new(sc);
-    let pilot = pilot(sc, &plan, offer);
-    let levels = resolve_levels(sc, offer, levels, &pilot)?;
-    let variants: Vec<Offer> = levels.iter().map(|&l| at_level(offer, l, sc.horizon)).collect();
-    let mut offers = vec![sc.offers[sc.risk.baseline].clone()];
-    offers.extend(variants.iter().cloned());
-    let (views, billers) = billers_for(&offers, &plan, &sc.catalog);
-    let keep: Vec<_> =
-        billers.into_iter().enumerate().map(|(i, b)| (b, if i == 0 { Keep::Cost } else { Keep::CostRisk })).collect();
-    let out = run(&plan, &views, &keep, &|n| progress(n));
-    out.check_finite(sc)?;
-    let base = &out.offers[0].cost;
-    let results: Vec<LevelResult> = variants
-        .iter()
-        .zip(&levels)
-        .zip(&out.offers[1..])
-        .map(|((o, &l), p)| level_result(sc, o, l, p, base, &pilot))
-        .collect();
-    let limit = sc.risk.max_overcommit_probability;
-    let best = |ok: &dyn Fn(&LevelResult) -> bool| {
-        results.iter().filter(|r| ok(r)).min_by(|a, b| a.cost_mean.total_cmp(&b.cost_mean)).cloned()
-    };
-    let optimum = best(&|_| true).expect("at least one level");
-    let recommended = best(&|r| r.prob_overcommit <= limit);
-    let mut warnings = Vec::new();
-    if recommended.is_none() {
-        warnings
-            .push(format!("no level keeps the probability of over-commitment within {limit}; include lower levels"));
+/// The billers of a sweep, appended to a run: every level, with its cost
+/// and risk measure per path. The levers follow in a second, smaller pass
+/// once the recommended level is known ([`SweepLayout::levers`]).
+pub struct SweepLayout {
+    /// The offer swept.
+    pub offer: Offer,
+    /// The levels.
+    pub levels: Vec<f64>,
+    /// The offer at each level.
+    pub variants: Vec<Offer>,
+    /// What the pilot learned.
+    pub pilot: Pilot,
+}
+
+impl SweepLayout {
+    /// Lays out the sweep of `offer` (index into `sc.offers`) at `levels`.
+    pub fn new(sc: &Scenario, plan: &Plan, offer: usize, levels: &Levels) -> Result<SweepLayout> {
+        let offer = sc.offers[offer].clone();
+        let pilot = pilot(sc, plan, &offer);
+        let levels = resolve_levels(sc, &offer, levels, &pilot)?;
+        let variants: Vec<Offer> = levels.iter().map(|&l| at_level(&offer, l, sc.horizon)).collect();
+        Ok(SweepLayout { offer, levels, variants, pilot })
     }
-    let lever_level = match &recommended {
-        Some(r) if r.level > 0.0 => r.level,
-        _ => {
-            warnings.push("the recommended level is no commitment; levers are valued at the offer's own level".into());
-            current_level(offer, sc.horizon)
-        }
-    };
-    let newsvendor = newsvendor(sc, offer, &pilot, optimum.level);
-    if let Some(n) = &newsvendor {
-        if diverges(n.level, optimum.level, &levels) {
+
+    /// The offers and how to keep each, in layout order.
+    pub fn specs(&self) -> Vec<(Offer, Keep, RiskRule)> {
+        self.variants.iter().map(|o| (o.clone(), Keep::CostRisk, RiskRule::None)).collect()
+    }
+
+    /// The sweep report from a run whose billers `offset..` are [`Self::specs`];
+    /// `base` is the baseline's cost per path.
+    /// The levers are valued in a second pass over the same futures (see
+    /// [`SweepLayout::levers`]).
+    pub fn report(
+        &self,
+        sc: &Scenario,
+        plan: &Plan,
+        out: &RunOutput,
+        offset: usize,
+        base: &[f64],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> SweepReport {
+        let offer = &self.offer;
+        let results: Vec<LevelResult> = self
+            .variants
+            .par_iter()
+            .zip(&self.levels)
+            .zip(&out.offers[offset..offset + self.levels.len()])
+            .map(|((o, &l), p)| level_result(sc, o, l, p, base, &self.pilot))
+            .collect();
+        let limit = sc.risk.max_overcommit_probability;
+        let best = |ok: &dyn Fn(&LevelResult) -> bool| {
+            results.iter().enumerate().filter(|(_, r)| ok(r)).min_by(|a, b| a.1.cost_mean.total_cmp(&b.1.cost_mean))
+        };
+        let (_, optimum) = best(&|_| true).expect("at least one level");
+        let recommended = best(&|r| r.prob_overcommit <= limit);
+        let mut warnings = Vec::new();
+        if recommended.is_none() {
             warnings.push(format!(
-                "the unconstrained optimum ({}) and the newsvendor reference ({}) diverge: {}",
-                crate::report::table::level(optimum.level, level_unit(offer), &sc.catalog.currency),
-                crate::report::table::level(n.level, level_unit(offer), &sc.catalog.currency),
-                divergence_reason(offer)
+                "no level keeps the probability of over-commitment within {limit}; include lower levels"
             ));
         }
+        let lever_level = match recommended {
+            Some((_, r)) if r.level > 0.0 => r.level,
+            _ => {
+                warnings
+                    .push("the recommended level is no commitment; levers are valued at the offer's own level".into());
+                current_level(offer, sc.horizon)
+            }
+        };
+        let newsvendor = newsvendor(sc, offer, &self.pilot, optimum.level);
+        if let Some(n) = &newsvendor {
+            if diverges(n.level, optimum.level, &self.levels) {
+                warnings.push(format!(
+                    "the unconstrained optimum ({}) and the newsvendor reference ({}) diverge: {}",
+                    crate::report::table::level(optimum.level, level_unit(offer), &sc.catalog.currency),
+                    crate::report::table::level(n.level, level_unit(offer), &sc.catalog.currency),
+                    divergence_reason(offer)
+                ));
+            }
+        }
+        let rec_offer = at_level(offer, lever_level, sc.horizon);
+        let levers = self.levers(sc, plan, &rec_offer, progress);
+        SweepReport {
+            tool: "commitsim".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            scenario: ScenarioInfo::of(sc),
+            offer: offer.name.clone(),
+            parameter: if matches!(offer.kind, OfferKind::Commit(_)) { "amount" } else { "units" }.into(),
+            level_unit: level_unit(offer).into(),
+            period_months: match &offer.kind {
+                OfferKind::Commit(c) => Some(c.period_months),
+                _ => None,
+            },
+            baseline: sc.offers[sc.risk.baseline].name.clone(),
+            risk_limit: limit,
+            recommended: recommended.map(|(_, r)| r.level),
+            min_expected_cost: recommended.map(|(_, r)| r.cost_mean),
+            optimum: Optimum { level: optimum.level, cost_mean: optimum.cost_mean },
+            newsvendor,
+            break_even: break_even(&rec_offer, &self.pilot),
+            levers_at: lever_level,
+            levers,
+            levels: results.clone(),
+            warnings,
+            currency: sc.catalog.currency.clone(),
+        }
     }
-    let rec_offer = at_level(offer, lever_level, sc.horizon);
-    let levers = value_levers(sc, &plan, &rec_offer, &pilot, progress);
-    Ok(SweepReport {
-        tool: "commitsim".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        scenario: ScenarioInfo::of(sc),
-        offer: offer.name.clone(),
-        parameter: if matches!(offer.kind, OfferKind::Commit(_)) { "amount" } else { "units" }.into(),
-        level_unit: level_unit(offer).into(),
-        period_months: match &offer.kind {
-            OfferKind::Commit(c) => Some(c.period_months),
-            _ => None,
-        },
-        baseline: sc.offers[sc.risk.baseline].name.clone(),
-        risk_limit: limit,
-        recommended: recommended.as_ref().map(|r| r.level),
-        min_expected_cost: recommended.as_ref().map(|r| r.cost_mean),
-        optimum: Optimum { level: optimum.level, cost_mean: optimum.cost_mean },
-        newsvendor,
-        break_even: break_even(&rec_offer, &pilot),
-        levers_at: lever_level,
-        levers,
-        levels: results,
-        warnings,
-        currency: sc.catalog.currency.clone(),
-    })
+
+    /// Values the levers of `base` (the offer at the level they are valued
+    /// at): the offer and each concession billed on the same futures. Only
+    /// the sources in the offer's scope are generated, each from its own
+    /// random stream, so the paths are those of the full scenario; what lies
+    /// outside the scope is the same for every variant and cancels in the
+    /// changes. Each change is the difference of two means over the same
+    /// paths, summed in the same order.
+    pub fn levers(
+        &self,
+        sc: &Scenario,
+        plan: &Plan,
+        base: &Offer,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Vec<LeverResult> {
+        let levers = levers_for(base, sc.horizon);
+        let sub = scope_plan(sc, plan, base);
+        let offers: Vec<(Offer, Keep, RiskRule)> = std::iter::once(base)
+            .chain(levers.iter().map(|l| &l.offer))
+            .map(|o| (o.clone(), Keep::Summary, risk_rule(sc, o, &self.pilot)))
+            .collect();
+        let out = run_offers(sc, &sub, &offers, false, progress);
+        let n = out.volume.len() as f64;
+        let stats = |k: usize| (out.offers[k].cost_sum / n, out.offers[k].at_risk as f64 / n);
+        let (base_cost, base_risk) = stats(0);
+        let mut results: Vec<LeverResult> = levers
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let (c, r) = stats(k + 1);
+                LeverResult {
+                    id: l.id.to_string(),
+                    label: l.label.clone(),
+                    cost_mean_change: c - base_cost,
+                    prob_overcommit_change: r - base_risk,
+                }
+            })
+            .collect();
+        results.sort_by(|a, b| a.cost_mean_change.total_cmp(&b.cost_mean_change));
+        results
+    }
+}
+
+/// The over-commitment rule of an offer, as `level_result` applies it.
+fn risk_rule(sc: &Scenario, o: &Offer, pilot: &Pilot) -> RiskRule {
+    match &o.kind {
+        OfferKind::Commit(c) => {
+            RiskRule::WasteAbove(sc.risk.waste_tolerance * committed(c, o.term_months.min(sc.horizon)))
+        }
+        OfferKind::Provisioned(p) if p.units > 0.0 => RiskRule::UtilBelow(break_even_util(sc, o, p, pilot)),
+        _ => RiskRule::None,
+    }
+}
+
+/// Sweeps offer `name` of `sc`: the pilot, one pass over the futures billing
+/// the baseline and every level, and the levers' pass.
+pub fn sweep(sc: &Scenario, name: &str, levels: &Levels, progress: &(dyn Fn(u64) + Sync)) -> Result<SweepReport> {
+    let idx = find_offer(sc, name)?;
+    let plan = Plan::new(sc);
+    let layout = SweepLayout::new(sc, &plan, idx, levels)?;
+    let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
+    offers.extend(layout.specs());
+    let out = run_offers(sc, &plan, &offers, false, progress);
+    out.check_finite(sc)?;
+    Ok(layout.report(sc, &plan, &out, 1, &out.offers[0].cost, progress))
+}
+
+/// Runs `plan` billing `offers` with what each keeps.
+pub fn run_offers(
+    sc: &Scenario,
+    plan: &Plan,
+    offers: &[(Offer, Keep, RiskRule)],
+    monthly: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> RunOutput {
+    let list: Vec<Offer> = offers.iter().map(|(o, _, _)| o.clone()).collect();
+    let (views, billers) = billers_for(&list, plan, &sc.catalog);
+    let specs: Vec<Spec> = billers
+        .into_iter()
+        .zip(offers)
+        .map(|(biller, (_, keep, risk))| Spec { biller, keep: *keep, risk: *risk })
+        .collect();
+    run(plan, &views, &specs, monthly, progress)
 }
 
 fn find_offer(sc: &Scenario, name: &str) -> Result<usize> {
@@ -295,12 +410,27 @@ pub struct Pilot {
     pub price_per_eff: f64,
 }
 
-/// Paths in the pilot: an eighth of the run, between 1 and 16 chunks.
+/// Paths in the pilot: a sixteenth of the run, between 1 and 16 chunks.
 fn pilot_chunks(paths: u64) -> u64 {
-    (paths / 8).div_ceil(CHUNK as u64).clamp(1, 16).min(paths.div_ceil(CHUNK as u64))
+    (paths / 16).div_ceil(CHUNK as u64).clamp(1, 16).min(paths.div_ceil(CHUNK as u64))
+}
+
+/// The plan of only the sources with tokens in `offer`'s scope: each keeps
+/// its random stream, so their paths are those of the full plan, and what the
+/// offer bills inside its scope is unchanged.
+fn scope_plan(sc: &Scenario, plan: &Plan, offer: &Offer) -> Plan {
+    let scope = crate::pricing::in_scope(&offer.scope, plan, &sc.catalog);
+    let mut keep: Vec<usize> = scope.iter().map(|&s| plan.segments[s].source).collect();
+    keep.sort_unstable();
+    keep.dedup();
+    if keep.len() == plan.sources.len() {
+        return plan.clone();
+    }
+    Plan::subset(sc, Some(&keep))
 }
 
 fn pilot(sc: &Scenario, plan: &Plan, offer: &Offer) -> Pilot {
+    let plan = &scope_plan(sc, plan, offer);
     let (views, billers) = billers_for(std::slice::from_ref(offer), plan, &sc.catalog);
     let view = billers[0].view;
     let rows = map_paths(plan, &views, 0..pilot_chunks(sc.paths), |_, data| per_period(offer, &data[view]));
@@ -555,36 +685,6 @@ fn divergence_reason(o: &Offer) -> &'static str {
         }
         _ => "the grid is coarse around the optimum, or the months differ more than one pooled quantile captures",
     }
-}
-
-fn value_levers(
-    sc: &Scenario,
-    plan: &Plan,
-    base: &Offer,
-    pilot: &Pilot,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Vec<LeverResult> {
-    let levers = levers_for(base, sc.horizon);
-    let mut offers = vec![base.clone()];
-    offers.extend(levers.iter().map(|l| l.offer.clone()));
-    let (views, billers) = billers_for(&offers, plan, &sc.catalog);
-    let keep: Vec<_> = billers.into_iter().map(|b| (b, Keep::CostRisk)).collect();
-    let out = run(plan, &views, &keep, &|n| progress(n));
-    let risk = |o: &Offer, p: &OfferPaths| level_result(sc, o, 0.0, p, &p.cost, pilot).prob_overcommit;
-    let base_cost = mean(&out.offers[0].cost);
-    let base_risk = risk(base, &out.offers[0]);
-    let mut results: Vec<LeverResult> = levers
-        .iter()
-        .zip(&out.offers[1..])
-        .map(|(l, p)| LeverResult {
-            id: l.id.to_string(),
-            label: l.label.clone(),
-            cost_mean_change: mean(&p.cost) - base_cost,
-            prob_overcommit_change: risk(&l.offer, p) - base_risk,
-        })
-        .collect();
-    results.sort_by(|a, b| a.cost_mean_change.total_cmp(&b.cost_mean_change));
-    results
 }
 
 impl Provisioned {

@@ -13,50 +13,87 @@
 use super::{PathBill, ViewData};
 use crate::spec::offer::Commit;
 
-/// Bills a commit offer on one path.
-pub fn bill(c: &Commit, v: &ViewData) -> PathBill {
-    let term = v.list.len();
-    let periods = term.div_ceil(c.period_months.max(1));
+/// The path-independent part of a commit offer over a term of `term` months:
+/// per period its months, amount, discount factor `1 - d`, overage
+/// multiplier `m` and rollover cap, computed once per offer rather than once
+/// per path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    periods: Vec<Period>,
+    committed: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Period {
+    months: std::ops::Range<usize>,
+    amount: f64,
+    keep: f64,
+    m: f64,
+    cap: f64,
+}
+
+impl Schedule {
+    /// The schedule of `c` over `term` months.
+    pub fn new(c: &Commit, term: usize) -> Schedule {
+        let len = c.period_months.max(1);
+        let periods: Vec<Period> = (0..term.div_ceil(len))
+            .map(|k| {
+                let a = c.amount(k);
+                let d = c.discount.at(a);
+                Period {
+                    months: k * len..((k + 1) * len).min(term),
+                    amount: a,
+                    keep: 1.0 - d,
+                    m: if c.overage_list { 1.0 / (1.0 - d) } else { 1.0 },
+                    cap: if c.rollover_cap > 0.0 { c.rollover_cap * c.amount(k + 1) } else { f64::INFINITY },
+                }
+            })
+            .collect();
+        let committed = periods.iter().map(|p| p.amount).sum();
+        Schedule { periods, committed }
+    }
+}
+
+/// Bills a commit offer on one path, with its [`Schedule`] over the view's term.
+pub fn bill(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
     let basis = if c.locked { &v.locked } else { &v.list };
-    let (mut carry, mut waste, mut overage, mut paid, mut committed) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    // The view sums each period once for every biller of the same period.
+    let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
+    let (mut carry, mut waste, mut overage, mut paid) = (0.0, 0.0, 0.0, 0.0);
     let mut last_ppu = None;
-    for k in 0..periods {
-        let months = k * c.period_months..((k + 1) * c.period_months).min(term);
-        let a = c.amount(k);
-        committed += a;
-        let d = c.discount.at(a);
-        let money: f64 = basis[months.clone()].iter().sum::<f64>() * (1.0 - d);
+    for (k, p) in sched.periods.iter().enumerate() {
+        let spend = if summed { v.period_basis[k] } else { basis[p.months.clone()].iter().sum::<f64>() };
+        let money = spend * p.keep;
         // Consumption in the commitment's unit, and the $ value of one unit.
         let (consumed, ppu) = if c.tokens {
-            let tok: f64 = v.tokens[months.clone()].iter().sum();
+            let tok: f64 = if summed { v.period_tokens[k] } else { v.tokens[p.months.clone()].iter().sum() };
             let ppu = if tok > 0.0 {
                 money / tok
             } else {
-                let p = if c.locked { v.mean_price_locked } else { v.mean_price[months.start] };
-                last_ppu.unwrap_or(p * (1.0 - d))
+                let price = if c.locked { v.mean_price_locked } else { v.mean_price[p.months.start] };
+                last_ppu.unwrap_or(price * p.keep)
             };
             last_ppu = Some(ppu);
             (tok, ppu)
         } else {
             (money, 1.0)
         };
-        let m = if c.overage_list { 1.0 / (1.0 - d) } else { 1.0 };
-        let avail = a + carry;
+        let avail = p.amount + carry;
         if consumed <= avail {
             let unused = avail - consumed;
-            let cap = if c.rollover_cap > 0.0 { c.rollover_cap * c.amount(k + 1) } else { f64::INFINITY };
-            let carry_out = (c.rollover_fraction * unused).min(cap);
+            let carry_out = (c.rollover_fraction * unused).min(p.cap);
             waste += unused - carry_out;
             carry = carry_out;
-            paid += a * ppu;
+            paid += p.amount * ppu;
         } else {
-            let over = (consumed - avail) * m * ppu;
-            paid += a * ppu + over;
+            let over = (consumed - avail) * p.m * ppu;
+            paid += p.amount * ppu + over;
             overage += over;
             carry = 0.0;
         }
     }
     waste += carry;
+    let committed = sched.committed;
     let util = if committed > 0.0 { (committed - waste) / committed } else { 1.0 };
     PathBill { cost: v.outside + paid, waste, overage, util, ..PathBill::default() }
 }
@@ -73,6 +110,10 @@ mod tests {
             locked: list.to_vec(),
             ..ViewData::default()
         }
+    }
+
+    fn bill_on(c: &Commit, list: &[f64]) -> PathBill {
+        bill(c, &Schedule::new(c, list.len()), &view(list))
     }
 
     fn commit(amount: f64, d: f64) -> Commit {
@@ -92,7 +133,7 @@ mod tests {
     fn under_and_over_the_commitment() {
         // Month 1: 100 list -> 90 discounted, under 95: pays 95, wastes 5.
         // Month 2: 200 list -> 180, over 95 by 85 (discounted overage).
-        let b = bill(&commit(95.0, 0.1), &view(&[100.0, 200.0]));
+        let b = bill_on(&commit(95.0, 0.1), &[100.0, 200.0]);
         assert!((b.cost - (95.0 + 95.0 + 85.0)).abs() < 1e-9);
         assert!((b.waste - 5.0).abs() < 1e-9);
         assert!((b.overage - 85.0).abs() < 1e-9);
@@ -102,7 +143,7 @@ mod tests {
     #[test]
     fn overage_at_list_undoes_the_discount() {
         let c = Commit { overage_list: true, ..commit(95.0, 0.1) };
-        let b = bill(&c, &view(&[200.0]));
+        let b = bill_on(&c, &[200.0]);
         assert!((b.cost - (95.0 + 85.0 / 0.9)).abs() < 1e-9);
     }
 
@@ -111,7 +152,7 @@ mod tests {
         let c = Commit { rollover_fraction: 0.5, rollover_cap: 0.1, ..commit(100.0, 0.0) };
         // Month 1 uses 40: unused 60, carry min(30, 10) = 10, waste 50.
         // Month 2 uses 105 of 110 available: unused 5, carry min(2.5, 10) = 2.5, waste 2.5; end: +2.5.
-        let b = bill(&c, &view(&[40.0, 105.0]));
+        let b = bill_on(&c, &[40.0, 105.0]);
         assert!((b.waste - 55.0).abs() < 1e-9, "{}", b.waste);
         assert!((b.cost - 200.0).abs() < 1e-9);
     }

@@ -34,6 +34,9 @@ pub struct View {
     pub monthly: bool,
     /// Whether the view covers every segment for the whole horizon.
     pub everything: bool,
+    /// Months per commitment period of its commit billers (0: none): the
+    /// view then also sums each period once for all of them.
+    pub period: usize,
 }
 
 impl View {
@@ -59,7 +62,11 @@ impl View {
         let monthly = !matches!(&offer.kind, OfferKind::Payg(p) if p.tiers.is_empty());
         let term = offer.term_months.min(plan.horizon);
         let everything = segments.len() == plan.segments.len() && term == plan.horizon;
-        View { segments, term, eff, locked, per_token, monthly, everything }
+        let period = match &offer.kind {
+            OfferKind::Commit(c) => c.period_months,
+            _ => 0,
+        };
+        View { segments, term, eff, locked, per_token, monthly, everything, period }
     }
 }
 
@@ -94,6 +101,13 @@ pub struct ViewData {
     pub mean_price: Vec<f64>,
     /// Start-month mean in-scope per-token list price.
     pub mean_price_locked: f64,
+    /// Per commitment period (of the view's `period`): the sum of `locked`
+    /// (locked views) or `list`.
+    pub period_basis: Vec<f64>,
+    /// Per commitment period: the sum of `tokens`.
+    pub period_tokens: Vec<f64>,
+    /// The period length the two sums above are for (0: none).
+    pub period: usize,
     /// In-scope list cost during the term.
     pub inside: f64,
     /// List cost of everything outside the scope or after the term.
@@ -151,6 +165,14 @@ impl ViewData {
             *p /= n;
         }
         self.mean_price_locked = p0 / n;
+        self.period = view.period;
+        self.period_basis.clear();
+        self.period_tokens.clear();
+        if view.period > 0 {
+            let basis = if view.locked { &self.locked } else { &self.list };
+            self.period_basis.extend(basis.chunks(view.period).map(|c| c.iter().sum::<f64>()));
+            self.period_tokens.extend(self.tokens.chunks(view.period).map(|c| c.iter().sum::<f64>()));
+        }
         self.inside = crate::sim::path::sum(&self.list);
         self.outside = ps.total_cost - self.inside;
     }
@@ -191,6 +213,8 @@ pub struct Biller {
     pub kind: OfferKind,
     /// Provisioned: capacity fee and capacity over the term (path-independent).
     pub fixed: (f64, f64),
+    /// Commit: the per-period schedule over the term (path-independent).
+    pub schedule: Option<commit::Schedule>,
 }
 
 impl Biller {
@@ -200,7 +224,10 @@ impl Biller {
             OfferKind::Payg(p) => {
                 PathBill { cost: v.outside + payg::in_scope_cost(p, v), util: 1.0, ..PathBill::default() }
             }
-            OfferKind::Commit(c) => commit::bill(c, v),
+            OfferKind::Commit(c) => match &self.schedule {
+                Some(sched) => commit::bill(c, sched, v),
+                None => commit::bill(c, &commit::Schedule::new(c, v.list.len()), v),
+            },
             OfferKind::Provisioned(p) => provisioned::bill(p, v, self.fixed.0, self.fixed.1),
         }
     }
@@ -220,7 +247,11 @@ pub fn billers_for(offers: &[Offer], plan: &Plan, catalog: &Catalog) -> (Vec<Vie
             OfferKind::Provisioned(p) => provisioned::term_totals(p, &plan.days[..views[idx].term]),
             _ => (0.0, 0.0),
         };
-        billers.push(Biller { view: idx, kind: o.kind.clone(), fixed });
+        let schedule = match &o.kind {
+            OfferKind::Commit(c) => Some(commit::Schedule::new(c, views[idx].term)),
+            _ => None,
+        };
+        billers.push(Biller { view: idx, kind: o.kind.clone(), fixed, schedule });
     }
     (views, billers)
 }

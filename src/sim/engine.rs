@@ -24,6 +24,39 @@ pub enum Keep {
     CostRisk,
     /// Everything the offer kind reports.
     All,
+    /// Nothing per path: only the sum of costs and the count of paths at risk
+    /// (see [`RiskRule`]), accumulated chunk by chunk. Enough for a lever's
+    /// mean and over-commitment probability, at no memory per path.
+    Summary,
+}
+
+/// When a path counts as over-committed, for [`Keep::Summary`] billers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RiskRule {
+    /// Never.
+    None,
+    /// Unused commitment above this amount.
+    WasteAbove(f64),
+    /// Utilisation below this share.
+    UtilBelow(f64),
+}
+
+/// A biller with what to keep of its bills.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The biller.
+    pub biller: Biller,
+    /// What to keep per path.
+    pub keep: Keep,
+    /// The over-commitment rule of a summary.
+    pub risk: RiskRule,
+}
+
+impl Spec {
+    /// A biller keeping `keep`, with no risk rule.
+    pub fn new(biller: Biller, keep: Keep) -> Spec {
+        Spec { biller, keep, risk: RiskRule::None }
+    }
 }
 
 /// Per-path results of one biller.
@@ -41,6 +74,10 @@ pub struct OfferPaths {
     pub spill: Vec<f64>,
     /// Unserved tokens per path (provisioned).
     pub unserved: Vec<f64>,
+    /// [`Keep::Summary`]: sum of costs over all paths (chunk sums added in chunk order).
+    pub cost_sum: f64,
+    /// [`Keep::Summary`]: paths at risk under the biller's [`RiskRule`].
+    pub at_risk: u64,
 }
 
 /// Everything a run produces.
@@ -50,6 +87,8 @@ pub struct RunOutput {
     pub volume: Vec<f64>,
     /// Per biller, in the order given.
     pub offers: Vec<OfferPaths>,
+    /// With `monthly`: total tokens per path and month (`path * horizon + t`).
+    pub monthly: Vec<f64>,
 }
 
 impl RunOutput {
@@ -57,7 +96,7 @@ impl RunOutput {
     /// scenario's volumes, growth or volatility are beyond computable ranges.
     pub fn check_finite(&self, sc: &crate::spec::Scenario) -> crate::Result<()> {
         let bad = |v: &[f64]| v.iter().any(|x| !x.is_finite() || x.abs() > 1e300);
-        if bad(&self.volume) || self.offers.iter().any(|o| bad(&o.cost)) {
+        if bad(&self.volume) || self.offers.iter().any(|o| bad(&o.cost) || !o.cost_sum.is_finite()) {
             return Err(crate::Error::invalid(
                 &sc.file,
                 "workloads",
@@ -74,19 +113,26 @@ fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
     use crate::spec::offer::OfferKind::*;
     let (commit, prov) = (matches!(b.kind, Commit(_)), matches!(b.kind, Provisioned(_)));
     match keep {
+        Keep::Summary => [false; 6],
         Keep::Cost => [true, false, false, false, false, false],
         Keep::CostRisk => [true, commit, false, prov, false, false],
         Keep::All => [true, commit, commit, commit || prov, prov, prov],
     }
 }
 
-/// Simulates `plan.paths` paths and bills each with every biller.
-/// `progress` is called with the number of paths of each finished chunk.
-pub fn run(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
+/// Simulates `plan.paths` paths and bills each with every biller; with
+/// `monthly`, also keeps every path's total tokens by month. `progress` is
+/// called with the number of paths of each finished chunk.
+pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
     let n = plan.paths as usize;
-    let mut out = RunOutput { volume: vec![0.0; n], offers: Vec::with_capacity(billers.len()) };
-    for (b, keep) in billers {
-        let cols = columns(b, *keep);
+    let h = plan.horizon;
+    let mut out = RunOutput {
+        volume: vec![0.0; n],
+        offers: Vec::with_capacity(specs.len()),
+        monthly: if monthly { vec![0.0; n * h] } else { Vec::new() },
+    };
+    for spec in specs {
+        let cols = columns(&spec.biller, spec.keep);
         let col = |on: bool| if on { vec![0.0; n] } else { Vec::new() };
         out.offers.push(OfferPaths {
             cost: col(cols[0]),
@@ -95,11 +141,34 @@ pub fn run(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], progress: &(
             util: col(cols[3]),
             spill: col(cols[4]),
             unserved: col(cols[5]),
+            ..OfferPaths::default()
         });
     }
+    let summaries: Vec<usize> = (0..specs.len()).filter(|&b| specs[b].keep == Keep::Summary).collect();
+    let chunks = plan.chunks() as usize;
+    let mut sums = vec![(0.0f64, 0u64); chunks * summaries.len()];
     // Split every column into per-chunk slices, then hand each chunk its own set.
-    let mut slots: Vec<ChunkSlots> =
-        out.volume.chunks_mut(CHUNK).map(|v| ChunkSlots { volume: v, cols: Vec::new() }).collect();
+    let mut month_rows: Box<dyn Iterator<Item = &mut [f64]>> = if monthly {
+        Box::new(out.monthly.chunks_mut(CHUNK * h))
+    } else {
+        Box::new(std::iter::repeat_with(|| &mut [][..]))
+    };
+    let mut sum_rows: Box<dyn Iterator<Item = &mut [(f64, u64)]>> = if summaries.is_empty() {
+        Box::new(std::iter::repeat_with(|| &mut [][..]))
+    } else {
+        Box::new(sums.chunks_mut(summaries.len()))
+    };
+    let mut slots: Vec<ChunkSlots> = out
+        .volume
+        .chunks_mut(CHUNK)
+        .map(|v| ChunkSlots {
+            volume: v,
+            cols: Vec::new(),
+            monthly: month_rows.next().unwrap_or_default(),
+            sums: sum_rows.next().unwrap_or_default(),
+        })
+        .collect();
+    drop((month_rows, sum_rows));
     for offer in out.offers.iter_mut() {
         let mut iters: Vec<Box<dyn Iterator<Item = &mut [f64]>>> = Vec::new();
         for c in [
@@ -122,9 +191,18 @@ pub fn run(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], progress: &(
         }
     }
     slots.into_par_iter().enumerate().for_each(|(chunk, mut slot)| {
-        run_chunk(plan, views, billers, chunk as u64, &mut slot);
+        run_chunk(plan, views, specs, &summaries, chunk as u64, &mut slot);
         progress(slot.volume.len() as u64);
     });
+    // Reduce the summaries in chunk order: the same sums at any thread count.
+    for (k, &b) in summaries.iter().enumerate() {
+        let o = &mut out.offers[b];
+        for c in 0..chunks {
+            let (s, r) = sums[c * summaries.len() + k];
+            o.cost_sum += s;
+            o.at_risk += r;
+        }
+    }
     out
 }
 
@@ -132,20 +210,48 @@ struct ChunkSlots<'a> {
     volume: &'a mut [f64],
     /// Per biller, six metric columns (empty when not kept).
     cols: Vec<Vec<&'a mut [f64]>>,
+    /// Monthly totals of the chunk's paths (empty unless asked for).
+    monthly: &'a mut [f64],
+    /// Cost sum and paths at risk of each summary biller over the chunk.
+    sums: &'a mut [(f64, u64)],
 }
 
-fn run_chunk(plan: &Plan, views: &[View], billers: &[(Biller, Keep)], chunk: u64, slot: &mut ChunkSlots) {
+fn run_chunk(plan: &Plan, views: &[View], specs: &[Spec], summaries: &[usize], chunk: u64, slot: &mut ChunkSlots) {
     let mut streams = Streams::new(plan, chunk);
     let mut ps = PathState::new(plan);
     let mut data: Vec<ViewData> = vec![ViewData::default(); views.len()];
+    let h = plan.horizon;
+    let n_seg = plan.segments.len();
     for i in 0..slot.volume.len() {
         generate(plan, &mut streams, &mut ps);
         slot.volume[i] = ps.total_tokens;
+        if !slot.monthly.is_empty() {
+            let row = &mut slot.monthly[i * h..(i + 1) * h];
+            row.fill(0.0);
+            for s in 0..n_seg {
+                for (r, x) in row.iter_mut().zip(ps.seg_tokens(s)) {
+                    *r += x;
+                }
+            }
+        }
         for (v, d) in views.iter().zip(data.iter_mut()) {
             d.fill(v, plan, &ps);
         }
-        for (b, (biller, _)) in billers.iter().enumerate() {
-            let bill = biller.bill(&data[biller.view]);
+        let mut k = 0;
+        for (b, spec) in specs.iter().enumerate() {
+            let bill = spec.biller.bill(&data[spec.biller.view]);
+            if spec.keep == Keep::Summary {
+                debug_assert_eq!(summaries[k], b);
+                let at_risk = match spec.risk {
+                    RiskRule::None => false,
+                    RiskRule::WasteAbove(x) => bill.waste > x,
+                    RiskRule::UtilBelow(u) => bill.util < u,
+                };
+                slot.sums[k].0 += bill.cost;
+                slot.sums[k].1 += u64::from(at_risk);
+                k += 1;
+                continue;
+            }
             let cols = &mut slot.cols[b];
             for (c, x) in
                 [bill.cost, bill.waste, bill.overage, bill.util, bill.spill, bill.unserved].into_iter().enumerate()

@@ -157,6 +157,13 @@ impl Plan {
         for (i, s) in sources.iter_mut().enumerate() {
             s.stream = i as u64;
         }
+        // Every model any source or routing rule of the scenario touches, in
+        // catalog order: the step-cut draws go model by model in this order, so
+        // a plan of a subset of sources draws the same cuts as the full plan.
+        let mut models: Vec<usize> =
+            sources.iter().map(|s| s.model).chain(sc.routing.iter().flat_map(|r| [r.from, r.to])).collect();
+        models.sort_unstable();
+        models.dedup();
         if let Some(keep) = keep {
             let mut kept = Vec::with_capacity(keep.len());
             let mut kept_batch = Vec::with_capacity(keep.len());
@@ -187,14 +194,10 @@ impl Plan {
             }
             routes.push(step);
         }
-        let mut models: Vec<usize> = Vec::new();
         let segments = pairs
             .iter()
             .map(|&(src, model)| {
-                let slot = models.iter().position(|&m| m == model).unwrap_or_else(|| {
-                    models.push(model);
-                    models.len() - 1
-                });
+                let slot = models.iter().position(|&m| m == model).expect("every segment's model is listed");
                 let m = &sc.catalog.models[model];
                 let sh = sources[src].shares;
                 let b = batch[src];
