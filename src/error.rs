@@ -86,6 +86,14 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A document template failed to render (a defect, not an input problem).
+    #[error("cannot render the {what}: {message}")]
+    Render {
+        /// The document being rendered.
+        what: &'static str,
+        /// The template engine's message.
+        message: String,
+    },
 }
 
 /// The valid alternatives to an unknown key.
@@ -114,7 +122,7 @@ impl Error {
     /// wrote or typed, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Write { .. } => 1,
+            Error::Write { .. } | Error::Render { .. } => 1,
             _ => 2,
         }
     }

@@ -6,7 +6,8 @@
 //! The binary is a thin shell over [`app::run`]. The layers, from input to
 //! output: [`spec`] (files and validation) → [`sim`] (paths) →
 //! [`pricing`] (billing a path) → [`analysis`] (statistics) → [`report`]
-//! (table, JSON, CSV, Markdown).
+//! (table, JSON, CSV, Markdown); [`brief`] writes the negotiation brief
+//! (HTML or Markdown with SVG charts).
 
 #![deny(missing_docs)]
 // Numeric kernels index several arrays by the same month or grid index; an
@@ -15,6 +16,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod brief;
 pub mod checklist;
 pub mod cli;
 pub mod error;

@@ -341,7 +341,9 @@ pub fn run_offers(
     run(plan, &views, &specs, monthly, progress)
 }
 
-fn find_offer(sc: &Scenario, name: &str) -> Result<usize> {
+/// The index of the offer named `name`, which must be a commit or provisioned
+/// offer; a usage error names the offers that can be swept otherwise.
+pub fn find_offer(sc: &Scenario, name: &str) -> Result<usize> {
     let list = || sc.offers.iter().map(|o| format!("`{}` ({})", o.name, o.kind.name())).collect::<Vec<_>>().join(", ");
     let idx = sc.offers.iter().position(|o| o.name == name).ok_or_else(|| {
         let hint = crate::error::closest(name, sc.offers.iter().map(|o| o.name.as_str()))
@@ -358,7 +360,8 @@ fn find_offer(sc: &Scenario, name: &str) -> Result<usize> {
     Ok(idx)
 }
 
-fn level_unit(o: &Offer) -> &'static str {
+/// The unit of a level of `o`: `usd` or `tokens` per period, or `units`.
+pub fn level_unit(o: &Offer) -> &'static str {
     match &o.kind {
         OfferKind::Commit(c) if c.tokens => "tokens",
         OfferKind::Commit(_) => "usd",
@@ -411,7 +414,7 @@ pub struct Pilot {
 }
 
 /// Paths in the pilot: a sixteenth of the run, between 1 and 16 chunks.
-fn pilot_chunks(paths: u64) -> u64 {
+pub fn pilot_chunks(paths: u64) -> u64 {
     (paths / 16).div_ceil(CHUNK as u64).clamp(1, 16).min(paths.div_ceil(CHUNK as u64))
 }
 

@@ -1,6 +1,7 @@
 //! Turning parsed arguments into work: one file per subcommand. Errors get
 //! their context here (which file was being read), and only here.
 
+mod brief;
 mod forecast;
 mod init;
 mod profile;
@@ -46,7 +47,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backtest { history, holdout, method, map, run, out } => {
             forecast::run_backtest(&history, &map, holdout, method.as_deref(), run, &out, quiet)
         }
-        Command::Brief { .. } => Err(crate::Error::Usage("brief is not available yet".into()).into()),
+        Command::Brief { scenario, contracts, checklist, offer, format, out, run } => brief::run(
+            &brief::BriefArgs {
+                scenario: &scenario,
+                contracts: &contracts,
+                checklist: checklist.as_deref(),
+                offer: offer.as_deref(),
+                format: &format,
+                out: &out,
+                run,
+            },
+            quiet,
+        ),
     }
 }
 

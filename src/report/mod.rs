@@ -86,23 +86,71 @@ fn write_stdout(text: &str) -> Result<()> {
 /// Writes `bytes` to `path` through a temporary file in the same folder and a
 /// rename, so that the target is either the old file or the whole new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::Usage(format!("cannot write {}: folder {} does not exist", path.display(), dir.display())));
-    }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    let result = result.and_then(|()| std::fs::rename(&tmp, path));
+    let tmp = temp_beside(path)?;
+    let result = write_temp(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(source) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::Write { path: path.to_path_buf(), source });
     }
     Ok(())
+}
+
+/// Writes several files whole or not at all, as far as a file system allows:
+/// every temporary file is written first, and only when all of them are
+/// written are they renamed onto their targets. A failure before the renames
+/// leaves no file behind.
+pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
+    let cleanup = |temps: &[PathBuf]| {
+        for t in temps {
+            let _ = std::fs::remove_file(t);
+        }
+    };
+    for (path, bytes) in files {
+        let tmp = match temp_beside(path) {
+            Ok(t) => t,
+            Err(e) => {
+                cleanup(&temps);
+                return Err(e);
+            }
+        };
+        temps.push(tmp.clone());
+        if let Err(source) = write_temp(&tmp, bytes) {
+            cleanup(&temps);
+            return Err(Error::Write { path: path.clone(), source });
+        }
+    }
+    for (i, ((path, _), tmp)) in files.iter().zip(&temps).enumerate() {
+        if let Err(source) = std::fs::rename(tmp, path) {
+            cleanup(&temps[i..]);
+            return Err(Error::Write { path: path.clone(), source });
+        }
+    }
+    Ok(())
+}
+
+/// The folder `path` will be written in, which must exist.
+pub fn out_dir(path: &Path) -> Result<PathBuf> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if dir.is_dir() {
+        return Ok(dir);
+    }
+    let why = if dir.exists() { "is not a folder" } else { "does not exist" };
+    Err(Error::Usage(format!("cannot write {}: folder {} {why}", path.display(), dir.display())))
+}
+
+/// A temporary file name beside `path`, in a folder that exists.
+fn temp_beside(path: &Path) -> Result<PathBuf> {
+    let dir = out_dir(path)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    Ok(dir.join(format!(".{name}.{}.tmp", std::process::id())))
+}
+
+fn write_temp(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::File::create(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }

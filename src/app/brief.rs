@@ -1,0 +1,151 @@
+//! `commitsim brief`: the negotiation brief. Checks the output path first
+//! (a missing folder fails before any simulation), loads and scores the
+//! contracts, builds the brief in one run, and writes it whole or not at all:
+//! one HTML file, or a Markdown file and its charts' SVG files.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::brief::assumptions::ChecklistSource;
+use crate::brief::markdown::chart_dir;
+use crate::brief::{build, charts, html, markdown, BriefFormat, BriefInput};
+use crate::checklist::{score_all, unread_fields, Contract};
+use crate::cli::RunArgs;
+use crate::error::Error;
+use crate::report::{out_dir, write_all_atomic, write_atomic};
+use crate::spec::{Overrides, Scenario};
+
+/// The `brief` command's arguments.
+pub struct BriefArgs<'a> {
+    pub scenario: &'a Path,
+    pub contracts: &'a [PathBuf],
+    pub checklist: Option<&'a Path>,
+    pub offer: Option<&'a str>,
+    pub format: &'a str,
+    pub out: &'a Path,
+    pub run: RunArgs,
+}
+
+pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
+    let format = BriefFormat::parse(a.format)
+        .ok_or_else(|| Error::Usage(format!("--format: expected markdown or html, found `{}`", a.format)))?;
+    check_out(a.out, format)?;
+    let sc = Scenario::load(a.scenario, Overrides { paths: a.run.paths, seed: a.run.seed })?;
+    super::warn_all(&sc.warnings, quiet);
+    let score = if a.contracts.is_empty() {
+        if a.checklist.is_some() {
+            super::warn_all(&["--checklist without --contract: there are no contract terms to score".into()], quiet);
+        }
+        None
+    } else {
+        let checklist = super::score::load_checklist(a.checklist)?;
+        let mut loaded = Vec::with_capacity(a.contracts.len());
+        for path in a.contracts {
+            let c = Contract::load(path)?;
+            super::warn_all(&unread_fields(&checklist, &c), quiet);
+            loaded.push(c);
+        }
+        Some(score_all(&checklist, &loaded)?)
+    };
+    let checklist = match (score.is_some(), a.checklist) {
+        (false, _) => None,
+        (true, Some(p)) => Some(ChecklistSource::File(p)),
+        (true, None) => Some(ChecklistSource::Builtin),
+    };
+    let input = BriefInput {
+        scenario: &sc,
+        offer: a.offer,
+        score,
+        contracts: a.contracts.iter().map(PathBuf::as_path).collect(),
+        checklist,
+        command: command_line(a, &sc),
+    };
+    let bar = crate::progress::bar(2 * sc.paths, "briefing", quiet);
+    let brief = build(input, &|n| bar.inc(n));
+    bar.finish_and_clear();
+    let brief = brief?;
+    let charts = charts::all(&brief);
+    match format {
+        BriefFormat::Html => write_atomic(a.out, html::render(&brief, &charts)?.as_bytes())?,
+        BriefFormat::Markdown => write_markdown(a.out, markdown::render(&brief, &charts, a.out)?, &charts)?,
+    }
+    Ok(())
+}
+
+/// Fails early, before any simulation, when the output cannot be written:
+/// its folder is missing or not a folder, or the target is a folder.
+fn check_out(out: &Path, format: BriefFormat) -> Result<(), Error> {
+    out_dir(out)?;
+    if out.is_dir() {
+        return Err(Error::Usage(format!("--out: {} is a folder; give a file name", out.display())));
+    }
+    let dir = chart_dir(out);
+    if format == BriefFormat::Markdown && dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out: the charts go into {}, which exists and is not a folder",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the Markdown and its charts: every file to a temporary file first,
+/// then all renamed. The charts' folder is created if needed, and removed
+/// again if nothing could be written.
+fn write_markdown(out: &Path, md: String, charts: &[charts::Chart]) -> Result<()> {
+    let dir = chart_dir(out);
+    let created = !dir.exists();
+    if created {
+        std::fs::create_dir(&dir)
+            .map_err(|source| Error::Write { path: dir.clone(), source })
+            .with_context(|| format!("creating the charts' folder for {}", out.display()))?;
+    }
+    let mut files: Vec<(PathBuf, Vec<u8>)> =
+        charts.iter().map(|c| (dir.join(format!("{}.svg", c.id)), c.svg.clone().into_bytes())).collect();
+    files.push((out.to_path_buf(), md.into_bytes()));
+    let result = write_all_atomic(&files);
+    if result.is_err() && created {
+        let _ = std::fs::remove_dir(&dir);
+    }
+    Ok(result?)
+}
+
+/// The command line that reproduces the brief, with the seed and paths spelled out.
+fn command_line(a: &BriefArgs, sc: &Scenario) -> String {
+    let mut parts = vec!["commitsim".to_string(), "brief".into(), quote(&a.scenario.display().to_string())];
+    for c in a.contracts {
+        parts.extend(["--contract".into(), quote(&c.display().to_string())]);
+    }
+    if let Some(c) = a.checklist {
+        parts.extend(["--checklist".into(), quote(&c.display().to_string())]);
+    }
+    if let Some(o) = a.offer {
+        parts.extend(["--offer".into(), quote(o)]);
+    }
+    parts.extend(["--seed".into(), sc.seed.to_string(), "--paths".into(), sc.paths.to_string()]);
+    parts.extend(["--format".into(), a.format.into(), "--out".into(), quote(&a.out.display().to_string())]);
+    parts.join(" ")
+}
+
+/// `s` as one POSIX shell word: unchanged when plain, else in single quotes.
+fn quote(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(quote("scenarios/example.toml"), "scenarios/example.toml");
+        assert_eq!(quote("Anthropic commit"), "'Anthropic commit'");
+        assert_eq!(quote("it's"), "'it'\\''s'");
+        assert_eq!(quote(""), "''");
+    }
+}

@@ -1,0 +1,434 @@
+//! The brief's four charts as SVG: the cost distribution of every offer (box
+//! plots on one shared axis), the commitment sweep (expected cost and
+//! probability of over-commitment against the level, recommended level
+//! marked), the usage forecast fan (p5–p95 and p10–p90 bands, median,
+//! history) and the levers (bars of dollars saved).
+//!
+//! Every chart is readable in greyscale print: series differ by line style,
+//! marker shape, hatching and direct labels, never by colour alone. Axes name
+//! their quantity and unit (currency, tokens, units, probability). All text
+//! goes through [`Svg`], which escapes it.
+
+use serde::Serialize;
+
+use super::svg::{nice_ticks, text_width, Anchor, Scale, Svg};
+use super::Brief;
+use crate::report::fmt::{clip, count, money, pct};
+use crate::spec::Month;
+
+/// Width of every chart, in SVG units (scaled to the page by the writers).
+const W: f64 = 720.0;
+/// Right margin.
+const RIGHT: f64 = 24.0;
+const GRID: &str = "#d0d0d0";
+const BOX_FILL: &str = "#c8c8c8";
+const BAND_INNER: &str = "#8f8f8f";
+
+/// One chart, ready to embed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Chart {
+    /// Stable id: `costs`, `sweep`, `forecast`, `levers` (also the file stem beside Markdown).
+    pub id: String,
+    /// Title (also the SVG's `<title>`).
+    pub title: String,
+    /// What the chart shows and how to read it.
+    pub caption: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// Every chart the brief has, in reading order.
+pub fn all(b: &Brief) -> Vec<Chart> {
+    let mut out = vec![costs(b)];
+    out.extend(sweep(b));
+    out.extend(levers(b));
+    out.push(forecast(b));
+    out
+}
+
+fn horizon_words(b: &Brief) -> String {
+    format!("over {} months", b.simulate.scenario.horizon_months)
+}
+
+/// Draws a horizontal axis at `y` with grid lines up to `top`, tick labels and a title.
+fn x_axis(svg: &mut Svg, sx: &Scale, ticks: &[f64], (top, y): (f64, f64), label: &dyn Fn(f64) -> String, title: &str) {
+    for &t in ticks {
+        let x = sx.at(t);
+        svg.line((x, top), (x, y), GRID, 0.8, None);
+        svg.line((x, y), (x, y + 4.0), "#000000", 1.0, None);
+        svg.text((x, y + 16.0), Anchor::Middle, 10.5, "normal", &label(t));
+    }
+    svg.line((sx.r0, y), (sx.r1, y), "#000000", 1.0, None);
+    svg.text((0.5 * (sx.r0 + sx.r1), y + 34.0), Anchor::Middle, 11.5, "bold", title);
+}
+
+/// Draws a vertical axis at `x` with grid lines to `right`, tick labels and a title at `title_x`.
+fn y_axis(
+    svg: &mut Svg,
+    sy: &Scale,
+    ticks: &[f64],
+    (x, right): (f64, f64),
+    label: &dyn Fn(f64) -> String,
+    (title_x, title): (f64, &str),
+) {
+    for &t in ticks {
+        let y = sy.at(t);
+        svg.line((x, y), (right, y), GRID, 0.8, None);
+        svg.line((x - 4.0, y), (x, y), "#000000", 1.0, None);
+        svg.text((x - 7.0, y + 3.5), Anchor::End, 10.5, "normal", &label(t));
+    }
+    svg.line((x, sy.r0), (x, sy.r1), "#000000", 1.0, None);
+    svg.vtext((title_x, 0.5 * (sy.r0 + sy.r1)), 11.5, title);
+}
+
+/// Box plots of each offer's total cost on one money axis.
+fn costs(b: &Brief) -> Chart {
+    let cur = &b.currency;
+    let names: Vec<String> = b
+        .cost_boxes
+        .iter()
+        .map(|c| {
+            let n = clip(&c.name, 34);
+            if c.name == b.simulate.baseline {
+                format!("{n} (baseline)")
+            } else {
+                n
+            }
+        })
+        .collect();
+    let left = 16.0 + names.iter().map(|n| text_width(n, 11.5)).fold(80.0, f64::max).min(300.0);
+    let (top, row) = (46.0, 36.0);
+    let bottom_axis = top + row * names.len() as f64;
+    let h = bottom_axis + 50.0;
+    let lo = b.cost_boxes.iter().map(|c| c.p5).fold(f64::INFINITY, f64::min);
+    let hi = b.cost_boxes.iter().map(|c| c.p95).fold(f64::NEG_INFINITY, f64::max);
+    let ticks = nice_ticks(lo, hi, 6);
+    let sx = Scale { d0: ticks[0], d1: *ticks.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
+    let title = format!("Total cost per offer {}", horizon_words(b));
+    let desc = format!(
+        "Box plots on one axis in {cur}: whiskers from the 5th to the 95th percentile of the total cost, box from the \
+         25th to the 75th, a thick line at the median and a diamond at the mean. {}",
+        b.cost_boxes
+            .iter()
+            .map(|c| format!(
+                "{}: median {}, p5 {}, p95 {}.",
+                c.name,
+                money(c.p50, cur),
+                money(c.p5, cur),
+                money(c.p95, cur)
+            ))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let mut svg = Svg::new("chart-costs", W, h, &title, &desc);
+    legend_boxes(&mut svg, left);
+    x_axis(
+        &mut svg,
+        &sx,
+        &ticks,
+        (top - 8.0, bottom_axis),
+        &|t| money(t, cur),
+        &format!("Total cost {} ({cur})", horizon_words(b)),
+    );
+    for (i, (c, name)) in b.cost_boxes.iter().zip(&names).enumerate() {
+        let y = top + row * (i as f64 + 0.5);
+        svg.text((left - 10.0, y + 4.0), Anchor::End, 11.5, "normal", name);
+        svg.line((sx.at(c.p5), y), (sx.at(c.p95), y), "#000000", 1.2, None);
+        for q in [c.p5, c.p95] {
+            svg.line((sx.at(q), y - 7.0), (sx.at(q), y + 7.0), "#000000", 1.2, None);
+        }
+        svg.rect((sx.at(c.p25), y - 10.0), (sx.at(c.p75) - sx.at(c.p25), 20.0), BOX_FILL, Some("#000000"));
+        svg.line((sx.at(c.p50), y - 10.0), (sx.at(c.p50), y + 10.0), "#000000", 3.0, None);
+        svg.marker("diamond", (sx.at(c.mean), y), 4.0, "#ffffff");
+    }
+    Chart {
+        id: "costs".into(),
+        title,
+        caption: "Whiskers: p5 to p95. Box: p25 to p75. Thick line: median. Diamond: mean. All offers are billed \
+                  on the same simulated futures, so their distributions are directly comparable."
+            .into(),
+        svg: svg.finish(),
+    }
+}
+
+fn legend_boxes(svg: &mut Svg, left: f64) {
+    let y = 18.0;
+    let mut x = left;
+    svg.line((x, y), (x + 26.0, y), "#000000", 1.2, None);
+    svg.line((x, y - 5.0), (x, y + 5.0), "#000000", 1.2, None);
+    svg.line((x + 26.0, y - 5.0), (x + 26.0, y + 5.0), "#000000", 1.2, None);
+    svg.text((x + 32.0, y + 4.0), Anchor::Start, 10.5, "normal", "p5–p95");
+    x += 90.0;
+    svg.rect((x, y - 7.0), (22.0, 14.0), BOX_FILL, Some("#000000"));
+    svg.text((x + 28.0, y + 4.0), Anchor::Start, 10.5, "normal", "p25–p75");
+    x += 92.0;
+    svg.line((x + 4.0, y - 8.0), (x + 4.0, y + 8.0), "#000000", 3.0, None);
+    svg.text((x + 12.0, y + 4.0), Anchor::Start, 10.5, "normal", "median");
+    x += 70.0;
+    svg.marker("diamond", (x + 4.0, y), 4.0, "#ffffff");
+    svg.text((x + 13.0, y + 4.0), Anchor::Start, 10.5, "normal", "mean");
+}
+
+/// The label of a sweep level axis.
+fn level_axis(s: &crate::analysis::sweep::SweepReport, cur: &str) -> String {
+    let per = s.period_months.map(super::words::per_period).unwrap_or_default();
+    match s.level_unit.as_str() {
+        "usd" => format!("Commitment {per} ({cur})"),
+        "tokens" => format!("Commitment {per} (tokens)"),
+        _ => "Provisioned capacity (units)".into(),
+    }
+}
+
+/// Expected cost (top panel) and probability of over-commitment (bottom
+/// panel) against the level, on one level axis; the recommended level marked.
+fn sweep(b: &Brief) -> Option<Chart> {
+    let s = b.sweep.as_ref()?;
+    let cur = &b.currency;
+    let lv = |x: f64| crate::report::table::level(x, &s.level_unit, cur);
+    let (left, top1, h1, gap, h2) = (92.0, 40.0, 190.0, 34.0, 120.0);
+    let (top2, axis_y) = (top1 + h1 + gap, top1 + h1 + gap + h2);
+    let h = axis_y + 52.0;
+    let xt = nice_ticks(s.levels[0].level, s.levels.last().map_or(1.0, |l| l.level), 7);
+    let sx = Scale { d0: xt[0], d1: *xt.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
+    let costs: Vec<f64> = s.levels.iter().map(|l| l.cost_mean).collect();
+    let yt = nice_ticks(
+        costs.iter().copied().fold(f64::INFINITY, f64::min),
+        costs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        5,
+    );
+    let sy = Scale { d0: yt[0], d1: *yt.last().unwrap_or(&1.0), r0: top1 + h1, r1: top1 };
+    let sp = Scale { d0: 0.0, d1: 1.0, r0: axis_y, r1: top2 };
+    let title = format!("Commitment sweep of {}", s.offer);
+    let rec = s.recommended.map_or_else(|| "none within the risk limit".to_string(), lv);
+    let desc = format!(
+        "Two panels sharing the level axis. Top: expected total cost {} in {cur} at each level (solid line, round \
+         markers). Bottom: probability of over-commitment (dashed line, square markers) with the risk limit of {} \
+         (dotted line). The recommended level, {rec}, is marked by a vertical dashed line.",
+        horizon_words(b),
+        pct(s.risk_limit)
+    );
+    let mut svg = Svg::new("chart-sweep", W, h, &title, &desc);
+    y_axis(&mut svg, &sy, &yt, (left, W - RIGHT), &|t| money(t, cur), (18.0, &format!("Expected cost ({cur})")));
+    y_axis(
+        &mut svg,
+        &sp,
+        &[0.0, 0.25, 0.5, 0.75, 1.0],
+        (left, W - RIGHT),
+        &|t| pct(t).replace(".0%", "%"),
+        (18.0, "P(over-commitment)"),
+    );
+    x_axis(&mut svg, &sx, &xt, (top2, axis_y), &lv, &level_axis(s, cur));
+    svg.line((left, top1 + h1), (W - RIGHT, top1 + h1), "#000000", 1.0, None);
+    svg.text(
+        (left + 6.0, top1 - 8.0),
+        Anchor::Start,
+        11.5,
+        "bold",
+        &format!("Expected total cost {}", horizon_words(b)),
+    );
+    svg.text((left + 6.0, top2 - 8.0), Anchor::Start, 11.5, "bold", "Probability of over-commitment");
+    let pts: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sy.at(l.cost_mean))).collect();
+    svg.polyline(&pts, "#000000", 2.0, None);
+    for p in &pts {
+        svg.marker("circle", *p, 2.6, "#000000");
+    }
+    let risk: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sp.at(l.prob_overcommit))).collect();
+    svg.polyline(&risk, "#333333", 1.8, Some("6 3"));
+    for p in &risk {
+        svg.marker("square", *p, 2.4, "#ffffff");
+    }
+    let ly = sp.at(s.risk_limit);
+    svg.line((left, ly), (W - RIGHT, ly), "#000000", 1.2, Some("1.5 2.5"));
+    svg.text((W - RIGHT - 4.0, ly - 5.0), Anchor::End, 10.5, "normal", &format!("risk limit {}", pct(s.risk_limit)));
+    if let Some(r) = s.recommended {
+        let x = sx.at(r);
+        svg.line((x, top1), (x, axis_y), "#000000", 1.6, Some("5 3"));
+        let anchor = if x > W - 200.0 { Anchor::End } else { Anchor::Start };
+        let dx = if anchor == Anchor::End { -5.0 } else { 5.0 };
+        svg.text((x + dx, top1 + 12.0), anchor, 11.0, "bold", &format!("recommended: {}", lv(r)));
+    }
+    Some(Chart {
+        id: "sweep".into(),
+        title,
+        caption: format!(
+            "Solid line with dots: expected cost. Dashed line with squares: probability of over-commitment. Dotted \
+             line: the risk limit ({}). Vertical dashed line: the recommended level, the cheapest within the limit.",
+            pct(s.risk_limit)
+        ),
+        svg: svg.finish(),
+    })
+}
+
+/// Horizontal bars of each lever's expected saving at the recommended level.
+fn levers(b: &Brief) -> Option<Chart> {
+    let s = b.sweep.as_ref().filter(|s| !s.levers.is_empty())?;
+    let cur = &b.currency;
+    let labels: Vec<String> = s.levers.iter().map(|l| clip(&l.label, 46)).collect();
+    let left = 16.0 + labels.iter().map(|n| text_width(n, 11.0)).fold(80.0, f64::max).min(310.0);
+    let (top, row) = (44.0, 28.0);
+    let axis_y = top + row * labels.len() as f64;
+    let h = axis_y + 52.0;
+    let savings: Vec<f64> = s.levers.iter().map(|l| -l.cost_mean_change).collect();
+    let lo = savings.iter().copied().fold(0.0, f64::min);
+    let hi = savings.iter().copied().fold(0.0, f64::max);
+    let ticks = nice_ticks(lo, hi, 5);
+    // Room on both sides for the value labels.
+    let sx = Scale { d0: ticks[0], d1: *ticks.last().unwrap_or(&1.0), r0: left + 44.0, r1: W - RIGHT - 52.0 };
+    let title = format!("What each concession is worth on {}", s.offer);
+    let desc = format!(
+        "Horizontal bars of the change in expected cost {} in {cur}, as a saving: solid bars save money, hatched bars \
+         cost money. {}",
+        horizon_words(b),
+        s.levers
+            .iter()
+            .zip(&savings)
+            .map(|(l, v)| format!("{}: {}.", l.label, money(*v, cur)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let mut svg = Svg::new("chart-levers", W, h, &title, &desc);
+    svg.rect((left + 44.0, 12.0), (18.0, 12.0), "#4d4d4d", Some("#000000"));
+    svg.text((left + 68.0, 22.0), Anchor::Start, 10.5, "normal", "saves money");
+    let hatch = svg.hatch();
+    svg.rect((left + 160.0, 12.0), (18.0, 12.0), &hatch, Some("#000000"));
+    svg.text((left + 184.0, 22.0), Anchor::Start, 10.5, "normal", "costs money");
+    x_axis(
+        &mut svg,
+        &sx,
+        &ticks,
+        (top - 6.0, axis_y),
+        &|t| money(t, cur),
+        &format!(
+            "Expected saving {} ({cur}) at {}",
+            horizon_words(b),
+            crate::report::table::level(s.levers_at, &s.level_unit, cur)
+        ),
+    );
+    let zero = sx.at(0.0);
+    for (i, (label, v)) in labels.iter().zip(&savings).enumerate() {
+        let y = top + row * (i as f64 + 0.5);
+        svg.text((left - 8.0, y + 4.0), Anchor::End, 11.0, "normal", label);
+        let x = sx.at(*v);
+        let fill = if *v >= 0.0 { "#4d4d4d".to_string() } else { hatch.clone() };
+        svg.rect((zero, y - 8.0), (x - zero, 16.0), &fill, Some("#000000"));
+        let (ax, anchor) = if *v >= 0.0 { (x.max(zero) + 5.0, Anchor::Start) } else { (x - 5.0, Anchor::End) };
+        svg.text((ax, y + 4.0), anchor, 10.5, "bold", &money(*v, cur));
+    }
+    svg.line((zero, top - 6.0), (zero, axis_y), "#000000", 1.4, None);
+    Some(Chart {
+        id: "levers".into(),
+        title,
+        caption: "Each bar is the change in expected cost when that one term changes, re-billed on the same futures, \
+                  shown as a saving. Solid: saves money. Hatched: costs money."
+            .into(),
+        svg: svg.finish(),
+    })
+}
+
+/// Month `m` as a position on the fan's axis: months since `first`.
+fn month_pos(m: &str, first: Month) -> Option<f64> {
+    Month::parse(m).map(|x| f64::from(x.since(first)))
+}
+
+/// The fan: p5–p95 (hatched) and p10–p90 (grey) bands of total monthly
+/// tokens, the median, and the history line.
+fn forecast(b: &Brief) -> Chart {
+    let f = &b.fan;
+    let t = &f.total;
+    let first_label = f.history.first().map_or(f.months[0].as_str(), |p| p.month.as_str());
+    let first = Month::parse(first_label).unwrap_or_else(|| Month::parse("2000-01").expect("valid literal"));
+    let xs: Vec<f64> = f.months.iter().map(|m| month_pos(m, first).unwrap_or(0.0)).collect();
+    let hx: Vec<(f64, f64)> =
+        f.history.iter().filter_map(|p| month_pos(&p.month, first).map(|x| (x, p.tokens))).collect();
+    let last = xs.last().copied().unwrap_or(0.0);
+    let (left, top, ph) = (78.0, 44.0, 260.0);
+    let axis_y = top + ph;
+    let h = axis_y + 52.0;
+    let hi = t.p95.iter().chain(hx.iter().map(|p| &p.1)).copied().fold(0.0, f64::max);
+    let yt = nice_ticks(0.0, hi, 6);
+    let sy = Scale { d0: 0.0, d1: *yt.last().unwrap_or(&1.0), r0: axis_y, r1: top };
+    let sx = Scale { d0: 0.0, d1: last.max(1.0), r0: left, r1: W - RIGHT };
+    let title = "Usage forecast: total tokens per month".to_string();
+    let n = f.months.len();
+    let desc = format!(
+        "Fan chart of total monthly tokens (input + cached + output): a hatched band from the 5th to the 95th \
+         percentile, a grey band from the 10th to the 90th, the median as a solid line{}. In {} the median is {} \
+         tokens (p5 {}, p95 {}).",
+        if hx.is_empty() { String::new() } else { " and the history as a line with round markers".into() },
+        f.months[n - 1],
+        count(t.p50[n - 1]),
+        count(t.p5[n - 1]),
+        count(t.p95[n - 1])
+    );
+    let mut svg = Svg::new("chart-forecast", W, h, &title, &desc);
+    fan_legend(&mut svg, left, !hx.is_empty());
+    y_axis(&mut svg, &sy, &yt, (left, W - RIGHT), &count, (16.0, "Tokens per month"));
+    month_ticks(&mut svg, &sx, first, last, axis_y);
+    let band = |lo: &[f64], hi: &[f64]| -> Vec<(f64, f64)> {
+        let mut p: Vec<(f64, f64)> = xs.iter().zip(hi).map(|(x, v)| (sx.at(*x), sy.at(*v))).collect();
+        p.extend(xs.iter().zip(lo).rev().map(|(x, v)| (sx.at(*x), sy.at(*v))));
+        p
+    };
+    let hatch = svg.hatch();
+    svg.polygon(&band(&t.p5, &t.p95), &hatch);
+    svg.polygon(&band(&t.p10, &t.p90), BAND_INNER);
+    let med: Vec<(f64, f64)> = xs.iter().zip(&t.p50).map(|(x, v)| (sx.at(*x), sy.at(*v))).collect();
+    svg.polyline(&med, "#000000", 2.4, None);
+    if !hx.is_empty() {
+        let pts: Vec<(f64, f64)> = hx.iter().map(|(x, v)| (sx.at(*x), sy.at(*v))).collect();
+        svg.polyline(&pts, "#000000", 1.4, None);
+        for p in &pts {
+            svg.marker("circle", *p, 2.4, "#ffffff");
+        }
+        let x0 = sx.at(xs[0] - 0.5);
+        svg.line((x0, top), (x0, axis_y), "#000000", 1.0, Some("3 3"));
+        svg.text((x0 + 4.0, top + 10.0), Anchor::Start, 10.5, "normal", &format!("forecast from {}", f.months[0]));
+    }
+    Chart {
+        id: "forecast".into(),
+        title,
+        caption: format!(
+            "Hatched band: p5 to p95. Grey band: p10 to p90. Solid line: median.{} Values are total monthly tokens \
+             (input + cached + output) over all workloads, from the same simulated futures as the costs.",
+            if hx.is_empty() {
+                String::new()
+            } else if f.history_partial {
+                " Line with circles: history of the workloads fitted from a usage file (the others have none).".into()
+            } else {
+                " Line with circles: history.".into()
+            }
+        ),
+        svg: svg.finish(),
+    }
+}
+
+fn fan_legend(svg: &mut Svg, left: f64, history: bool) {
+    let y = 18.0;
+    let hatch = svg.hatch();
+    svg.rect((left, y - 7.0), (22.0, 14.0), &hatch, Some("#000000"));
+    svg.text((left + 28.0, y + 4.0), Anchor::Start, 10.5, "normal", "p5–p95");
+    svg.rect((left + 90.0, y - 7.0), (22.0, 14.0), BAND_INNER, Some("#000000"));
+    svg.text((left + 118.0, y + 4.0), Anchor::Start, 10.5, "normal", "p10–p90");
+    svg.line((left + 186.0, y), (left + 210.0, y), "#000000", 2.4, None);
+    svg.text((left + 216.0, y + 4.0), Anchor::Start, 10.5, "normal", "median");
+    if history {
+        svg.line((left + 270.0, y), (left + 294.0, y), "#000000", 1.4, None);
+        svg.marker("circle", (left + 282.0, y), 2.4, "#ffffff");
+        svg.text((left + 300.0, y + 4.0), Anchor::Start, 10.5, "normal", "history");
+    }
+}
+
+/// Month labels every 1, 2, 3, 6 or 12·k months, at most about eight.
+fn month_ticks(svg: &mut Svg, sx: &Scale, first: Month, last: f64, axis_y: f64) {
+    let span = last.max(1.0);
+    let step = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 60.0, 120.0].into_iter().find(|s| span / s <= 8.0).unwrap_or(240.0);
+    let mut k = 0.0;
+    while k <= last + 1e-9 {
+        let x = sx.at(k);
+        svg.line((x, axis_y), (x, axis_y + 4.0), "#000000", 1.0, None);
+        svg.text((x, axis_y + 16.0), Anchor::Middle, 10.5, "normal", &first.plus(k as i32).to_string());
+        k += step;
+    }
+    svg.line((sx.r0, axis_y), (sx.r1, axis_y), "#000000", 1.0, None);
+    svg.text((0.5 * (sx.r0 + sx.r1), axis_y + 34.0), Anchor::Middle, 11.5, "bold", "Month");
+}

@@ -1,0 +1,363 @@
+//! Computing the brief in one pass over the futures.
+//!
+//! The run bills the scenario's offers (everything kept per path, as
+//! `simulate` does) followed by the swept offer at every level (cost and risk
+//! per path, as `sweep` does), and keeps each path's total tokens by month for
+//! the forecast fan. [`simulate::report`] reads the first `offers.len()`
+//! billers and [`SweepLayout::report`] the rest, then values the levers in
+//! its own small pass over the offer's scope. Same seed, same paths, same
+//! billing: the numbers are those of `simulate`, `sweep` and `forecast`.
+//!
+//! Which offer to sweep: `--offer`, else the commit or provisioned offer with
+//! the highest expected saving in the full run. That is known only after the
+//! run, so a cheap guess decides which levels to bill: the candidates billed
+//! on the run's first chunks (the sweep's pilot size). If the full run then
+//! disagrees, the right offer's levels are billed in a second pass on the
+//! same futures: slower, never different.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::assumptions::{describe, reproducibility, ChecklistSource};
+use super::{Brief, CostBox, Fan, FirstAsk, Recommendation, TopLever};
+use crate::analysis::forecast::{Bands, HistoryPoint};
+use crate::analysis::simulate::{self, SimulateReport};
+use crate::analysis::stats::{mean, percentiles};
+use crate::analysis::sweep::{current_level, find_offer, pilot_chunks, run_offers, Levels, SweepLayout, SweepReport};
+use crate::checklist::ScoreReport;
+use crate::error::Result;
+use crate::report::fmt::{money, pct};
+use crate::sim::engine::{Keep, RiskRule, RunOutput};
+use crate::sim::rng::CHUNK;
+use crate::sim::Plan;
+use crate::spec::offer::OfferKind;
+use crate::spec::Scenario;
+
+/// What the brief is built from.
+pub struct BriefInput<'a> {
+    /// The scenario, loaded.
+    pub scenario: &'a Scenario,
+    /// `--offer`: the offer to sweep.
+    pub offer: Option<&'a str>,
+    /// The contract scorecards, when contracts were given.
+    pub score: Option<ScoreReport>,
+    /// The contract files, for their hashes.
+    pub contracts: Vec<&'a Path>,
+    /// The checklist the contracts were scored against.
+    pub checklist: Option<ChecklistSource<'a>>,
+    /// The command line that reproduces the brief.
+    pub command: String,
+}
+
+/// The swept offer's report and the 5th and 95th percentiles of the saving at
+/// its recommended level.
+type SweepResult = (SweepReport, Option<(f64, f64)>);
+
+/// Builds the brief: one run, the reports, the fan, the recommendation.
+pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief> {
+    let sc = input.scenario;
+    // Hash the inputs first: a file that vanished fails before any simulation.
+    let reproducibility = reproducibility(sc, &input.contracts, input.checklist, input.command.clone())?;
+    let plan = Plan::new(sc);
+    let candidates: Vec<usize> =
+        (0..sc.offers.len()).filter(|&i| !matches!(sc.offers[i].kind, OfferKind::Payg(_))).collect();
+    let asked = input.offer.map(|n| find_offer(sc, n)).transpose()?;
+    let guess = asked.or_else(|| guess_best(sc, &plan, &candidates, progress));
+    let layout = guess.map(|i| SweepLayout::new(sc, &plan, i, &Levels::Default)).transpose()?;
+    let mut offers: Vec<_> = sc.offers.iter().map(|o| (o.clone(), Keep::All, RiskRule::None)).collect();
+    if let Some(l) = &layout {
+        offers.extend(l.specs());
+    }
+    let out = run_offers(sc, &plan, &offers, true, progress);
+    out.check_finite(sc)?;
+    let sim = simulate::report(sc, &out);
+    let base = &out.offers[sc.risk.baseline].cost;
+    let best = best_candidate(&sim, &candidates);
+    let (sweep, range) = match (asked, guess, layout) {
+        (None, Some(g), Some(_)) if Some(g) != best => {
+            // The guess was wrong: bill the right offer's levels on the same futures.
+            let idx = best.expect("a guess implies candidates");
+            let layout = SweepLayout::new(sc, &plan, idx, &Levels::Default)?;
+            let again = run_offers(sc, &plan, &layout.specs(), false, progress);
+            again.check_finite(sc)?;
+            let (r, range) = sweep_report(sc, &plan, &layout, &again, 0, base, progress);
+            (Some(r), range)
+        }
+        (_, _, Some(layout)) => {
+            let (r, range) = sweep_report(sc, &plan, &layout, &out, sc.offers.len(), base, progress);
+            (Some(r), range)
+        }
+        _ => (None, None),
+    };
+    let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
+    let recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
+    Ok(Brief {
+        currency: sc.catalog.currency.clone(),
+        recommendation,
+        cost_boxes: cost_boxes(&sim, &out),
+        sweep,
+        sweep_note,
+        fan: fan(sc, &out),
+        score: input.score,
+        assumptions: describe(sc, &plan),
+        reproducibility,
+        warnings: sc.warnings.clone(),
+        simulate: sim,
+    })
+}
+
+/// The sweep report from `run` (levels at `offset`) and the saving's p5 and
+/// p95 at the recommended level.
+fn sweep_report(
+    sc: &Scenario,
+    plan: &Plan,
+    layout: &SweepLayout,
+    run: &RunOutput,
+    offset: usize,
+    base: &[f64],
+    progress: &(dyn Fn(u64) + Sync),
+) -> SweepResult {
+    let report = layout.report(sc, plan, run, offset, base, progress);
+    let range = report.recommended.and_then(|l| layout.levels.iter().position(|&x| x == l)).map(|k| {
+        let savings: Vec<f64> = base.iter().zip(&run.offers[offset + k].cost).map(|(b, c)| b - c).collect();
+        let q = percentiles(&savings, &[5.0, 95.0]);
+        (q[0], q[1])
+    });
+    (report, range)
+}
+
+/// The candidate with the highest expected saving on the run's first chunks
+/// (the first on ties); `None` without candidates.
+fn guess_best(sc: &Scenario, plan: &Plan, candidates: &[usize], progress: &(dyn Fn(u64) + Sync)) -> Option<usize> {
+    if candidates.len() <= 1 {
+        return candidates.first().copied();
+    }
+    let mut first = plan.clone();
+    first.paths = sc.paths.min(pilot_chunks(sc.paths) * CHUNK as u64);
+    let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
+    offers.extend(candidates.iter().map(|&i| (sc.offers[i].clone(), Keep::Cost, RiskRule::None)));
+    let out = run_offers(sc, &first, &offers, false, progress);
+    let base = mean(&out.offers[0].cost);
+    let saving = |k: usize| base - mean(&out.offers[k + 1].cost);
+    let mut best = 0;
+    for k in 1..candidates.len() {
+        if saving(k) > saving(best) {
+            best = k;
+        }
+    }
+    Some(candidates[best])
+}
+
+/// The candidate with the highest expected saving in the full run (the first on ties).
+fn best_candidate(sim: &SimulateReport, candidates: &[usize]) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for &i in candidates {
+        if best.is_none_or(|b| sim.offers[i].savings.mean > sim.offers[b].savings.mean) {
+            best = Some(i);
+        }
+    }
+    best
+}
+
+fn sweep_note(sc: &Scenario, asked: bool, sweep: Option<&SweepReport>, sim: &SimulateReport) -> String {
+    match sweep {
+        None => "The scenario has no commit or provisioned offer, so there is no commitment level to choose; \
+                 every offer is pay as you go."
+            .into(),
+        Some(s) if asked => format!("The sweep re-bills {} at each level, as asked with --offer.", s.offer),
+        Some(s) => {
+            let saving = sim.offers.iter().find(|o| o.name == s.offer).map_or(f64::NAN, |o| o.savings.mean);
+            format!(
+                "The sweep re-bills {}, the commit or provisioned offer with the highest expected saving as written \
+                 ({}), at each level. Choose another with --offer.",
+                s.offer,
+                money(saving, &sc.catalog.currency)
+            )
+        }
+    }
+}
+
+fn cost_boxes(sim: &SimulateReport, out: &RunOutput) -> Vec<CostBox> {
+    sim.offers
+        .par_iter()
+        .zip(out.offers.par_iter())
+        .map(|(o, p)| {
+            let q = percentiles(&p.cost, &[25.0, 75.0]);
+            CostBox {
+                name: o.name.clone(),
+                p5: o.cost.p5,
+                p25: q[0],
+                p50: o.cost.p50,
+                p75: q[1],
+                p95: o.cost.p95,
+                mean: o.cost.mean,
+            }
+        })
+        .collect()
+}
+
+/// Quantiles of each month's total tokens over the paths (as `forecast`'s
+/// `total`), and the history of the workloads that have one.
+fn fan(sc: &Scenario, out: &RunOutput) -> Fan {
+    let h = sc.horizon;
+    let n = out.volume.len();
+    let cols: Vec<[f64; 6]> = (0..h)
+        .into_par_iter()
+        .map(|t| {
+            let col: Vec<f64> = (0..n).map(|i| out.monthly[i * h + t]).collect();
+            let q = percentiles(&col, &[5.0, 10.0, 50.0, 90.0, 95.0]);
+            [q[0], q[1], q[2], q[3], q[4], mean(&col)]
+        })
+        .collect();
+    let pick = |k: usize| cols.iter().map(|c| c[k]).collect::<Vec<f64>>();
+    let total = Bands { p5: pick(0), p10: pick(1), p50: pick(2), p90: pick(3), p95: pick(4), mean: pick(5) };
+    let mut hist: std::collections::BTreeMap<crate::spec::Month, f64> = Default::default();
+    for w in &sc.workloads {
+        for (m, v) in w.history.iter().flatten() {
+            *hist.entry(*m).or_default() += v;
+        }
+    }
+    let history_partial =
+        !hist.is_empty() && (sc.workloads.iter().any(|w| w.history.is_none()) || !sc.events.is_empty());
+    Fan {
+        months: (0..h).map(|t| sc.start.plus(t as i32).to_string()).collect(),
+        total,
+        history: hist.into_iter().map(|(m, tokens)| HistoryPoint { month: m.to_string(), tokens }).collect(),
+        history_partial,
+    }
+}
+
+/// One way to sign: an offer as written, or the swept offer at its recommended level.
+struct Choice {
+    offer: usize,
+    level: Option<f64>,
+    from_sweep: bool,
+    mean: f64,
+    p5: f64,
+    p95: f64,
+    pover: Option<f64>,
+    ploss: f64,
+}
+
+fn choices(sc: &Scenario, sim: &SimulateReport, sweep: Option<&SweepReport>, range: Option<(f64, f64)>) -> Vec<Choice> {
+    let mut out: Vec<Choice> = sc
+        .offers
+        .iter()
+        .zip(&sim.offers)
+        .enumerate()
+        .map(|(i, (o, r))| Choice {
+            offer: i,
+            level: (!matches!(o.kind, OfferKind::Payg(_))).then(|| current_level(o, sc.horizon)),
+            from_sweep: false,
+            mean: r.savings.mean,
+            p5: r.savings.p5,
+            p95: r.savings.p95,
+            pover: r.commitment.as_ref().map(|c| c.prob_overcommit),
+            ploss: r.savings.prob_negative,
+        })
+        .collect();
+    if let (Some(s), Some((p5, p95))) = (sweep, range) {
+        let at = s.recommended.and_then(|l| s.levels.iter().find(|x| x.level == l)).filter(|l| l.level > 0.0);
+        if let (Some(l), Some(i)) = (at, sc.offers.iter().position(|o| o.name == s.offer)) {
+            out.push(Choice {
+                offer: i,
+                level: Some(l.level),
+                from_sweep: true,
+                mean: l.savings_mean,
+                p5,
+                p95,
+                pover: Some(l.prob_overcommit),
+                ploss: l.prob_negative,
+            });
+        }
+    }
+    out
+}
+
+/// The recommended choice: the highest expected saving among those within the
+/// risk limit (all of them when none is); the first on ties.
+fn pick(choices: &[Choice], limit: f64) -> usize {
+    let within = |c: &Choice| c.pover.is_none_or(|p| p <= limit);
+    let pool: Vec<usize> = if choices.iter().any(within) {
+        (0..choices.len()).filter(|&i| within(&choices[i])).collect()
+    } else {
+        (0..choices.len()).collect()
+    };
+    let mut best = pool[0];
+    for &i in &pool[1..] {
+        if choices[i].mean > choices[best].mean {
+            best = i;
+        }
+    }
+    best
+}
+
+fn recommend(
+    sc: &Scenario,
+    sim: &SimulateReport,
+    sweep: Option<&SweepReport>,
+    range: Option<(f64, f64)>,
+    score: Option<&ScoreReport>,
+) -> Recommendation {
+    let all = choices(sc, sim, sweep, range);
+    let c = &all[pick(&all, sc.risk.max_overcommit_probability)];
+    let top_lever = sweep.and_then(|s| {
+        s.levers.first().filter(|l| l.cost_mean_change < 0.0).map(|l| TopLever {
+            id: l.id.clone(),
+            label: l.label.clone(),
+            offer: s.offer.clone(),
+            saving: -l.cost_mean_change,
+        })
+    });
+    let first_asks: Vec<FirstAsk> = score
+        .map(|r| {
+            r.contracts
+                .iter()
+                .filter_map(|k| {
+                    k.asks.first().map(|a| FirstAsk {
+                        vendor: k.vendor.clone(),
+                        id: a.id.clone(),
+                        ask: a.ask.clone(),
+                        blocked: k.blocked,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut text =
+        super::words::choice_sentence(sc, c.offer, c.level, c.from_sweep, (c.mean, c.p5, c.p95), c.pover, c.ploss);
+    if let Some(alt) = all.iter().find(|a| a.from_sweep).filter(|_| !c.from_sweep) {
+        text.push(' ');
+        text.push_str(&super::words::commit_alternative(
+            sc,
+            alt.offer,
+            alt.level,
+            (alt.mean, alt.p5, alt.p95),
+            alt.pover,
+        ));
+    } else if let Some(s) = sweep.filter(|_| !c.from_sweep) {
+        text.push(' ');
+        text.push_str(&super::words::no_commitment(s, sc));
+    }
+    text.push_str(&super::words::asks_sentence(sc, top_lever.as_ref(), sweep, &first_asks, score));
+    Recommendation {
+        offer: sc.offers[c.offer].name.clone(),
+        kind: sc.offers[c.offer].kind.name().into(),
+        level: c.level,
+        level_from_sweep: c.from_sweep,
+        saving_mean: c.mean,
+        saving_p5: c.p5,
+        saving_p95: c.p95,
+        prob_overcommit: c.pover,
+        prob_loss: c.ploss,
+        top_lever,
+        first_asks,
+        text,
+    }
+}
+
+/// `12.3%` for the risk limit in sentences.
+pub(super) fn limit_text(sc: &Scenario) -> String {
+    pct(sc.risk.max_overcommit_probability)
+}

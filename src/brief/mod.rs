@@ -1,0 +1,193 @@
+//! The negotiation brief (SPEC 2 `brief`, SPEC 5): one document a buyer hands
+//! to the CFO and takes into the room, as self-contained HTML or as Markdown
+//! with SVG charts beside it.
+//!
+//! [`build`] computes everything from ONE Monte Carlo run: the scenario's
+//! offers followed by the sweep's levels, with each path's monthly tokens
+//! kept for the forecast fan; then the small lever pass. The figures are
+//! therefore those of `simulate`, `sweep` and `forecast` with the same seed
+//! and paths, to the last digit. The writers ([`html`], [`markdown`]) only
+//! format the [`Brief`]; the charts come from [`charts`], drawn with the
+//! escaping SVG writer of [`svg`]. What each number means: docs/brief.md.
+
+pub mod assumptions;
+pub mod charts;
+pub mod compute;
+pub mod html;
+pub mod markdown;
+pub mod svg;
+pub mod template;
+pub mod words;
+
+use serde::Serialize;
+
+use crate::analysis::simulate::SimulateReport;
+use crate::analysis::sweep::SweepReport;
+use crate::checklist::ScoreReport;
+
+pub use compute::{build, BriefInput};
+
+/// Everything the brief shows, in the order it shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    /// Currency of every money figure.
+    pub currency: String,
+    /// The one-paragraph recommendation and its numbers.
+    pub recommendation: Recommendation,
+    /// The `simulate` results of every offer.
+    pub simulate: SimulateReport,
+    /// Quartiles and tails of each offer's cost, for the distribution chart.
+    pub cost_boxes: Vec<CostBox>,
+    /// The commitment sweep, when the scenario has an offer to sweep.
+    pub sweep: Option<SweepReport>,
+    /// Why the sweep was chosen, or why there is none.
+    pub sweep_note: String,
+    /// The usage forecast fan.
+    pub fan: Fan,
+    /// Contract scorecards, when contracts were given.
+    pub score: Option<ScoreReport>,
+    /// Assumptions and method.
+    pub assumptions: assumptions::Assumptions,
+    /// How to reproduce the brief.
+    pub reproducibility: Reproducibility,
+    /// Warnings from loading and running the scenario.
+    pub warnings: Vec<String>,
+}
+
+/// The recommendation: which offer, at which level, what it saves, with what
+/// risk, and what to ask for first.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Recommendation {
+    /// The offer recommended.
+    pub offer: String,
+    /// Its kind: payg, commit or provisioned.
+    pub kind: String,
+    /// The commitment level (amount per period, or units), when it has one.
+    pub level: Option<f64>,
+    /// True when the level is the sweep's recommendation rather than the offer as written.
+    pub level_from_sweep: bool,
+    /// Expected saving against the baseline over the horizon.
+    pub saving_mean: f64,
+    /// 5th percentile of the saving.
+    pub saving_p5: f64,
+    /// 95th percentile of the saving.
+    pub saving_p95: f64,
+    /// Probability of over-commitment (commit offers; provisioned at a swept level).
+    pub prob_overcommit: Option<f64>,
+    /// Probability of costing more than the baseline.
+    pub prob_loss: f64,
+    /// The lever worth most at the sweep's recommended level, when one saves money.
+    pub top_lever: Option<TopLever>,
+    /// The first ranked ask of each contract.
+    pub first_asks: Vec<FirstAsk>,
+    /// The paragraph, as plain text (escaped by the writers).
+    pub text: String,
+}
+
+/// The lever to ask for first.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TopLever {
+    /// Lever id.
+    pub id: String,
+    /// What to ask for.
+    pub label: String,
+    /// The offer it applies to (the swept offer).
+    pub offer: String,
+    /// Expected saving (−cost_mean_change).
+    pub saving: f64,
+}
+
+/// A contract's first ask.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FirstAsk {
+    /// Vendor name.
+    pub vendor: String,
+    /// Checklist item id.
+    pub id: String,
+    /// What to ask for.
+    pub ask: String,
+    /// Whether the deal is blocked (a must-have failed).
+    pub blocked: bool,
+}
+
+/// One offer's cost distribution: the box plot's five numbers and the mean.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CostBox {
+    /// Offer name.
+    pub name: String,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Mean.
+    pub mean: f64,
+}
+
+/// The usage forecast: quantiles of total monthly tokens by month, and the
+/// history they continue.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Fan {
+    /// Forecast months, `YYYY-MM`.
+    pub months: Vec<String>,
+    /// The quantile arrays (same as `forecast --format json`'s `total`).
+    pub total: crate::analysis::forecast::Bands,
+    /// Past months of total tokens, summed over the workloads that have history.
+    pub history: Vec<crate::analysis::forecast::HistoryPoint>,
+    /// Whether some workloads (explicit ones, events) have no history, so the
+    /// history line covers only part of the total.
+    pub history_partial: bool,
+}
+
+/// One input file and its SHA-256.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InputFile {
+    /// What the file is: scenario, catalog, usage history, load profile, contract, checklist.
+    pub role: String,
+    /// The path as the run saw it.
+    pub path: String,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// A remark (e.g. the built-in checklist is hashed from its embedded text).
+    pub note: Option<String>,
+}
+
+/// What someone needs to reproduce the brief.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reproducibility {
+    /// commitsim version.
+    pub version: String,
+    /// Seed.
+    pub seed: u64,
+    /// Monte Carlo paths.
+    pub paths: u64,
+    /// The command line that reproduces the figures.
+    pub command: String,
+    /// Every input file with its hash.
+    pub files: Vec<InputFile>,
+}
+
+/// Output format of the brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BriefFormat {
+    /// One self-contained HTML file.
+    Html,
+    /// A Markdown file with its charts as SVG files in a folder beside it.
+    Markdown,
+}
+
+impl BriefFormat {
+    /// `html`, or `markdown`/`md`.
+    pub fn parse(s: &str) -> Option<BriefFormat> {
+        match s {
+            "html" => Some(BriefFormat::Html),
+            "markdown" | "md" => Some(BriefFormat::Markdown),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The template environment both writers share: minijinja with escaping on
+//! for every value (HTML escaping for `.html` templates, Markdown escaping
+//! for `.md`), undefined names as errors, and the number filters.
+
+use minijinja::{default_auto_escape_callback, escape_formatter, AutoEscape, Environment, UndefinedBehavior};
+
+use super::words::per_period;
+use crate::error::Error;
+use crate::report::fmt::{count, money, pct, thousands};
+use crate::Result;
+
+/// The error of a template that failed: a defect of commitsim, exit status 1.
+pub fn render_error(e: minijinja::Error) -> Error {
+    let mut message = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        message.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    Error::Render { what: "brief", message }
+}
+
+/// An environment with `name` loaded and the number filters the brief uses:
+/// `money`, `count`, `pct`, `thousands`, `level(unit)`, `per` and `num`
+/// (a float as Rust writes it: the shortest text that reads back exactly).
+pub fn environment(currency: &str, name: &'static str, source: &'static str) -> Result<Environment<'static>> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| {
+        if name.ends_with(".md") {
+            AutoEscape::Custom("markdown".into())
+        } else {
+            default_auto_escape_callback(name)
+        }
+    });
+    env.set_formatter(|out, state, value| match state.auto_escape() {
+        AutoEscape::Custom(_) if value.is_safe() => Ok(write!(out, "{value}")?),
+        AutoEscape::Custom(_) => Ok(out.write_str(&md_escape(&value.to_string()))?),
+        _ => escape_formatter(out, state, value),
+    });
+    env.add_template(name, source).map_err(render_error)?;
+    let cur = currency.to_string();
+    env.add_filter("money", move |x: Option<f64>| x.map_or_else(|| "–".into(), |v| money(v, &cur)));
+    let cur = currency.to_string();
+    env.add_filter("level", move |x: f64, unit: String| crate::report::table::level(x, &unit, &cur));
+    env.add_filter("count", |x: Option<f64>| x.map_or_else(|| "–".into(), count));
+    env.add_filter("pct", |x: Option<f64>| x.map_or_else(|| "–".into(), pct));
+    env.add_filter("thousands", |x: f64| thousands(x));
+    env.add_filter("per", |m: Option<usize>| m.map(per_period).unwrap_or_default());
+    env.add_filter("num", |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v}")));
+    env.add_filter("pt", |x: f64| format!("{:+.1} pt", 100.0 * x));
+    env.add_filter("score1", |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v:.1}")));
+    Ok(env)
+}
+
+/// Escapes text for Markdown, in a table cell or running text: characters
+/// that would start emphasis, code, links, HTML or a cell are backslashed or
+/// written as entities, and line breaks become spaces.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    #[test]
+    fn markdown_values_are_escaped_but_safe_ones_are_not() {
+        let env = environment("USD", "t.md", "{{ s }} {{ x|money }} {{ link|safe }}").unwrap();
+        let out = env
+            .get_template("t.md")
+            .unwrap()
+            .render(context! { s => "<script>alert(1)</script> *b* [l](u) a|b", x => 2.5e6, link => "[ok](x.svg)" })
+            .unwrap();
+        assert_eq!(out, "&lt;script&gt;alert(1)&lt;/script&gt; \\*b\\* \\[l\\](u) a\\|b $2.50M [ok](x.svg)");
+    }
+}
