@@ -6,7 +6,7 @@
 //! line and key path from [`crate::spec::doc`]) and then checked key by key,
 //! because their errors must name an item's id, not its array index, and
 //! because a contract's fields are whatever the checklist reads. Lines come
-//! from [`doc::line_of_key`].
+//! from [`doc::KeyLines`], parsed once per file.
 
 use std::path::Path;
 
@@ -59,7 +59,7 @@ impl Checklist {
     /// Parses and validates checklist `text`, read from `path`.
     pub fn from_text(path: &Path, text: &str) -> Result<Checklist> {
         let root: toml::Table = doc::parse(path, text)?;
-        let src = Src { path, text };
+        let src = Src::new(path, text);
         src.known_keys(&root, "", None, &CHECKLIST_KEYS)?;
         let (name, version) = match root.get("meta") {
             None => (None, None),
@@ -97,7 +97,7 @@ impl Contract {
     /// Parses and validates contract `text`, read from `path`.
     pub fn from_text(path: &Path, text: &str) -> Result<Contract> {
         let root: toml::Table = doc::parse(path, text)?;
-        let src = Src { path, text };
+        let src = Src::new(path, text);
         let mut vendor = Vendor::default();
         let mut fields = Vec::new();
         for (key, v) in &root {
@@ -122,15 +122,21 @@ impl Contract {
     }
 }
 
-/// The text being read, for line numbers.
+/// The text being read, for line numbers (its spanned tree is parsed once,
+/// on the first look-up).
 struct Src<'a> {
     path: &'a Path,
     text: &'a str,
+    lines: std::cell::OnceCell<doc::KeyLines<'a>>,
 }
 
-impl Src<'_> {
+impl<'a> Src<'a> {
+    fn new(path: &'a Path, text: &'a str) -> Src<'a> {
+        Src { path, text, lines: std::cell::OnceCell::new() }
+    }
+
     fn line(&self, key_path: &str) -> Option<usize> {
-        doc::line_of_key(self.text, key_path)
+        self.lines.get_or_init(|| doc::KeyLines::new(self.text)).line_of(key_path)
     }
 
     /// An [`Error::Invalid`] at the line of `key_path`, labelled `label`.
@@ -165,14 +171,14 @@ impl Src<'_> {
 }
 
 /// One `[[item]]` being read: its table, its key path and its label for messages.
-struct ItemSrc<'a> {
-    src: &'a Src<'a>,
+struct ItemSrc<'a, 's> {
+    src: &'a Src<'s>,
     t: &'a toml::Table,
     key: String,
     label: String,
 }
 
-impl ItemSrc<'_> {
+impl ItemSrc<'_, '_> {
     /// An error about key `k` of the item (at the item's line when `k` is absent).
     fn err(&self, k: Option<&str>, message: String) -> Error {
         let line = k.and_then(|k| self.src.line(&format!("{}.{k}", self.key))).or_else(|| self.src.line(&self.key));

@@ -53,7 +53,30 @@ pub fn with_line(err: Error, text: &str) -> Error {
 
 /// The 1-based line where the key path `key` (`a.b[2].c`) is defined.
 pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    let root = DeTable::parse(text).ok()?;
+    KeyLines::new(text).line_of(key)
+}
+
+/// A document parsed once into toml's spanned tree, for many line look-ups
+/// (a checklist asks for the line of every item; parsing the text for each
+/// made reading a 40-item checklist quadratic).
+pub struct KeyLines<'a> {
+    text: &'a str,
+    root: Option<toml::Spanned<DeTable<'a>>>,
+}
+
+impl<'a> KeyLines<'a> {
+    /// Parses `text` (a document that does not parse has no lines to give).
+    pub fn new(text: &'a str) -> KeyLines<'a> {
+        KeyLines { text, root: DeTable::parse(text).ok() }
+    }
+
+    /// The 1-based line where the key path `key` (`a.b[2].c`) is defined.
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        line_in(self.root.as_ref()?, self.text, key)
+    }
+}
+
+fn line_in(root: &toml::Spanned<DeTable<'_>>, text: &str, key: &str) -> Option<usize> {
     let mut span = root.span();
     let mut table: &DeTable = root.get_ref();
     let mut value: Option<&DeValue> = None;
