@@ -336,6 +336,9 @@ pub fn reproducibility(
         .collect();
     let mut files = Vec::new();
     for (i, p) in sc.inputs.iter().enumerate() {
+        if sc.inputs[..i].contains(p) {
+            continue; // two offers reading one load profile
+        }
         let role = match i {
             0 => "scenario",
             1 => "price catalog",

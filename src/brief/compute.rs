@@ -11,7 +11,7 @@
 //! Which offer to sweep: `--offer`, else the commit or provisioned offer with
 //! the highest expected saving in the full run. That is known only after the
 //! run, so a cheap guess decides which levels to bill: the candidates billed
-//! on the run's first chunks (the sweep's pilot size). If the full run then
+//! on the run's first 512 paths. If the full run then
 //! disagrees, the right offer's levels are billed in a second pass on the
 //! same futures: slower, never different.
 
@@ -24,12 +24,11 @@ use super::{Brief, CostBox, Fan, FirstAsk, Recommendation, TopLever};
 use crate::analysis::forecast::{Bands, HistoryPoint};
 use crate::analysis::simulate::{self, SimulateReport};
 use crate::analysis::stats::{mean, percentiles};
-use crate::analysis::sweep::{current_level, find_offer, pilot_chunks, run_offers, Levels, SweepLayout, SweepReport};
+use crate::analysis::sweep::{current_level, find_offer, run_offers, Levels, SweepLayout, SweepReport};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
 use crate::report::fmt::{money, pct};
 use crate::sim::engine::{Keep, RiskRule, RunOutput};
-use crate::sim::rng::CHUNK;
 use crate::sim::Plan;
 use crate::spec::offer::OfferKind;
 use crate::spec::Scenario;
@@ -69,7 +68,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     if let Some(l) = &layout {
         offers.extend(l.specs());
     }
-    let out = run_offers(sc, &plan, &offers, true, progress);
+    let mut out = run_offers(sc, &plan, &offers, true, progress);
     out.check_finite(sc)?;
     let sim = simulate::report(sc, &out);
     let base = &out.offers[sc.risk.baseline].cost;
@@ -92,13 +91,17 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     };
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
     let recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
+    let monthly = std::mem::take(&mut out.monthly);
+    let cost_boxes = cost_boxes(&sim, &out);
+    // Freeing the per-path columns takes the kernel a while: do it beside the fan.
+    let (fan, ()) = rayon::join(|| fan(sc, &monthly), move || drop(out));
     Ok(Brief {
         currency: sc.catalog.currency.clone(),
         recommendation,
-        cost_boxes: cost_boxes(&sim, &out),
+        cost_boxes,
         sweep,
         sweep_note,
-        fan: fan(sc, &out),
+        fan,
         score: input.score,
         assumptions: describe(sc, &plan),
         reproducibility,
@@ -127,14 +130,18 @@ fn sweep_report(
     (report, range)
 }
 
-/// The candidate with the highest expected saving on the run's first chunks
-/// (the first on ties); `None` without candidates.
+/// Paths of the guess: the run's first paths, enough to tell offers apart
+/// whose savings differ by more than a few percent of cost.
+const GUESS_PATHS: u64 = 512;
+
+/// The candidate with the highest expected saving on the run's first
+/// [`GUESS_PATHS`] paths (the first on ties); `None` without candidates.
 fn guess_best(sc: &Scenario, plan: &Plan, candidates: &[usize], progress: &(dyn Fn(u64) + Sync)) -> Option<usize> {
     if candidates.len() <= 1 {
         return candidates.first().copied();
     }
     let mut first = plan.clone();
-    first.paths = sc.paths.min(pilot_chunks(sc.paths) * CHUNK as u64);
+    first.paths = sc.paths.min(GUESS_PATHS);
     let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
     offers.extend(candidates.iter().map(|&i| (sc.offers[i].clone(), Keep::Cost, RiskRule::None)));
     let out = run_offers(sc, &first, &offers, false, progress);
@@ -199,18 +206,16 @@ fn cost_boxes(sim: &SimulateReport, out: &RunOutput) -> Vec<CostBox> {
 
 /// Quantiles of each month's total tokens over the paths (as `forecast`'s
 /// `total`), and the history of the workloads that have one.
-fn fan(sc: &Scenario, out: &RunOutput) -> Fan {
+fn fan(sc: &Scenario, monthly: &[f64]) -> Fan {
     let h = sc.horizon;
-    let n = out.volume.len();
-    let cols: Vec<[f64; 6]> = (0..h)
+    let stats: Vec<[f64; 6]> = month_columns(monthly, h)
         .into_par_iter()
-        .map(|t| {
-            let col: Vec<f64> = (0..n).map(|i| out.monthly[i * h + t]).collect();
-            let q = percentiles(&col, &[5.0, 10.0, 50.0, 90.0, 95.0]);
+        .map(|col| {
+            let q = column_quantiles(&col, &[5.0, 10.0, 50.0, 90.0, 95.0]);
             [q[0], q[1], q[2], q[3], q[4], mean(&col)]
         })
         .collect();
-    let pick = |k: usize| cols.iter().map(|c| c[k]).collect::<Vec<f64>>();
+    let pick = |k: usize| stats.iter().map(|c| c[k]).collect::<Vec<f64>>();
     let total = Bands { p5: pick(0), p10: pick(1), p50: pick(2), p90: pick(3), p95: pick(4), mean: pick(5) };
     let mut hist: std::collections::BTreeMap<crate::spec::Month, f64> = Default::default();
     for w in &sc.workloads {
@@ -226,6 +231,71 @@ fn fan(sc: &Scenario, out: &RunOutput) -> Fan {
         history: hist.into_iter().map(|(m, tokens)| HistoryPoint { month: m.to_string(), tokens }).collect(),
         history_partial,
     }
+}
+
+/// The same numbers as [`crate::analysis::stats::percentiles`] (type 7), found
+/// faster: the order statistics they need are selected in one recursive pass
+/// over integer keys that sort like the floats (`f64::total_cmp`'s order).
+fn column_quantiles(col: &[f64], qs: &[f64]) -> Vec<f64> {
+    let n = col.len();
+    if n == 0 {
+        return vec![f64::NAN; qs.len()];
+    }
+    let key = |x: f64| {
+        let b = x.to_bits() as i64;
+        b ^ ((((b >> 63) as u64) >> 1) as i64)
+    };
+    let unkey = |k: i64| f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64);
+    let mut keys: Vec<i64> = col.iter().map(|&x| key(x)).collect();
+    let mut ranks: Vec<usize> = Vec::new();
+    for &q in qs {
+        let lo = (q / 100.0 * (n - 1) as f64).floor() as usize;
+        ranks.push(lo);
+        ranks.push((lo + 1).min(n - 1));
+    }
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut found = vec![0i64; ranks.len()];
+    select_ranks(&mut keys, 0, &ranks, &mut found);
+    let at = |r: usize| unkey(found[ranks.binary_search(&r).expect("rank selected")]);
+    qs.iter()
+        .map(|&q| {
+            let pos = q / 100.0 * (n - 1) as f64;
+            let lo = pos.floor() as usize;
+            let frac = pos - lo as f64;
+            let a = at(lo);
+            let b = if frac > 0.0 && lo + 1 < n { at(lo + 1) } else { a };
+            a + frac * (b - a)
+        })
+        .collect()
+}
+
+/// Puts into `out[i]` the `ranks[i]`-th smallest of `v` (whose first element
+/// has rank `offset`): select the middle rank, then recurse on each side.
+fn select_ranks(v: &mut [i64], offset: usize, ranks: &[usize], out: &mut [i64]) {
+    if ranks.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let r = ranks[mid];
+    let (left, m, right) = v.select_nth_unstable(r - offset);
+    out[mid] = *m;
+    let (out_left, out_right) = out.split_at_mut(mid);
+    select_ranks(left, offset, &ranks[..mid], out_left);
+    select_ranks(right, r + 1, &ranks[mid + 1..], &mut out_right[1..]);
+}
+
+/// The path-major `monthly` (`path * h + t`) as one column of paths per month,
+/// in path order (so means and percentiles are those of `forecast`).
+fn month_columns(monthly: &[f64], h: usize) -> Vec<Vec<f64>> {
+    let n = monthly.len() / h.max(1);
+    let mut cols: Vec<Vec<f64>> = (0..h).map(|_| Vec::with_capacity(n)).collect();
+    for row in monthly.chunks_exact(h) {
+        for (c, &x) in cols.iter_mut().zip(row) {
+            c.push(x);
+        }
+    }
+    cols
 }
 
 /// One way to sign: an offer as written, or the swept offer at its recommended level.
@@ -360,4 +430,24 @@ fn recommend(
 /// `12.3%` for the risk limit in sentences.
 pub(super) fn limit_text(sc: &Scenario) -> String {
     pct(sc.risk.max_overcommit_probability)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_quantiles_are_the_type_7_percentiles() {
+        let mut x: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 5003) as f64 * 1.5e9 + (i % 7) as f64).collect();
+        x.extend([0.0, 0.0, 3.0e12, 1e-300]);
+        let qs = [5.0, 10.0, 50.0, 90.0, 95.0];
+        assert_eq!(column_quantiles(&x, &qs), percentiles(&x, &qs));
+        for n in [1, 2, 3, 10, 21] {
+            let y: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64).collect();
+            assert_eq!(column_quantiles(&y, &qs), percentiles(&y, &qs), "n = {n}");
+        }
+        let signed = [-2.0, 5.0, -0.0, 0.0, 3.5, -7.25, 1.0];
+        assert_eq!(column_quantiles(&signed, &qs), percentiles(&signed, &qs));
+        assert!(column_quantiles(&[], &qs).iter().all(|v| v.is_nan()));
+    }
 }

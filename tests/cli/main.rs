@@ -1,6 +1,7 @@
 //! Command-line tests: one binary, one module per subject.
 
 mod bad_input;
+mod brief;
 mod exact;
 mod fuzz;
 mod ingest;

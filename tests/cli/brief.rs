@@ -1,0 +1,686 @@
+//! `brief` (issue 6): what a reader sees in a browser, escaping of hostile
+//! names, the numbers against `simulate`/`sweep`/`score`/`forecast` JSON,
+//! the Markdown files, and bad input that leaves no partial file.
+//!
+//! The browser test needs Debian's `chromium` and `pdftotext` (poppler-utils);
+//! `.ci/run` installs them. Without them it fails, unless
+//! `COMMITSIM_SKIP_BROWSER=1` says to skip it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use commitsim::report::fmt::{count, money, pct};
+
+use crate::util::{catalog, cmd, repo, Dir};
+
+const PATHS: &str = "3000";
+
+/// Runs `brief` on the example with both contracts; `extra` adds options.
+fn example_brief(out: &Path, extra: &[&str]) -> std::process::Output {
+    cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .arg("--contract")
+        .arg(repo("contracts/openai.toml"))
+        .arg("--contract")
+        .arg(repo("contracts/anthropic.toml"))
+        .args(["--paths", PATHS, "--seed", "11", "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run brief")
+}
+
+fn ok(out: &std::process::Output) {
+    assert!(out.status.success(), "brief failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = cmd().args(args).args(["--format", "json"]).output().expect("run");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// The visible text of an HTML attribute or element, entities decoded.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in `tag` (an opening tag's text).
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key)? + key.len();
+    let len = tag[start..].find('"')?;
+    Some(unescape(&tag[start..start + len]))
+}
+
+/// A table cell: its `data-field`, its raw `data-value` and the text shown.
+struct Cell {
+    field: String,
+    value: f64,
+    text: String,
+}
+
+/// Rows `<tr {key}="...">` of `html`, each with its cells that carry data.
+fn rows(html: &str, key: &str) -> Vec<(String, Vec<Cell>)> {
+    let mut out = Vec::new();
+    for piece in html.split("<tr ").skip(1) {
+        let row = &piece[..piece.find("</tr>").unwrap_or(piece.len())];
+        let head = &row[..row.find('>').unwrap_or(0)];
+        let Some(name) = attr(head, key) else { continue };
+        out.push((name, cells(row)));
+    }
+    out
+}
+
+fn cells(row: &str) -> Vec<Cell> {
+    let mut out = Vec::new();
+    for piece in row.split("data-field=\"").skip(1) {
+        let field = piece[..piece.find('"').unwrap()].to_string();
+        let value: f64 = attr(piece, "data-value").unwrap().parse().expect("data-value is a number");
+        let after = &piece[piece.find('>').unwrap() + 1..];
+        let text = unescape(&after[..after.find('<').unwrap()]);
+        out.push(Cell { field, value, text });
+    }
+    out
+}
+
+fn cell<'a>(cells: &'a [Cell], field: &str) -> &'a Cell {
+    cells.iter().find(|c| c.field == field).unwrap_or_else(|| panic!("no cell {field}"))
+}
+
+/// `v[path]` for a dotted path.
+fn at<'a>(v: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    path.split('.').fold(v, |v, k| &v[k])
+}
+
+#[test]
+fn the_numbers_are_those_of_simulate_sweep_score_and_forecast() {
+    let d = Dir::new();
+    let out = d.path("brief.html");
+    ok(&example_brief(&out, &[]));
+    let html = std::fs::read_to_string(&out).unwrap();
+    let scenario = repo("scenarios/example.toml");
+    let sc = scenario.to_str().unwrap();
+    let run = ["--paths", PATHS, "--seed", "11"];
+    let sim = json(&[&["simulate", sc][..], &run].concat());
+
+    // The offers table: every figure exactly, and shown as the table formats it.
+    let offers = rows(&html, "data-offer");
+    assert_eq!(offers.len(), 4);
+    for (name, cells) in &offers {
+        let o = sim["offers"].as_array().unwrap().iter().find(|o| &o["name"] == name).expect("offer in JSON");
+        for c in cells {
+            let want = at(o, &c.field).as_f64().unwrap();
+            assert_eq!(c.value, want, "{name} {}", c.field);
+            let shown =
+                if c.field.contains("prob") || c.field.contains("util") { pct(want) } else { money(want, "USD") };
+            assert_eq!(c.text, shown, "{name} {}", c.field);
+        }
+    }
+
+    // The sweep: the offer with the highest expected saving among commit and provisioned offers.
+    let best = sim["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["kind"] != "payg")
+        .max_by(|a, b| a["savings"]["mean"].as_f64().partial_cmp(&b["savings"]["mean"].as_f64()).unwrap())
+        .unwrap();
+    let offer = best["name"].as_str().unwrap();
+    let sweep = json(&[&["sweep", sc, "--offer", offer][..], &run].concat());
+    let table = &html[html.find("<table id=\"sweep-table\"").unwrap()..];
+    let head = &table[..table.find('>').unwrap()];
+    assert_eq!(attr(head, "data-offer").as_deref(), Some(offer));
+    assert_eq!(attr(head, "data-recommended").unwrap().parse::<f64>().unwrap(), sweep["recommended"].as_f64().unwrap());
+    let levels = rows(&html, "data-level");
+    assert_eq!(levels.len(), sweep["levels"].as_array().unwrap().len());
+    for ((level, cells), l) in levels.iter().zip(sweep["levels"].as_array().unwrap()) {
+        assert_eq!(level.parse::<f64>().unwrap(), l["level"].as_f64().unwrap());
+        for c in cells {
+            assert_eq!(c.value, l[&c.field].as_f64().unwrap(), "level {level} {}", c.field);
+        }
+    }
+    let levers = rows(&html, "data-lever");
+    assert_eq!(levers.len(), sweep["levers"].as_array().unwrap().len());
+    for ((id, cells), l) in levers.iter().zip(sweep["levers"].as_array().unwrap()) {
+        assert_eq!(id, l["id"].as_str().unwrap(), "levers in the same order");
+        for c in cells {
+            assert_eq!(c.value, l[&c.field].as_f64().unwrap(), "lever {id} {}", c.field);
+        }
+        let saving = -l["cost_mean_change"].as_f64().unwrap();
+        assert_eq!(cell(cells, "cost_mean_change").text, money(saving, "USD"));
+    }
+
+    // The scorecards.
+    let score = json(&[
+        "score",
+        repo("contracts/openai.toml").to_str().unwrap(),
+        repo("contracts/anthropic.toml").to_str().unwrap(),
+    ]);
+    for c in score["contracts"].as_array().unwrap() {
+        let file = c["file"].as_str().unwrap();
+        let tag = format!("data-contract=\"{}\" data-field=\"score\" data-value=\"", file.replace('/', "&#x2f;"));
+        let start = html.find(&tag).unwrap_or_else(|| panic!("score of {file}")) + tag.len();
+        let v: f64 = html[start..start + html[start..].find('"').unwrap()].parse().unwrap();
+        assert_eq!(v, c["score"].as_f64().unwrap());
+    }
+
+    // The forecast fan: the `total` of `forecast` on the same paths.
+    let fc = json(&[&["forecast", sc][..], &run].concat());
+    let months = rows(&html, "data-month");
+    assert_eq!(months.len(), 24);
+    for (i, (m, cells)) in months.iter().enumerate() {
+        assert_eq!(m, fc["months"][i].as_str().unwrap());
+        for c in cells {
+            assert_eq!(c.value, fc["total"][&c.field][i].as_f64().unwrap(), "{m} {}", c.field);
+            assert_eq!(c.text, count(c.value));
+        }
+    }
+
+    // The recommendation's figures are one of the offers' as written, or the sweep's level.
+    let rec = &html[html.find("id=\"recommendation\"").unwrap()..];
+    let rec = &rec[..rec.find('>').unwrap()];
+    let name = attr(rec, "data-offer").unwrap();
+    let mean: f64 = attr(rec, "data-saving-mean").unwrap().parse().unwrap();
+    let as_written =
+        sim["offers"].as_array().unwrap().iter().any(|o| o["name"] == name.as_str() && o["savings"]["mean"] == mean);
+    let at_level = sweep["levels"].as_array().unwrap().iter().any(|l| l["savings_mean"] == mean);
+    assert!(as_written || at_level, "recommended saving {mean} is not a simulate or sweep figure");
+    let best_within: f64 = sim["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["commitment"].is_null() || o["commitment"]["prob_overcommit"].as_f64().unwrap() <= 0.10)
+        .map(|o| o["savings"]["mean"].as_f64().unwrap())
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert!(mean >= best_within, "the recommendation saves the most within the risk limit");
+}
+
+#[test]
+fn the_same_brief_at_any_thread_count() {
+    let d = Dir::new();
+    let (a, b) = (d.path("a.html"), d.path("b.html"));
+    ok(&example_brief(&a, &["--threads", "1"]));
+    ok(&example_brief(&b, &["--threads", "2"]));
+    let (a, b) = (std::fs::read_to_string(a).unwrap(), std::fs::read_to_string(b).unwrap());
+    assert_eq!(a.replace("a.html", ""), b.replace("b.html", ""));
+}
+
+/// A scenario whose names are markup, with a contract whose vendor is too.
+fn hostile(d: &Dir) -> (PathBuf, PathBuf) {
+    d.write(
+        "prices.toml",
+        &catalog("source = \"javascript:alert(2)\"")
+            .replace("id = \"n\"", "id = \"n\"\nsource = \"https://example.com/p?a=1&b=<2>\""),
+    );
+    let sc = d.write(
+        "s.toml",
+        r#"name = "<script>alert(1)</script> renewal"
+start = "2027-01"
+horizon_months = 12
+catalog = "prices.toml"
+[simulation]
+paths = 500
+seed = 1
+[[workloads]]
+name = "<img src=x onerror=alert(3)>"
+model = "m"
+monthly_tokens = 1.0e9
+input_share = 0.7
+output_share = 0.3
+growth_annual = 0.2
+volatility_monthly = 0.1
+[[workloads]]
+name = "second"
+model = "n"
+monthly_tokens = 1.0e9
+input_share = 0.7
+output_share = 0.3
+growth_annual = 0.1
+volatility_monthly = 0.1
+[[offers]]
+name = "List"
+kind = "payg"
+[[offers]]
+name = "<script>alert(1)</script>"
+kind = "commit"
+period = "year"
+amount = 20000
+discount = 0.1
+"#,
+    );
+    let contract =
+        d.write("c.toml", "[vendor]\nname = \"<script>alert(1)</script>\"\n[retention]\nprompt_retention_days = 30\n");
+    (sc, contract)
+}
+
+#[test]
+fn names_from_input_files_are_text_not_markup() {
+    let d = Dir::new();
+    let (sc, contract) = hostile(&d);
+    let out = d.path("brief.html");
+    let o = cmd().arg("brief").arg(&sc).arg("--contract").arg(&contract).arg("--out").arg(&out).output().unwrap();
+    ok(&o);
+    let html = std::fs::read_to_string(&out).unwrap();
+    for bad in ["<script", "<link", "src=\"http", "url(http", "@import", "<img", "href=\"javascript"] {
+        assert!(!html.to_ascii_lowercase().contains(bad), "the HTML contains {bad}");
+    }
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "the offer's name is shown, escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(3)&gt;"), "the workload's name is shown, escaped");
+    assert!(
+        html.contains("<a href=\"https:&#x2f;&#x2f;example.com&#x2f;p?a=1&amp;b=&lt;2&gt;\">"),
+        "a source link, escaped"
+    );
+    assert!(html.contains("javascript:alert(2)"), "a non-web source is shown as text, not a link");
+    // In the charts too (the cost box plot names every offer).
+    assert!(html.contains(">&lt;script&gt;alert(1)&lt;/script&gt;</text>"), "SVG text escaped");
+
+    let md = d.path("brief.md");
+    let o = cmd()
+        .arg("brief")
+        .arg(&sc)
+        .arg("--contract")
+        .arg(&contract)
+        .args(["--format", "md", "--out"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    ok(&o);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(!text.contains("<script") && !text.contains("<img"), "markup in the Markdown");
+    assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    for f in std::fs::read_dir(d.path("brief-charts")).unwrap() {
+        let svg = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(!svg.contains("<script") && !svg.contains("<img"));
+    }
+}
+
+#[test]
+fn markdown_brief_links_its_charts_written_beside_it() {
+    let d = Dir::new();
+    let out = d.path("brief.md");
+    ok(&example_brief(&out, &["--format", "markdown"]));
+    let md = std::fs::read_to_string(&out).unwrap();
+    for id in ["costs", "sweep", "levers", "forecast"] {
+        let rel = format!("brief-charts/{id}.svg");
+        assert!(md.contains(&format!("]({rel})")), "{rel} not linked");
+        let svg = std::fs::read_to_string(d.path(&rel)).unwrap();
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.ends_with("</svg>\n"));
+        assert!(svg.contains("<title id="), "{id} has a title");
+    }
+    for heading in [
+        "## Recommendation",
+        "## Offers",
+        "## Commitment sweep",
+        "## Levers, ranked by dollars",
+        "## Usage forecast",
+        "## Contract scorecards",
+        "### Deal-breakers",
+        "## Assumptions and method",
+        "## Reproducibility",
+    ] {
+        assert!(md.contains(heading), "{heading}");
+    }
+    assert!(md.contains("Sign "), "the recommendation sentence");
+    let leftovers: Vec<_> = std::fs::read_dir(d.tmp.path())
+        .unwrap()
+        .chain(std::fs::read_dir(d.path("brief-charts")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn reproducibility_lists_every_input_with_its_sha256() {
+    let d = Dir::new();
+    let out = d.path("brief.html");
+    ok(&example_brief(&out, &[]));
+    let html = std::fs::read_to_string(&out).unwrap();
+    let inputs = &html[html.find("<table id=\"inputs\"").unwrap()..];
+    let inputs = &inputs[..inputs.find("</table>").unwrap()];
+    for (role, file) in [
+        ("scenario", "scenarios/example.toml"),
+        ("price catalog", "scenarios/prices.toml"),
+        ("contract terms", "contracts/openai.toml"),
+        ("contract terms", "contracts/anthropic.toml"),
+    ] {
+        let bytes = std::fs::read(repo(file)).unwrap();
+        let hash = commitsim::brief::assumptions::sha256_hex(&bytes);
+        assert!(inputs.contains(&hash), "{file}'s hash");
+        assert!(inputs.contains(role));
+    }
+    let builtin = commitsim::brief::assumptions::sha256_hex(commitsim::checklist::DEFAULT_CHECKLIST.as_bytes());
+    assert!(inputs.contains(&builtin) && inputs.contains("checklist (built in)"));
+    assert!(inputs.contains("embedded"), "says the built-in checklist is hashed from its embedded text");
+    assert!(html.contains("--seed 11 --paths 3000"), "the command spells out seed and paths");
+}
+
+/// A scenario without commit or provisioned offers, and with a usage history.
+#[test]
+fn without_a_commitment_the_brief_says_so_and_the_fan_shows_history() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let mut csv = String::from("month,workload,model,input_tokens,output_tokens\n");
+    for (i, m) in [
+        "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10",
+        "2026-11", "2026-12",
+    ]
+    .iter()
+    .enumerate()
+    {
+        csv.push_str(&format!("{m},chat,m,{},{}\n", 700_000_000 + 20_000_000 * i, 300_000_000 + 9_000_000 * i));
+    }
+    d.write("usage.csv", &csv);
+    let sc = d.write(
+        "s.toml",
+        "name = \"PAYG only\"\nstart = \"2027-01\"\nhorizon_months = 12\ncatalog = \"prices.toml\"\n[simulation]\npaths = 400\n\
+         [history]\nfile = \"usage.csv\"\n[[offers]]\nname = \"List\"\nkind = \"payg\"\n[[offers]]\nname = \"Minus 5\"\nkind = \"payg\"\ndiscount = 0.05\n",
+    );
+    let out = d.path("b.html");
+    ok(&cmd().arg("brief").arg(&sc).arg("--out").arg(&out).output().unwrap());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("no commit or provisioned offer, so there is no commitment level to choose"));
+    assert_eq!(html.matches("<svg ").count(), 2, "costs and forecast only");
+    assert!(html.contains("history"), "the fan has a history line");
+    assert!(html.contains("Sign Minus 5 with no commitment"), "recommends the discount");
+    assert!(html.contains("No contract terms were given"));
+    let inputs = &html[html.find("<table id=\"inputs\"").unwrap()..];
+    assert!(
+        inputs.contains("usage history") && inputs.contains(&commitsim::brief::assumptions::sha256_hex(csv.as_bytes()))
+    );
+}
+
+// ------------------------------------------------------------ bad input
+
+/// Asserts exit `code`, a message containing `needle`, and no file left in `d`
+/// other than `keep`.
+#[track_caller]
+fn fails(o: &std::process::Output, code: i32, needle: &str, d: &Dir, keep: &[&str]) {
+    assert_eq!(o.status.code(), Some(code), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(needle), "expected `{needle}` in: {err}");
+    let left: Vec<String> = std::fs::read_dir(d.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !keep.contains(&n.as_str()))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn a_missing_scenario_exits_2_naming_it() {
+    let d = Dir::new();
+    let o = cmd().arg("brief").arg(d.path("nope.toml")).arg("--out").arg(d.path("b.html")).output().unwrap();
+    fails(&o, 2, "nope.toml", &d, &[]);
+}
+
+#[test]
+fn a_missing_contract_exits_2_and_keeps_the_old_brief() {
+    let d = Dir::new();
+    let old = d.write("b.html", "old brief");
+    let o = cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .arg("--contract")
+        .arg(d.path("missing.toml"))
+        .args(["--paths", "200", "--out"])
+        .arg(&old)
+        .output()
+        .unwrap();
+    fails(&o, 2, "missing.toml", &d, &["b.html"]);
+    assert_eq!(std::fs::read_to_string(old).unwrap(), "old brief");
+}
+
+#[test]
+fn a_missing_checklist_exits_2() {
+    let d = Dir::new();
+    let o = cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .arg("--contract")
+        .arg(repo("contracts/openai.toml"))
+        .arg("--checklist")
+        .arg(d.path("list.toml"))
+        .args(["--paths", "200", "--out"])
+        .arg(d.path("b.html"))
+        .output()
+        .unwrap();
+    fails(&o, 2, "list.toml", &d, &[]);
+}
+
+#[test]
+fn an_output_folder_that_does_not_exist_exits_2() {
+    let d = Dir::new();
+    let o = cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .args(["--paths", "200", "--out"])
+        .arg(d.path("no/such/dir/b.html"))
+        .output()
+        .unwrap();
+    fails(&o, 2, "does not exist", &d, &[]);
+}
+
+#[test]
+fn an_output_under_a_regular_file_exits_2() {
+    let d = Dir::new();
+    let file = d.write("plain", "x");
+    for format in ["html", "markdown"] {
+        let o = cmd()
+            .arg("brief")
+            .arg(repo("scenarios/example.toml"))
+            .args(["--paths", "200", "--format", format, "--out"])
+            .arg(file.join("b.out"))
+            .output()
+            .unwrap();
+        fails(&o, 2, "is not a folder", &d, &["plain"]);
+    }
+}
+
+#[test]
+fn an_output_that_is_a_folder_exits_2() {
+    let d = Dir::new();
+    std::fs::create_dir(d.path("b.html")).unwrap();
+    let o = cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .args(["--paths", "200", "--out"])
+        .arg(d.path("b.html"))
+        .output()
+        .unwrap();
+    fails(&o, 2, "is a folder", &d, &["b.html"]);
+}
+
+#[test]
+fn markdown_charts_folder_taken_by_a_file_exits_2() {
+    let d = Dir::new();
+    d.write("b-charts", "in the way");
+    let o = cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .args(["--paths", "200", "--format", "md", "--out"])
+        .arg(d.path("b.md"))
+        .output()
+        .unwrap();
+    fails(&o, 2, "not a folder", &d, &["b-charts"]);
+}
+
+/// A folder nobody can create files in, even root: /proc.
+#[test]
+fn an_unwritable_output_exits_1_and_leaves_nothing() {
+    let d = Dir::new();
+    for (format, out) in [("html", "/proc/commitsim-brief.html"), ("markdown", "/proc/commitsim-brief.md")] {
+        let o = cmd()
+            .arg("brief")
+            .arg(repo("scenarios/example.toml"))
+            .args(["--paths", "200", "--format", format, "--out", out])
+            .output()
+            .unwrap();
+        fails(&o, 1, "cannot write /proc/commitsim-brief", &d, &[]);
+        assert!(!Path::new(out).exists());
+        assert!(!Path::new("/proc/commitsim-brief-charts").exists());
+    }
+}
+
+#[test]
+fn a_payg_offer_cannot_be_swept() {
+    let d = Dir::new();
+    let o = cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .args(["--offer", "List price", "--paths", "200", "--out"])
+        .arg(d.path("b.html"))
+        .output()
+        .unwrap();
+    fails(&o, 2, "payg offer", &d, &[]);
+}
+
+// ------------------------------------------------------------ in a browser
+
+/// Chromium, or `None` when `COMMITSIM_SKIP_BROWSER=1`. Missing without that
+/// variable is a failure: the test must not pass silently.
+fn browser() -> Option<PathBuf> {
+    if std::env::var("COMMITSIM_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("COMMITSIM_SKIP_BROWSER=1: skipping the browser test");
+        return None;
+    }
+    let found = ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|n| which(n));
+    assert!(
+        which("pdftotext").is_some(),
+        "pdftotext is missing: apt-get install poppler-utils (or COMMITSIM_SKIP_BROWSER=1)"
+    );
+    Some(found.expect("headless Chromium is missing: apt-get install chromium (or set COMMITSIM_SKIP_BROWSER=1)"))
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Runs `program args` with a deadline; returns its standard output.
+fn run_with_deadline(program: &Path, args: &[String], secs: u64) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let out_file = dir.path().join("stdout");
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out_file).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start");
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{} failed: {status}", program.display());
+            return std::fs::read(out_file).unwrap();
+        }
+        if start.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            panic!("{} did not finish in {secs} s", program.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn chromium(bin: &Path, profile: &Path, extra: &[String], page: &Path) -> Vec<u8> {
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-pdf-header-footer",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.extend(extra.iter().cloned());
+    args.push(format!("file://{}", page.display()));
+    run_with_deadline(bin, &args, 180)
+}
+
+/// Whitespace collapsed to single spaces.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_reader_sees_the_recommendation_offers_four_charts_and_the_scorecard() {
+    let Some(bin) = browser() else { return };
+    let d = Dir::new();
+    let page = d.path("brief.html");
+    ok(&example_brief(&page, &[]));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let profile = d.path("profile");
+
+    // The DOM as the browser built it: four figures, each an <svg> with its title.
+    let dom = String::from_utf8(chromium(&bin, &profile, &["--dump-dom".into()], &page)).unwrap();
+    assert!(!dom.contains("<script"), "no script element in the rendered page");
+    let figures: Vec<&str> = dom.split("<figure").skip(1).collect();
+    assert_eq!(figures.len(), 4, "four figures");
+    let titles: Vec<String> = figures
+        .iter()
+        .map(|f| {
+            assert!(f.contains("<svg"), "a figure without its chart");
+            let t = &f[f.find("<title").unwrap()..];
+            unescape(&t[t.find('>').unwrap() + 1..t.find("</title>").unwrap()])
+        })
+        .collect();
+    assert_eq!(dom.matches("<svg").count(), 4);
+    for (t, want) in titles.iter().zip([
+        "Total cost per offer over 24 months",
+        "Commitment sweep of Anthropic commit",
+        "What each concession is worth on Anthropic commit",
+        "Usage forecast: total tokens per month",
+    ]) {
+        assert_eq!(t, want);
+    }
+
+    // The printed text, as a reader sees it on paper.
+    let pdf = d.path("brief.pdf");
+    chromium(&bin, &profile, &[format!("--print-to-pdf={}", pdf.display())], &page);
+    let text = run_with_deadline(&which("pdftotext").unwrap(), &[pdf.display().to_string(), "-".into()], 60);
+    let text = squash(&String::from_utf8_lossy(&text));
+    let rec = attr(&html[html.find("id=\"recommendation\"").unwrap()..], "data-offer").unwrap();
+    for want in [
+        "Negotiation brief: Northwind 2027 GenAI renewal".to_string(),
+        "Recommendation".into(),
+        format!("Sign {rec}"),
+        "expected saving of".into(),
+        "in 90% of futures, p5 to p95".into(),
+        "probability of over-commitment".into(),
+        "Ask first for:".into(),
+        "First contract ask".into(),
+        // The offers table.
+        "Offers".into(),
+        "Expected cost".into(),
+        "List price".into(),
+        "Enterprise PAYG -6%".into(),
+        "Anthropic commit".into(),
+        "Azure PTU x 150 (1-yr)".into(),
+        // The charts' axes, rendered from SVG text.
+        "Total cost over 24 months (USD)".into(),
+        "Commitment per year (USD)".into(),
+        "P(over-commitment)".into(),
+        "Tokens per month".into(),
+        "Expected saving over 24 months (USD)".into(),
+        // The scorecard.
+        "Contract scorecards".into(),
+        "Deal-breakers".into(),
+        "Asks to OpenAI".into(),
+        "Asks to Anthropic".into(),
+        "Reproducibility".into(),
+    ] {
+        assert!(text.contains(&want), "the printed brief does not show `{want}`");
+    }
+}
