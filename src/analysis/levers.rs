@@ -1,6 +1,8 @@
 //! Negotiation levers (SPEC 4.6): the concessions a buyer can ask for, each
 //! as a changed copy of the offer, re-billed on the same futures.
 
+use super::sweep::LeverResult;
+use crate::sim::engine::{RiskRule, RunOutput};
 use crate::spec::offer::{check_units, Offer, OfferKind};
 
 /// One concession: a stable id, a label for people, and the changed offer.
@@ -12,6 +14,59 @@ pub struct LeverOffer {
     pub label: String,
     /// The offer with the concession applied.
     pub offer: Offer,
+}
+
+/// An offer at the level its levers are valued at, with the levers: billed
+/// as sums in a run, base first, then each lever.
+#[derive(Debug, Clone)]
+pub struct Predicted {
+    /// The level.
+    pub at: f64,
+    /// The offer at that level.
+    pub base: Offer,
+    /// Its levers.
+    pub levers: Vec<LeverOffer>,
+    /// The over-commitment rule of each of [`Self::offers`] (empty: none).
+    pub rules: Vec<RiskRule>,
+}
+
+impl Predicted {
+    /// `base` (the offer at level `at`) and its levers.
+    pub fn new(at: f64, base: Offer, horizon: usize) -> Predicted {
+        let levers = levers_for(&base, horizon);
+        let rules = vec![RiskRule::None; levers.len() + 1];
+        Predicted { at, base, levers, rules }
+    }
+
+    /// The offers to bill, in order: the base, then each lever.
+    pub fn offers(&self) -> impl Iterator<Item = &Offer> {
+        std::iter::once(&self.base).chain(self.levers.iter().map(|l| &l.offer))
+    }
+
+    /// The levers' results from a run whose summary billers `first..` are
+    /// [`Self::offers`]: each change is the difference of two means over the
+    /// same paths, summed in the same order; largest saving first.
+    pub fn results(&self, out: &RunOutput, first: usize) -> Vec<LeverResult> {
+        let n = out.volume.len() as f64;
+        let stats = |k: usize| (out.offers[first + k].cost_sum / n, out.offers[first + k].at_risk as f64 / n);
+        let (base_cost, base_risk) = stats(0);
+        let mut results: Vec<LeverResult> = self
+            .levers
+            .iter()
+            .enumerate()
+            .map(|(k, l)| {
+                let (c, r) = stats(k + 1);
+                LeverResult {
+                    id: l.id.to_string(),
+                    label: l.label.clone(),
+                    cost_mean_change: c - base_cost,
+                    prob_overcommit_change: r - base_risk,
+                }
+            })
+            .collect();
+        results.sort_by(|a, b| a.cost_mean_change.total_cmp(&b.cost_mean_change));
+        results
+    }
 }
 
 /// The levers that apply to `base` (an offer already at the level being

@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::levers::levers_for;
+use super::levers::Predicted;
 use super::simulate::{committed, ScenarioInfo};
 use super::stats::{mean, percentiles, prob_loss, share, std_error};
 use crate::error::{Error, Result};
@@ -149,8 +149,9 @@ pub struct SweepReport {
 }
 
 /// The billers of a sweep, appended to a run: every level, with its cost
-/// and risk measure per path. The levers follow in a second, smaller pass
-/// once the recommended level is known ([`SweepLayout::levers`]).
+/// and risk measure per path, then the levers at the level the first paths
+/// predict will be recommended. When the full run recommends another level,
+/// the levers are valued in a second, smaller pass ([`SweepLayout::levers`]).
 pub struct SweepLayout {
     /// The offer swept.
     pub offer: Offer,
@@ -160,7 +161,12 @@ pub struct SweepLayout {
     pub variants: Vec<Offer>,
     /// What the pilot learned.
     pub pilot: Pilot,
+    /// The levers at the predicted lever level, billed in the same run.
+    pub predicted: Option<Predicted>,
 }
+
+/// Paths of the prediction: the run's first paths, billed at every level.
+pub const PREDICT_PATHS: u64 = 512;
 
 impl SweepLayout {
     /// Lays out the sweep of `offer` (index into `sc.offers`) at `levels`.
@@ -169,12 +175,50 @@ impl SweepLayout {
         let pilot = pilot(sc, plan, &offer);
         let levels = resolve_levels(sc, &offer, levels, &pilot)?;
         let variants: Vec<Offer> = levels.iter().map(|&l| at_level(&offer, l, sc.horizon)).collect();
-        Ok(SweepLayout { offer, levels, variants, pilot })
+        let mut layout = SweepLayout { offer, levels, variants, pilot, predicted: None };
+        layout.predicted = Some(layout.predict(sc, plan));
+        Ok(layout)
     }
 
-    /// The offers and how to keep each, in layout order.
+    /// The offers and how to keep each, in layout order: the levels, then the
+    /// predicted lever level's offer and its levers (sums only).
     pub fn specs(&self) -> Vec<(Offer, Keep, RiskRule)> {
-        self.variants.iter().map(|o| (o.clone(), Keep::CostRisk, RiskRule::None)).collect()
+        let mut out: Vec<_> = self.variants.iter().map(|o| (o.clone(), Keep::CostRisk, RiskRule::None)).collect();
+        if let Some(p) = &self.predicted {
+            out.extend(p.offers().zip(&p.rules).map(|(o, r)| (o.clone(), Keep::Summary, *r)));
+        }
+        out
+    }
+
+    /// `base` (the offer at level `at`) and its levers, with their over-commitment rules.
+    fn lever_set(&self, sc: &Scenario, at: f64, base: Offer) -> Predicted {
+        let mut p = Predicted::new(at, base, sc.horizon);
+        p.rules = p.offers().map(|o| risk_rule(sc, o, &self.pilot)).collect();
+        p
+    }
+
+    /// Bills the baseline and every level on the run's first
+    /// [`PREDICT_PATHS`] paths and predicts the level the levers will be
+    /// valued at: the recommended level, or the offer's own when that is 0.
+    fn predict(&self, sc: &Scenario, plan: &Plan) -> Predicted {
+        let mut first = plan.clone();
+        first.paths = sc.paths.min(PREDICT_PATHS);
+        let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
+        offers.extend(self.variants.iter().map(|o| (o.clone(), Keep::CostRisk, RiskRule::None)));
+        let out = run_offers(sc, &first, &offers, false, &|_| {});
+        let results = self.level_results(sc, &out, 1, &out.offers[0].cost);
+        let (_, recommended) = choose(&results, sc.risk.max_overcommit_probability);
+        let at = lever_level(&self.offer, recommended.map(|k| results[k].level), sc.horizon);
+        self.lever_set(sc, at, at_level(&self.offer, at, sc.horizon))
+    }
+
+    fn level_results(&self, sc: &Scenario, out: &RunOutput, offset: usize, base: &[f64]) -> Vec<LevelResult> {
+        self.variants
+            .par_iter()
+            .zip(&self.levels)
+            .zip(&out.offers[offset..offset + self.levels.len()])
+            .map(|((o, &l), p)| level_result(sc, o, l, p, base, &self.pilot))
+            .collect()
     }
 
     /// The sweep report from a run whose billers `offset..` are [`Self::specs`];
@@ -191,33 +235,20 @@ impl SweepLayout {
         progress: &(dyn Fn(u64) + Sync),
     ) -> SweepReport {
         let offer = &self.offer;
-        let results: Vec<LevelResult> = self
-            .variants
-            .par_iter()
-            .zip(&self.levels)
-            .zip(&out.offers[offset..offset + self.levels.len()])
-            .map(|((o, &l), p)| level_result(sc, o, l, p, base, &self.pilot))
-            .collect();
+        let results = self.level_results(sc, out, offset, base);
         let limit = sc.risk.max_overcommit_probability;
-        let best = |ok: &dyn Fn(&LevelResult) -> bool| {
-            results.iter().enumerate().filter(|(_, r)| ok(r)).min_by(|a, b| a.1.cost_mean.total_cmp(&b.1.cost_mean))
-        };
-        let (_, optimum) = best(&|_| true).expect("at least one level");
-        let recommended = best(&|r| r.prob_overcommit <= limit);
+        let (optimum, recommended) = choose(&results, limit);
+        let (optimum, recommended) = (&results[optimum], recommended.map(|k| (k, &results[k])));
         let mut warnings = Vec::new();
         if recommended.is_none() {
             warnings.push(format!(
                 "no level keeps the probability of over-commitment within {limit}; include lower levels"
             ));
         }
-        let lever_level = match recommended {
-            Some((_, r)) if r.level > 0.0 => r.level,
-            _ => {
-                warnings
-                    .push("the recommended level is no commitment; levers are valued at the offer's own level".into());
-                current_level(offer, sc.horizon)
-            }
-        };
+        let lever_level = lever_level(offer, recommended.map(|(_, r)| r.level), sc.horizon);
+        if !matches!(recommended, Some((_, r)) if r.level > 0.0) {
+            warnings.push("the recommended level is no commitment; levers are valued at the offer's own level".into());
+        }
         let newsvendor = newsvendor(sc, offer, &self.pilot, optimum.level);
         if let Some(n) = &newsvendor {
             if diverges(n.level, optimum.level, &self.levels) {
@@ -230,7 +261,11 @@ impl SweepLayout {
             }
         }
         let rec_offer = at_level(offer, lever_level, sc.horizon);
-        let levers = self.levers(sc, plan, &rec_offer, progress);
+        let levers = match &self.predicted {
+            // The prediction held: the levers were billed in this run.
+            Some(p) if p.at == lever_level => p.results(out, offset + self.levels.len()),
+            _ => self.levers(sc, plan, &rec_offer, progress),
+        };
         SweepReport {
             tool: "commitsim".into(),
             version: env!("CARGO_PKG_VERSION").into(),
@@ -271,31 +306,32 @@ impl SweepLayout {
         base: &Offer,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Vec<LeverResult> {
-        let levers = levers_for(base, sc.horizon);
+        let p = self.lever_set(sc, current_level(base, sc.horizon), base.clone());
         let sub = scope_plan(sc, plan, base);
-        let offers: Vec<(Offer, Keep, RiskRule)> = std::iter::once(base)
-            .chain(levers.iter().map(|l| &l.offer))
-            .map(|o| (o.clone(), Keep::Summary, risk_rule(sc, o, &self.pilot)))
-            .collect();
+        let offers: Vec<(Offer, Keep, RiskRule)> =
+            p.offers().zip(&p.rules).map(|(o, r)| (o.clone(), Keep::Summary, *r)).collect();
         let out = run_offers(sc, &sub, &offers, false, progress);
-        let n = out.volume.len() as f64;
-        let stats = |k: usize| (out.offers[k].cost_sum / n, out.offers[k].at_risk as f64 / n);
-        let (base_cost, base_risk) = stats(0);
-        let mut results: Vec<LeverResult> = levers
-            .iter()
-            .enumerate()
-            .map(|(k, l)| {
-                let (c, r) = stats(k + 1);
-                LeverResult {
-                    id: l.id.to_string(),
-                    label: l.label.clone(),
-                    cost_mean_change: c - base_cost,
-                    prob_overcommit_change: r - base_risk,
-                }
-            })
-            .collect();
-        results.sort_by(|a, b| a.cost_mean_change.total_cmp(&b.cost_mean_change));
-        results
+        p.results(&out, 0)
+    }
+}
+
+/// The level with the lowest expected cost, and the one among those within
+/// the risk limit `limit` (indices into `results`).
+fn choose(results: &[LevelResult], limit: f64) -> (usize, Option<usize>) {
+    let best = |ok: &dyn Fn(&LevelResult) -> bool| {
+        (0..results.len())
+            .filter(|&k| ok(&results[k]))
+            .min_by(|&a, &b| results[a].cost_mean.total_cmp(&results[b].cost_mean))
+    };
+    (best(&|_| true).expect("at least one level"), best(&|r| r.prob_overcommit <= limit))
+}
+
+/// The level the levers are valued at: the recommended level, or the
+/// offer's own when the recommendation is no commitment (or none).
+fn lever_level(offer: &Offer, recommended: Option<f64>, horizon: usize) -> f64 {
+    match recommended {
+        Some(l) if l > 0.0 => l,
+        _ => current_level(offer, horizon),
     }
 }
 
@@ -414,7 +450,7 @@ pub struct Pilot {
 }
 
 /// Paths in the pilot: a sixteenth of the run, between 1 and 16 chunks.
-pub fn pilot_chunks(paths: u64) -> u64 {
+fn pilot_chunks(paths: u64) -> u64 {
     (paths / 16).div_ceil(CHUNK as u64).clamp(1, 16).min(paths.div_ceil(CHUNK as u64))
 }
 

@@ -266,3 +266,41 @@ fn default_grid_has_25_levels_from_zero_and_text_formats_render() {
         }
     }
 }
+
+/// The levers billed in the sweep's own pass (the prediction held) equal
+/// those of the separate lever pass (what a missed prediction runs) to
+/// rounding; a wrong prediction falls back to that pass exactly.
+#[test]
+fn levers_in_the_run_equal_the_lever_pass() {
+    use commitsim::analysis::levers::Predicted;
+    use commitsim::analysis::sweep::{at_level, find_offer, run_offers, Levels, SweepLayout};
+    use commitsim::sim::engine::{Keep, RiskRule};
+    use commitsim::sim::Plan;
+    use commitsim::spec::{Overrides, Scenario};
+
+    let sc =
+        Scenario::load(&crate::util::repo("scenarios/example.toml"), Overrides { paths: Some(3000), seed: Some(5) })
+            .unwrap();
+    let plan = Plan::new(&sc);
+    let idx = find_offer(&sc, "Anthropic commit").unwrap();
+    let mut layout = SweepLayout::new(&sc, &plan, idx, &Levels::Default).unwrap();
+    let report = |layout: &SweepLayout| {
+        let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
+        offers.extend(layout.specs());
+        let out = run_offers(&sc, &plan, &offers, false, &|_| {});
+        layout.report(&sc, &plan, &out, 1, &out.offers[0].cost, &|_| {})
+    };
+    let in_run = report(&layout);
+    assert_eq!(layout.predicted.as_ref().unwrap().at, in_run.levers_at, "the prediction held");
+    layout.predicted = None;
+    let pass = report(&layout);
+    assert_eq!(in_run.levers.len(), pass.levers.len());
+    for l in &in_run.levers {
+        let p = pass.levers.iter().find(|p| p.id == l.id).unwrap();
+        crate::util::close(l.cost_mean_change, p.cost_mean_change, 1e-9);
+        assert_eq!(l.prob_overcommit_change, p.prob_overcommit_change, "{}", l.id);
+    }
+    let wrong = in_run.levels.iter().map(|l| l.level).find(|&l| l > 0.0 && l != in_run.levers_at).unwrap();
+    layout.predicted = Some(Predicted::new(wrong, at_level(&layout.offer, wrong, sc.horizon), sc.horizon));
+    assert_eq!(report(&layout), pass, "a missed prediction runs the lever pass");
+}
