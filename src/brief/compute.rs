@@ -55,6 +55,11 @@ type SweepResult = (SweepReport, Option<(f64, f64)>);
 
 /// Builds the brief: one run, the reports, the fan, the recommendation.
 pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief> {
+    build_guessing(input, None, progress)
+}
+
+/// [`build`], with the guess of the offer to sweep given (tests force a wrong one).
+fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief> {
     let sc = input.scenario;
     // Hash the inputs first: a file that vanished fails before any simulation.
     let reproducibility = reproducibility(sc, &input.contracts, input.checklist, input.command.clone())?;
@@ -62,7 +67,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     let candidates: Vec<usize> =
         (0..sc.offers.len()).filter(|&i| !matches!(sc.offers[i].kind, OfferKind::Payg(_))).collect();
     let asked = input.offer.map(|n| find_offer(sc, n)).transpose()?;
-    let guess = asked.or_else(|| guess_best(sc, &plan, &candidates, progress));
+    let guess = asked.or(forced).or_else(|| guess_best(sc, &plan, &candidates, progress));
     let layout = guess.map(|i| SweepLayout::new(sc, &plan, i, &Levels::Default)).transpose()?;
     let mut offers: Vec<_> = sc.offers.iter().map(|o| (o.clone(), Keep::All, RiskRule::None)).collect();
     if let Some(l) = &layout {
@@ -435,6 +440,34 @@ pub(super) fn limit_text(sc: &Scenario) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn example(paths: u64) -> Scenario {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml");
+        Scenario::load(&path, crate::spec::Overrides { paths: Some(paths), seed: Some(3) }).unwrap()
+    }
+
+    fn input(sc: &Scenario) -> BriefInput<'_> {
+        BriefInput {
+            scenario: sc,
+            offer: None,
+            score: None,
+            contracts: vec![],
+            checklist: None,
+            command: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_wrong_guess_is_corrected_on_the_same_futures() {
+        let sc = example(1500);
+        let right = build(input(&sc), &|_| {}).unwrap();
+        let swept = right.sweep.as_ref().unwrap().offer.clone();
+        let other = sc.offers.iter().position(|o| o.name != swept && o.kind.name() != "payg").unwrap();
+        let corrected = build_guessing(input(&sc), Some(other), &|_| {}).unwrap();
+        assert_eq!(corrected.sweep, right.sweep, "the same sweep, to the last digit");
+        assert_eq!(corrected.recommendation, right.recommendation);
+        assert_eq!(corrected.fan, right.fan);
+    }
 
     #[test]
     fn column_quantiles_are_the_type_7_percentiles() {

@@ -271,7 +271,7 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     };
     let raw = (hi - lo) / n.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw * (1.0 - 1e-9)).unwrap_or(10.0 * mag);
     let first = (lo / step).floor();
     let last = (hi / step).ceil();
     let count = (last - first) as i64;
@@ -329,7 +329,7 @@ mod tests {
         let t = nice_ticks(-28_100.0, 141_000.0, 5);
         assert!(t.contains(&0.0), "{t:?}");
         assert_eq!(nice_ticks(5.0, 5.0, 4).first().copied(), Some(2.0));
-        assert_eq!(nice_ticks(0.0, 0.0, 4), vec![0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0]);
+        assert_eq!(nice_ticks(0.0, 0.0, 4), vec![0.0, 0.5, 1.0]);
         assert!(nice_ticks(f64::NAN, 1.0, 4).len() >= 2);
         for (lo, hi) in [(0.0, 7.3), (2.0e9, 9.9e10), (0.001, 0.0123), (-5.0, -1.0)] {
             let t = nice_ticks(lo, hi, 5);
