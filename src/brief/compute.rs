@@ -73,7 +73,7 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     if let Some(l) = &layout {
         offers.extend(l.specs());
     }
-    let mut out = run_offers(sc, &plan, &offers, true, progress);
+    let out = run_offers(sc, &plan, &offers, true, progress);
     out.check_finite(sc)?;
     let sim = simulate::report(sc, &out);
     let base = &out.offers[sc.risk.baseline].cost;
@@ -96,10 +96,8 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     };
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
     let recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
-    let monthly = std::mem::take(&mut out.monthly);
     let cost_boxes = cost_boxes(&sim, &out);
-    // Freeing the per-path columns takes the kernel a while: do it beside the fan.
-    let (fan, ()) = rayon::join(|| fan(sc, &monthly), move || drop(out));
+    let fan = fan(sc, &out.monthly);
     Ok(Brief {
         currency: sc.catalog.currency.clone(),
         recommendation,
@@ -213,11 +211,15 @@ fn cost_boxes(sim: &SimulateReport, out: &RunOutput) -> Vec<CostBox> {
 /// `total`), and the history of the workloads that have one.
 fn fan(sc: &Scenario, monthly: &[f64]) -> Fan {
     let h = sc.horizon;
-    let stats: Vec<[f64; 6]> = month_columns(monthly, h)
+    let n = monthly.len() / h.max(1);
+    let stats: Vec<[f64; 6]> = (0..h)
         .into_par_iter()
-        .map(|col| {
-            let q = column_quantiles(&col, &[5.0, 10.0, 50.0, 90.0, 95.0]);
-            [q[0], q[1], q[2], q[3], q[4], mean(&col)]
+        .map(|t| {
+            let column = || (0..n).map(|i| monthly[i * h + t]);
+            let q = column_quantiles(column(), n, &[5.0, 10.0, 50.0, 90.0, 95.0]);
+            // The mean as `stats::mean` sums it: in path order.
+            let m = if n == 0 { f64::NAN } else { column().sum::<f64>() / n as f64 };
+            [q[0], q[1], q[2], q[3], q[4], m]
         })
         .collect();
     let pick = |k: usize| stats.iter().map(|c| c[k]).collect::<Vec<f64>>();
@@ -238,11 +240,11 @@ fn fan(sc: &Scenario, monthly: &[f64]) -> Fan {
     }
 }
 
-/// The same numbers as [`crate::analysis::stats::percentiles`] (type 7), found
-/// faster: the order statistics they need are selected in one recursive pass
-/// over integer keys that sort like the floats (`f64::total_cmp`'s order).
-fn column_quantiles(col: &[f64], qs: &[f64]) -> Vec<f64> {
-    let n = col.len();
+/// The same numbers as [`crate::analysis::stats::percentiles`] (type 7) of
+/// the `n` values of `col`, found faster: the order statistics they need are
+/// selected in one recursive pass over integer keys that sort like the
+/// floats (`f64::total_cmp`'s order).
+fn column_quantiles(col: impl Iterator<Item = f64>, n: usize, qs: &[f64]) -> Vec<f64> {
     if n == 0 {
         return vec![f64::NAN; qs.len()];
     }
@@ -251,7 +253,7 @@ fn column_quantiles(col: &[f64], qs: &[f64]) -> Vec<f64> {
         b ^ ((((b >> 63) as u64) >> 1) as i64)
     };
     let unkey = |k: i64| f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64);
-    let mut keys: Vec<i64> = col.iter().map(|&x| key(x)).collect();
+    let mut keys: Vec<i64> = col.map(key).collect();
     let mut ranks: Vec<usize> = Vec::new();
     for &q in qs {
         let lo = (q / 100.0 * (n - 1) as f64).floor() as usize;
@@ -288,19 +290,6 @@ fn select_ranks(v: &mut [i64], offset: usize, ranks: &[usize], out: &mut [i64]) 
     let (out_left, out_right) = out.split_at_mut(mid);
     select_ranks(left, offset, &ranks[..mid], out_left);
     select_ranks(right, r + 1, &ranks[mid + 1..], &mut out_right[1..]);
-}
-
-/// The path-major `monthly` (`path * h + t`) as one column of paths per month,
-/// in path order (so means and percentiles are those of `forecast`).
-fn month_columns(monthly: &[f64], h: usize) -> Vec<Vec<f64>> {
-    let n = monthly.len() / h.max(1);
-    let mut cols: Vec<Vec<f64>> = (0..h).map(|_| Vec::with_capacity(n)).collect();
-    for row in monthly.chunks_exact(h) {
-        for (c, &x) in cols.iter_mut().zip(row) {
-            c.push(x);
-        }
-    }
-    cols
 }
 
 /// One way to sign: an offer as written, or the swept offer at its recommended level.
@@ -474,13 +463,13 @@ mod tests {
         let mut x: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 5003) as f64 * 1.5e9 + (i % 7) as f64).collect();
         x.extend([0.0, 0.0, 3.0e12, 1e-300]);
         let qs = [5.0, 10.0, 50.0, 90.0, 95.0];
-        assert_eq!(column_quantiles(&x, &qs), percentiles(&x, &qs));
+        assert_eq!(column_quantiles(x.iter().copied(), x.len(), &qs), percentiles(&x, &qs));
         for n in [1, 2, 3, 10, 21] {
             let y: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64).collect();
-            assert_eq!(column_quantiles(&y, &qs), percentiles(&y, &qs), "n = {n}");
+            assert_eq!(column_quantiles(y.iter().copied(), n, &qs), percentiles(&y, &qs), "n = {n}");
         }
         let signed = [-2.0, 5.0, -0.0, 0.0, 3.5, -7.25, 1.0];
-        assert_eq!(column_quantiles(&signed, &qs), percentiles(&signed, &qs));
-        assert!(column_quantiles(&[], &qs).iter().all(|v| v.is_nan()));
+        assert_eq!(column_quantiles(signed.iter().copied(), signed.len(), &qs), percentiles(&signed, &qs));
+        assert!(column_quantiles(std::iter::empty(), 0, &qs).iter().all(|v| v.is_nan()));
     }
 }

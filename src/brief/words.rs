@@ -133,12 +133,14 @@ pub fn asks_sentence(
     let mut s = String::new();
     if let (Some(t), Some(sw)) = (top, sweep) {
         let at = sc.offers.iter().find(|o| o.name == sw.offer).map(|o| level_text(o, sw.levers_at, cur));
+        let label = t.label.trim_end_matches('.');
+        let mut chars = label.chars();
+        let label = chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect());
         s.push_str(&format!(
-            " Ask first for: {} on {} (worth {} in expected cost at {}).",
-            t.label.trim_end_matches('.'),
+            " Ask first for the concession worth most on {} at {}: {label} (worth {} in expected cost).",
             t.offer,
-            money(t.saving, cur),
-            at.unwrap_or_default()
+            at.unwrap_or_default(),
+            money(t.saving, cur)
         ));
     } else if sweep.is_some() {
         s.push_str(" No lever lowers the expected cost at the recommended level.");

@@ -659,7 +659,7 @@ fn a_reader_sees_the_recommendation_offers_four_charts_and_the_scorecard() {
         "expected saving of".into(),
         "in 90% of futures, p5 to p95".into(),
         "probability of over-commitment".into(),
-        "Ask first for:".into(),
+        "Ask first for the concession worth most".into(),
         "First contract ask".into(),
         // The offers table.
         "Offers".into(),
