@@ -31,23 +31,16 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
     let format = BriefFormat::parse(a.format)
         .ok_or_else(|| Error::Usage(format!("--format: expected markdown or html, found `{}`", a.format)))?;
     check_out(a.out, format)?;
-    let sc = Scenario::load(a.scenario, Overrides { paths: a.run.paths, seed: a.run.seed })?;
+    // The contracts are read and scored while the scenario loads.
+    let (sc, score) = std::thread::scope(|s| {
+        let contracts = s.spawn(|| score_contracts(a, quiet));
+        let sc = Scenario::load(a.scenario, Overrides { paths: a.run.paths, seed: a.run.seed });
+        let score = contracts.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (sc, score)
+    });
+    let sc = sc?;
     super::warn_all(&sc.warnings, quiet);
-    let score = if a.contracts.is_empty() {
-        if a.checklist.is_some() {
-            super::warn_all(&["--checklist without --contract: there are no contract terms to score".into()], quiet);
-        }
-        None
-    } else {
-        let checklist = super::score::load_checklist(a.checklist)?;
-        let mut loaded = Vec::with_capacity(a.contracts.len());
-        for path in a.contracts {
-            let c = Contract::load(path)?;
-            super::warn_all(&unread_fields(&checklist, &c), quiet);
-            loaded.push(c);
-        }
-        Some(score_all(&checklist, &loaded)?)
-    };
+    let score = score?;
     let checklist = match (score.is_some(), a.checklist) {
         (false, _) => None,
         (true, Some(p)) => Some(ChecklistSource::File(p)),
@@ -71,6 +64,24 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
         BriefFormat::Markdown => write_markdown(a.out, markdown::render(&brief, &charts, a.out)?, &charts)?,
     }
     Ok(())
+}
+
+/// The contracts' scorecards against the checklist, when contracts were given.
+fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<Option<crate::checklist::ScoreReport>> {
+    if a.contracts.is_empty() {
+        if a.checklist.is_some() {
+            super::warn_all(&["--checklist without --contract: there are no contract terms to score".into()], quiet);
+        }
+        return Ok(None);
+    }
+    let checklist = super::score::load_checklist(a.checklist)?;
+    let mut loaded = Vec::with_capacity(a.contracts.len());
+    for path in a.contracts {
+        let c = Contract::load(path)?;
+        super::warn_all(&unread_fields(&checklist, &c), quiet);
+        loaded.push(c);
+    }
+    Ok(Some(score_all(&checklist, &loaded)?))
 }
 
 /// Fails early, before any simulation, when the output cannot be written:

@@ -98,6 +98,9 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     let recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
     let cost_boxes = cost_boxes(&sim, &out);
     let fan = fan(sc, &out.monthly);
+    // Unmapping the per-path columns (16 MB for the example) takes the kernel
+    // milliseconds that the brief need not wait for.
+    std::thread::spawn(move || drop(out));
     Ok(Brief {
         currency: sc.catalog.currency.clone(),
         recommendation,
