@@ -211,26 +211,32 @@ pub enum Command {
         #[command(flatten)]
         out: OutArgs,
     },
-    /// Write the negotiation brief (Markdown or self-contained HTML).
+    /// Write the negotiation brief (self-contained HTML, or Markdown with SVG charts).
     #[command(
-        after_help = "Examples:\n  commitsim brief scenarios/example.toml --contract contracts/openai.toml --format html --out brief.html"
+        long_about = "Write the negotiation brief: the recommendation with its numbers (offer, commitment level, \
+                      expected saving and its p5-p95 range, probability of over-commitment, what to ask for first), \
+                      the offers, the commitment sweep, the levers in dollars, the usage forecast, the contracts' \
+                      scorecards, the assumptions, and the SHA-256 of every input. Everything comes from one run \
+                      on the same futures as simulate, sweep and forecast with the same seed and paths. See \
+                      docs/brief.md.",
+        after_help = "Examples:\n  commitsim brief scenarios/example.toml --contract contracts/openai.toml --contract contracts/anthropic.toml --out brief.html\n  commitsim brief scenarios/example.toml --format markdown --out brief.md   # charts in brief-charts/"
     )]
     Brief {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// Contract-term files to score side by side.
+        /// Contract-term file to score; repeat for each vendor (shown side by side).
         #[arg(long = "contract", value_name = "FILE")]
         contracts: Vec<PathBuf>,
-        /// Checklist for the scorecards.
+        /// Checklist for the scorecards (default: the built-in contracts/checklist.toml).
         #[arg(long, value_name = "FILE")]
         checklist: Option<PathBuf>,
-        /// Offer whose commitment to sweep (default: the best commit or provisioned offer).
+        /// Commit or provisioned offer whose commitment to sweep (default: the one with the highest expected saving).
         #[arg(long, value_name = "NAME")]
         offer: Option<String>,
-        /// markdown or html.
+        /// html (one self-contained file) or markdown (md; charts as SVG files beside it).
         #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html"])]
         format: String,
-        /// Output file (required).
+        /// Output file, written whole or not at all; Markdown charts go into <name>-charts/ beside it.
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
         #[command(flatten)]

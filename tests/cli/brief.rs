@@ -684,3 +684,30 @@ fn a_reader_sees_the_recommendation_offers_four_charts_and_the_scorecard() {
         assert!(text.contains(&want), "the printed brief does not show `{want}`");
     }
 }
+
+/// The commitment the brief offers as the alternative is the sweep's level;
+/// its saving and range are those of `simulate` with that amount written in.
+#[test]
+fn the_commitment_alternative_is_simulate_at_that_amount() {
+    let d = Dir::new();
+    let out = d.path("brief.html");
+    ok(&example_brief(&out, &[]));
+    let html = unescape(&std::fs::read_to_string(&out).unwrap());
+    let table = &html[html.find("<table id=\"sweep-table\"").unwrap()..];
+    let level: f64 = attr(&table[..table.find('>').unwrap()], "data-recommended").unwrap().parse().unwrap();
+    let text = std::fs::read_to_string(repo("scenarios/example.toml")).unwrap();
+    let line = text.lines().find(|l| l.starts_with("amount = ")).unwrap();
+    d.write("s.toml", &text.replace(line, &format!("amount = {level}")));
+    std::fs::copy(repo("scenarios/prices.toml"), d.path("prices.toml")).unwrap();
+    let sim = json(&["simulate", d.path("s.toml").to_str().unwrap(), "--paths", PATHS, "--seed", "11"]);
+    let o = sim["offers"].as_array().unwrap().iter().find(|o| o["name"] == "Anthropic commit").unwrap();
+    let s = |k: &str| money(o["savings"][k].as_f64().unwrap(), "USD");
+    let want = format!(
+        "within the risk limit is {} per year: an expected saving of {} against List price over 24 months ({} to {} in 90% of futures",
+        money(level, "USD"),
+        s("mean"),
+        s("p5"),
+        s("p95")
+    );
+    assert!(html.contains(&want), "expected `{want}` in the recommendation");
+}
