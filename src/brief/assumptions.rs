@@ -98,10 +98,30 @@ pub struct OfferRow {
 /// Describes the assumptions of `sc` (whose plan is `plan`).
 pub fn describe(sc: &Scenario, plan: &Plan) -> Assumptions {
     let cur = &sc.catalog.currency;
+    Assumptions {
+        workloads: sc.workloads.iter().map(|w| workload_row(sc, w)).collect(),
+        events: events(sc),
+        routing: routing(sc),
+        correlation: sc.correlation,
+        damping: sc.damping,
+        price_change: dist(&sc.price_change, Unit::Share),
+        step_cut: sc.step_cut.as_ref().map(|s| {
+            let size = dist(&s.size, Unit::Share);
+            format!("per model and year with probability {}, size {size}", pct(s.annual_probability))
+        }),
+        baseline: sc.offers[sc.risk.baseline].name.clone(),
+        waste_tolerance: sc.risk.waste_tolerance,
+        max_overcommit_probability: sc.risk.max_overcommit_probability,
+        catalog_file: sc.catalog.file.display().to_string(),
+        catalog_as_of: sc.catalog.as_of.clone(),
+        models: plan.models.iter().map(|&m| model_row(&sc.catalog.models[m])).collect(),
+        offers: sc.offers.iter().map(|o| OfferRow { name: o.name.clone(), terms: offer_terms(o, cur) }).collect(),
+    }
+}
+
+fn events(sc: &Scenario) -> Vec<String> {
     let model = |i: usize| sc.catalog.models[i].id.clone();
-    let workloads = sc.workloads.iter().map(|w| workload_row(sc, w)).collect();
-    let events = sc
-        .events
+    sc.events
         .iter()
         .map(|e| {
             format!(
@@ -115,9 +135,12 @@ pub fn describe(sc: &Scenario, plan: &Plan) -> Assumptions {
                 e.ramp_months
             )
         })
-        .collect();
-    let routing = sc
-        .routing
+        .collect()
+}
+
+fn routing(sc: &Scenario) -> Vec<String> {
+    let model = |i: usize| sc.catalog.models[i].id.clone();
+    sc.routing
         .iter()
         .map(|r| {
             format!(
@@ -129,29 +152,7 @@ pub fn describe(sc: &Scenario, plan: &Plan) -> Assumptions {
                 sc.start.plus(r.by)
             )
         })
-        .collect();
-    Assumptions {
-        workloads,
-        events,
-        routing,
-        correlation: sc.correlation,
-        damping: sc.damping,
-        price_change: dist(&sc.price_change, Unit::Share),
-        step_cut: sc.step_cut.as_ref().map(|s| {
-            format!(
-                "per model and year with probability {}, size {}",
-                pct(s.annual_probability),
-                dist(&s.size, Unit::Share)
-            )
-        }),
-        baseline: sc.offers[sc.risk.baseline].name.clone(),
-        waste_tolerance: sc.risk.waste_tolerance,
-        max_overcommit_probability: sc.risk.max_overcommit_probability,
-        catalog_file: sc.catalog.file.display().to_string(),
-        catalog_as_of: sc.catalog.as_of.clone(),
-        models: plan.models.iter().map(|&m| model_row(&sc.catalog.models[m])).collect(),
-        offers: sc.offers.iter().map(|o| OfferRow { name: o.name.clone(), terms: offer_terms(o, cur) }).collect(),
-    }
+        .collect()
 }
 
 fn workload_row(sc: &Scenario, w: &crate::spec::scenario::Workload) -> WorkloadRow {
@@ -251,50 +252,49 @@ fn offer_terms(o: &crate::spec::Offer, cur: &str) -> String {
         OfferKind::Payg(p) if p.tiers.is_empty() => format!("pay as you go, {} off list", pct(p.discount)),
         OfferKind::Payg(p) => {
             let t: Vec<String> = p.tiers.iter().map(|(f, d)| format!("{} from {}", pct(*d), money(*f, cur))).collect();
-            format!(
-                "pay as you go, marginal volume tiers per {}: {}",
-                if p.tier_months == 12 { "year" } else { "month" },
-                t.join(", ")
-            )
+            let per = if p.tier_months == 12 { "year" } else { "month" };
+            format!("pay as you go, marginal volume tiers per {per}: {}", t.join(", "))
         }
-        OfferKind::Commit(c) => {
-            let unit = if c.tokens { "tokens" } else { cur };
-            let amounts: Vec<String> =
-                c.amounts.iter().map(|a| if c.tokens { count(*a) } else { money(*a, cur) }).collect();
-            let discount = match &c.discount {
-                crate::spec::offer::DiscountRule::Flat(d) => format!("{} discount", pct(*d)),
-                crate::spec::offer::DiscountRule::Tiers(t) => {
-                    let t: Vec<String> =
-                        t.iter().map(|(m, d)| format!("{} from {}", pct(*d), money(*m, cur))).collect();
-                    format!("discount tiers {}", t.join(", "))
-                }
-            };
-            format!(
-                "commit {} ({unit}) per {} month(s), {discount}, overage at {}, {} rate, rollover {} (cap {})",
-                amounts.join(" then "),
-                c.period_months,
-                if c.overage_list { "list" } else { "the discounted rate" },
-                if c.locked { "locked" } else { "floating" },
-                pct(c.rollover_fraction),
-                if c.rollover_cap > 0.0 { pct(c.rollover_cap) } else { "none".into() }
-            )
-        }
-        OfferKind::Provisioned(p) => {
-            let load = match &p.load {
-                Load::LogNormal { peak_to_mean, .. } => format!("peak to mean {peak_to_mean}"),
-                Load::Profile(pr) => format!("load profile {}", pr.file),
-            };
-            format!(
-                "{} units at {} per unit-{}, {} effective tokens/min each, {load}, overflow {}",
-                p.units,
-                money(p.unit_price, cur),
-                if p.hourly { "hour" } else { "month" },
-                count(p.tokens_per_minute_per_unit),
-                if p.drop { "dropped" } else { "to pay as you go" }
-            )
-        }
+        OfferKind::Commit(c) => commit_terms(c, cur),
+        OfferKind::Provisioned(p) => provisioned_terms(p, cur),
     };
     format!("{kind}; scope: {scope}; term {} months", o.term_months)
+}
+
+fn commit_terms(c: &crate::spec::offer::Commit, cur: &str) -> String {
+    let unit = if c.tokens { "tokens" } else { cur };
+    let amounts: Vec<String> = c.amounts.iter().map(|a| if c.tokens { count(*a) } else { money(*a, cur) }).collect();
+    let discount = match &c.discount {
+        crate::spec::offer::DiscountRule::Flat(d) => format!("{} discount", pct(*d)),
+        crate::spec::offer::DiscountRule::Tiers(t) => {
+            let t: Vec<String> = t.iter().map(|(m, d)| format!("{} from {}", pct(*d), money(*m, cur))).collect();
+            format!("discount tiers {}", t.join(", "))
+        }
+    };
+    format!(
+        "commit {} ({unit}) per {} month(s), {discount}, overage at {}, {} rate, rollover {} (cap {})",
+        amounts.join(" then "),
+        c.period_months,
+        if c.overage_list { "list" } else { "the discounted rate" },
+        if c.locked { "locked" } else { "floating" },
+        pct(c.rollover_fraction),
+        if c.rollover_cap > 0.0 { pct(c.rollover_cap) } else { "none".into() }
+    )
+}
+
+fn provisioned_terms(p: &crate::spec::offer::Provisioned, cur: &str) -> String {
+    let load = match &p.load {
+        Load::LogNormal { peak_to_mean, .. } => format!("peak to mean {peak_to_mean}"),
+        Load::Profile(pr) => format!("load profile {}", pr.file),
+    };
+    format!(
+        "{} units at {} per unit-{}, {} effective tokens/min each, {load}, overflow {}",
+        p.units,
+        money(p.unit_price, cur),
+        if p.hourly { "hour" } else { "month" },
+        count(p.tokens_per_minute_per_unit),
+        if p.drop { "dropped" } else { "to pay as you go" }
+    )
 }
 
 /// The lower-case hex SHA-256 of `bytes`.

@@ -88,11 +88,10 @@ fn costs(b: &Brief) -> Chart {
         .cost_boxes
         .iter()
         .map(|c| {
-            let n = clip(&c.name, 34);
             if c.name == b.simulate.baseline {
-                format!("{n} (baseline)")
+                format!("{} (baseline)", clip(&c.name, 34))
             } else {
-                n
+                clip(&c.name, 34)
             }
         })
         .collect();
@@ -105,22 +104,7 @@ fn costs(b: &Brief) -> Chart {
     let ticks = nice_ticks(lo, hi, 6);
     let sx = Scale { d0: ticks[0], d1: *ticks.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
     let title = format!("Total cost per offer {}", horizon_words(b));
-    let desc = format!(
-        "Box plots on one axis in {cur}: whiskers from the 5th to the 95th percentile of the total cost, box from the \
-         25th to the 75th, a thick line at the median and a diamond at the mean. {}",
-        b.cost_boxes
-            .iter()
-            .map(|c| format!(
-                "{}: median {}, p5 {}, p95 {}.",
-                c.name,
-                money(c.p50, cur),
-                money(c.p5, cur),
-                money(c.p95, cur)
-            ))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    let mut svg = Svg::new("chart-costs", W, h, &title, &desc);
+    let mut svg = Svg::new("chart-costs", W, h, &title, &costs_desc(b));
     legend_boxes(&mut svg, left);
     x_axis(
         &mut svg,
@@ -133,13 +117,7 @@ fn costs(b: &Brief) -> Chart {
     for (i, (c, name)) in b.cost_boxes.iter().zip(&names).enumerate() {
         let y = top + row * (i as f64 + 0.5);
         svg.text((left - 10.0, y + 4.0), Anchor::End, 11.5, "normal", name);
-        svg.line((sx.at(c.p5), y), (sx.at(c.p95), y), "#000000", 1.2, None);
-        for q in [c.p5, c.p95] {
-            svg.line((sx.at(q), y - 7.0), (sx.at(q), y + 7.0), "#000000", 1.2, None);
-        }
-        svg.rect((sx.at(c.p25), y - 10.0), (sx.at(c.p75) - sx.at(c.p25), 20.0), BOX_FILL, Some("#000000"));
-        svg.line((sx.at(c.p50), y - 10.0), (sx.at(c.p50), y + 10.0), "#000000", 3.0, None);
-        svg.marker("diamond", (sx.at(c.mean), y), 4.0, "#ffffff");
+        draw_box(&mut svg, c, &sx, y);
     }
     Chart {
         id: "costs".into(),
@@ -149,6 +127,34 @@ fn costs(b: &Brief) -> Chart {
             .into(),
         svg: svg.finish(),
     }
+}
+
+/// The cost chart's description: what it shows, and each offer's figures.
+fn costs_desc(b: &Brief) -> String {
+    let cur = &b.currency;
+    let each: Vec<String> = b
+        .cost_boxes
+        .iter()
+        .map(|c| {
+            format!("{}: median {}, p5 {}, p95 {}.", c.name, money(c.p50, cur), money(c.p5, cur), money(c.p95, cur))
+        })
+        .collect();
+    format!(
+        "Box plots on one axis in {cur}: whiskers from the 5th to the 95th percentile of the total cost, box from the \
+         25th to the 75th, a thick line at the median and a diamond at the mean. {}",
+        each.join(" ")
+    )
+}
+
+/// One offer's box plot on the row centred at `y`.
+fn draw_box(svg: &mut Svg, c: &super::CostBox, sx: &Scale, y: f64) {
+    svg.line((sx.at(c.p5), y), (sx.at(c.p95), y), "#000000", 1.2, None);
+    for q in [c.p5, c.p95] {
+        svg.line((sx.at(q), y - 7.0), (sx.at(q), y + 7.0), "#000000", 1.2, None);
+    }
+    svg.rect((sx.at(c.p25), y - 10.0), (sx.at(c.p75) - sx.at(c.p25), 20.0), BOX_FILL, Some("#000000"));
+    svg.line((sx.at(c.p50), y - 10.0), (sx.at(c.p50), y + 10.0), "#000000", 3.0, None);
+    svg.marker("diamond", (sx.at(c.mean), y), 4.0, "#ffffff");
 }
 
 fn legend_boxes(svg: &mut Svg, left: f64) {
@@ -187,64 +193,28 @@ fn sweep(b: &Brief) -> Option<Chart> {
     let lv = |x: f64| crate::report::table::level(x, &s.level_unit, cur);
     let (left, top1, h1, gap, h2) = (92.0, 40.0, 190.0, 34.0, 120.0);
     let (top2, axis_y) = (top1 + h1 + gap, top1 + h1 + gap + h2);
-    let h = axis_y + 52.0;
     let xt = nice_ticks(s.levels[0].level, s.levels.last().map_or(1.0, |l| l.level), 7);
     let sx = Scale { d0: xt[0], d1: *xt.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
-    let costs: Vec<f64> = s.levels.iter().map(|l| l.cost_mean).collect();
-    let yt = nice_ticks(
-        costs.iter().copied().fold(f64::INFINITY, f64::min),
-        costs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        5,
-    );
+    let costs = s.levels.iter().map(|l| l.cost_mean);
+    let yt = nice_ticks(costs.clone().fold(f64::INFINITY, f64::min), costs.fold(f64::NEG_INFINITY, f64::max), 5);
     let sy = Scale { d0: yt[0], d1: *yt.last().unwrap_or(&1.0), r0: top1 + h1, r1: top1 };
     let sp = Scale { d0: 0.0, d1: 1.0, r0: axis_y, r1: top2 };
     let title = format!("Commitment sweep of {}", s.offer);
-    let rec = s.recommended.map_or_else(|| "none within the risk limit".to_string(), lv);
-    let desc = format!(
-        "Two panels sharing the level axis. Top: expected total cost {} in {cur} at each level (solid line, round \
-         markers). Bottom: probability of over-commitment (dashed line, square markers) with the risk limit of {} \
-         (dotted line). The recommended level, {rec}, is marked by a vertical dashed line.",
-        horizon_words(b),
-        pct(s.risk_limit)
-    );
-    let mut svg = Svg::new("chart-sweep", W, h, &title, &desc);
+    let mut svg = Svg::new("chart-sweep", W, axis_y + 52.0, &title, &sweep_desc(b, s));
     y_axis(&mut svg, &sy, &yt, (left, W - RIGHT), &|t| money(t, cur), (18.0, &format!("Expected cost ({cur})")));
-    y_axis(
-        &mut svg,
-        &sp,
-        &[0.0, 0.25, 0.5, 0.75, 1.0],
-        (left, W - RIGHT),
-        &|t| pct(t).replace(".0%", "%"),
-        (18.0, "P(over-commitment)"),
-    );
+    let quarters = [0.0, 0.25, 0.5, 0.75, 1.0];
+    let pct0 = |t: f64| pct(t).replace(".0%", "%");
+    y_axis(&mut svg, &sp, &quarters, (left, W - RIGHT), &pct0, (18.0, "P(over-commitment)"));
     x_axis(&mut svg, &sx, &xt, (top2, axis_y), &lv, &level_axis(s, cur));
     svg.line((left, top1 + h1), (W - RIGHT, top1 + h1), "#000000", 1.0, None);
-    svg.text(
-        (left + 6.0, top1 - 8.0),
-        Anchor::Start,
-        11.5,
-        "bold",
-        &format!("Expected total cost {}", horizon_words(b)),
-    );
+    let heading = format!("Expected total cost {}", horizon_words(b));
+    svg.text((left + 6.0, top1 - 8.0), Anchor::Start, 11.5, "bold", &heading);
     svg.text((left + 6.0, top2 - 8.0), Anchor::Start, 11.5, "bold", "Probability of over-commitment");
-    let pts: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sy.at(l.cost_mean))).collect();
-    svg.polyline(&pts, "#000000", 2.0, None);
-    for p in &pts {
-        svg.marker("circle", *p, 2.6, "#000000");
-    }
-    let risk: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sp.at(l.prob_overcommit))).collect();
-    svg.polyline(&risk, "#333333", 1.8, Some("6 3"));
-    for p in &risk {
-        svg.marker("square", *p, 2.4, "#ffffff");
-    }
-    let ly = sp.at(s.risk_limit);
-    svg.line((left, ly), (W - RIGHT, ly), "#000000", 1.2, Some("1.5 2.5"));
-    svg.text((W - RIGHT - 4.0, ly - 5.0), Anchor::End, 10.5, "normal", &format!("risk limit {}", pct(s.risk_limit)));
+    draw_sweep_lines(&mut svg, s, (&sx, &sy, &sp));
     if let Some(r) = s.recommended {
         let x = sx.at(r);
         svg.line((x, top1), (x, axis_y), "#000000", 1.6, Some("5 3"));
-        let anchor = if x > W - 200.0 { Anchor::End } else { Anchor::Start };
-        let dx = if anchor == Anchor::End { -5.0 } else { 5.0 };
+        let (anchor, dx) = if x > W - 200.0 { (Anchor::End, -5.0) } else { (Anchor::Start, 5.0) };
         svg.text((x + dx, top1 + 12.0), anchor, 11.0, "bold", &format!("recommended: {}", lv(r)));
     }
     Some(Chart {
@@ -259,6 +229,39 @@ fn sweep(b: &Brief) -> Option<Chart> {
     })
 }
 
+fn sweep_desc(b: &Brief, s: &crate::analysis::sweep::SweepReport) -> String {
+    let rec = s.recommended.map_or_else(
+        || "none within the risk limit".to_string(),
+        |l| crate::report::table::level(l, &s.level_unit, &b.currency),
+    );
+    format!(
+        "Two panels sharing the level axis. Top: expected total cost {} in {} at each level (solid line, round \
+         markers). Bottom: probability of over-commitment (dashed line, square markers) with the risk limit of {} \
+         (dotted line). The recommended level, {rec}, is marked by a vertical dashed line.",
+        horizon_words(b),
+        b.currency,
+        pct(s.risk_limit)
+    )
+}
+
+/// The sweep's two series and the risk limit, on the level scale `sx`, the
+/// cost scale `sy` and the probability scale `sp`.
+fn draw_sweep_lines(svg: &mut Svg, s: &crate::analysis::sweep::SweepReport, (sx, sy, sp): (&Scale, &Scale, &Scale)) {
+    let pts: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sy.at(l.cost_mean))).collect();
+    svg.polyline(&pts, "#000000", 2.0, None);
+    for p in &pts {
+        svg.marker("circle", *p, 2.6, "#000000");
+    }
+    let risk: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sp.at(l.prob_overcommit))).collect();
+    svg.polyline(&risk, "#333333", 1.8, Some("6 3"));
+    for p in &risk {
+        svg.marker("square", *p, 2.4, "#ffffff");
+    }
+    let ly = sp.at(s.risk_limit);
+    svg.line((sx.r0, ly), (sx.r1, ly), "#000000", 1.2, Some("1.5 2.5"));
+    svg.text((sx.r1 - 4.0, ly - 5.0), Anchor::End, 10.5, "normal", &format!("risk limit {}", pct(s.risk_limit)));
+}
+
 /// Horizontal bars of each lever's expected saving at the recommended level.
 fn levers(b: &Brief) -> Option<Chart> {
     let s = b.sweep.as_ref().filter(|s| !s.levers.is_empty())?;
@@ -267,7 +270,6 @@ fn levers(b: &Brief) -> Option<Chart> {
     let left = 16.0 + labels.iter().map(|n| text_width(n, 11.0)).fold(80.0, f64::max).min(310.0);
     let (top, row) = (44.0, 28.0);
     let axis_y = top + row * labels.len() as f64;
-    let h = axis_y + 52.0;
     let savings: Vec<f64> = s.levers.iter().map(|l| -l.cost_mean_change).collect();
     let lo = savings.iter().copied().fold(0.0, f64::min);
     let hi = savings.iter().copied().fold(0.0, f64::max);
@@ -275,46 +277,29 @@ fn levers(b: &Brief) -> Option<Chart> {
     // Room on both sides for the value labels.
     let sx = Scale { d0: ticks[0], d1: *ticks.last().unwrap_or(&1.0), r0: left + 44.0, r1: W - RIGHT - 52.0 };
     let title = format!("What each concession is worth on {}", s.offer);
+    let each: Vec<String> =
+        s.levers.iter().zip(&savings).map(|(l, v)| format!("{}: {}.", l.label, money(*v, cur))).collect();
     let desc = format!(
         "Horizontal bars of the change in expected cost {} in {cur}, as a saving: solid bars save money, hatched bars \
          cost money. {}",
         horizon_words(b),
-        s.levers
-            .iter()
-            .zip(&savings)
-            .map(|(l, v)| format!("{}: {}.", l.label, money(*v, cur)))
-            .collect::<Vec<_>>()
-            .join(" ")
+        each.join(" ")
     );
-    let mut svg = Svg::new("chart-levers", W, h, &title, &desc);
-    svg.rect((left + 44.0, 12.0), (18.0, 12.0), "#4d4d4d", Some("#000000"));
-    svg.text((left + 68.0, 22.0), Anchor::Start, 10.5, "normal", "saves money");
+    let mut svg = Svg::new("chart-levers", W, axis_y + 52.0, &title, &desc);
     let hatch = svg.hatch();
-    svg.rect((left + 160.0, 12.0), (18.0, 12.0), &hatch, Some("#000000"));
-    svg.text((left + 184.0, 22.0), Anchor::Start, 10.5, "normal", "costs money");
-    x_axis(
-        &mut svg,
-        &sx,
-        &ticks,
-        (top - 6.0, axis_y),
-        &|t| money(t, cur),
-        &format!(
-            "Expected saving {} ({cur}) at {}",
-            horizon_words(b),
-            crate::report::table::level(s.levers_at, &s.level_unit, cur)
-        ),
-    );
-    let zero = sx.at(0.0);
+    for (x, fill, text) in [(left + 44.0, "#4d4d4d", "saves money"), (left + 160.0, hatch.as_str(), "costs money")] {
+        svg.rect((x, 12.0), (18.0, 12.0), fill, Some("#000000"));
+        svg.text((x + 24.0, 22.0), Anchor::Start, 10.5, "normal", text);
+    }
+    let at = crate::report::table::level(s.levers_at, &s.level_unit, cur);
+    let axis = format!("Expected saving {} ({cur}) at {at}", horizon_words(b));
+    x_axis(&mut svg, &sx, &ticks, (top - 6.0, axis_y), &|t| money(t, cur), &axis);
     for (i, (label, v)) in labels.iter().zip(&savings).enumerate() {
         let y = top + row * (i as f64 + 0.5);
         svg.text((left - 8.0, y + 4.0), Anchor::End, 11.0, "normal", label);
-        let x = sx.at(*v);
-        let fill = if *v >= 0.0 { "#4d4d4d".to_string() } else { hatch.clone() };
-        svg.rect((zero, y - 8.0), (x - zero, 16.0), &fill, Some("#000000"));
-        let (ax, anchor) = if *v >= 0.0 { (x.max(zero) + 5.0, Anchor::Start) } else { (x - 5.0, Anchor::End) };
-        svg.text((ax, y + 4.0), anchor, 10.5, "bold", &money(*v, cur));
+        draw_bar(&mut svg, &sx, y, *v, cur);
     }
-    svg.line((zero, top - 6.0), (zero, axis_y), "#000000", 1.4, None);
+    svg.line((sx.at(0.0), top - 6.0), (sx.at(0.0), axis_y), "#000000", 1.4, None);
     Some(Chart {
         id: "levers".into(),
         title,
@@ -323,6 +308,16 @@ fn levers(b: &Brief) -> Option<Chart> {
             .into(),
         svg: svg.finish(),
     })
+}
+
+/// A bar from 0 to `v` on the row centred at `y`, with its value at its end:
+/// solid when it saves money, hatched when it costs money.
+fn draw_bar(svg: &mut Svg, sx: &Scale, y: f64, v: f64, cur: &str) {
+    let (zero, x) = (sx.at(0.0), sx.at(v));
+    let fill = if v >= 0.0 { "#4d4d4d".to_string() } else { svg.hatch() };
+    svg.rect((zero, y - 8.0), (x - zero, 16.0), &fill, Some("#000000"));
+    let (ax, anchor) = if v >= 0.0 { (x.max(zero) + 5.0, Anchor::Start) } else { (x - 5.0, Anchor::End) };
+    svg.text((ax, y + 4.0), anchor, 10.5, "bold", &money(v, cur));
 }
 
 /// Month `m` as a position on the fan's axis: months since `first`.
@@ -341,65 +336,72 @@ fn forecast(b: &Brief) -> Chart {
     let hx: Vec<(f64, f64)> =
         f.history.iter().filter_map(|p| month_pos(&p.month, first).map(|x| (x, p.tokens))).collect();
     let last = xs.last().copied().unwrap_or(0.0);
-    let (left, top, ph) = (78.0, 44.0, 260.0);
-    let axis_y = top + ph;
-    let h = axis_y + 52.0;
+    let (left, top, axis_y) = (78.0, 44.0, 304.0);
     let hi = t.p95.iter().chain(hx.iter().map(|p| &p.1)).copied().fold(0.0, f64::max);
     let yt = nice_ticks(0.0, hi, 6);
     let sy = Scale { d0: 0.0, d1: *yt.last().unwrap_or(&1.0), r0: axis_y, r1: top };
     let sx = Scale { d0: 0.0, d1: last.max(1.0), r0: left, r1: W - RIGHT };
     let title = "Usage forecast: total tokens per month".to_string();
-    let n = f.months.len();
-    let desc = format!(
-        "Fan chart of total monthly tokens (input + cached + output): a hatched band from the 5th to the 95th \
-         percentile, a grey band from the 10th to the 90th, the median as a solid line{}. In {} the median is {} \
-         tokens (p5 {}, p95 {}).",
-        if hx.is_empty() { String::new() } else { " and the history as a line with round markers".into() },
-        f.months[n - 1],
-        count(t.p50[n - 1]),
-        count(t.p5[n - 1]),
-        count(t.p95[n - 1])
-    );
-    let mut svg = Svg::new("chart-forecast", W, h, &title, &desc);
+    let mut svg = Svg::new("chart-forecast", W, axis_y + 52.0, &title, &forecast_desc(f, !hx.is_empty()));
     fan_legend(&mut svg, left, !hx.is_empty());
     y_axis(&mut svg, &sy, &yt, (left, W - RIGHT), &count, (16.0, "Tokens per month"));
     month_ticks(&mut svg, &sx, first, last, axis_y);
+    let at = |x: f64, v: f64| (sx.at(x), sy.at(v));
     let band = |lo: &[f64], hi: &[f64]| -> Vec<(f64, f64)> {
-        let mut p: Vec<(f64, f64)> = xs.iter().zip(hi).map(|(x, v)| (sx.at(*x), sy.at(*v))).collect();
-        p.extend(xs.iter().zip(lo).rev().map(|(x, v)| (sx.at(*x), sy.at(*v))));
+        let mut p: Vec<(f64, f64)> = xs.iter().zip(hi).map(|(x, v)| at(*x, *v)).collect();
+        p.extend(xs.iter().zip(lo).rev().map(|(x, v)| at(*x, *v)));
         p
     };
     let hatch = svg.hatch();
     svg.polygon(&band(&t.p5, &t.p95), &hatch);
     svg.polygon(&band(&t.p10, &t.p90), BAND_INNER);
-    let med: Vec<(f64, f64)> = xs.iter().zip(&t.p50).map(|(x, v)| (sx.at(*x), sy.at(*v))).collect();
+    let med: Vec<(f64, f64)> = xs.iter().zip(&t.p50).map(|(x, v)| at(*x, *v)).collect();
     svg.polyline(&med, "#000000", 2.4, None);
     if !hx.is_empty() {
-        let pts: Vec<(f64, f64)> = hx.iter().map(|(x, v)| (sx.at(*x), sy.at(*v))).collect();
-        svg.polyline(&pts, "#000000", 1.4, None);
-        for p in &pts {
-            svg.marker("circle", *p, 2.4, "#ffffff");
-        }
-        let x0 = sx.at(xs[0] - 0.5);
-        svg.line((x0, top), (x0, axis_y), "#000000", 1.0, Some("3 3"));
-        svg.text((x0 + 4.0, top + 10.0), Anchor::Start, 10.5, "normal", &format!("forecast from {}", f.months[0]));
+        let pts: Vec<(f64, f64)> = hx.iter().map(|(x, v)| at(*x, *v)).collect();
+        draw_history(&mut svg, &pts, (sx.at(xs[0] - 0.5), top, axis_y), &f.months[0]);
     }
+    let history = match (hx.is_empty(), f.history_partial) {
+        (true, _) => "",
+        (false, true) => {
+            " Line with circles: history of the workloads fitted from a usage file (the others have none)."
+        }
+        (false, false) => " Line with circles: history.",
+    };
     Chart {
         id: "forecast".into(),
         title,
         caption: format!(
-            "Hatched band: p5 to p95. Grey band: p10 to p90. Solid line: median.{} Values are total monthly tokens \
-             (input + cached + output) over all workloads, from the same simulated futures as the costs.",
-            if hx.is_empty() {
-                String::new()
-            } else if f.history_partial {
-                " Line with circles: history of the workloads fitted from a usage file (the others have none).".into()
-            } else {
-                " Line with circles: history.".into()
-            }
+            "Hatched band: p5 to p95. Grey band: p10 to p90. Solid line: median.{history} Values are total monthly \
+             tokens (input + cached + output) over all workloads, from the same simulated futures as the costs."
         ),
         svg: svg.finish(),
     }
+}
+
+fn forecast_desc(f: &super::Fan, history: bool) -> String {
+    let (t, n) = (&f.total, f.months.len());
+    format!(
+        "Fan chart of total monthly tokens (input + cached + output): a hatched band from the 5th to the 95th \
+         percentile, a grey band from the 10th to the 90th, the median as a solid line{}. In {} the median is {} \
+         tokens (p5 {}, p95 {}).",
+        if history { " and the history as a line with round markers" } else { "" },
+        f.months[n - 1],
+        count(t.p50[n - 1]),
+        count(t.p5[n - 1]),
+        count(t.p95[n - 1])
+    )
+}
+
+/// The history line with its markers, and a dashed line at `x0` where the
+/// forecast starts (from `top` to `bottom`).
+fn draw_history(svg: &mut Svg, pts: &[(f64, f64)], (x0, top, bottom): (f64, f64, f64), start: &str) {
+    svg.polyline(pts, "#000000", 1.4, None);
+    for p in pts {
+        svg.marker("circle", *p, 2.4, "#ffffff");
+    }
+    svg.line((x0, top), (x0, bottom), "#000000", 1.0, Some("3 3"));
+    svg.text((x0 + 4.0, top + 10.0), Anchor::Start, 10.5, "normal", &format!("forecast from {start}"));
 }
 
 fn fan_legend(svg: &mut Svg, left: f64, history: bool) {

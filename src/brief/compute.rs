@@ -51,7 +51,7 @@ pub struct BriefInput<'a> {
 
 /// The swept offer's report and the 5th and 95th percentiles of the saving at
 /// its recommended level.
-type SweepResult = (SweepReport, Option<(f64, f64)>);
+type SweepResult = (Option<SweepReport>, Option<(f64, f64)>);
 
 /// Builds the brief: one run, the reports, the fan, the recommendation.
 pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief> {
@@ -79,19 +79,14 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     let base = &out.offers[sc.risk.baseline].cost;
     let best = best_candidate(&sim, &candidates);
     let (sweep, range) = match (asked, guess, layout) {
+        // The guess was wrong: bill the right offer's levels on the same futures.
         (None, Some(g), Some(_)) if Some(g) != best => {
-            // The guess was wrong: bill the right offer's levels on the same futures.
-            let idx = best.expect("a guess implies candidates");
-            let layout = SweepLayout::new(sc, &plan, idx, &Levels::Default)?;
+            let layout = SweepLayout::new(sc, &plan, best.expect("a guess implies candidates"), &Levels::Default)?;
             let again = run_offers(sc, &plan, &layout.specs(), false, progress);
             again.check_finite(sc)?;
-            let (r, range) = sweep_report(sc, &plan, &layout, &again, 0, base, progress);
-            (Some(r), range)
+            sweep_report(sc, &plan, &layout, &again, 0, base, progress)
         }
-        (_, _, Some(layout)) => {
-            let (r, range) = sweep_report(sc, &plan, &layout, &out, sc.offers.len(), base, progress);
-            (Some(r), range)
-        }
+        (_, _, Some(layout)) => sweep_report(sc, &plan, &layout, &out, sc.offers.len(), base, progress),
         _ => (None, None),
     };
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
@@ -133,7 +128,7 @@ fn sweep_report(
         let q = percentiles(&savings, &[5.0, 95.0]);
         (q[0], q[1])
     });
-    (report, range)
+    (Some(report), range)
 }
 
 /// Paths of the guess: the run's first paths, enough to tell offers apart
@@ -369,29 +364,8 @@ fn recommend(
 ) -> Recommendation {
     let all = choices(sc, sim, sweep, range);
     let c = &all[pick(&all, sc.risk.max_overcommit_probability)];
-    let top_lever = sweep.and_then(|s| {
-        s.levers.first().filter(|l| l.cost_mean_change < 0.0).map(|l| TopLever {
-            id: l.id.clone(),
-            label: l.label.clone(),
-            offer: s.offer.clone(),
-            saving: -l.cost_mean_change,
-        })
-    });
-    let first_asks: Vec<FirstAsk> = score
-        .map(|r| {
-            r.contracts
-                .iter()
-                .filter_map(|k| {
-                    k.asks.first().map(|a| FirstAsk {
-                        vendor: k.vendor.clone(),
-                        id: a.id.clone(),
-                        ask: a.ask.clone(),
-                        blocked: k.blocked,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let top_lever = top_lever(sweep);
+    let first_asks = first_asks(score);
     let mut text =
         super::words::choice_sentence(sc, c.offer, c.level, c.from_sweep, (c.mean, c.p5, c.p95), c.pover, c.ploss);
     if let Some(alt) = all.iter().find(|a| a.from_sweep).filter(|_| !c.from_sweep) {
@@ -422,6 +396,29 @@ fn recommend(
         first_asks,
         text,
     }
+}
+
+/// The lever worth most at the sweep's level, when one saves money.
+fn top_lever(sweep: Option<&SweepReport>) -> Option<TopLever> {
+    let s = sweep?;
+    s.levers.first().filter(|l| l.cost_mean_change < 0.0).map(|l| TopLever {
+        id: l.id.clone(),
+        label: l.label.clone(),
+        offer: s.offer.clone(),
+        saving: -l.cost_mean_change,
+    })
+}
+
+/// Each contract's first ranked ask.
+fn first_asks(score: Option<&ScoreReport>) -> Vec<FirstAsk> {
+    let Some(r) = score else { return Vec::new() };
+    r.contracts
+        .iter()
+        .filter_map(|k| {
+            let a = k.asks.first()?;
+            Some(FirstAsk { vendor: k.vendor.clone(), id: a.id.clone(), ask: a.ask.clone(), blocked: k.blocked })
+        })
+        .collect()
 }
 
 /// `12.3%` for the risk limit in sentences.
