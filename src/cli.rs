@@ -236,7 +236,7 @@ pub enum Command {
         /// html (one self-contained file) or markdown (md; charts as SVG files beside it).
         #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html"])]
         format: String,
-        /// Output file, written whole or not at all; Markdown charts go into <name>-charts/ beside it.
+        /// Output file, written whole or not at all; Markdown charts go into NAME-charts/ beside it.
         #[arg(long, short, value_name = "FILE")]
         out: PathBuf,
         #[command(flatten)]

@@ -390,7 +390,7 @@ fn without_a_commitment_the_brief_says_so_and_the_fan_shows_history() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("no commit or provisioned offer, so there is no commitment level to choose"));
     assert_eq!(html.matches("<svg ").count(), 2, "costs and forecast only");
-    assert!(html.contains("history"), "the fan has a history line");
+    assert!(html.contains("and the history as a line with round markers"), "the fan has a history line");
     assert!(html.contains("Sign Minus 5 with no commitment"), "recommends the discount");
     assert!(html.contains("No contract terms were given"));
     let inputs = &html[html.find("<table id=\"inputs\"").unwrap()..];
