@@ -110,8 +110,8 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                 let g = growth_rate(growth, mix_normal(plan, ps.common_growth, rng));
                 draw_normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
-                for t in 0..h {
-                    out[t] = g * plan.damp_pow[t] + sa * ps.common[t] + sb * out[t];
+                for ((x, &d), &c) in out.iter_mut().zip(&plan.damp_pow[..h]).zip(&ps.common[..h]) {
+                    *x = g * d + sa * c + sb * *x;
                 }
                 out[0] += log_base;
             }
