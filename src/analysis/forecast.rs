@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::stats::{mean, percentiles};
 use crate::error::{Error, Result};
-use crate::forecast::{fit_error, fit_volume, recent_shares, totals, Method};
+use crate::forecast::{fit_error, fit_volume, recent_shares, short_history_warning, totals, Method};
 use crate::ingest::{read_history, HistoryOptions};
 use crate::sim::engine::map_paths;
 use crate::sim::Plan;
@@ -151,8 +151,7 @@ fn describe(sc: &Scenario, plan: &Plan, keep: &[usize], seg: usize, bands: Bands
     let (method, history) = if src < sc.workloads.len() {
         let w = &sc.workloads[src];
         let method = match &w.volume {
-            VolumeModel::Fitted(f) => format!("auto: {}", f.model.describe()),
-            VolumeModel::Drift { .. } if w.history.is_some() => "drift (fitted to history)".to_string(),
+            VolumeModel::Fitted(f) => f.describe(),
             VolumeModel::Drift { .. } => "drift (stated growth and volatility)".to_string(),
         };
         let hist = if routed {
@@ -217,23 +216,15 @@ pub fn scenario_from_history(
         };
         let y = totals(s);
         let skip = (start.since(s.last()) - 1) as usize;
-        let volume =
-            fit_volume(&y, f.method, false, &ForecastSec::default(), skip).map_err(|e| fit_error(file, s, e))?;
-        if y.len() < crate::forecast::auto::MIN_AUTO_MONTHS {
-            warnings.push(format!(
-                "`{}` on `{}` has only {} months of history: its forecast is very wide",
-                s.workload,
-                s.model,
-                y.len()
-            ));
-        }
+        let fitted = fit_volume(&y, f.method, &ForecastSec::default(), skip).map_err(|e| fit_error(file, s, e))?;
+        warnings.extend(short_history_warning(s, &fitted));
         workloads.push(Workload {
             name: s.workload.clone(),
             model,
             base_tokens: *y.last().unwrap_or(&0.0),
             shares: recent_shares(s).unwrap_or(Shares { input: 1.0, output: 0.0, cached: 0.0 }),
             batch_share: 0.0,
-            volume,
+            volume: VolumeModel::Fitted(fitted),
             history: Some(y.iter().enumerate().map(|(i, v)| (s.first.plus(i as i32), *v)).collect()),
         });
     }
