@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod exact;
+mod forecast;
 mod fuzz;
 mod ingest;
 mod ingest_errors;
