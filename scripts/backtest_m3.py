@@ -11,6 +11,10 @@ checks them against the acceptance targets of docs/forecast.md:
   MSIS of the 80% interval no worse than statsforecast AutoETS (4.68).
 
 Usage: scripts/backtest_m3.py [--data FILE] [--bin PATH] [--paths N] [--method auto|drift]
+                              [--drop N] [--holdout M]
+--drop N removes each series' last N months first (the robustness splits of
+docs/forecast.md); --holdout M holds out M months instead of 12. The targets
+are those of the acceptance split (drop 0, holdout 12).
 Exit 0 when the targets hold (or the data is absent: "skipped"), 1 otherwise.
 """
 import argparse
@@ -30,6 +34,8 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "commitsim"))
     ap.add_argument("--paths", type=int, default=4000)
     ap.add_argument("--method", default="auto")
+    ap.add_argument("--drop", type=int, default=0)
+    ap.add_argument("--holdout", type=int, default=12)
     a = ap.parse_args()
     if not os.path.exists(a.data):
         print(f"skipped: {a.data} not found")
@@ -39,14 +45,19 @@ def main():
         with open(a.data, newline="") as f, open(usage, "w", newline="") as g:
             w = csv.writer(g)
             w.writerow(["month", "workload", "model", "input_tokens", "output_tokens"])
+            series = {}
             for row in csv.DictReader(f):
-                w.writerow([row["month"], row["series_id"], "m3", round(float(row["value"]) * 1000), 0])
-        out = subprocess.run([a.bin, "backtest", "--history", usage, "--holdout", "12", "--paths", str(a.paths),
+                series.setdefault(row["series_id"], []).append(row)
+            for rows in series.values():
+                for row in rows[: len(rows) - a.drop]:
+                    w.writerow([row["month"], row["series_id"], "m3", round(float(row["value"]) * 1000), 0])
+        out = subprocess.run([a.bin, "backtest", "--history", usage, "--holdout", str(a.holdout), "--paths", str(a.paths),
                               "--method", a.method, "--format", "json", "--quiet"], capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit(out.stderr)
         r = json.loads(out.stdout)
-    print(f"{len(r['series'])} series, {len(r['skipped'])} skipped, {r['paths']} paths per series")
+    print(f"{len(r['series'])} series, {len(r['skipped'])} skipped, {r['paths']} paths per series, "
+          f"last {a.drop} months dropped, {a.holdout} held out, method {a.method}")
     print(f"{'method':<16} {'cover 50':>9} {'cover 80':>9} {'cover 90':>9} {'MSIS 80':>8} {'med err':>8}")
     for p in r["pooled"]:
         print(f"{p['method']:<16} {p['coverage_50']:>9.3f} {p['coverage_80']:>9.3f} {p['coverage_90']:>9.3f} "

@@ -4,11 +4,12 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::stats::{mean, percentiles};
 use crate::error::{Error, Result};
-use crate::forecast::{fit_error, fit_volume, recent_shares, totals, Method};
+use crate::forecast::{fit_error, fit_volume, recent_shares, short_history_warning, totals, Method};
 use crate::ingest::{read_history, HistoryOptions};
 use crate::sim::engine::map_paths;
 use crate::sim::Plan;
@@ -109,8 +110,8 @@ pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> ForecastRepor
                 }
             }
         }
-        for seg in 0..segs {
-            let b = bands(&rows, seg * h, h);
+        let all: Vec<Bands> = (0..segs).into_par_iter().map(|seg| bands(&rows, seg * h, h)).collect();
+        for (seg, b) in all.into_iter().enumerate() {
             series.push(describe(sc, &plan, &keep, seg, b));
         }
     }
@@ -127,19 +128,18 @@ pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> ForecastRepor
 }
 
 /// Quantiles of columns `offset..offset + h` of the per-path rows.
+/// Months are summarised in parallel; each month's statistics are computed
+/// in path order, so the result does not depend on the thread count.
 fn bands(rows: &[Vec<f64>], offset: usize, h: usize) -> Bands {
-    let mut b = Bands { p5: vec![], p10: vec![], p50: vec![], p90: vec![], p95: vec![], mean: vec![] };
-    for t in 0..h {
-        let col: Vec<f64> = rows.iter().map(|r| r[offset + t]).collect();
-        let q = percentiles(&col, &[5.0, 10.0, 50.0, 90.0, 95.0]);
-        b.p5.push(q[0]);
-        b.p10.push(q[1]);
-        b.p50.push(q[2]);
-        b.p90.push(q[3]);
-        b.p95.push(q[4]);
-        b.mean.push(mean(&col));
-    }
-    b
+    let months: Vec<(Vec<f64>, f64)> = (0..h)
+        .into_par_iter()
+        .map(|t| {
+            let col: Vec<f64> = rows.iter().map(|r| r[offset + t]).collect();
+            (percentiles(&col, &[5.0, 10.0, 50.0, 90.0, 95.0]), mean(&col))
+        })
+        .collect();
+    let q = |k: usize| months.iter().map(|(p, _)| p[k]).collect();
+    Bands { p5: q(0), p10: q(1), p50: q(2), p90: q(3), p95: q(4), mean: months.iter().map(|m| m.1).collect() }
 }
 
 fn describe(sc: &Scenario, plan: &Plan, keep: &[usize], seg: usize, bands: Bands) -> SeriesForecast {
@@ -151,8 +151,7 @@ fn describe(sc: &Scenario, plan: &Plan, keep: &[usize], seg: usize, bands: Bands
     let (method, history) = if src < sc.workloads.len() {
         let w = &sc.workloads[src];
         let method = match &w.volume {
-            VolumeModel::Fitted(f) => format!("auto: {}", f.model.describe()),
-            VolumeModel::Drift { .. } if w.history.is_some() => "drift (fitted to history)".to_string(),
+            VolumeModel::Fitted(f) => f.describe(),
             VolumeModel::Drift { .. } => "drift (stated growth and volatility)".to_string(),
         };
         let hist = if routed {
@@ -205,9 +204,28 @@ pub fn scenario_from_history(
         currency: "USD".into(),
         models: vec![],
     });
+    let n = history.series.len();
+    let max_paths = (crate::spec::scenario::MAX_CELLS / (f.horizon as f64 * (n as f64 + 1.0))) as u64;
+    if f.paths < 100 || f.paths > max_paths.min(crate::spec::scenario::MAX_PATHS) {
+        return Err(Error::Usage(format!(
+            "--paths: expected 100 to {} for {n} series",
+            max_paths.min(crate::spec::scenario::MAX_PATHS)
+        )));
+    }
+    // Fits are independent and about a millisecond each: run them in parallel
+    // (collected in series order, so the result does not depend on threads).
+    let fits: Vec<Result<_>> = history
+        .series
+        .par_iter()
+        .map(|s| {
+            let skip = (start.since(s.last()) - 1) as usize;
+            fit_volume(&totals(s), f.method, &ForecastSec::default(), skip).map_err(|e| fit_error(file, s, e))
+        })
+        .collect();
     let mut workloads = Vec::new();
     let mut warnings: Vec<String> = history.warnings.clone();
-    for s in &history.series {
+    for (s, fitted) in history.series.iter().zip(fits) {
+        let fitted = fitted?;
         let model = match catalog.find(&s.model) {
             Ok(i) => i,
             Err(_) => {
@@ -216,34 +234,16 @@ pub fn scenario_from_history(
             }
         };
         let y = totals(s);
-        let skip = (start.since(s.last()) - 1) as usize;
-        let volume =
-            fit_volume(&y, f.method, false, &ForecastSec::default(), skip).map_err(|e| fit_error(file, s, e))?;
-        if y.len() < crate::forecast::auto::MIN_AUTO_MONTHS {
-            warnings.push(format!(
-                "`{}` on `{}` has only {} months of history: its forecast is very wide",
-                s.workload,
-                s.model,
-                y.len()
-            ));
-        }
+        warnings.extend(short_history_warning(s, &fitted));
         workloads.push(Workload {
             name: s.workload.clone(),
             model,
             base_tokens: *y.last().unwrap_or(&0.0),
             shares: recent_shares(s).unwrap_or(Shares { input: 1.0, output: 0.0, cached: 0.0 }),
             batch_share: 0.0,
-            volume,
+            volume: VolumeModel::Fitted(fitted),
             history: Some(y.iter().enumerate().map(|(i, v)| (s.first.plus(i as i32), *v)).collect()),
         });
-    }
-    let max_paths = (crate::spec::scenario::MAX_CELLS / (f.horizon as f64 * (workloads.len() as f64 + 1.0))) as u64;
-    if f.paths < 100 || f.paths > max_paths.min(crate::spec::scenario::MAX_PATHS) {
-        return Err(Error::Usage(format!(
-            "--paths: expected 100 to {} for {} series",
-            max_paths.min(crate::spec::scenario::MAX_PATHS),
-            workloads.len()
-        )));
     }
     Ok(Scenario {
         name: file.display().to_string(),

@@ -199,9 +199,8 @@ pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
 }
 
 fn offer_result(sc: &Scenario, o: &crate::spec::Offer, p: &OfferPaths, base: &[f64]) -> OfferResult {
-    let c: Summary = summarize(&p.cost);
     let savings: Vec<f64> = base.iter().zip(&p.cost).map(|(b, c)| b - c).collect();
-    let s = summarize(&savings);
+    let (c, s): (Summary, Summary) = rayon::join(|| summarize(&p.cost), || summarize(&savings));
     let base_mean = mean(base);
     let commitment = match &o.kind {
         OfferKind::Commit(cm) => Some(commitment(cm, o.term_months.min(sc.horizon), p, sc.risk.waste_tolerance)),

@@ -107,10 +107,8 @@ pub struct Summary {
 
 /// Mean, standard error, p5/p50/p95 and cvar95 of `x`.
 pub fn summarize(x: &[f64]) -> Summary {
-    let mut v = x.to_vec();
-    let p5 = percentile_in_place(&mut v, 5.0);
-    let p50 = percentile_in_place(&mut v, 50.0);
-    let p95 = percentile_in_place(&mut v, 95.0);
+    let q = percentiles(x, &[5.0, 50.0, 95.0]);
+    let (p5, p50, p95) = (q[0], q[1], q[2]);
     // Mean of the tail, summed in path order for determinism.
     let (mut s, mut k) = (0.0, 0usize);
     for &c in x {

@@ -165,7 +165,7 @@ fn workload_row(sc: &Scenario, w: &crate::spec::scenario::Workload) -> WorkloadR
             ),
             format!("{sigma:.3} (fitted)"),
         ),
-        VolumeModel::Fitted(f) => (format!("fitted to history (auto): {}", f.model.describe()), "in the fitted model".into()),
+        VolumeModel::Fitted(f) => (format!("fitted to history ({} months): {}", f.months, f.describe()), "in the fitted model".into()),
     };
     let s = &w.shares;
     WorkloadRow {

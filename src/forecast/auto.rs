@@ -105,6 +105,17 @@ pub enum FitError {
     TooShort(usize),
 }
 
+impl std::fmt::Display for FitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FitError::BadValue(i, v) => write!(f, "month {} has an invalid total {v}", i + 1),
+            FitError::TooShort(n) => {
+                write!(f, "{n} month(s) of usage after any leading zeros; at least {MIN_MONTHS} are needed to fit")
+            }
+        }
+    }
+}
+
 impl AutoModel {
     /// Fits the model family to monthly values `y` (oldest first).
     pub fn fit(y: &[f64]) -> Result<AutoModel, FitError> {

@@ -19,12 +19,12 @@ use rand_distr::StandardNormal;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::auto::{AutoModel, FitError};
-use super::{fit_drift, Method};
+use super::auto::FitError;
+use super::{fit_volume, Method};
 use crate::analysis::stats::percentiles;
 use crate::sim::rng::stream_rng;
 use crate::spec::dist::phi_inv;
-use crate::spec::scenario::Growth;
+use crate::spec::file::ForecastSec;
 
 /// Random stream of the back-test (per series index as the "chunk").
 const STREAM_BACKTEST: u64 = 1 << 41;
@@ -114,7 +114,7 @@ pub fn backtest_series(
     }
     let mut rng = stream_rng(seed, index, STREAM_BACKTEST);
     let mut scores = Vec::new();
-    let bands = simulate_bands(fit, holdout, method, paths, &mut rng).map_err(|e| format!("{e:?}"))?;
+    let bands = simulate_bands(fit, holdout, method, paths, &mut rng).map_err(|e| e.to_string())?;
     scores.push(score(if method == Method::Auto { "auto" } else { "drift" }, &bands, test, scale));
     if let Some(b) = rw_drift_bands(fit, holdout) {
         scores.push(score("rw_drift", &b, test, scale));
@@ -125,6 +125,9 @@ pub fn backtest_series(
     Ok((lag, scores))
 }
 
+/// The product's predictive distribution for the held-out months: the same
+/// fit and the same sampler `forecast` and `simulate` use, for one series
+/// (no common factor).
 fn simulate_bands(
     fit: &[f64],
     h: usize,
@@ -132,32 +135,14 @@ fn simulate_bands(
     paths: usize,
     rng: &mut crate::sim::rng::Rng,
 ) -> Result<Bands, FitError> {
+    let model = fit_volume(fit, method, &ForecastSec::default(), 0)?;
     let mut cols = vec![Vec::with_capacity(paths); h];
     let mut out = vec![0.0; h];
     let zeros = vec![0.0; h];
-    match method {
-        Method::Auto => {
-            let m = AutoModel::fit(fit)?;
-            for _ in 0..paths {
-                let z: f64 = rng.sample(StandardNormal);
-                m.sample(rng, z, &zeros, (0.0, 1.0), 0, &mut out);
-                cols.iter_mut().zip(&out).for_each(|(c, v)| c.push(v.exp()));
-            }
-        }
-        Method::Drift => {
-            let (g, sigma) = fit_drift(fit)?;
-            let Growth::LogT { mu, se, df } = g else { unreachable!("fit_drift returns LogT") };
-            let last = fit.last().copied().unwrap_or(0.0).max(f64::MIN_POSITIVE).ln();
-            for _ in 0..paths {
-                let z: f64 = rng.sample(StandardNormal);
-                let g = mu + se * super::student_t_from_normal(z, df);
-                let mut lv = last;
-                for c in cols.iter_mut() {
-                    lv += g + sigma * rng.sample::<f64, _>(StandardNormal);
-                    c.push(lv.exp());
-                }
-            }
-        }
+    for _ in 0..paths {
+        let z: f64 = rng.sample(StandardNormal);
+        model.sample(rng, z, &zeros, (0.0, 1.0), &mut out);
+        cols.iter_mut().zip(&out).for_each(|(c, v)| c.push(v.exp()));
     }
     Ok(cols.iter().map(|c| percentiles(c, &LEVELS).try_into().expect("seven levels")).collect())
 }

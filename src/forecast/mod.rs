@@ -8,6 +8,8 @@ pub mod backtest;
 
 use std::path::Path;
 
+use rand::Rng as _;
+use rand_distr::StandardNormal;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use crate::error::{Error, Result};
@@ -39,22 +41,159 @@ impl Method {
     }
 }
 
-/// A volume model fitted to one history series by the `auto` method.
+/// A volume model fitted to one history series, simulated from the end of
+/// that history.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FittedModel {
     /// The fitted family.
-    pub model: AutoModel,
+    pub family: Family,
     /// Months between the end of the history and the scenario's start,
     /// simulated and discarded.
     pub skip: usize,
+    /// Months of history the fit used (after leading zeros).
+    pub months: usize,
+}
+
+/// What a history series was fitted with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Family {
+    /// The `auto` family (the default method).
+    Auto(AutoModel),
+    /// SPEC 4.1 `drift` (`method = "drift"`, or `[forecast]` growth or
+    /// volatility stated).
+    Drift(DriftModel),
 }
 
 impl FittedModel {
     /// Draws one path of monthly log-volumes into `out` (SPEC 4.1; `z` is the
     /// workload's growth-copula normal, `common` the common monthly shocks).
     pub fn sample(&self, rng: &mut crate::sim::rng::Rng, z: f64, common: &[f64], corr: (f64, f64), out: &mut [f64]) {
-        self.model.sample(rng, z, common, corr, self.skip, out);
+        match &self.family {
+            Family::Auto(m) => m.sample(rng, z, common, corr, self.skip, out),
+            Family::Drift(d) => d.sample(rng, z, common, corr, self.skip, out),
+        }
     }
+
+    /// How the volume is modelled, for reports.
+    pub fn describe(&self) -> String {
+        match &self.family {
+            Family::Auto(m) => format!("auto: {}", m.describe()),
+            Family::Drift(d) => d.describe(),
+        }
+    }
+
+    /// True when the growth is fitted (not stated) from fewer than
+    /// [`auto::MIN_AUTO_MONTHS`] months: the upper tail is then so heavy that
+    /// means rest on a few extreme paths (docs/forecast.md, "Means").
+    pub fn is_short(&self) -> bool {
+        let fitted_growth = match &self.family {
+            Family::Auto(_) => true,
+            Family::Drift(d) => matches!(d.growth, Growth::LogT { .. }),
+        };
+        fitted_growth && self.months < auto::MIN_AUTO_MONTHS
+    }
+}
+
+/// SPEC 4.1 `drift` continued from the last history month: `log V` is a
+/// random walk with per-path drift `g` (damped by `[forecast] damping`) and
+/// monthly volatility `sigma`, started at `ln(y_n + c)`, where `c` is the
+/// shift that makes inner zeros usable (0 without zeros).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftModel {
+    /// Monthly log-growth of the median path: fitted (Student-t), or from
+    /// `[forecast] growth_annual`.
+    pub growth: Growth,
+    /// Monthly volatility of the log-volume.
+    pub sigma: f64,
+    /// True when `sigma` is `[forecast] volatility_monthly`.
+    pub sigma_stated: bool,
+    /// `ln(y_n + c)`.
+    log_last: f64,
+    /// The shift `c`.
+    shift: f64,
+    /// Growth decays by this factor each month after the history.
+    damping: f64,
+}
+
+impl DriftModel {
+    /// Fits `drift` to monthly values `y` (oldest first), taking growth and
+    /// volatility from `fc` where it states them. With both stated, one month
+    /// of history (the starting level) is enough; otherwise
+    /// [`auto::MIN_MONTHS`] are needed.
+    pub fn fit(y: &[f64], fc: &ForecastSec) -> std::result::Result<DriftModel, auto::FitError> {
+        let (y, shift) = clean(y)?;
+        let stated = fc.growth_annual.is_some() && fc.volatility_monthly.is_some();
+        if y.is_empty() || (!stated && y.len() < auto::MIN_MONTHS) {
+            return Err(auto::FitError::TooShort(y.len()));
+        }
+        let fitted = if y.len() >= auto::MIN_MONTHS { Some(fit_drift(&y)?) } else { None };
+        let growth = match (&fc.growth_annual, &fitted) {
+            (Some(g), _) => Growth::Annual(g.clone()),
+            (None, Some((g, _))) => g.clone(),
+            (None, None) => unreachable!("growth is stated or fitted: checked above"),
+        };
+        let sigma = fc.volatility_monthly.or(fitted.map(|f| f.1)).unwrap_or(0.0);
+        Ok(DriftModel {
+            growth,
+            sigma,
+            sigma_stated: fc.volatility_monthly.is_some(),
+            log_last: (y[y.len() - 1] + shift).ln(),
+            shift,
+            damping: fc.damping.unwrap_or(1.0),
+        })
+    }
+
+    /// Draws one path: `skip` months after the history are simulated (with
+    /// independent shocks) and discarded, then `out` receives the next
+    /// `out.len()` months as log-volumes, their shocks correlated with the
+    /// common factor. The draws are those of an explicit `drift` workload:
+    /// the growth from `z`, then one normal per month.
+    pub fn sample(
+        &self,
+        rng: &mut crate::sim::rng::Rng,
+        z: f64,
+        common: &[f64],
+        corr: (f64, f64),
+        skip: usize,
+        out: &mut [f64],
+    ) {
+        let g = crate::sim::path::growth_rate(&self.growth, z);
+        let (sa, sb) = (self.sigma * corr.0, self.sigma * corr.1);
+        let mut acc = self.log_last;
+        for h in 0..skip + out.len() {
+            let zn: f64 = rng.sample(StandardNormal);
+            let trend = g * self.damping.powi(h as i32);
+            if h < skip {
+                acc += trend + self.sigma * zn;
+                continue;
+            }
+            acc += trend + sa * common[h - skip] + sb * zn;
+            out[h - skip] = if self.shift == 0.0 {
+                acc
+            } else {
+                crate::sim::fastmath::ln((acc.min(700.0).exp() - self.shift).max(0.0))
+            };
+        }
+    }
+
+    fn describe(&self) -> String {
+        let growth = if matches!(self.growth, Growth::Annual(_)) { "[forecast] growth_annual" } else { "fitted" };
+        let sigma = if self.sigma_stated { "[forecast] volatility_monthly" } else { "fitted" };
+        format!("drift (growth {growth}, volatility {sigma})")
+    }
+}
+
+/// Checks a series and drops its leading zeros (a workload launched
+/// mid-history); returns the rest and the shift `c = min positive / 2`
+/// applied to inner zeros (0 without zeros).
+fn clean(y: &[f64]) -> std::result::Result<(Vec<f64>, f64), auto::FitError> {
+    if let Some((i, &v)) = y.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+        return Err(auto::FitError::BadValue(i, v));
+    }
+    let y: Vec<f64> = y.iter().copied().skip_while(|&v| v == 0.0).collect();
+    let min_pos = y.iter().copied().filter(|&v| v > 0.0).fold(f64::INFINITY, f64::min);
+    let shift = if y.contains(&0.0) { 0.5 * min_pos } else { 0.0 };
+    Ok((y, shift))
 }
 
 /// Student-t quantile at `Phi(z)` with `df` degrees of freedom.
@@ -79,15 +218,10 @@ pub fn student_t_from_normal(z: f64, df: f64) -> f64 {
 /// `T ~ t(n - 1)`. Zeros are handled as in `auto` (leading ones dropped,
 /// others shifted by half the smallest positive value).
 pub fn fit_drift(y: &[f64]) -> std::result::Result<(Growth, f64), auto::FitError> {
-    if let Some((i, &v)) = y.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
-        return Err(auto::FitError::BadValue(i, v));
-    }
-    let y: Vec<f64> = y.iter().copied().skip_while(|&v| v == 0.0).collect();
+    let (y, shift) = clean(y)?;
     if y.len() < auto::MIN_MONTHS {
         return Err(auto::FitError::TooShort(y.len()));
     }
-    let min_pos = y.iter().copied().filter(|&v| v > 0.0).fold(f64::INFINITY, f64::min);
-    let shift = if y.contains(&0.0) { 0.5 * min_pos } else { 0.0 };
     let d: Vec<f64> = y.windows(2).map(|w| ((w[1] + shift) / (w[0] + shift)).ln()).collect();
     let n = d.len() as f64;
     let mu = d.iter().sum::<f64>() / n;
@@ -126,7 +260,6 @@ pub fn workloads_from_history(
     warnings.extend(history.warnings.iter().map(|w| format!("{}: {w}", file.display())));
     let method = Method::parse(fc.method.as_deref())
         .ok_or_else(|| Error::invalid(path, "forecast.method", "expected `auto` or `drift`"))?;
-    let overridden = fc.growth_annual.is_some() || fc.volatility_monthly.is_some();
     let mut out = Vec::new();
     for s in &history.series {
         let model = catalog.find(&s.model).map_err(|m| Error::invalid(&file, "model", m))?;
@@ -149,41 +282,73 @@ pub fn workloads_from_history(
         })?;
         let shares =
             check_shares(shares.input, shares.output, shares.cached).map_err(|(k, m)| Error::invalid(&file, k, m))?;
-        let volume = fit_volume(&y, method, overridden, fc, skip).map_err(|e| fit_error(&file, s, e))?;
-        if y.len() < auto::MIN_AUTO_MONTHS {
-            warnings.push(format!(
-                "`{}` on `{}` has only {} months of history: its forecast is very wide; state growth_annual under [forecast] if you know better",
-                s.workload, s.model, y.len()
-            ));
-        }
+        let fitted = fit_volume(&y, method, fc, skip).map_err(|e| fit_error(&file, s, e))?;
+        warnings.extend(short_history_warning(s, &fitted));
         out.push(Workload {
             name: s.workload.clone(),
             model,
             base_tokens: *y.last().unwrap_or(&0.0),
             shares,
             batch_share: h.batch_share.get(&s.workload).copied().unwrap_or(0.0),
-            volume,
+            volume: VolumeModel::Fitted(fitted),
             history: Some(y.iter().enumerate().map(|(i, v)| (s.first.plus(i as i32), *v)).collect()),
         });
     }
     Ok(out)
 }
 
-/// The volume model of one series: `auto`, or `drift` (also whenever
-/// `[forecast]` overrides growth or volatility, which are `drift` parameters).
+/// The volume model of one series, simulated from the end of its history
+/// (`skip` months before the first month wanted): `auto`, or `drift` (also
+/// whenever `[forecast]` states growth or volatility, which are `drift`
+/// parameters).
 pub fn fit_volume(
     y: &[f64],
     method: Method,
-    overridden: bool,
     fc: &ForecastSec,
     skip: usize,
-) -> std::result::Result<VolumeModel, auto::FitError> {
-    if method == Method::Auto && !overridden {
-        return Ok(VolumeModel::Fitted(FittedModel { model: AutoModel::fit(y)?, skip }));
-    }
-    let (growth, sigma) = fit_drift(y)?;
-    let growth = fc.growth_annual.clone().map_or(growth, Growth::Annual);
-    Ok(VolumeModel::Drift { growth, sigma: fc.volatility_monthly.unwrap_or(sigma) })
+) -> std::result::Result<FittedModel, auto::FitError> {
+    let overridden = fc.growth_annual.is_some() || fc.volatility_monthly.is_some();
+    let months = y.len() - y.iter().take_while(|&&v| v == 0.0).count();
+    let family = if method == Method::Auto && !overridden {
+        Family::Auto(AutoModel::fit(y)?)
+    } else {
+        Family::Drift(DriftModel::fit(y, fc)?)
+    };
+    Ok(FittedModel { family, skip, months })
+}
+
+/// The warning for a series whose fitted growth rests on fewer than
+/// [`auto::MIN_AUTO_MONTHS`] months.
+pub(crate) fn short_history_warning(s: &Series, f: &FittedModel) -> Option<String> {
+    f.is_short().then(|| {
+        format!(
+            "`{}` on `{}` has only {} months of usage history: its forecast is very wide, and means (expected \
+             volumes and costs) rest on a few extreme paths. Add earlier months, or state growth_annual under \
+             [forecast] if you know how it will grow",
+            s.workload, s.model, f.months
+        )
+    })
+}
+
+/// When simulated volumes overflow: the history-fitted workloads whose
+/// growth rests on too few months to bound the upper tail, as advice.
+pub fn overflow_hint(sc: &crate::spec::Scenario) -> Option<String> {
+    let short: Vec<String> = sc
+        .workloads
+        .iter()
+        .filter_map(|w| match &w.volume {
+            VolumeModel::Fitted(f) if f.is_short() => Some(format!("`{}` ({} months)", w.name, f.months)),
+            _ => None,
+        })
+        .collect();
+    (!short.is_empty()).then(|| {
+        format!(
+            "simulated volumes overflow the range of numbers: the forecast of {} rests on so few months of \
+             history that its upper tail has no practical bound. Add earlier months to the history file, or \
+             state growth_annual and volatility_monthly under [forecast]",
+            short.join(", ")
+        )
+    })
 }
 
 /// The input error for a series that cannot be fitted.
@@ -194,7 +359,9 @@ pub(crate) fn fit_error(file: &Path, s: &Series, e: auto::FitError) -> Error {
             "month",
             format!(
                 "series `{}` on `{}` has {n} month(s) of usage; at least {} are needed to fit a forecast. \
-                 Add earlier months to the file, or give the workload explicitly as [[workloads]] with growth_annual",
+                 Add earlier months to the file, or state growth_annual and volatility_monthly under [forecast] \
+                 in a scenario (then one month is enough), or give the workload as [[workloads]] with \
+                 monthly_tokens and growth_annual",
                 s.workload,
                 s.model,
                 auto::MIN_MONTHS
@@ -224,6 +391,83 @@ mod tests {
             }
             _ => panic!(),
         }
+    }
+
+    /// One path of `f` with the common factor switched off.
+    fn path(f: &FittedModel, h: usize, seed: u64) -> Vec<f64> {
+        use rand::SeedableRng;
+        let mut rng = crate::sim::rng::Rng::seed_from_u64(seed);
+        let mut out = vec![0.0; h];
+        f.sample(&mut rng, 0.3, &vec![0.0; h], (0.0, 1.0), &mut out);
+        out
+    }
+
+    fn drift_sec() -> ForecastSec {
+        ForecastSec { method: Some("drift".into()), ..ForecastSec::default() }
+    }
+
+    /// Regression: `drift` fitted to a history that ends months before the
+    /// scenario's start began at the last history month as if it were the
+    /// month before `start`, so the gap's growth was lost (`auto` simulated
+    /// it). Both now continue from the end of the history.
+    #[test]
+    fn drift_from_history_starts_after_the_gap() {
+        let y: Vec<f64> = (0..12).map(|t| 1e9 * 1.05f64.powi(t)).collect();
+        let fc = drift_sec();
+        let no_gap = fit_volume(&y, Method::Drift, &fc, 0).unwrap();
+        let gap = fit_volume(&y, Method::Drift, &fc, 6).unwrap();
+        // A noiseless series: zero volatility, growth exactly 5% a month.
+        let (p0, p6) = (path(&no_gap, 3, 1), path(&gap, 3, 1));
+        for t in 0..3 {
+            let want = y[11].ln() + (t as f64 + 1.0) * 1.05f64.ln();
+            assert!((p0[t] - want).abs() < 1e-9, "month {t}: {} vs {want}", p0[t]);
+            assert!((p6[t] - (want + 6.0 * 1.05f64.ln())).abs() < 1e-9, "month {t} after a 6-month gap");
+        }
+    }
+
+    #[test]
+    fn drift_damping_counts_from_the_first_month_after_the_history() {
+        let y: Vec<f64> = (0..12).map(|t| 1e9 * 1.05f64.powi(t)).collect();
+        let fc = ForecastSec { damping: Some(0.5), ..drift_sec() };
+        let g = 1.05f64.ln();
+        let p = path(&fit_volume(&y, Method::Drift, &fc, 2).unwrap(), 2, 1);
+        // Months after the history grow by g, g/2 (both skipped), g/4, g/8.
+        assert!((p[0] - (y[11].ln() + g * 1.75)).abs() < 1e-9);
+        assert!((p[1] - (y[11].ln() + g * 1.875)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn drift_after_a_zero_month_restarts_from_the_shift() {
+        // The last month is zero: the path starts at the shift c, not at zero forever.
+        let y = [100.0, 120.0, 90.0, 130.0, 0.0];
+        let f = fit_volume(&y, Method::Drift, &drift_sec(), 0).unwrap();
+        let any_positive = (0..200).any(|seed| path(&f, 6, seed).iter().any(|v| v.exp() > 0.0));
+        assert!(any_positive);
+    }
+
+    #[test]
+    fn stated_growth_and_volatility_need_only_one_month() {
+        let fc = ForecastSec {
+            growth_annual: Some(crate::spec::dist::Dist::Fixed(0.0)),
+            volatility_monthly: Some(0.0),
+            ..ForecastSec::default()
+        };
+        let f = fit_volume(&[0.0, 5e8], Method::Auto, &fc, 0).unwrap();
+        assert!(!f.is_short());
+        assert!(path(&f, 4, 3).iter().all(|v| (v - 5e8f64.ln()).abs() < 1e-12));
+        // Growth alone is not enough: volatility is then fitted, from 3 months or more.
+        let fc = ForecastSec { volatility_monthly: None, ..fc };
+        assert_eq!(fit_volume(&[5e8, 6e8], Method::Auto, &fc, 0).unwrap_err(), auto::FitError::TooShort(2));
+    }
+
+    #[test]
+    fn short_means_fitted_growth_on_few_months_after_leading_zeros() {
+        let y = [0.0, 0.0, 0.0, 10.0, 11.0, 12.0, 13.0];
+        let f = fit_volume(&y, Method::Auto, &ForecastSec::default(), 0).unwrap();
+        assert_eq!(f.months, 4);
+        assert!(f.is_short());
+        let long: Vec<f64> = (0..8).map(|t| 10.0 + t as f64).collect();
+        assert!(!fit_volume(&long, Method::Auto, &ForecastSec::default(), 0).unwrap().is_short());
     }
 
     #[test]

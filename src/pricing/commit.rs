@@ -59,6 +59,7 @@ pub fn bill(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
     let basis = if c.locked { &v.locked } else { &v.list };
     // The view sums each period once for every biller of the same period.
     let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
+    let tokens_summed = summed && v.period_tokens.len() == sched.periods.len();
     let (mut carry, mut waste, mut overage, mut paid) = (0.0, 0.0, 0.0, 0.0);
     let mut last_ppu = None;
     for (k, p) in sched.periods.iter().enumerate() {
@@ -66,7 +67,7 @@ pub fn bill(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
         let money = spend * p.keep;
         // Consumption in the commitment's unit, and the $ value of one unit.
         let (consumed, ppu) = if c.tokens {
-            let tok: f64 = if summed { v.period_tokens[k] } else { v.tokens[p.months.clone()].iter().sum() };
+            let tok: f64 = if tokens_summed { v.period_tokens[k] } else { v.tokens[p.months.clone()].iter().sum() };
             let ppu = if tok > 0.0 {
                 money / tok
             } else {

@@ -37,6 +37,9 @@ pub struct View {
     /// Months per commitment period of its commit billers (0: none): the
     /// view then also sums each period once for all of them.
     pub period: usize,
+    /// Whether billers read in-scope tokens (token commitments, provisioned
+    /// capacity); dollar commitments and tiers need only spend.
+    pub needs_tokens: bool,
 }
 
 impl View {
@@ -66,7 +69,8 @@ impl View {
             OfferKind::Commit(c) => c.period_months,
             _ => 0,
         };
-        View { segments, term, eff, locked, per_token, monthly, everything, period }
+        let needs_tokens = per_token || eff.is_some();
+        View { segments, term, eff, locked, per_token, monthly, everything, period, needs_tokens }
     }
 }
 
@@ -133,15 +137,17 @@ impl ViewData {
             v.resize(if on { t_end } else { 0 }, 0.0);
         };
         reset(&mut self.list, true);
-        reset(&mut self.tokens, true);
+        reset(&mut self.tokens, view.needs_tokens);
         reset(&mut self.locked, view.locked);
         reset(&mut self.eff, view.eff.is_some());
         reset(&mut self.mean_price, view.per_token);
         let mut p0 = 0.0;
         for (i, &s) in view.segments.iter().enumerate() {
             let (tok, cost) = (&ps.seg_tokens(s)[..t_end], &ps.seg_cost(s)[..t_end]);
-            add_scaled(&mut self.list, cost, 1.0);
-            add_scaled(&mut self.tokens, tok, 1.0);
+            add(&mut self.list, cost);
+            if view.needs_tokens {
+                add(&mut self.tokens, tok);
+            }
             if view.locked {
                 add_scaled(&mut self.locked, tok, ps.seg_price(plan, s, 0));
             }
@@ -171,10 +177,21 @@ impl ViewData {
         if view.period > 0 {
             let basis = if view.locked { &self.locked } else { &self.list };
             self.period_basis.extend(basis.chunks(view.period).map(|c| c.iter().sum::<f64>()));
-            self.period_tokens.extend(self.tokens.chunks(view.period).map(|c| c.iter().sum::<f64>()));
+            if view.needs_tokens {
+                self.period_tokens.extend(self.tokens.chunks(view.period).map(|c| c.iter().sum::<f64>()));
+            }
         }
         self.inside = crate::sim::path::sum(&self.list);
         self.outside = ps.total_cost - self.inside;
+    }
+}
+
+/// `acc += x`, element by element (equal lengths; vectorised).
+fn add(acc: &mut [f64], x: &[f64]) {
+    let n = acc.len().min(x.len());
+    let (acc, x) = (&mut acc[..n], &x[..n]);
+    for t in 0..n {
+        acc[t] += x[t];
     }
 }
 

@@ -97,12 +97,12 @@ impl RunOutput {
     pub fn check_finite(&self, sc: &crate::spec::Scenario) -> crate::Result<()> {
         let bad = |v: &[f64]| v.iter().any(|x| !x.is_finite() || x.abs() > 1e300);
         if bad(&self.volume) || self.offers.iter().any(|o| bad(&o.cost) || !o.cost_sum.is_finite()) {
-            return Err(crate::Error::invalid(
-                &sc.file,
-                "workloads",
+            let message = crate::forecast::overflow_hint(sc).unwrap_or_else(|| {
                 "simulated volumes or costs overflow the range of numbers: monthly_tokens, growth_annual or \
-                 volatility_monthly are too large for this horizon",
-            ));
+                 volatility_monthly are too large for this horizon"
+                    .into()
+            });
+            return Err(crate::Error::invalid(&sc.file, "workloads", message));
         }
         Ok(())
     }

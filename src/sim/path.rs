@@ -110,8 +110,8 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                 let g = growth_rate(growth, mix_normal(plan, ps.common_growth, rng));
                 draw_normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
-                for t in 0..h {
-                    out[t] = g * plan.damp_pow[t] + sa * ps.common[t] + sb * out[t];
+                for ((x, &d), &c) in out.iter_mut().zip(&plan.damp_pow[..h]).zip(&ps.common[..h]) {
+                    *x = g * d + sa * c + sb * *x;
                 }
                 out[0] += log_base;
             }
@@ -175,16 +175,32 @@ fn draw_normals(rng: &mut Rng, out: &mut [f64]) {
 /// all sources advanced together so the additions do not wait on each other.
 fn prefix_sums(plan: &Plan, ps: &mut PathState) {
     let h = plan.horizon;
-    for group in plan.prefix_sources.chunks(4) {
-        let mut acc = [0.0f64; 4];
-        let k = group.len();
-        for t in 0..h {
-            for j in 0..k {
-                let x = &mut ps.tokens[group[j] * h + t];
-                acc[j] += *x;
-                *x = acc[j];
+    let n = plan.sources.len();
+    let mut rows = ps.tokens[..n * h].chunks_mut(h).zip(&plan.is_prefix).filter(|(_, p)| **p).map(|(r, _)| r);
+    loop {
+        match (rows.next(), rows.next(), rows.next(), rows.next()) {
+            (Some(a), Some(b), Some(c), Some(d)) => prefix4(a, b, c, d),
+            (a, b, c, _) => {
+                for r in [a, b, c].into_iter().flatten() {
+                    for t in 1..r.len() {
+                        r[t] += r[t - 1];
+                    }
+                }
+                return;
             }
         }
+    }
+}
+
+/// Running sums of four rows side by side: four independent chains.
+fn prefix4(a: &mut [f64], b: &mut [f64], c: &mut [f64], d: &mut [f64]) {
+    let h = a.len();
+    let (b, c, d) = (&mut b[..h], &mut c[..h], &mut d[..h]);
+    for t in 1..h {
+        a[t] += a[t - 1];
+        b[t] += b[t - 1];
+        c[t] += c[t - 1];
+        d[t] += d[t - 1];
     }
 }
 

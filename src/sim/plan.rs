@@ -93,8 +93,9 @@ pub struct Plan {
     pub segments: Vec<Segment>,
     /// Routing rules in order.
     pub routes: Vec<RouteStep>,
-    /// Sources whose volume buffer holds log-increments to be summed (all but fitted models).
-    pub prefix_sources: Vec<usize>,
+    /// Per source: whether its volume buffer holds log-increments to be
+    /// summed (every kind but fitted models).
+    pub is_prefix: Vec<bool>,
     /// Catalog indices of the models that appear in segments.
     pub models: Vec<usize>,
     /// Annual list-price change.
@@ -213,11 +214,12 @@ impl Plan {
             .collect();
         let step_cut = sc.step_cut.as_ref().map(|s| (s.annual_probability, s.size.clone()));
         let rho = sc.correlation;
-        let prefix_sources = (0..sources.len())
-            .filter(|&i| !matches!(sources[i].kind, SourceKind::Workload { model: VolumeModel::Fitted(_), .. }))
+        let is_prefix = sources
+            .iter()
+            .map(|s| !matches!(s.kind, SourceKind::Workload { model: VolumeModel::Fitted(_), .. }))
             .collect();
         Plan {
-            prefix_sources,
+            is_prefix,
             horizon: h,
             days,
             damp_pow,

@@ -3,6 +3,7 @@
 mod bad_input;
 mod brief;
 mod exact;
+mod forecast;
 mod fuzz;
 mod ingest;
 mod ingest_errors;

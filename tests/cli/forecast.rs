@@ -1,0 +1,459 @@
+//! `forecast`, `backtest`, and `simulate` from a usage history: the JSON
+//! shapes, the promise that `simulate` bills the same predictive
+//! distribution `forecast` shows, and every class of bad input (exit 2, the
+//! file and what is expected named, never a panic).
+
+use serde_json::Value;
+
+use crate::util::{catalog, close, cmd, repo, Dir};
+
+/// A monthly usage CSV: per series `(workload, model, months, level)`, every
+/// series ending in `end` (`YYYY-MM`), growing about 3% a month with a fixed
+/// wiggle so that fits are not exact.
+fn monthly_csv(series: &[(&str, &str, usize, f64)], end: &str) -> String {
+    let (ey, em): (i32, i32) = (end[..4].parse().unwrap(), end[5..].parse().unwrap());
+    let end_index = ey * 12 + em - 1;
+    let mut s = String::from("month,workload,model,input_tokens,output_tokens,cached_input_tokens\n");
+    for &(w, m, n, level) in series {
+        for k in 0..n {
+            let i = end_index - (n - 1 - k) as i32;
+            let v = level * (0.03 * k as f64 + 0.05 * ((k * 7 % 11) as f64 / 5.0 - 1.0)).exp();
+            let (inp, out, cached) = ((v * 0.7).round(), (v * 0.2).round(), (v * 0.1).round());
+            s += &format!("{:04}-{:02},{w},{m},{inp},{out},{cached}\n", i / 12, i % 12 + 1);
+        }
+    }
+    s
+}
+
+/// A scenario reading `history.csv` next to it, with one pay-as-you-go offer.
+fn scenario(start: &str, horizon: usize, extra: &str) -> String {
+    format!(
+        r#"name = "history test"
+start = "{start}"
+horizon_months = {horizon}
+catalog = "prices.toml"
+
+[history]
+file = "history.csv"
+{extra}
+
+[[offers]]
+name = "List"
+kind = "payg"
+"#
+    )
+}
+
+/// A folder with `prices.toml`, `history.csv` and `scenario.toml`.
+fn folder(history: &str, scenario_text: &str) -> Dir {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    d.write("history.csv", history);
+    d.write("scenario.toml", scenario_text);
+    d
+}
+
+/// Runs `args`, expects success, decodes the JSON on standard output.
+fn json(args: &[&std::ffi::OsStr]) -> Value {
+    let out = cmd().args(args).args(["--format", "json", "--quiet"]).output().unwrap();
+    assert!(out.status.success(), "{:?} failed: {}", args, String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn os<S: AsRef<std::ffi::OsStr> + ?Sized>(s: &S) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
+}
+
+/// Asserts that a block of bands has `h` values per quantile, all finite,
+/// non-negative and ordered p5 <= p10 <= p50 <= p90 <= p95.
+#[track_caller]
+fn assert_bands(b: &Value, h: usize) {
+    let q: Vec<Vec<f64>> = ["p5", "p10", "p50", "p90", "p95", "mean"].iter().map(|k| floats(&b[*k])).collect();
+    for (k, v) in q.iter().enumerate() {
+        assert_eq!(v.len(), h, "quantile {k}");
+        assert!(v.iter().all(|x| x.is_finite() && *x >= 0.0), "{v:?}");
+    }
+    for t in 0..h {
+        let month: Vec<f64> = q[..5].iter().map(|v| v[t]).collect();
+        assert!(month.windows(2).all(|w| w[0] <= w[1]), "month {t}: {month:?}");
+    }
+}
+
+const TWO_SERIES: &[(&str, &str, usize, f64)] = &[("chat", "m", 30, 2e9), ("search", "n", 8, 5e8)];
+
+#[test]
+fn forecast_history_json_has_months_series_and_ordered_bands() {
+    let d = folder(&monthly_csv(TWO_SERIES, "2026-12"), "");
+    let h = d.path("history.csv");
+    let r =
+        json(&[os("forecast"), os("--history"), h.as_os_str(), os("--horizon"), os("6"), os("--paths"), os("2000")]);
+    let months: Vec<&str> = r["months"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+    assert_eq!(months, ["2027-01", "2027-02", "2027-03", "2027-04", "2027-05", "2027-06"]);
+    let series = r["series"].as_array().unwrap();
+    assert_eq!(series.len(), 2);
+    for (s, (w, m, n, _)) in series.iter().zip(TWO_SERIES) {
+        assert_eq!((s["workload"].as_str().unwrap(), s["model"].as_str().unwrap()), (*w, *m));
+        assert_bands(s, 6);
+        assert!(s["method"].as_str().unwrap().starts_with("auto: "), "{}", s["method"]);
+        let hist = s["history"].as_array().unwrap();
+        assert_eq!(hist.len(), *n);
+        assert_eq!(hist.last().unwrap()["month"], "2026-12");
+    }
+    assert_bands(&r["total"], 6);
+    // Every path's total is the sum of its series, so the means add up.
+    let total = floats(&r["total"]["mean"]);
+    for (t, &tot) in total.iter().enumerate() {
+        let sum: f64 = series.iter().map(|s| floats(&s["mean"])[t]).sum();
+        close(tot, sum, 1e-12);
+    }
+    // The median a month ahead is near the last month.
+    let last: f64 =
+        series.iter().map(|s| s["history"].as_array().unwrap().last().unwrap()["tokens"].as_f64().unwrap()).sum();
+    let p50 = floats(&r["total"]["p50"])[0];
+    assert!((p50 / last - 1.0).abs() < 0.2, "p50 {p50:e} vs last {last:e}");
+}
+
+#[test]
+fn forecast_history_drift_method_and_csv_output() {
+    let d = folder(&monthly_csv(TWO_SERIES, "2026-12"), "");
+    let h = d.path("history.csv");
+    let r =
+        json(&[os("forecast"), os("--history"), h.as_os_str(), os("--method"), os("drift"), os("--paths"), os("500")]);
+    assert_eq!(r["months"].as_array().unwrap().len(), 12, "default horizon");
+    assert!(r["series"][0]["method"].as_str().unwrap().starts_with("drift"));
+    assert_bands(&r["total"], 12);
+    let out =
+        cmd().args(["forecast", "--history"]).arg(&h).args(["--paths", "500", "--format", "csv"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() > 12);
+}
+
+#[test]
+fn forecast_of_the_example_history_scenario() {
+    let sc = repo("scenarios/example-history.toml");
+    let r = json(&[os("forecast"), sc.as_os_str(), os("--paths"), os("2000")]);
+    let months = r["months"].as_array().unwrap();
+    assert_eq!((months.len(), months[0].as_str().unwrap()), (24, "2027-01"));
+    let series = r["series"].as_array().unwrap();
+    let names: Vec<(&str, &str)> =
+        series.iter().map(|s| (s["workload"].as_str().unwrap(), s["model"].as_str().unwrap())).collect();
+    for want in [
+        ("support-bot", "azure-gpt-4.1"),
+        ("email-drafting", "azure-gpt-4.1"),
+        ("code-assist", "claude-sonnet-5-5"),
+        ("ticket-triage", "claude-haiku-5-5"),
+        ("contract-review", "claude-opus-5-5"),
+        ("ops-agent", "claude-sonnet-5-5"),
+        ("contract-review", "claude-sonnet-5-5"),
+    ] {
+        assert!(names.contains(&want), "{want:?} not in {names:?}");
+    }
+    for s in series {
+        assert_bands(s, 24);
+        let method = s["method"].as_str().unwrap();
+        let hist = s["history"].as_array().unwrap();
+        match (s["workload"].as_str().unwrap(), s["model"].as_str().unwrap()) {
+            ("ops-agent", _) => assert_eq!(method, "event"),
+            ("contract-review", "claude-sonnet-5-5") => {
+                assert!(method.contains("routed from claude-opus-5-5"), "{method}");
+                assert!(hist.is_empty());
+            }
+            _ => {
+                assert!(method.starts_with("auto: "), "{method}");
+                assert_eq!(hist.last().unwrap()["month"], "2026-12");
+            }
+        }
+    }
+    // The routed share starts in 2027-03: nothing moved before.
+    let routed =
+        series.iter().find(|s| s["model"] == "claude-sonnet-5-5" && s["workload"] == "contract-review").unwrap();
+    assert_eq!(floats(&routed["p95"])[..2], [0.0, 0.0]);
+    assert!(floats(&routed["p50"])[8] > 0.0);
+    assert_bands(&r["total"], 24);
+}
+
+#[test]
+fn example_history_simulates_and_sweeps() {
+    let sc = repo("scenarios/example-history.toml");
+    let r = json(&[os("simulate"), sc.as_os_str(), os("--paths"), os("2000")]);
+    assert_eq!(r["offers"].as_array().unwrap().len(), 4);
+    let out = cmd()
+        .arg("sweep")
+        .arg(&sc)
+        .args(["--offer", "Anthropic commit", "--paths", "2000", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["parameter"], "amount");
+    assert!(r["recommended"].as_f64().unwrap() > 0.0);
+}
+
+/// `simulate` bills the paths `forecast` summarises: same seed, same paths.
+/// Per path, simulate's volume is the sum over months of forecast's total,
+/// so the volume mean is the sum of the monthly means (to rounding).
+#[test]
+fn simulate_from_history_uses_the_forecast_distribution() {
+    let sc = repo("scenarios/example-history.toml");
+    let args = [os("--paths"), os("3000"), os("--seed"), os("11")];
+    let sim = json(&[&[os("simulate"), sc.as_os_str()][..], &args].concat());
+    let fc = json(&[&[os("forecast"), sc.as_os_str()][..], &args].concat());
+    let monthly: f64 = floats(&fc["total"]["mean"]).iter().sum();
+    close(sim["volume"]["total_tokens"]["mean"].as_f64().unwrap(), monthly, 1e-12);
+    // A different seed gives a different mean: the agreement is not a coincidence of scale.
+    let other = json(&[os("forecast"), sc.as_os_str(), os("--paths"), os("3000"), os("--seed"), os("12")]);
+    let monthly_other: f64 = floats(&other["total"]["mean"]).iter().sum();
+    assert!((monthly_other / monthly - 1.0).abs() > 1e-6);
+}
+
+/// With a one-month horizon a path's volume is its one month, so simulate's
+/// volume quantiles and forecast's total quantiles are the same numbers.
+#[test]
+fn one_month_horizon_simulate_and_forecast_quantiles_are_identical() {
+    let d = folder(&monthly_csv(TWO_SERIES, "2026-12"), &scenario("2027-01", 1, "[forecast]\ncorrelation = 0.3"));
+    let sc = d.path("scenario.toml");
+    let sim = json(&[os("simulate"), sc.as_os_str(), os("--paths"), os("2500"), os("--seed"), os("3")]);
+    let fc = json(&[os("forecast"), sc.as_os_str(), os("--paths"), os("2500"), os("--seed"), os("3")]);
+    let v = &sim["volume"]["total_tokens"];
+    for (s, f) in [("p5", "p5"), ("p50", "p50"), ("p95", "p95"), ("mean", "mean")] {
+        assert_eq!(v[s].as_f64().unwrap(), floats(&fc["total"][f])[0], "{s}");
+    }
+}
+
+/// A `[history]` scenario starting the month after the history and
+/// `forecast --history` on the same file draw the same paths.
+#[test]
+fn scenario_history_and_forecast_history_agree_exactly() {
+    let d = folder(&monthly_csv(TWO_SERIES, "2026-12"), &scenario("2027-01", 6, ""));
+    let (sc, h) = (d.path("scenario.toml"), d.path("history.csv"));
+    let a = json(&[os("forecast"), sc.as_os_str(), os("--paths"), os("1500"), os("--seed"), os("9")]);
+    let b = json(&[
+        os("forecast"),
+        os("--history"),
+        h.as_os_str(),
+        os("--horizon"),
+        os("6"),
+        os("--paths"),
+        os("1500"),
+        os("--seed"),
+        os("9"),
+    ]);
+    assert_eq!(a["series"], b["series"]);
+    assert_eq!(a["total"], b["total"]);
+}
+
+/// Months between the end of the history and `start` are simulated and
+/// dropped: a scenario starting three months after the history shows
+/// exactly months 4 to 6 of a forecast from the end of the history (without
+/// correlation the gap months use the very same draws).
+#[test]
+fn a_gap_before_start_is_simulated_and_discarded() {
+    for method in ["auto", "drift"] {
+        let extra = format!("[forecast]\nmethod = \"{method}\"");
+        let d = folder(&monthly_csv(&TWO_SERIES[..1], "2026-12"), &scenario("2027-04", 3, &extra));
+        let sc = d.path("scenario.toml");
+        let r = json(&[os("forecast"), sc.as_os_str(), os("--paths"), os("2000"), os("--seed"), os("2")]);
+        let h = d.path("history.csv");
+        let full = json(&[
+            os("forecast"),
+            os("--history"),
+            h.as_os_str(),
+            os("--method"),
+            os(method),
+            os("--horizon"),
+            os("6"),
+            os("--paths"),
+            os("2000"),
+            os("--seed"),
+            os("2"),
+        ]);
+        assert_eq!(r["months"][0], "2027-04");
+        for q in ["p5", "p10", "p50", "p90", "p95", "mean"] {
+            assert_eq!(floats(&r["total"][q])[..], floats(&full["total"][q])[3..], "{method} {q}");
+        }
+    }
+}
+
+#[test]
+fn backtest_json_scores_every_method_and_skips_short_series() {
+    let series = &[("chat", "m", 36, 2e9), ("pilot", "n", 5, 1e8)];
+    let d = folder(&monthly_csv(series, "2026-12"), "");
+    let h = d.path("history.csv");
+    let r = json(&[os("backtest"), os("--history"), h.as_os_str(), os("--holdout"), os("6"), os("--paths"), os("500")]);
+    assert_eq!((r["holdout"].as_u64(), r["method"].as_str(), r["paths"].as_u64()), (Some(6), Some("auto"), Some(500)));
+    let methods: Vec<&str> = r["pooled"].as_array().unwrap().iter().map(|p| p["method"].as_str().unwrap()).collect();
+    assert_eq!(methods, ["auto", "rw_drift", "seasonal_naive"]);
+    for p in r["pooled"].as_array().unwrap() {
+        assert_eq!(p["months"], 6);
+        let c: Vec<f64> =
+            ["coverage_50", "coverage_80", "coverage_90"].iter().map(|k| p[*k].as_f64().unwrap()).collect();
+        assert!(c.iter().all(|x| (0.0..=1.0).contains(x)) && c[0] <= c[1] && c[1] <= c[2], "{c:?}");
+        assert!(p["msis_80"].as_f64().unwrap() > 0.0);
+    }
+    let s = &r["series"].as_array().unwrap()[0];
+    assert_eq!(
+        (s["workload"].as_str(), s["fit_months"].as_u64(), s["scale_lag"].as_u64()),
+        (Some("chat"), Some(30), Some(12))
+    );
+    let skipped = r["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0].as_str().unwrap().contains("`pilot` on `n`: 5 months is too short"), "{skipped:?}");
+    // The same seed gives the same scores.
+    let again =
+        json(&[os("backtest"), os("--history"), h.as_os_str(), os("--holdout"), os("6"), os("--paths"), os("500")]);
+    assert_eq!(r["pooled"], again["pooled"]);
+}
+
+// ------------------------------------------------------------ bad input
+
+/// Runs `args` (`{h}`, `{sc}`, `{cat}` replaced by the folder's files);
+/// expects exit 2, no panic, and every needle in standard error.
+#[track_caller]
+fn rejects(d: &Dir, args: &[&str], needles: &[&str]) {
+    let path = |n: &str| d.path(n).to_str().unwrap().to_string();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            a.replace("{h}", &path("history.csv"))
+                .replace("{sc}", &path("scenario.toml"))
+                .replace("{cat}", &path("prices.toml"))
+        })
+        .collect();
+    let out = cmd().args(&args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: expected {n:?} in: {err}");
+    }
+}
+
+const FORECAST: &[&str] = &["forecast", "--history", "{h}", "--paths", "500"];
+const BACKTEST: &[&str] = &["backtest", "--history", "{h}", "--holdout", "3", "--paths", "500"];
+const SIMULATE: &[&str] = &["simulate", "{sc}", "--paths", "500"];
+
+#[test]
+fn too_short_history_asks_for_months_or_growth() {
+    let d = folder(&monthly_csv(&[("chat", "m", 2, 1e9)], "2026-12"), &scenario("2027-01", 12, ""));
+    let needles = ["history.csv", "`chat` on `m` has 2 month(s)", "at least 3", "Add earlier months", "growth_annual"];
+    rejects(&d, FORECAST, &needles);
+    rejects(&d, SIMULATE, &needles);
+    rejects(&d, &["forecast", "{sc}"], &needles);
+    rejects(&d, BACKTEST, &["history.csv", "no series is long enough", "`chat` on `m`: 2 months is too short"]);
+    // Leading zeros do not count as history.
+    let d = folder(
+        "month,model,input_tokens,output_tokens\n2026-09,m,0,0\n2026-10,m,0,0\n2026-11,m,5,1\n2026-12,m,6,1\n",
+        "",
+    );
+    rejects(&d, FORECAST, &["has 2 month(s)", "at least 3"]);
+}
+
+#[test]
+fn stated_growth_and_volatility_make_a_short_history_usable() {
+    let extra = "[forecast]\ngrowth_annual = 0.2\nvolatility_monthly = 0.05";
+    let d = folder(&monthly_csv(&[("chat", "m", 2, 1e9)], "2026-12"), &scenario("2027-01", 12, extra));
+    let r = json(&[os("forecast"), d.path("scenario.toml").as_os_str(), os("--paths"), os("500")]);
+    assert_eq!(
+        r["series"][0]["method"],
+        "drift (growth [forecast] growth_annual, volatility [forecast] volatility_monthly)"
+    );
+}
+
+#[test]
+fn a_three_month_history_that_overflows_names_the_workload() {
+    // Three months: growth is Student-t with 1 degree of freedom, so over 24
+    // months some paths leave the range of numbers. simulate refuses, and
+    // says why and what to do; forecast (quantiles) still works, with a warning.
+    let d = folder(&monthly_csv(&[("chat", "m", 3, 1e9)], "2026-12"), &scenario("2027-01", 24, ""));
+    rejects(&d, &["simulate", "{sc}", "--seed", "1"], &["scenario.toml", "`chat` (3 months)", "Add earlier months"]);
+    let out = cmd().arg("forecast").arg(d.path("scenario.toml")).args(["--paths", "500"]).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("has only 3 months of usage history"), "{err}");
+}
+
+#[test]
+fn unknown_model_with_a_catalog_names_the_closest() {
+    let d = folder(&monthly_csv(&[("chat", "mm", 12, 1e9)], "2026-12"), &scenario("2027-01", 12, ""));
+    let needles = ["history.csv", "unknown model `mm`", "did you mean `m`?"];
+    rejects(&d, &[FORECAST, &["--catalog", "{cat}"]].concat(), &needles);
+    rejects(&d, &[BACKTEST, &["--catalog", "{cat}"]].concat(), &needles);
+    rejects(&d, SIMULATE, &needles);
+}
+
+#[test]
+fn history_ending_at_or_after_the_start_is_refused() {
+    let d = folder(&monthly_csv(TWO_SERIES, "2026-12"), &scenario("2026-12", 12, ""));
+    let needles = ["scenario.toml", "start", "runs to 2026-12, but the scenario starts at 2026-12"];
+    rejects(&d, SIMULATE, &needles);
+    rejects(&d, &["forecast", "{sc}"], &needles);
+}
+
+#[test]
+fn zero_holdout_horizon_and_paths_are_usage_errors() {
+    let d = folder(&monthly_csv(TWO_SERIES, "2026-12"), &scenario("2027-01", 12, ""));
+    rejects(&d, &["backtest", "--history", "{h}", "--holdout", "0"], &["--holdout: expected at least 1 month"]);
+    rejects(&d, &["forecast", "--history", "{h}", "--horizon", "0"], &["--horizon: expected 1 to 600 months"]);
+    rejects(&d, &["forecast", "{sc}", "--horizon", "0"], &["--horizon: expected 1 to 600 months"]);
+    rejects(&d, &["forecast", "--history", "{h}", "--paths", "10"], &["--paths: expected 100 to"]);
+    rejects(&d, &["backtest", "--history", "{h}", "--paths", "10"], &["--paths: expected 100 to"]);
+    rejects(&d, &["forecast", "{sc}", "--method", "drift"], &["--method applies to --history"]);
+}
+
+#[test]
+fn backtest_with_no_series_long_enough() {
+    let d = folder(&monthly_csv(TWO_SERIES, "2026-12"), "");
+    rejects(
+        &d,
+        &["backtest", "--history", "{h}", "--holdout", "28"],
+        &["history.csv", "no series is long enough to hold out 28 months and fit 3", "`search` on `n`: 8 months"],
+    );
+}
+
+#[test]
+fn missing_history_file_names_scenario_and_file() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    d.write("scenario.toml", &scenario("2027-01", 12, "").replace("history.csv", "usage-2026.csv"));
+    rejects(&d, SIMULATE, &["scenario.toml", "history.file", "usage-2026.csv", "not found"]);
+    rejects(&d, &["forecast", "{sc}"], &["scenario.toml", "usage-2026.csv", "not found"]);
+    rejects(&d, FORECAST, &["cannot read", "history.csv"]);
+    rejects(&d, BACKTEST, &["cannot read", "history.csv"]);
+}
+
+/// The ingest errors reach forecast, backtest and simulate unchanged: the
+/// file, line, column and value, or the columns found.
+#[test]
+fn bad_history_files_fail_the_same_way_in_every_command() {
+    let head = "month,workload,model,input_tokens,output_tokens\n2026-11,chat,m,1,1\n";
+    let cases: &[(String, &[&str])] = &[
+        (
+            "month,workload,model,input_tokens\n2026-11,chat,m,1\n".into(),
+            &[
+                "history.csv:1: output_tokens: missing column",
+                "columns found: `month`, `workload`, `model`, `input_tokens`",
+            ],
+        ),
+        (
+            "month,workload,model,input_tokns,output_tokens\n2026-11,chat,m,1,1\n".into(),
+            &["did you mean `input_tokns`?"],
+        ),
+        (format!("{head}2026-13,chat,m,1,1\n"), &["history.csv:3: month:", "`2026-13`"]),
+        (format!("{head}2026-12,chat,m,lots,1\n"), &["history.csv:3: input_tokens: not a number", "`lots`"]),
+        (format!("{head}2026-12,chat,m,1,-3\n"), &["history.csv:3: output_tokens: negative token count", "`-3`"]),
+    ];
+    for (text, needles) in cases {
+        let d = folder(text, &scenario("2027-01", 12, ""));
+        for args in [FORECAST, BACKTEST, SIMULATE] {
+            rejects(&d, args, needles);
+        }
+    }
+    let d = folder("date,model,input_tokens,output_tokens\n2026-02-30,m,1,1\n", &scenario("2027-01", 12, ""));
+    for args in [FORECAST, BACKTEST, SIMULATE] {
+        rejects(&d, args, &["history.csv:2: date:", "`2026-02-30`"]);
+    }
+}
