@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::levers::Predicted;
 use super::simulate::{committed, ScenarioInfo};
-use super::stats::{mean, percentiles, prob_loss, share, std_error};
+use super::stats::{mean, percentiles, share, std_error, ROUNDING};
 use crate::error::{Error, Result};
 use crate::pricing::{billers_for, ViewData};
 use crate::sim::engine::{map_paths, run, Keep, OfferPaths, RiskRule, RunOutput, Spec};
@@ -573,7 +573,10 @@ fn round_sig(x: f64, digits: i32) -> f64 {
 }
 
 fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths, base: &[f64], pilot: &Pilot) -> LevelResult {
-    let savings: Vec<f64> = base.iter().zip(&p.cost).map(|(b, c)| b - c).collect();
+    // Savings path by path, summed in path order as `mean` would, without a vector of them.
+    let savings = || base.iter().zip(&p.cost).map(|(b, c)| b - c);
+    let n = base.len();
+    let losses = savings().zip(base).filter(|(s, b)| *s < -ROUNDING * b.abs()).count();
     let (unused_mean, prob_overcommit) = match &o.kind {
         OfferKind::Commit(c) => {
             let total = committed(c, o.term_months.min(sc.horizon));
@@ -595,8 +598,8 @@ fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths, base: &[f6
         cost_p95: percentiles(&p.cost, &[95.0])[0],
         unused_mean,
         prob_overcommit,
-        prob_negative: prob_loss(&savings, base),
-        savings_mean: mean(&savings),
+        prob_negative: if n == 0 { f64::NAN } else { losses as f64 / n as f64 },
+        savings_mean: if n == 0 { f64::NAN } else { savings().sum::<f64>() / n as f64 },
     }
 }
 

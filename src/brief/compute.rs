@@ -210,11 +210,12 @@ fn cost_boxes(sim: &SimulateReport, out: &RunOutput) -> Vec<CostBox> {
 fn fan(sc: &Scenario, monthly: &[f64]) -> Fan {
     let h = sc.horizon;
     let n = monthly.len() / h.max(1);
+    // One key buffer per worker, reused month after month.
     let stats: Vec<[f64; 6]> = (0..h)
         .into_par_iter()
-        .map(|t| {
+        .map_init(Vec::new, |keys, t| {
             let column = || (0..n).map(|i| monthly[i * h + t]);
-            let q = column_quantiles(column(), n, &[5.0, 10.0, 50.0, 90.0, 95.0]);
+            let q = column_quantiles(column(), n, &[5.0, 10.0, 50.0, 90.0, 95.0], keys);
             // The mean as `stats::mean` sums it: in path order.
             let m = if n == 0 { f64::NAN } else { column().sum::<f64>() / n as f64 };
             [q[0], q[1], q[2], q[3], q[4], m]
@@ -242,7 +243,7 @@ fn fan(sc: &Scenario, monthly: &[f64]) -> Fan {
 /// the `n` values of `col`, found faster: the order statistics they need are
 /// selected in one recursive pass over integer keys that sort like the
 /// floats (`f64::total_cmp`'s order).
-fn column_quantiles(col: impl Iterator<Item = f64>, n: usize, qs: &[f64]) -> Vec<f64> {
+fn column_quantiles(col: impl Iterator<Item = f64>, n: usize, qs: &[f64], keys: &mut Vec<i64>) -> Vec<f64> {
     if n == 0 {
         return vec![f64::NAN; qs.len()];
     }
@@ -251,7 +252,8 @@ fn column_quantiles(col: impl Iterator<Item = f64>, n: usize, qs: &[f64]) -> Vec
         b ^ ((((b >> 63) as u64) >> 1) as i64)
     };
     let unkey = |k: i64| f64::from_bits((k ^ ((((k >> 63) as u64) >> 1) as i64)) as u64);
-    let mut keys: Vec<i64> = col.map(key).collect();
+    keys.clear();
+    keys.extend(col.map(key));
     let mut ranks: Vec<usize> = Vec::new();
     for &q in qs {
         let lo = (q / 100.0 * (n - 1) as f64).floor() as usize;
@@ -261,7 +263,7 @@ fn column_quantiles(col: impl Iterator<Item = f64>, n: usize, qs: &[f64]) -> Vec
     ranks.sort_unstable();
     ranks.dedup();
     let mut found = vec![0i64; ranks.len()];
-    select_ranks(&mut keys, 0, &ranks, &mut found);
+    select_ranks(keys, 0, &ranks, &mut found);
     let at = |r: usize| unkey(found[ranks.binary_search(&r).expect("rank selected")]);
     qs.iter()
         .map(|&q| {
@@ -463,13 +465,14 @@ mod tests {
         let mut x: Vec<f64> = (0..5000).map(|i| ((i * 7919) % 5003) as f64 * 1.5e9 + (i % 7) as f64).collect();
         x.extend([0.0, 0.0, 3.0e12, 1e-300]);
         let qs = [5.0, 10.0, 50.0, 90.0, 95.0];
-        assert_eq!(column_quantiles(x.iter().copied(), x.len(), &qs), percentiles(&x, &qs));
+        let mut keys = Vec::new();
+        assert_eq!(column_quantiles(x.iter().copied(), x.len(), &qs, &mut keys), percentiles(&x, &qs));
         for n in [1, 2, 3, 10, 21] {
             let y: Vec<f64> = (0..n).map(|i| ((i * 37) % 11) as f64).collect();
-            assert_eq!(column_quantiles(y.iter().copied(), n, &qs), percentiles(&y, &qs), "n = {n}");
+            assert_eq!(column_quantiles(y.iter().copied(), n, &qs, &mut keys), percentiles(&y, &qs), "n = {n}");
         }
         let signed = [-2.0, 5.0, -0.0, 0.0, 3.5, -7.25, 1.0];
-        assert_eq!(column_quantiles(signed.iter().copied(), signed.len(), &qs), percentiles(&signed, &qs));
-        assert!(column_quantiles(std::iter::empty(), 0, &qs).iter().all(|v| v.is_nan()));
+        assert_eq!(column_quantiles(signed.iter().copied(), signed.len(), &qs, &mut keys), percentiles(&signed, &qs));
+        assert!(column_quantiles(std::iter::empty(), 0, &qs, &mut keys).iter().all(|v| v.is_nan()));
     }
 }
