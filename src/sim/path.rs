@@ -164,11 +164,17 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
     ps.total_cost = cost;
 }
 
+/// Fills `out` with standard normals. The generator is copied into a local
+/// for the loop and written back after it, so its state stays in registers
+/// instead of being stored to and reloaded from memory on every draw (the
+/// compiler cannot prove the output does not alias it).
 #[inline(always)]
 fn draw_normals(rng: &mut Rng, out: &mut [f64]) {
+    let mut local = rng.clone();
     for x in out.iter_mut() {
-        *x = rng.sample(StandardNormal);
+        *x = local.sample(StandardNormal);
     }
+    *rng = local;
 }
 
 /// Running sums over months of every source whose buffer holds log-increments,
