@@ -156,9 +156,21 @@ pub fn asks_sentence(
     }
     if !asks.is_empty() {
         let list: Vec<String> = asks.iter().map(|a| format!("{}: {}", a.vendor, a.ask.trim_end_matches('.'))).collect();
-        s.push_str(&format!(" First contract ask — {}.", list.join("; ")));
+        s.push_str(&format!(" First contract ask — {}", end_sentence(&list.join("; "))));
     }
     s
+}
+
+/// `text` ending with exactly one mark: a full stop unless it already ends
+/// with one, or with a question or exclamation mark (an ask may be phrased
+/// as a question to confirm in writing).
+fn end_sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '?', '!']) {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
 }
 
 #[cfg(test)]
@@ -170,5 +182,15 @@ mod tests {
         assert_eq!(per_period(12), "per year");
         assert_eq!(per_period(3), "per quarter");
         assert_eq!(per_period(24), "per 24-month period");
+    }
+
+    #[test]
+    fn a_question_is_not_followed_by_a_full_stop() {
+        assert_eq!(
+            end_sentence("Confirm in writing: are prompts deleted?"),
+            "Confirm in writing: are prompts deleted?"
+        );
+        assert_eq!(end_sentence("Cap liability at 3x fees"), "Cap liability at 3x fees.");
+        assert_eq!(end_sentence("Cap liability. "), "Cap liability.");
     }
 }
