@@ -17,10 +17,28 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", message(&err));
             let code =
                 err.chain().find_map(|c| c.downcast_ref::<commitsim::Error>()).map_or(1, commitsim::Error::exit_code);
             ExitCode::from(code)
         }
     }
+}
+
+/// The error and its causes, joined by ": ", leaving out a cause whose text
+/// the message already ends with (an I/O error both named in a message and
+/// kept as its source would otherwise be printed twice).
+fn message(err: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if msg.ends_with(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    msg
 }

@@ -10,6 +10,10 @@ const FILES: [(&str, &str); 2] = [
 ];
 
 pub fn run(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        let why = format!("cannot write the example into {}: it exists and is not a folder", dir.display());
+        return Err(crate::Error::Usage(why).into());
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
     for (name, text) in FILES {
         let path = dir.join(name);

@@ -18,8 +18,12 @@ use crate::spec::Overrides;
 /// Runs the command line.
 pub fn run(cli: Cli) -> Result<()> {
     if let Some(n) = cli.threads {
-        if n == 0 {
-            return Err(crate::Error::Usage("--threads must be at least 1".into()).into());
+        // Results do not depend on the count; more threads than this only
+        // add start-up time (10,000 threads take half a minute to start).
+        const MAX_THREADS: usize = 256;
+        if !(1..=MAX_THREADS).contains(&n) {
+            let why = format!("--threads must be between 1 and {MAX_THREADS}, found {n}");
+            return Err(crate::Error::Usage(why).into());
         }
         // Fails only if a pool was already built in this process (tests); then the existing one is used.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();

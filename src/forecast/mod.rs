@@ -6,6 +6,7 @@
 pub mod auto;
 pub mod backtest;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rand::Rng as _;
@@ -294,7 +295,30 @@ pub fn workloads_from_history(
             history: Some(y.iter().enumerate().map(|(i, v)| (s.first.plus(i as i32), *v)).collect()),
         });
     }
+    check_batch_shares(path, &h.batch_share, &out)?;
     Ok(out)
+}
+
+/// `[history] batch_share`: every key names a workload of the history and
+/// every share is in [0, 1]; a misspelt name would otherwise bill that
+/// workload at full price without a word.
+fn check_batch_shares(path: &Path, shares: &BTreeMap<String, f64>, workloads: &[Workload]) -> Result<()> {
+    for (name, &share) in shares {
+        let key = format!("history.batch_share.{name}");
+        if !workloads.iter().any(|w| &w.name == name) {
+            let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
+            let hint = crate::error::closest(name, names.iter().copied())
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            let message =
+                format!("`{name}` is not a workload of the usage history{hint} (its workloads: {})", names.join(", "));
+            return Err(Error::invalid(path, key, message));
+        }
+        if !(0.0..=1.0).contains(&share) {
+            return Err(Error::invalid(path, key, format!("expected a share in [0, 1], found {share}")));
+        }
+    }
+    Ok(())
 }
 
 /// The volume model of one series, simulated from the end of its history

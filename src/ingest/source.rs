@@ -35,6 +35,7 @@ impl Source {
     pub fn open(path: &Path) -> Result<Source> {
         let read_err = |source| Error::Read { path: path.to_path_buf(), source };
         let file = File::open(path).map_err(read_err)?;
+        crate::report::note_input(path);
         let mut buf = BufReader::with_capacity(1 << 16, file);
         let skipped = if buf.fill_buf().map_err(read_err)?.starts_with(BOM) { BOM.len() } else { 0 };
         buf.consume(skipped);

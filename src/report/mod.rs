@@ -10,6 +10,7 @@ pub mod table;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
@@ -83,16 +84,71 @@ fn write_stdout(text: &str) -> Result<()> {
         .map_err(|source| Error::Write { path: PathBuf::from("<stdout>"), source })
 }
 
+/// The input files this process has read (canonical paths), so that no
+/// output replaces one of them.
+static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Records that `path` is an input of this run: [`write_atomic`] and
+/// [`write_all_atomic`] then refuse to write over it.
+pub fn note_input(path: &Path) {
+    if let (Ok(real), Ok(mut inputs)) = (std::fs::canonicalize(path), INPUTS.lock()) {
+        if !inputs.contains(&real) {
+            inputs.push(real);
+        }
+    }
+}
+
+/// The file an output named `path` replaces: `path` itself, or the file a
+/// symbolic link at `path` points to (the link is kept). Refuses, as a usage
+/// error, what a write through a rename would destroy or cannot replace: a
+/// folder, a device, pipe or socket, a read-only file, or one of the inputs.
+fn target(path: &Path) -> Result<PathBuf> {
+    out_dir(path)?;
+    let refuse = |why: String| Err(Error::Usage(format!("cannot write {}: {why}", path.display())));
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(path.to_path_buf());
+    };
+    if meta.is_dir() {
+        return refuse("it is a folder; give a file name".into());
+    }
+    if !meta.is_file() {
+        return refuse(
+            "it is not a regular file (a device, pipe or socket), and outputs are written whole through a \
+             rename that would replace it; give a file name, or leave out --out and redirect standard output"
+                .into(),
+        );
+    }
+    let real = std::fs::canonicalize(path).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+    if INPUTS.lock().map(|inputs| inputs.contains(&real)).unwrap_or(false) {
+        return refuse(format!("it is an input of this command ({}); give another file name", real.display()));
+    }
+    if meta.permissions().readonly() {
+        return refuse("the file is read-only; make it writable or give another file name".into());
+    }
+    Ok(real)
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a
 /// rename, so that the target is either the old file or the whole new one.
+/// A replaced file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = temp_beside(path)?;
-    let result = write_temp(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    let real = target(path)?;
+    let tmp = temp_beside(&real)?;
+    let result = write_temp(&tmp, bytes).and_then(|()| replace(&tmp, &real));
     if let Err(source) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::Write { path: path.to_path_buf(), source });
     }
     Ok(())
+}
+
+/// Renames `tmp` onto `real`, giving it `real`'s permissions first when
+/// `real` exists.
+fn replace(tmp: &Path, real: &Path) -> std::io::Result<()> {
+    if let Ok(meta) = std::fs::metadata(real) {
+        std::fs::set_permissions(tmp, meta.permissions())?;
+    }
+    std::fs::rename(tmp, real)
 }
 
 /// Writes several files whole or not at all, as far as a file system allows:
@@ -106,8 +162,12 @@ pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
             let _ = std::fs::remove_file(t);
         }
     };
-    for (path, bytes) in files {
-        let tmp = match temp_beside(path) {
+    let mut reals: Vec<PathBuf> = Vec::with_capacity(files.len());
+    for (path, _) in files {
+        reals.push(target(path)?);
+    }
+    for ((path, bytes), real) in files.iter().zip(&reals) {
+        let tmp = match temp_beside(real) {
             Ok(t) => t,
             Err(e) => {
                 cleanup(&temps);
@@ -120,8 +180,8 @@ pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
             return Err(Error::Write { path: path.clone(), source });
         }
     }
-    for (i, ((path, _), tmp)) in files.iter().zip(&temps).enumerate() {
-        if let Err(source) = std::fs::rename(tmp, path) {
+    for (i, (((path, _), tmp), real)) in files.iter().zip(&temps).zip(&reals).enumerate() {
+        if let Err(source) = replace(tmp, real) {
             cleanup(&temps[i..]);
             return Err(Error::Write { path: path.clone(), source });
         }

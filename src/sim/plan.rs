@@ -83,7 +83,8 @@ pub struct Plan {
     pub horizon: usize,
     /// Days of each month.
     pub days: Vec<f64>,
-    /// `damping^t` for t = 0..horizon.
+    /// `damping^t` for t = 0..horizon, and beyond it by the age in month 0
+    /// of the oldest event that began before the scenario.
     pub damp_pow: Vec<f64>,
     /// `sqrt(rho)` and `sqrt(1 - rho)`.
     pub corr: (f64, f64),
@@ -120,7 +121,10 @@ impl Plan {
     pub fn subset(sc: &Scenario, keep: Option<&[usize]>) -> Plan {
         let h = sc.horizon;
         let days = (0..h).map(|t| f64::from(sc.start.plus(t as i32).days())).collect();
-        let damp_pow = (0..h).map(|t| sc.damping.powi(t as i32)).collect();
+        // An event that began before the scenario is already `-start` months
+        // old in month 0, so its growth reaches `damping^(h - 1 - start)`.
+        let oldest = sc.events.iter().map(|e| (-e.start).max(0) as usize).max().unwrap_or(0);
+        let damp_pow = (0..h + oldest).map(|t| sc.damping.powi(t as i32)).collect();
         let mut sources: Vec<Source> = sc
             .workloads
             .iter()

@@ -309,6 +309,7 @@ fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<Scenario> {
     names.extend(events.iter().map(|e| e.workload.clone()));
     let offers = compile_offers(path, &raw, horizon, &catalog, &names, &mut inputs)?;
     let risk = compile_risk(path, &raw, &offers)?;
+    warnings.extend(offer_warnings(&offers, &usage_pairs(&workloads, &events, &routing), &catalog, horizon));
     for o in &offers {
         if let offer::OfferKind::Commit(c) = &o.kind {
             let covered = o.term_months.min(horizon);
@@ -588,4 +589,58 @@ pub(crate) fn check_share_dist(d: &Dist) -> std::result::Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Every (workload, catalog model) pair that can carry tokens: each workload
+/// and event on its own model, and on every model routing can move it to.
+fn usage_pairs(workloads: &[Workload], events: &[Event], routing: &[Routing]) -> Vec<(String, usize)> {
+    let mut pairs: Vec<(String, usize)> = workloads.iter().map(|w| (w.name.clone(), w.model)).collect();
+    pairs.extend(events.iter().map(|e| (e.workload.clone(), e.model)));
+    for r in routing {
+        let moved: Vec<(String, usize)> =
+            pairs.iter().filter(|(_, m)| *m == r.from).map(|(w, _)| (w.clone(), r.to)).collect();
+        for p in moved {
+            if !pairs.contains(&p) {
+                pairs.push(p);
+            }
+        }
+    }
+    pairs
+}
+
+/// Offers that are probably not what their author meant, said rather than
+/// guessed at: a scope no usage falls in, or a term that runs past the
+/// horizon (the months after it are not billed).
+fn offer_warnings(
+    offers: &[offer::Offer],
+    pairs: &[(String, usize)],
+    catalog: &Catalog,
+    horizon: usize,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in offers {
+        let covered = |(w, m): &(String, usize)| {
+            let model = &catalog.models[*m];
+            o.scope.covers(&model.provider, &model.id, w)
+        };
+        if !pairs.iter().any(covered) {
+            let so = match o.kind {
+                offer::OfferKind::Payg(_) => "its discount applies to nothing",
+                _ => "its commitment or capacity is never used",
+            };
+            out.push(format!(
+                "offer `{}`: its scope covers none of the scenario's usage (no workload, event or routed \
+                 model is in it), so {so}",
+                o.name
+            ));
+        }
+        if o.term_months > horizon {
+            out.push(format!(
+                "offer `{}`: its term ({} months) runs past the horizon ({horizon} months); only the first \
+                 {horizon} months are billed, so commitments and fees after the horizon are not in its cost",
+                o.name, o.term_months
+            ));
+        }
+    }
+    out
 }

@@ -50,16 +50,23 @@ tokens_per_minute_per_unit = 1000
 load = { peak_to_mean = 3.0 }
 "#;
 
-/// Runs `simulate` on GOOD with `from` replaced by `to`; expects exit 2 and
-/// every one of `needles` in standard error.
+/// Runs `simulate` on GOOD with `from` replaced by `to`: its output and standard error.
 #[track_caller]
-fn rejects(from: &str, to: &str, needles: &[&str]) {
+fn simulate_changed(from: &str, to: &str) -> (std::process::Output, String) {
     assert!(GOOD.contains(from), "fixture lacks {from:?}");
     let d = Dir::new();
     d.write("prices.toml", &catalog(""));
     let s = d.write("scenario.toml", &GOOD.replacen(from, to, 1));
     let out = cmd().arg("simulate").arg(&s).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out, err)
+}
+
+/// Runs `simulate` on GOOD with `from` replaced by `to`; expects exit 2 and
+/// every one of `needles` in standard error.
+#[track_caller]
+fn rejects(from: &str, to: &str, needles: &[&str]) {
+    let (out, err) = simulate_changed(from, to);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains("scenario.toml"), "no file name in: {err}");
@@ -221,4 +228,42 @@ fn output_into_a_missing_folder_fails_cleanly() {
     let out = cmd().arg("simulate").arg(&s).arg("--out").arg(d.path("no/such/dir/r.json")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
+}
+
+/// Runs `simulate` on GOOD with `from` replaced by `to`; expects success and
+/// `needle` in a warning on standard error.
+#[track_caller]
+fn warns(from: &str, to: &str, needle: &str) {
+    let (out, err) = simulate_changed(from, to);
+    assert!(out.status.success(), "stderr: {err}");
+    assert!(err.contains("warning") && err.contains(needle), "expected a warning with {needle:?} in: {err}");
+}
+
+#[test]
+fn an_offer_scope_no_usage_falls_in_is_a_warning() {
+    let commit = "name = \"C\"\nkind = \"commit\"\n";
+    warns(commit, &format!("{commit}scope = {{ providers = [\"q\"] }}\n"), "offer `C`: its scope covers none");
+    warns(commit, &format!("{commit}scope = {{ models = [\"n\"] }}\n"), "its commitment or capacity is never used");
+    // Routing `m` to `n` brings usage into a scope of `n`: no warning then.
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let routed = GOOD.replacen(commit, &format!("{commit}scope = {{ models = [\"n\"] }}\n"), 1).replacen(
+        "[risk]",
+        "[[forecast.routing]]\nfrom = \"m\"\nto = \"n\"\nshare = 0.5\nstart = \"2027-03\"\nby = \"2027-06\"\n\n[risk]",
+        1,
+    );
+    let s = d.write("scenario.toml", &routed);
+    let out = cmd().arg("simulate").arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("covers none"), "{err}");
+}
+
+#[test]
+fn a_term_past_the_horizon_is_a_warning() {
+    warns(
+        "discount = 0.1\n",
+        "discount = 0.1\nterm_months = 24\n",
+        "offer `C`: its term (24 months) runs past the horizon (12 months)",
+    );
+    warns("units = 20\n", "units = 20\nterm_months = 36\n", "offer `P`: its term (36 months) runs past the horizon");
 }

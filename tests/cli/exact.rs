@@ -271,3 +271,32 @@ by = "2027-02"
     }
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
 }
+
+#[test]
+fn event_older_than_the_scenario_grows_with_the_damping_of_its_age() {
+    // An event that began in 2026-10, three months before the scenario: in
+    // scenario month t it is k = t + 3 months old, and its log-volume has
+    // grown by g * damping^(k-1) in each scenario month so far (model.md,
+    // Events). Input tokens on model n cost $1 per 1M.
+    let extra = r#"[forecast]
+growth_annual = 0.5
+damping = 0.9
+[[forecast.events]]
+name = "launch"
+model = "n"
+probability = 1.0
+start = "2026-10"
+monthly_tokens = 3.0e9
+input_share = 1.0
+output_share = 0.0
+"#;
+    let r = run(24, &workload(0.0), "", extra, "");
+    let g = 1.5f64.ln() / 12.0;
+    let mut log_growth = 0.0;
+    let mut want = 0.0;
+    for t in 0..24 {
+        log_growth += g * 0.9f64.powi(t + 2);
+        want += 1e9 * 5e-6 + 3e9 * log_growth.exp() * 1e-6;
+    }
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
+}

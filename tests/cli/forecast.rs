@@ -457,3 +457,23 @@ fn bad_history_files_fail_the_same_way_in_every_command() {
         rejects(&d, args, &["history.csv:2: date:", "`2026-02-30`"]);
     }
 }
+
+#[test]
+fn history_batch_share_must_name_a_workload_and_be_a_share() {
+    let csv = monthly_csv(TWO_SERIES, "2026-12");
+    let names: Vec<&str> = TWO_SERIES.iter().map(|s| s.0).collect();
+    let typo = format!("{}x", names[0]);
+    let d = folder(&csv, &scenario("2027-01", 6, &format!("batch_share = {{ \"{typo}\" = 0.3 }}")));
+    rejects(&d, SIMULATE, &["scenario.toml", "batch_share", &typo, &format!("did you mean `{}`", names[0])]);
+    for bad in ["5", "-0.5", "nan"] {
+        let d = folder(&csv, &scenario("2027-01", 6, &format!("batch_share = {{ \"{}\" = {bad} }}", names[0])));
+        rejects(&d, SIMULATE, &["scenario.toml", "batch_share", "expected a share in [0, 1]"]);
+    }
+    // A valid share runs and lowers the cost: batch tokens are billed at the catalog's batch multiplier.
+    let cost = |extra: &str| {
+        let d = folder(&csv, &scenario("2027-01", 6, extra));
+        let sc = d.path("scenario.toml");
+        json(&[os("simulate"), sc.as_os_str(), os("--paths"), os("200")])["offers"][0]["cost"]["mean"].as_f64().unwrap()
+    };
+    assert!(cost(&format!("batch_share = {{ \"{}\" = 0.5 }}", names[0])) < cost(""));
+}

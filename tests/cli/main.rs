@@ -7,6 +7,7 @@ mod forecast;
 mod fuzz;
 mod ingest;
 mod ingest_errors;
+mod outputs;
 mod score;
 mod simulate;
 mod sweep;
