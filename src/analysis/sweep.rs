@@ -507,6 +507,15 @@ fn per_period(offer: &Offer, v: &ViewData) -> (Vec<f64>, f64, Vec<f64>, f64) {
     }
 }
 
+/// The largest level a sweep accepts: a commit's largest amount, or the
+/// most provisioned units an offer may have.
+fn largest_level(offer: &Offer) -> f64 {
+    match &offer.kind {
+        OfferKind::Commit(c) => crate::spec::offer::max_amount(c.tokens),
+        _ => crate::spec::offer::MAX_UNITS,
+    }
+}
+
 fn resolve_levels(sc: &Scenario, offer: &Offer, levels: &Levels, pilot: &Pilot) -> Result<Vec<f64>> {
     let usage = |m: String| Error::Usage(m);
     let list = match levels {
@@ -517,6 +526,10 @@ fn resolve_levels(sc: &Scenario, offer: &Offer, levels: &Levels, pilot: &Pilot) 
             if let Some(x) = l.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
                 return Err(usage(format!("--levels: levels must be numbers >= 0, found {x}")));
             }
+            let most = largest_level(offer);
+            if let Some(x) = l.iter().find(|x| **x > most) {
+                return Err(usage(format!("--levels: levels must be at most {most:e}, found {x:e}")));
+            }
             if l.windows(2).any(|w| w[1] <= w[0]) {
                 return Err(usage("--levels: list the levels in increasing order, each once".into()));
             }
@@ -525,6 +538,10 @@ fn resolve_levels(sc: &Scenario, offer: &Offer, levels: &Levels, pilot: &Pilot) 
         Levels::Grid { from, to, steps } => {
             if !(from.is_finite() && to.is_finite() && *from >= 0.0 && to > from) {
                 return Err(usage(format!("--from/--to: expected 0 <= from < to, found from {from}, to {to}")));
+            }
+            let most = largest_level(offer);
+            if *to > most {
+                return Err(usage(format!("--to: levels must be at most {most:e}, found {to:e}")));
             }
             if *steps < 2 || *steps > 1000 {
                 return Err(usage(format!("--steps: expected 2 to 1000 levels, found {steps}")));

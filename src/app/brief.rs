@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use crate::brief::assumptions::ChecklistSource;
 use crate::brief::markdown::chart_dir;
 use crate::brief::{build, charts, html, markdown, BriefFormat, BriefInput};
-use crate::checklist::{score_all, unread_fields, Contract};
+use crate::checklist::{contract_warnings, score_all, Contract};
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::report::{out_dir, write_all_atomic, write_atomic};
@@ -78,7 +78,7 @@ fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<Option<crate::checklist
     let mut loaded = Vec::with_capacity(a.contracts.len());
     for path in a.contracts {
         let c = Contract::load(path)?;
-        super::warn_all(&unread_fields(&checklist, &c), quiet);
+        super::warn_all(&contract_warnings(&checklist, &c), quiet);
         loaded.push(c);
     }
     Ok(Some(score_all(&checklist, &loaded)?))

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::checklist::{score_all, unread_fields, Checklist, Contract};
+use crate::checklist::{contract_warnings, score_all, Checklist, Contract};
 use crate::cli::OutArgs;
 use crate::report::{emit, render, Report};
 
@@ -15,7 +15,7 @@ pub fn run(contracts: &[PathBuf], checklist: Option<&Path>, out: &OutArgs, quiet
     let mut loaded = Vec::with_capacity(contracts.len());
     for path in contracts {
         let c = Contract::load(path)?;
-        super::warn_all(&unread_fields(&checklist, &c), quiet);
+        super::warn_all(&contract_warnings(&checklist, &c), quiet);
         loaded.push(c);
     }
     let report = score_all(&checklist, &loaded)?;

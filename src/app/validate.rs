@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::checklist::{score, unread_fields, Category, Checklist, Contract};
+use crate::checklist::{contract_warnings, score, Category, Checklist, Contract};
 use crate::error::Error;
 use crate::ingest::{read_history, HistoryOptions};
 use crate::spec::{Catalog, Overrides, Scenario};
@@ -99,7 +99,7 @@ fn check(path: &Path, checklist: &crate::Result<Checklist>) -> crate::Result<(Fi
             let checklist =
                 checklist.as_ref().map_err(|e| Error::Usage(format!("no checklist to check against: {e}")))?;
             score(checklist, &contract)?;
-            unread_fields(checklist, &contract)
+            contract_warnings(checklist, &contract)
         }
     };
     Ok((kind, warnings))

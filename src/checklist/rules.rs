@@ -159,6 +159,55 @@ pub fn score_all(checklist: &Checklist, contracts: &[Contract]) -> Result<ScoreR
     Ok(ScoreReport { checklist: info, contracts: cards })
 }
 
+/// Warnings a contract deserves before it is scored: fields no item reads
+/// ([`unread_fields`]) and strings no item names ([`unnamed_values`]).
+pub fn contract_warnings(checklist: &Checklist, contract: &Contract) -> Vec<String> {
+    let mut out = unread_fields(checklist, contract);
+    out.extend(unnamed_values(checklist, contract));
+    out
+}
+
+/// Warnings for the contract's string values that look like a misspelling
+/// of a value the checklist's items on that field name (in `one_of` or
+/// `equals`): at most two edits away, and at most one edit per four
+/// characters, but not equal. Such a value fails every
+/// `one_of` test, which for `assigned_to_costumer` would be a silent fail,
+/// perhaps of a must-have. A value far from every named one is a different
+/// term (a `general_cap` against `one_of = ["uncapped", "super_cap"]`), not a
+/// typo, and fails without a warning.
+pub fn unnamed_values(checklist: &Checklist, contract: &Contract) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in &contract.fields {
+        let Some(Scalar::Str(value)) = &f.value else { continue };
+        let mut known: Vec<&str> = Vec::new();
+        for item in checklist.items().iter().filter(|i| i.field == f.path) {
+            match &item.test {
+                Test::OneOf(list) => known.extend(list.iter().map(String::as_str)),
+                Test::Equals(Scalar::Str(x)) => known.push(x),
+                _ => {}
+            }
+        }
+        if known.is_empty() || known.contains(&value.as_str()) {
+            continue;
+        }
+        known.sort_unstable();
+        known.dedup();
+        let Some(near) = known.iter().copied().min_by_key(|k| strsim::levenshtein(value, k)) else { continue };
+        let edits = strsim::levenshtein(value, near);
+        // Two edits in a long name is a typo; one in `us` against `eu` is another region.
+        if edits > 2 || 4 * edits > value.chars().count() {
+            continue;
+        }
+        let at = Location { file: contract.file.clone(), line: f.line, key: Some(f.path.to_string()) };
+        out.push(format!(
+            "{at}: `{value}` is not a value checklist {} names for this field, so it fails its tests; \
+             did you mean `{near}`?",
+            checklist.file().display(),
+        ));
+    }
+    out
+}
+
 /// Warnings for the contract's fields that no checklist item reads (usually a
 /// typo), each naming the closest field the checklist does read.
 pub fn unread_fields(checklist: &Checklist, contract: &Contract) -> Vec<String> {
@@ -384,6 +433,26 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert!(w[0].starts_with("v.toml:7: retention.dayz: no item of checklist c.toml reads this field"), "{}", w[0]);
         assert!(w[0].ends_with("the closest field it reads is `retention.days`"), "{}", w[0]);
+    }
+
+    #[test]
+    fn a_near_miss_of_a_named_value_is_warned_and_a_different_value_is_not() {
+        use Category::*;
+        let list = Checklist::new(
+            Path::new("c.toml"),
+            "t".into(),
+            None,
+            vec![item("c", Security, "res", Test::OneOf(vec!["assigned_to_customer".into(), "eu".into()]), 1, true)],
+        )
+        .unwrap();
+        let typo = contract(&[(Security, "res", s("assigned_to_costumer"))]);
+        let w = contract_warnings(&list, &typo);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].starts_with("v.toml:7: security.res: `assigned_to_costumer` is not a value"), "{}", w[0]);
+        assert!(w[0].ends_with("did you mean `assigned_to_customer`?"), "{}", w[0]);
+        for fine in ["assigned_to_vendor", "eu", "us", "shared"] {
+            assert!(contract_warnings(&list, &contract(&[(Security, "res", s(fine))])).is_empty(), "{fine}");
+        }
     }
 
     #[test]

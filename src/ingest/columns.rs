@@ -45,11 +45,32 @@ impl<'a> Columns<'a> {
     /// mapped (an error if the file lacks it), else the header equal to
     /// `name` ignoring case, else None.
     pub fn find(&self, name: &str) -> Result<Option<usize>> {
-        match self.mapped(name) {
+        let found = match self.mapped(name) {
             Some(target) => self.position(target).map(Some).ok_or_else(|| {
                 self.not_found(name, &format!("column `{target}` (mapped to `{name}`) is not in the file"), target, "")
+            })?,
+            None => self.position(name),
+        };
+        if let Some(i) = found {
+            self.unique(i)?;
+        }
+        Ok(found)
+    }
+
+    /// Fails when another header has the same name as header `i` (ignoring
+    /// case): which of the two holds the numbers would be a guess.
+    fn unique(&self, i: usize) -> Result<()> {
+        let name = &self.headers[i];
+        match self.headers.iter().enumerate().find(|(j, h)| *j != i && h.eq_ignore_ascii_case(name)) {
+            None => Ok(()),
+            Some((j, _)) => Err(Error::Invalid {
+                at: Location { file: self.path.to_path_buf(), line: Some(1), key: Some(name.clone()) },
+                message: format!(
+                    "the header has two columns named `{name}` (columns {} and {}); rename or remove one",
+                    i.min(j) + 1,
+                    i.max(j) + 1
+                ),
             }),
-            None => Ok(self.position(name)),
         }
     }
 

@@ -143,6 +143,11 @@ impl Catalog {
             if models.iter().any(|o| o.id == m.id) {
                 return Err(bad(key("id"), format!("model id `{}` appears twice", m.id)));
             }
+            for (k, v) in [("id", &m.id), ("provider", &m.provider)] {
+                if v.trim().is_empty() {
+                    return Err(bad(key(k), format!("expected a non-empty {k}")));
+                }
+            }
             let cached = m.cached_input_per_mtok.unwrap_or(m.input_per_mtok);
             for (k, v) in [
                 ("input_per_mtok", m.input_per_mtok),
@@ -170,6 +175,10 @@ impl Catalog {
                     }
                 }
                 let _ = (s.source, s.read, s.note);
+                if schedule.iter().any(|(f, _)| *f == from) {
+                    let msg = format!("another schedule entry of this model already starts at {from}; merge the two");
+                    return Err(bad(skey("from"), msg));
+                }
                 schedule.push((from, [s.input_per_mtok, s.output_per_mtok, s.cached_input_per_mtok]));
             }
             schedule.sort_by_key(|(from, _)| *from);
@@ -184,6 +193,11 @@ impl Catalog {
                 read: m.read,
                 schedule,
             });
+        }
+        check_aliases(&models).map_err(|(key, msg)| bad(key, msg))?;
+        if !is_date(&raw.meta.as_of) {
+            let msg = format!("expected the date the prices were read, as YYYY-MM-DD, found `{}`", raw.meta.as_of);
+            return Err(bad("meta.as_of".into(), msg));
         }
         Ok(Catalog { file: path.to_path_buf(), as_of: raw.meta.as_of, currency: raw.meta.currency, models })
     }
@@ -209,6 +223,53 @@ fn check_price(v: f64) -> std::result::Result<(), String> {
         Ok(())
     } else {
         Err(format!("expected a price >= 0 in $ per 1M tokens, found {v}"))
+    }
+}
+
+/// An alias names one model only: it may not be another model's id or
+/// another model's alias, or a usage row could be billed on either.
+fn check_aliases(models: &[Model]) -> std::result::Result<(), (String, String)> {
+    for (i, m) in models.iter().enumerate() {
+        for (j, a) in m.aliases.iter().enumerate() {
+            // Another model's id, or an alias of an earlier model (so the
+            // second use is the one reported).
+            let clash =
+                models.iter().enumerate().find(|(k, o)| *k != i && (o.id == *a || (*k < i && o.aliases.contains(a))));
+            if let Some((_, o)) = clash {
+                let msg = if o.id == *a {
+                    format!("alias `{a}` is the id of model `{}`; an alias must name one model only", o.id)
+                } else {
+                    format!("alias `{a}` is also an alias of model `{}`; an alias must name one model only", o.id)
+                };
+                return Err((format!("model[{i}].aliases[{j}]"), msg));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `s` is a calendar date written YYYY-MM-DD.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    if !b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() }) {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().ok();
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            let days = match m {
+                2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                1..=12 => 31,
+                _ => return false,
+            };
+            (1..=days).contains(&d)
+        }
+        _ => false,
     }
 }
 
@@ -249,5 +310,33 @@ input_per_mtok = 1.5
         let raw: CatalogFile = toml::from_str(&SRC.replace("2.0", "-2.0")).unwrap();
         let e = Catalog::from_raw(Path::new("c.toml"), raw).unwrap_err().to_string();
         assert!(e.contains("model[0].input_per_mtok"), "{e}");
+    }
+
+    fn error(src: &str) -> String {
+        let raw: CatalogFile = toml::from_str(src).unwrap();
+        Catalog::from_raw(Path::new("c.toml"), raw).unwrap_err().to_string()
+    }
+
+    const TWO: &str = "[meta]\nas_of = \"2026-11-01\"\n\
+        [[model]]\nid = \"m\"\nprovider = \"p\"\ninput_per_mtok = 1.0\noutput_per_mtok = 2.0\naliases = [\"x\"]\n\
+        [[model]]\nid = \"n\"\nprovider = \"p\"\ninput_per_mtok = 1.0\noutput_per_mtok = 2.0\naliases = [\"y\"]\n";
+
+    #[test]
+    fn ambiguous_names_empty_ids_and_bad_dates_are_rejected() {
+        let raw: CatalogFile = toml::from_str(TWO).unwrap();
+        assert!(Catalog::from_raw(Path::new("c.toml"), raw).is_ok());
+        let e = error(&TWO.replace("[\"y\"]", "[\"m\"]"));
+        assert!(e.contains("model[1].aliases[0]") && e.contains("is the id of model `m`"), "{e}");
+        let e = error(&TWO.replace("[\"y\"]", "[\"x\"]"));
+        assert!(e.contains("model[1].aliases[0]") && e.contains("also an alias of model `m`"), "{e}");
+        let e = error(&TWO.replace("id = \"n\"", "id = \" \""));
+        assert!(e.contains("model[1].id") && e.contains("non-empty"), "{e}");
+        for bad in ["yesterday", "2026-13-01", "2026-02-29", "2026-11-1", "2026/11/01"] {
+            let e = error(&TWO.replace("2026-11-01", bad));
+            assert!(e.contains("meta.as_of") && e.contains("YYYY-MM-DD"), "{bad}: {e}");
+        }
+        assert!(is_date("2028-02-29") && is_date("2026-12-31") && !is_date("2100-02-29"));
+        let e = error(&SRC.replace("2027-03", "2027-06"));
+        assert!(e.contains("model[0].schedule[1].from") && e.contains("already starts at 2027-06"), "{e}");
     }
 }

@@ -193,7 +193,13 @@ fn syntax_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
         let at = Location { file: path.to_path_buf(), line, key: parent.filter(|p| !p.is_empty()) };
         return Error::UnknownKey { at, name, hint: Box::new(crate::error::KeyHint { suggestion, expected }) };
     }
-    Error::Syntax { at: Location { file: path.to_path_buf(), line, key }, message: rephrase(&msg) }
+    let mut message = rephrase(&msg);
+    if msg == "duplicate key" {
+        if let Some(name) = span.as_ref().and_then(|s| text.get(s.clone())).map(str::trim).filter(|n| !n.is_empty()) {
+            message = format!("duplicate key `{name}`: it is already defined above; keep one");
+        }
+    }
+    Error::Syntax { at: Location { file: path.to_path_buf(), line, key }, message }
 }
 
 /// The key path without its last segment when that segment is `name`.

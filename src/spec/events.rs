@@ -21,6 +21,9 @@ pub(crate) fn compile_events(
     for (i, e) in list.iter().enumerate() {
         let key = |k: &str| format!("forecast.events[{i}].{k}");
         let bad = |k: &str, m: String| Error::invalid(path, key(k), m);
+        if e.name.trim().is_empty() {
+            return Err(bad("name", "expected a non-empty name: it names the event in warnings and reports".into()));
+        }
         let model = catalog.find(&e.model).map_err(|m| bad("model", m))?;
         let probability = unit_interval(e.probability)
             .ok_or_else(|| bad("probability", format!("expected a probability in [0, 1], found {}", e.probability)))?;

@@ -464,6 +464,9 @@ fn compile_payg(o: &OfferSec, cx: &OfferCtx) -> Result<Payg> {
         "month" => 1,
         _ => 12,
     };
+    if o.tier_period.is_some() && o.volume_tiers.is_none() {
+        return Err(cx.err("tier_period", "`tier_period` sets the period of `volume_tiers`, which this offer lacks"));
+    }
     let mut tiers = Vec::new();
     if let Some(list) = &o.volume_tiers {
         if o.discount.is_some_and(|d| d != 0.0) {
@@ -490,6 +493,17 @@ fn compile_payg(o: &OfferSec, cx: &OfferCtx) -> Result<Payg> {
     Ok(Payg { discount, tiers, tier_months })
 }
 
+/// The largest commitment per period accepted: 1e15 dollars (beyond any
+/// contract, and where sums over paths would start to lose cents), or 1e21
+/// tokens (a thousand times the largest monthly volume a scenario may draw).
+pub fn max_amount(tokens: bool) -> f64 {
+    if tokens {
+        1e21
+    } else {
+        1e15
+    }
+}
+
 fn compile_commit(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
     let tokens = cx.choice("unit", &o.unit, "usd", &["usd", "tokens"])? == "tokens";
     let period =
@@ -512,6 +526,10 @@ fn compile_commit(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
     if let Some(a) = amounts.iter().find(|a| !(a.is_finite() && **a >= 0.0)) {
         return Err(cx.err(key, format!("expected an amount >= 0, found {a}")));
     }
+    let most = max_amount(tokens);
+    if let Some(a) = amounts.iter().find(|a| **a > most) {
+        return Err(cx.err(key, format!("expected an amount of at most {most:e} per period, found {a:e}")));
+    }
     let discount = match (&o.discount, &o.discount_tiers) {
         (Some(_), Some(_)) => {
             return Err(cx.err("discount_tiers", "give either `discount` or `discount_tiers`, not both"))
@@ -530,6 +548,12 @@ fn compile_commit(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
                     return Err(
                         cx.err(&format!("{k}.min_commit"), format!("expected an amount >= 0, found {}", t.min_commit))
                     );
+                }
+                if let Some(j) = tiers.iter().position(|&(m, _)| m == t.min_commit) {
+                    return Err(cx.err(
+                        &format!("{k}.min_commit"),
+                        format!("tier {j} already starts at {}; each tier needs its own min_commit", t.min_commit),
+                    ));
                 }
                 tiers.push((t.min_commit, cx.fraction(&format!("{k}.discount"), Some(t.discount), 0.0, true)?));
             }
@@ -556,10 +580,15 @@ fn compile_commit(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
     Ok(Commit { tokens, period_months, amounts, discount, overage_list, locked, rollover_fraction, rollover_cap })
 }
 
+/// The most provisioned units an offer or a sweep level may have.
+pub const MAX_UNITS: f64 = 1e6;
+
 fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
     let units = match o.units {
-        Some(u) if u.is_finite() && u >= 0.0 => u,
-        Some(u) => return Err(cx.err("units", format!("expected a number of units >= 0, found {u}"))),
+        Some(u) if u.is_finite() && (0.0..=MAX_UNITS).contains(&u) => u,
+        Some(u) => {
+            return Err(cx.err("units", format!("expected a number of units from 0 to {MAX_UNITS:e}, found {u}")))
+        }
         None => return Err(cx.err("units", "missing required key")),
     };
     let unit_price = match o.unit_price {

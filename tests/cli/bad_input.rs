@@ -267,3 +267,28 @@ fn a_term_past_the_horizon_is_a_warning() {
     );
     warns("units = 20\n", "units = 20\nterm_months = 36\n", "offer `P`: its term (36 months) runs past the horizon");
 }
+
+#[test]
+fn two_discount_tiers_at_the_same_amount_are_rejected() {
+    rejects(
+        "discount = 0.1\n",
+        "discount_tiers = [{ min_commit = 1000, discount = 0.05 }, { min_commit = 1000, discount = 0.08 }]\n",
+        &["discount_tiers[1].min_commit", "already starts at 1000"],
+    );
+}
+
+#[test]
+fn absurd_commitments_name_the_offer_key() {
+    rejects("amount = 50000", "amount = 1e300", &["offers[1].amount", "at most 1e15"]);
+    rejects("units = 20", "units = 1e300", &["offers[2].units", "from 0 to 1e6"]);
+}
+
+#[test]
+fn a_duplicate_key_is_named() {
+    rejects("seed = 1\n", "seed = 1\nseed = 2\n", &["scenario.toml:9", "duplicate key `seed`"]);
+}
+
+#[test]
+fn a_tier_period_without_tiers_is_rejected() {
+    rejects("kind = \"payg\"\n", "kind = \"payg\"\ntier_period = \"year\"\n", &["offers[0].tier_period", "lacks"]);
+}

@@ -161,3 +161,17 @@ fn bad_options_are_usage_errors_naming_the_flag() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read nope.csv"));
 }
+
+#[test]
+fn two_columns_of_the_same_name_are_an_error() {
+    rejects(
+        VALIDATE,
+        "month,model,input_tokens,output_tokens,Input_Tokens\n2027-01,m,1,1,5\n",
+        &["usage.csv:1: input_tokens", "two columns named `input_tokens` (columns 3 and 5)"],
+    );
+    rejects(
+        PROFILE,
+        "timestamp,input_tokens,output_tokens,output_tokens\n2027-01-01T00:00:00,1,1,1\n",
+        &["two columns named `output_tokens` (columns 3 and 4)"],
+    );
+}

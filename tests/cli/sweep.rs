@@ -236,6 +236,8 @@ fn bad_sweep_requests_exit_2_with_reasons() {
     sweep_fails(&["--offer", "C", "--from", "10", "--to", "5"], &["from < to"]);
     sweep_fails(&["--offer", "C", "--from", "0", "--to", "5", "--steps", "1"], &["--steps"]);
     sweep_fails(&["--levels", "1,2"], &["--offer"]);
+    sweep_fails(&["--offer", "C", "--levels", "0,1e300"], &["--levels: levels must be at most 1e15"]);
+    sweep_fails(&["--offer", "C", "--from", "0", "--to", "1e300"], &["--to: levels must be at most 1e15"]);
 }
 
 #[test]
