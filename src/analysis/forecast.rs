@@ -281,5 +281,6 @@ fn placeholder_model(id: &str) -> Model {
         source: None,
         read: None,
         schedule: vec![],
+        cached_is_input: true,
     }
 }

@@ -95,7 +95,7 @@ pub fn levers_for(base: &Offer, horizon: usize) -> Vec<LeverOffer> {
                 });
             }
             if c.amounts.iter().any(|&a| a > 0.0) {
-                push("commit_minus_10", "Commit 10% less for the same discount", &|o| {
+                push("commit_minus_10", "Commit 10% less", &|o| {
                     set_commit(o, |c| c.amounts.iter_mut().for_each(|a| *a *= 0.9))
                 });
             }

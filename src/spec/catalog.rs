@@ -91,6 +91,10 @@ pub struct Model {
     pub read: Option<String>,
     /// Announced changes, sorted by month; `None` keeps the previous price.
     pub schedule: Vec<(Month, [Option<f64>; 3])>,
+    /// The catalog states no cached-input price, so it is the input price
+    /// and follows the input price through the schedule until an entry
+    /// names a cached price of its own.
+    pub cached_is_input: bool,
 }
 
 impl Model {
@@ -98,13 +102,15 @@ impl Model {
     /// schedule entry whose `from` is not after `month`, in order.
     pub fn prices_at(&self, month: Month) -> Prices {
         let mut p = self.base;
+        let mut cached_is_input = self.cached_is_input;
         for (from, change) in &self.schedule {
             if *from > month {
                 break;
             }
             p.input = change[0].unwrap_or(p.input);
             p.output = change[1].unwrap_or(p.output);
-            p.cached = change[2].unwrap_or(p.cached);
+            cached_is_input &= change[2].is_none();
+            p.cached = if cached_is_input { p.input } else { change[2].unwrap_or(p.cached) };
         }
         p
     }
@@ -192,6 +198,7 @@ impl Catalog {
                 source: m.source,
                 read: m.read,
                 schedule,
+                cached_is_input: m.cached_input_per_mtok.is_none(),
             });
         }
         check_aliases(&models).map_err(|(key, msg)| bad(key, msg))?;
@@ -299,10 +306,28 @@ input_per_mtok = 1.5
         let c = Catalog::from_raw(Path::new("c.toml"), raw).unwrap();
         let m = &c.models[0];
         let at = |s| m.prices_at(Month::parse(s).unwrap());
+        // No cached price is stated: it is the input price, and follows it.
         assert_eq!(at("2027-02"), Prices { input: 2.0, output: 8.0, cached: 2.0 });
-        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 2.0 });
-        assert_eq!(at("2027-06"), Prices { input: 1.5, output: 6.0, cached: 2.0 });
+        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 1.5 });
+        assert_eq!(at("2027-06"), Prices { input: 1.5, output: 6.0, cached: 1.5 });
         assert_eq!(m.batch_multiplier, 0.5);
+    }
+
+    #[test]
+    fn a_stated_cached_price_stays_until_an_entry_names_one() {
+        let with_cached =
+            SRC.replace("output_per_mtok = 8.0\n", "output_per_mtok = 8.0\ncached_input_per_mtok = 0.2\n");
+        let c = Catalog::from_raw(Path::new("c.toml"), toml::from_str(&with_cached).unwrap()).unwrap();
+        let at = |s| c.models[0].prices_at(Month::parse(s).unwrap());
+        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 0.2 });
+        // Once an entry names a cached price, later input cuts leave it alone.
+        let named = SRC.replace("from = \"2027-06\"\n", "from = \"2027-06\"\ncached_input_per_mtok = 0.3\n")
+            + "[[model.schedule]]\nfrom = \"2027-09\"\ninput_per_mtok = 1.0\n";
+        let c = Catalog::from_raw(Path::new("c.toml"), toml::from_str(&named).unwrap()).unwrap();
+        let at = |s| c.models[0].prices_at(Month::parse(s).unwrap());
+        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 1.5 });
+        assert_eq!(at("2027-06"), Prices { input: 1.5, output: 6.0, cached: 0.3 });
+        assert_eq!(at("2027-09"), Prices { input: 1.0, output: 6.0, cached: 0.3 });
     }
 
     #[test]
