@@ -335,7 +335,9 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
         agg.add(i, start.month(), u);
         tally.used += 1;
     }
-    finish(path, opts, agg, &tally, src.rows())
+    let mut h = finish(path, opts, agg, &tally, src.rows())?;
+    h.warnings.extend(src.long_rows_warning());
+    Ok(h)
 }
 
 fn finish(path: &Path, opts: &HistoryOptions, agg: Aggregator, tally: &Tally, rows: u64) -> Result<History> {

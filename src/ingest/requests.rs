@@ -120,7 +120,7 @@ pub fn read_minute_load(
         }
     }
     let requests = rows.rows();
-    Ok(minutes.into_load(requests, rows.warnings))
+    Ok(minutes.into_load(requests, rows.into_warnings()))
 }
 
 #[cfg(test)]

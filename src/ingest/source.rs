@@ -28,6 +28,9 @@ pub(crate) struct Source {
     rows: u64,
     /// Bytes skipped before the csv reader (a byte-order mark).
     skipped: u64,
+    /// Rows with more cells than the header, and where the first starts.
+    long_rows: u64,
+    first_long: Option<u64>,
 }
 
 impl Source {
@@ -55,6 +58,8 @@ impl Source {
             rec: csv::ByteRecord::new(),
             rows: 0,
             skipped: skipped as u64,
+            long_rows: 0,
+            first_long: None,
         })
     }
 
@@ -84,6 +89,10 @@ impl Source {
             }
             if self.rec.iter().any(|c| !c.trim_ascii().is_empty()) {
                 self.rows += 1;
+                if self.rec.len() > self.headers.len() {
+                    self.long_rows += 1;
+                    self.first_long = self.first_long.or(self.rec.position().map(|p| p.byte()));
+                }
                 return Ok(true);
             }
         }
@@ -92,6 +101,22 @@ impl Source {
     /// Data rows read so far.
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// A warning when rows had more cells than the header has columns: the
+    /// extra cells belong to no column and are not read (often a comma
+    /// inside an unquoted value). Finds the first such row's line, so call it
+    /// once, at the end.
+    pub fn long_rows_warning(&self) -> Option<String> {
+        let at = self.first_long?;
+        let line = line_at(&self.path, at + self.skipped).unwrap_or(0);
+        Some(format!(
+            "{}: {} row(s) have more cells than the header's {} columns, the first at line {line}; \
+             the extra cells are not read (an unquoted comma inside a value?)",
+            self.path.display(),
+            self.long_rows,
+            self.headers.len()
+        ))
     }
 
     /// 1-based line where the current record starts (reads the file up to
@@ -202,6 +227,7 @@ mod tests {
         assert_eq!((s.line(), s.cell(1)), (9, &b"o"[..]));
         assert!(!s.next_record().unwrap());
         assert_eq!(s.rows(), 4);
+        assert!(s.long_rows_warning().is_none());
     }
 
     #[test]
@@ -213,5 +239,14 @@ mod tests {
         let (_d, s) = open(b"month,model\r\n\r\n");
         let e = s.unwrap().next_record().unwrap_err().to_string();
         assert!(e.contains("u.csv:1") && e.contains("no data rows"), "{e}");
+    }
+
+    #[test]
+    fn rows_longer_than_the_header_are_counted_with_the_first_line() {
+        let (_d, s) = open(b"month,model\r\n2027-01,m\r\n\r\n2027-02,n,5\r\n2027-03,o,6,7\r\n");
+        let mut s = s.unwrap();
+        while s.next_record().unwrap() {}
+        let w = s.long_rows_warning().expect("a warning");
+        assert!(w.contains("2 row(s) have more cells than the header's 2 columns, the first at line 4"), "{w}");
     }
 }

@@ -93,6 +93,14 @@ impl<'o> UsageRows<'o> {
         self.src.rows()
     }
 
+    /// The notes about the layout, and about rows longer than the header:
+    /// call at the end of the file.
+    pub fn into_warnings(self) -> Vec<String> {
+        let mut w = self.warnings;
+        w.extend(self.src.long_rows_warning());
+        w
+    }
+
     /// Column index of the model column, if read from the file.
     pub fn model_col(&self) -> Option<usize> {
         self.layout.model
@@ -286,7 +294,7 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
         agg.add(i, month, usage);
     }
     let mut h = agg.finish(path, opts.gaps_zero)?;
-    h.warnings.splice(0..0, rows.warnings);
+    h.warnings.splice(0..0, rows.into_warnings());
     Ok(h)
 }
 

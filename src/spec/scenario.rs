@@ -309,6 +309,7 @@ fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<Scenario> {
     names.extend(events.iter().map(|e| e.workload.clone()));
     let offers = compile_offers(path, &raw, horizon, &catalog, &names, &mut inputs)?;
     let risk = compile_risk(path, &raw, &offers)?;
+    warnings.extend(usage_warnings(&workloads, &events, &routing, &catalog, start, horizon));
     warnings.extend(offer_warnings(&offers, &usage_pairs(&workloads, &events, &routing), &catalog, horizon));
     for o in &offers {
         if let offer::OfferKind::Commit(c) = &o.kind {
@@ -639,6 +640,44 @@ fn offer_warnings(
                 "offer `{}`: its term ({} months) runs past the horizon ({horizon} months); only the first \
                  {horizon} months are billed, so commitments and fees after the horizon are not in its cost",
                 o.name, o.term_months
+            ));
+        }
+    }
+    out
+}
+
+/// Events and routing rules that cannot change anything, said rather than
+/// silently dropped: an event starting after the horizon, a rule moving
+/// tokens off a model nothing runs on (before it), or starting after the
+/// horizon.
+fn usage_warnings(
+    workloads: &[Workload],
+    events: &[Event],
+    routing: &[Routing],
+    catalog: &Catalog,
+    start: Month,
+    horizon: usize,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let end = start.plus(horizon as i32 - 1);
+    for e in events.iter().filter(|e| e.start >= horizon as i32) {
+        out.push(format!(
+            "event `{}` starts in {}, after the horizon ends ({end}); it adds nothing",
+            e.name,
+            start.plus(e.start)
+        ));
+    }
+    for (i, r) in routing.iter().enumerate() {
+        let (from, to) = (&catalog.models[r.from].id, &catalog.models[r.to].id);
+        let pairs = usage_pairs(workloads, events, &routing[..i]);
+        if !pairs.iter().any(|(_, m)| *m == r.from) {
+            out.push(format!(
+                "routing {i} ({from} to {to}) moves nothing: no workload or event runs on `{from}` before it"
+            ));
+        } else if r.start >= horizon as i32 {
+            out.push(format!(
+                "routing {i} ({from} to {to}) starts in {}, after the horizon ends ({end}); it moves nothing",
+                start.plus(r.start)
             ));
         }
     }

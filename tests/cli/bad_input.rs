@@ -292,3 +292,16 @@ fn a_duplicate_key_is_named() {
 fn a_tier_period_without_tiers_is_rejected() {
     rejects("kind = \"payg\"\n", "kind = \"payg\"\ntier_period = \"year\"\n", &["offers[0].tier_period", "lacks"]);
 }
+
+#[test]
+fn events_and_routing_that_change_nothing_are_warnings() {
+    let event = "[[forecast.events]]\nname = \"late\"\nmodel = \"m\"\nprobability = 1.0\nstart = \"2028-03\"\n\
+                 monthly_tokens = 1e9\ninput_share = 1.0\noutput_share = 0.0\n\n[risk]";
+    warns("[risk]", event, "event `late` starts in 2028-03, after the horizon ends (2027-12)");
+    let unused =
+        "[[forecast.routing]]\nfrom = \"n\"\nto = \"m\"\nshare = 0.5\nstart = \"2027-03\"\nby = \"2027-06\"\n\n[risk]";
+    warns("[risk]", unused, "routing 0 (n to m) moves nothing: no workload or event runs on `n`");
+    let late =
+        "[[forecast.routing]]\nfrom = \"m\"\nto = \"n\"\nshare = 0.5\nstart = \"2028-03\"\nby = \"2028-06\"\n\n[risk]";
+    warns("[risk]", late, "routing 0 (m to n) starts in 2028-03, after the horizon ends");
+}
