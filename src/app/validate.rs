@@ -2,8 +2,10 @@
 //! is recognised from its top-level keys. Contracts are checked against the
 //! first checklist among the files, or else the built-in default: every value
 //! must fit the test of the items that read it, and a field that no item
-//! reads is a warning (usually a typo). A `.csv` file is read as a usage
-//! history with the standard column names (SPEC 3.1).
+//! reads is a warning (usually a typo). A `.csv` file is recognised from its
+//! header: a FOCUS billing export (`ChargePeriodStart`), read against the
+//! first price catalog among the files; a load profile (`minute,tokens`);
+//! else a usage history with the standard column names (SPEC 3.1).
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,7 @@ use anyhow::Result;
 
 use crate::checklist::{contract_warnings, score, Category, Checklist, Contract};
 use crate::error::Error;
-use crate::ingest::{read_history, HistoryOptions};
+use crate::ingest::{read_history, HistoryFormat, HistoryOptions};
 use crate::spec::{Catalog, Overrides, Scenario};
 
 /// What an input file is: a history CSV, or a TOML file judged from its top-level keys.
@@ -27,20 +29,41 @@ pub enum FileKind {
     Checklist,
     /// A usage history (CSV).
     History,
+    /// A FOCUS billing export (CSV).
+    Focus,
+    /// A per-minute load profile (CSV), as `profile --out` writes it.
+    LoadProfile,
+}
+
+impl FileKind {
+    /// How `validate` names the kind.
+    fn label(self) -> &'static str {
+        match self {
+            FileKind::Scenario => "scenario",
+            FileKind::Catalog => "catalog",
+            FileKind::Contract => "contract",
+            FileKind::Checklist => "checklist",
+            FileKind::History => "history",
+            FileKind::Focus => "FOCUS export",
+            FileKind::LoadProfile => "load profile",
+        }
+    }
 }
 
 pub fn run(files: &[PathBuf], quiet: bool) -> Result<()> {
     let checklist = first_checklist(files);
+    let catalog =
+        files.iter().filter(|f| kind(f).is_ok_and(|k| k == FileKind::Catalog)).find_map(|f| Catalog::load(f).ok());
     let mut failed = 0;
     for f in files {
-        match check(f, &checklist) {
+        match check(f, &checklist, catalog.as_ref()) {
             Ok((kind, warnings)) => {
                 super::warn_all(&warnings, quiet);
                 let against = match (kind, &checklist) {
                     (FileKind::Contract, Ok(c)) => format!(", checked against {}", c.file().display()),
                     _ => String::new(),
                 };
-                println!("ok: {} ({}{against})", f.display(), format!("{kind:?}").to_lowercase());
+                println!("ok: {} ({}{against})", f.display(), kind.label());
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -64,7 +87,7 @@ fn first_checklist(files: &[PathBuf]) -> crate::Result<Checklist> {
 /// its top-level keys.
 fn kind(path: &Path) -> crate::Result<FileKind> {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-        return Ok(FileKind::History);
+        return Ok(csv_kind(path));
     }
     let text = crate::spec::doc::read_text(path, "a commitsim TOML file")?;
     let table: toml::Table = crate::spec::doc::parse(path, &text)?;
@@ -87,9 +110,51 @@ fn kind(path: &Path) -> crate::Result<FileKind> {
     }
 }
 
-fn check(path: &Path, checklist: &crate::Result<Checklist>) -> crate::Result<(FileKind, Vec<String>)> {
+/// The kind of a CSV file, from the column names of its first line.
+fn csv_kind(path: &Path) -> FileKind {
+    use std::io::BufRead;
+    let mut first = String::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = std::io::BufReader::new(f).read_line(&mut first);
+    }
+    let names: Vec<String> = first
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let has = |n: &str| names.iter().any(|c| c == n);
+    if has("chargeperiodstart") {
+        FileKind::Focus
+    } else if has("minute") && has("tokens") && !has("input_tokens") {
+        FileKind::LoadProfile
+    } else {
+        FileKind::History
+    }
+}
+
+fn check(
+    path: &Path,
+    checklist: &crate::Result<Checklist>,
+    catalog: Option<&Catalog>,
+) -> crate::Result<(FileKind, Vec<String>)> {
     let kind = kind(path)?;
     let warnings = match kind {
+        FileKind::Focus => {
+            let catalog = catalog.ok_or_else(|| {
+                Error::Usage(format!(
+                    "{}: a FOCUS export maps SKUs to models with a price catalog; validate it together with one, \
+                     e.g. commitsim validate {} scenarios/prices.toml",
+                    path.display(),
+                    path.display()
+                ))
+            })?;
+            let opts = HistoryOptions { format: HistoryFormat::Focus, ..HistoryOptions::default() };
+            read_history(path, &opts, Some(catalog))?.warnings
+        }
+        FileKind::LoadProfile => {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            crate::spec::profile::load_profile(path, &name, "profile").map(|_| Vec::new())?
+        }
         FileKind::Scenario => Scenario::load(path, Overrides::default())?.warnings,
         FileKind::Catalog => Catalog::load(path).map(|_| Vec::new())?,
         FileKind::Checklist => Checklist::load(path).map(|_| Vec::new())?,

@@ -6,6 +6,10 @@ use std::path::Path;
 use super::offer::Profile;
 use crate::error::{Error, Location, Result};
 
+/// The most tokens a profile minute may hold: far above any real load, and
+/// low enough that a month of such minutes sums without overflow.
+const MAX_PER_MINUTE: f64 = 1e15;
+
 /// Loads the profile named in `scenario`'s key `key`, relative to the scenario's folder.
 pub fn load_profile(scenario: &Path, rel: &str, key: &str) -> Result<Profile> {
     let path = scenario.parent().unwrap_or(Path::new(".")).join(rel);
@@ -24,9 +28,16 @@ pub fn load_profile(scenario: &Path, rel: &str, key: &str) -> Result<Profile> {
         let line = i + 2;
         let rec = rec.map_err(|e| csv_err(&path, Some(line), e.to_string()))?;
         let cell = rec.get(col).unwrap_or("").trim();
-        let v: f64 = cell.parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).ok_or_else(|| {
-            csv_err(&path, Some(line), format!("column tokens: expected a number >= 0, found `{cell}`"))
-        })?;
+        let v: f64 =
+            cell.parse().ok().filter(|v: &f64| v.is_finite() && (0.0..=MAX_PER_MINUTE).contains(v)).ok_or_else(
+                || {
+                    csv_err(
+                        &path,
+                        Some(line),
+                        format!("column tokens: expected a number from 0 to {MAX_PER_MINUTE:e}, found `{cell}`"),
+                    )
+                },
+            )?;
         values.push(v);
     }
     Profile::new(path.display().to_string(), &values).ok_or_else(|| {

@@ -74,6 +74,9 @@ fn profile_out_writes_every_minute_and_loads_as_a_load_profile() {
     assert_eq!(rows.iter().map(|r| r.1).sum::<f64>(), 18_059_974.0 + 245_896.0);
     let scenario = d.write("s.toml", "");
     commitsim::spec::profile::load_profile(&scenario, "load.csv", "offers[0].load.profile").expect("loads");
+    // `validate` recognises it from its header.
+    let v = cmd().arg("validate").arg(&out).output().unwrap();
+    assert!(String::from_utf8_lossy(&v.stdout).contains("(load profile)"), "{v:?}");
     // `--out -` writes the minutes to standard output instead of the summary.
     let o = cmd()
         .args(["profile", "--history"])
@@ -353,4 +356,18 @@ fn a_fixed_model_over_a_model_column_is_a_warning() {
     };
     assert!(run(false).contains("column `Model` is ignored; every row counts as model `gpt-4.1`"));
     assert!(run(true).is_empty());
+}
+
+/// `validate` reads a FOCUS export as one, against the catalog given with it,
+/// and asks for a catalog when there is none.
+#[test]
+fn validate_recognises_a_focus_export_and_needs_a_catalog_for_it() {
+    let export = fixture("focus/genai_tokens_focus.csv");
+    let out = cmd().arg("validate").arg(&export).arg(repo("scenarios/prices.toml")).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("genai_tokens_focus.csv (FOCUS export)"), "{out:?}");
+    let out = cmd().arg("validate").arg(&export).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("validate it together with one"), "{err}");
 }

@@ -175,3 +175,13 @@ fn two_columns_of_the_same_name_are_an_error() {
         &["two columns named `output_tokens` (columns 3 and 4)"],
     );
 }
+
+#[test]
+fn a_load_profile_with_absurd_or_negative_minutes_names_the_line() {
+    rejects(
+        VALIDATE,
+        "minute,tokens\n0,5\n1,1e308\n",
+        &["usage.csv:3", "expected a number from 0 to 1e15, found `1e308`"],
+    );
+    rejects(VALIDATE, "minute,tokens\n0,-1\n", &["usage.csv:2", "found `-1`"]);
+}
