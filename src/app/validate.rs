@@ -51,12 +51,15 @@ impl FileKind {
 }
 
 pub fn run(files: &[PathBuf], quiet: bool) -> Result<()> {
-    let checklist = first_checklist(files);
-    let catalog =
-        files.iter().filter(|f| kind(f).is_ok_and(|k| k == FileKind::Catalog)).find_map(|f| Catalog::load(f).ok());
+    let kinds: Vec<crate::Result<FileKind>> = files.iter().map(|f| kind(f)).collect();
+    let of_kind = |want: FileKind| files.iter().zip(&kinds).filter(move |(_, k)| k.as_ref().is_ok_and(|k| *k == want));
+    // The first valid checklist among the files, else the built-in one; the first valid catalog.
+    let checklist =
+        of_kind(FileKind::Checklist).find_map(|(f, _)| Checklist::load(f).ok()).map_or_else(Checklist::builtin, Ok);
+    let catalog = of_kind(FileKind::Catalog).find_map(|(f, _)| Catalog::load(f).ok());
     let mut failed = 0;
-    for f in files {
-        match check(f, &checklist, catalog.as_ref()) {
+    for (f, kind) in files.iter().zip(kinds) {
+        match kind.and_then(|k| check(f, k, &checklist, catalog.as_ref())) {
             Ok((kind, warnings)) => {
                 super::warn_all(&warnings, quiet);
                 let against = match (kind, &checklist) {
@@ -75,12 +78,6 @@ pub fn run(files: &[PathBuf], quiet: bool) -> Result<()> {
         return Err(Error::Usage(format!("{failed} of {} file(s) failed validation", files.len())).into());
     }
     Ok(())
-}
-
-/// The first file that is a valid checklist, else the built-in one.
-fn first_checklist(files: &[PathBuf]) -> crate::Result<Checklist> {
-    let is_checklist = |f: &&PathBuf| kind(f).is_ok_and(|k| k == FileKind::Checklist);
-    files.iter().filter(is_checklist).find_map(|f| Checklist::load(f).ok()).map_or_else(Checklist::builtin, Ok)
 }
 
 /// The kind of file `path` is: a history by its `.csv` extension, else from
@@ -134,10 +131,10 @@ fn csv_kind(path: &Path) -> FileKind {
 
 fn check(
     path: &Path,
+    kind: FileKind,
     checklist: &crate::Result<Checklist>,
     catalog: Option<&Catalog>,
 ) -> crate::Result<(FileKind, Vec<String>)> {
-    let kind = kind(path)?;
     let warnings = match kind {
         FileKind::Focus => {
             let catalog = catalog.ok_or_else(|| {

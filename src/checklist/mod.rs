@@ -24,7 +24,7 @@ use serde::{Serialize, Serializer};
 use crate::error::{Error, Location, Result};
 
 pub use load::{DEFAULT_CHECKLIST, DEFAULT_CHECKLIST_NAME};
-pub use rules::{contract_warnings, score, score_all, unread_fields};
+pub use rules::{contract_warnings, score, score_all};
 
 /// The eight scored sections of a contract file, which are also the
 /// categories of checklist items.

@@ -595,18 +595,30 @@ pub(crate) fn check_share_dist(d: &Dist) -> std::result::Result<(), String> {
 /// Every (workload, catalog model) pair that can carry tokens: each workload
 /// and event on its own model, and on every model routing can move it to.
 fn usage_pairs(workloads: &[Workload], events: &[Event], routing: &[Routing]) -> Vec<(String, usize)> {
-    let mut pairs: Vec<(String, usize)> = workloads.iter().map(|w| (w.name.clone(), w.model)).collect();
-    pairs.extend(events.iter().map(|e| (e.workload.clone(), e.model)));
+    let mut pairs = own_pairs(workloads, events);
     for r in routing {
-        let moved: Vec<(String, usize)> =
-            pairs.iter().filter(|(_, m)| *m == r.from).map(|(w, _)| (w.clone(), r.to)).collect();
-        for p in moved {
-            if !pairs.contains(&p) {
-                pairs.push(p);
-            }
-        }
+        add_routed(&mut pairs, r);
     }
     pairs
+}
+
+/// Each workload and event on its own model.
+fn own_pairs(workloads: &[Workload], events: &[Event]) -> Vec<(String, usize)> {
+    let mut pairs: Vec<(String, usize)> = workloads.iter().map(|w| (w.name.clone(), w.model)).collect();
+    pairs.extend(events.iter().map(|e| (e.workload.clone(), e.model)));
+    pairs
+}
+
+/// Adds the pairs routing rule `r` creates: every workload on its `from`
+/// model, on its `to` model.
+fn add_routed(pairs: &mut Vec<(String, usize)>, r: &Routing) {
+    let moved: Vec<(String, usize)> =
+        pairs.iter().filter(|(_, m)| *m == r.from).map(|(w, _)| (w.clone(), r.to)).collect();
+    for p in moved {
+        if !pairs.contains(&p) {
+            pairs.push(p);
+        }
+    }
 }
 
 /// Offers that are probably not what their author meant, said rather than
@@ -667,19 +679,23 @@ fn usage_warnings(
             start.plus(e.start)
         ));
     }
+    // The pairs before each rule: a rule may move what an earlier one routed.
+    let mut pairs = own_pairs(workloads, events);
     for (i, r) in routing.iter().enumerate() {
         let (from, to) = (&catalog.models[r.from].id, &catalog.models[r.to].id);
-        let pairs = usage_pairs(workloads, events, &routing[..i]);
         if !pairs.iter().any(|(_, m)| *m == r.from) {
             out.push(format!(
-                "routing {i} ({from} to {to}) moves nothing: no workload or event runs on `{from}` before it"
+                "forecast.routing[{i}] ({from} to {to}) moves nothing: no workload or event runs on `{from}` \
+                 before it"
             ));
         } else if r.start >= horizon as i32 {
             out.push(format!(
-                "routing {i} ({from} to {to}) starts in {}, after the horizon ends ({end}); it moves nothing",
+                "forecast.routing[{i}] ({from} to {to}) starts in {}, after the horizon ends ({end}); it moves \
+                 nothing",
                 start.plus(r.start)
             ));
         }
+        add_routed(&mut pairs, r);
     }
     out
 }

@@ -300,8 +300,8 @@ fn events_and_routing_that_change_nothing_are_warnings() {
     warns("[risk]", event, "event `late` starts in 2028-03, after the horizon ends (2027-12)");
     let unused =
         "[[forecast.routing]]\nfrom = \"n\"\nto = \"m\"\nshare = 0.5\nstart = \"2027-03\"\nby = \"2027-06\"\n\n[risk]";
-    warns("[risk]", unused, "routing 0 (n to m) moves nothing: no workload or event runs on `n`");
+    warns("[risk]", unused, "forecast.routing[0] (n to m) moves nothing: no workload or event runs on `n`");
     let late =
         "[[forecast.routing]]\nfrom = \"m\"\nto = \"n\"\nshare = 0.5\nstart = \"2028-03\"\nby = \"2028-06\"\n\n[risk]";
-    warns("[risk]", late, "routing 0 (m to n) starts in 2028-03, after the horizon ends");
+    warns("[risk]", late, "forecast.routing[0] (m to n) starts in 2028-03, after the horizon ends");
 }
