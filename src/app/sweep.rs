@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::analysis::sweep::{sweep, Levels};
-use crate::cli::OutArgs;
+use crate::cli::{Format, OutArgs};
 use crate::report::{emit, render, Report};
 use crate::spec::{Overrides, Scenario};
 
@@ -37,6 +37,11 @@ pub fn run(path: &Path, offer: &str, levels: &LevelArgs, ov: Overrides, out: &Ou
     let bar = crate::progress::bar(2 * sc.paths, "sweeping", quiet);
     let report = sweep(&sc, offer, &levels, &|n| bar.inc(n));
     bar.finish_and_clear();
-    emit(&render(&Report::Sweep(report?), out.format)?, out.out.as_deref())?;
+    let report = report?;
+    // The table and Markdown show the analysis notes; JSON and CSV readers see them on standard error too.
+    if matches!(out.format, Format::Json | Format::Csv) {
+        super::warn_all(&report.warnings, quiet);
+    }
+    emit(&render(&Report::Sweep(report), out.format)?, out.out.as_deref())?;
     Ok(())
 }

@@ -306,3 +306,26 @@ fn levers_in_the_run_equal_the_lever_pass() {
     layout.predicted = Some(Predicted::new(wrong, at_level(&layout.offer, wrong, sc.horizon), sc.horizon));
     assert_eq!(report(&layout), pass, "a missed prediction runs the lever pass");
 }
+
+/// The analysis notes are in the JSON's `warnings` and, for JSON readers, on
+/// standard error too.
+#[test]
+fn sweep_notes_reach_json_readers_on_standard_error() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &one_month("").replace("paths = 200000", "paths = 2000"));
+    let out = cmd()
+        .arg("sweep")
+        .arg(&s)
+        .args(["--offer", "C", "--format", "json", "--levels", "20000,30000"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let notes: Vec<&str> = r["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(!notes.is_empty(), "{r}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    for n in notes {
+        assert!(err.contains(&format!("warning: {n}")), "{n:?} not in: {err}");
+    }
+}
