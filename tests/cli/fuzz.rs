@@ -7,6 +7,7 @@
 use commitsim::analysis::simulate::simulate;
 use commitsim::spec::{Overrides, Scenario};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 const HOSTILE: &[&str] = &[
     "-1",
@@ -86,39 +87,61 @@ fn apply(text: &str, e: &Edit) -> Vec<u8> {
     lines.join("\n").into_bytes()
 }
 
+/// Applies `edits` to the shipped scenario `base` (copied with `beside`, the
+/// files it reads, into a fresh folder), then loads and simulates it: an
+/// input error naming a file, or finite ordered numbers.
+fn check(base: &str, beside: &[&str], edits: &[Edit]) -> Result<(), TestCaseError> {
+    let mut text = std::fs::read_to_string(crate::util::repo(&format!("scenarios/{base}"))).unwrap().into_bytes();
+    for e in edits {
+        text = apply(&String::from_utf8_lossy(&text), e);
+    }
+    let d = crate::util::Dir::new();
+    for f in beside {
+        std::fs::copy(crate::util::repo(&format!("scenarios/{f}")), d.path(f)).unwrap();
+    }
+    let path = d.path("s.toml");
+    std::fs::write(&path, &text).unwrap();
+    match Scenario::load(&path, Overrides { paths: Some(200), seed: Some(1) }) {
+        Err(e) => {
+            prop_assert_eq!(e.exit_code(), 2);
+            let named = ["s.toml"].iter().chain(beside).any(|f| e.to_string().contains(f));
+            prop_assert!(named, "{}", e);
+        }
+        Ok(sc) => {
+            let r = match simulate(&sc, &|_| {}) {
+                Ok(r) => r,
+                Err(e) => {
+                    prop_assert_eq!(e.exit_code(), 2);
+                    return Ok(());
+                }
+            };
+            for o in &r.offers {
+                let c = &o.cost;
+                prop_assert!(c.mean.is_finite() && c.p5.is_finite() && c.p95.is_finite(), "{:?}", o);
+                prop_assert!(c.p5 <= c.p50 && c.p50 <= c.p95, "{:?}", o);
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn loader_and_engine_never_panic(edits in proptest::collection::vec(edit(), 1..4)) {
-        let base = std::fs::read_to_string(crate::util::repo("scenarios/example.toml")).unwrap();
-        let mut text = base.into_bytes();
-        for e in &edits {
-            text = apply(&String::from_utf8_lossy(&text), e);
-        }
-        let d = crate::util::Dir::new();
-        std::fs::copy(crate::util::repo("scenarios/prices.toml"), d.path("prices.toml")).unwrap();
-        let path = d.path("s.toml");
-        std::fs::write(&path, &text).unwrap();
-        match Scenario::load(&path, Overrides { paths: Some(200), seed: Some(1) }) {
-            Err(e) => {
-                prop_assert_eq!(e.exit_code(), 2);
-                prop_assert!(e.to_string().contains("s.toml") || e.to_string().contains("prices.toml"), "{}", e);
-            }
-            Ok(sc) => {
-                let r = match simulate(&sc, &|_| {}) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        prop_assert_eq!(e.exit_code(), 2);
-                        return Ok(());
-                    }
-                };
-                for o in &r.offers {
-                    let c = &o.cost;
-                    prop_assert!(c.mean.is_finite() && c.p5.is_finite() && c.p95.is_finite(), "{:?}", o);
-                    prop_assert!(c.p5 <= c.p50 && c.p50 <= c.p95, "{:?}", o);
-                }
-            }
-        }
+        check("example.toml", &["prices.toml"], &edits)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The history scenario exercises what the example does not: the
+    /// `[history]` section, events (the case of an event older than the
+    /// scenario panicked before it was found by hand) and routing.
+    #[test]
+    fn history_scenario_loader_and_engine_never_panic(edits in proptest::collection::vec(edit(), 1..4)) {
+        check("example-history.toml", &["prices.toml", "northwind-usage.csv"], &edits)?;
     }
 }
