@@ -158,7 +158,7 @@ impl DriftModel {
         skip: usize,
         out: &mut [f64],
     ) {
-        let g = crate::sim::path::growth_rate(&self.growth, z);
+        let g = crate::sim::growth::exact(&self.growth, z);
         let (sa, sb) = (self.sigma * corr.0, self.sigma * corr.1);
         let mut acc = self.log_last;
         for h in 0..skip + out.len() {

@@ -3,6 +3,7 @@
 
 pub mod engine;
 pub mod fastmath;
+pub mod growth;
 pub mod path;
 pub mod plan;
 pub mod rng;

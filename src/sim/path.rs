@@ -5,10 +5,10 @@
 use rand::Rng as _;
 use rand_distr::StandardNormal;
 
-use super::fastmath::{exp_in_place, ln};
+use super::fastmath::exp_in_place;
 use super::plan::{Plan, SourceKind};
 use super::rng::{stream_rng, Rng, STREAM_COMMON, STREAM_PRICES, STREAM_ROUTING, STREAM_SOURCES};
-use crate::spec::scenario::{Growth, VolumeModel, GROWTH_CEILING, GROWTH_FLOOR, MAX_MONTHLY_TOKENS};
+use crate::spec::scenario::{VolumeModel, GROWTH_CEILING, GROWTH_FLOOR, MAX_MONTHLY_TOKENS};
 
 /// The random streams of one chunk.
 pub struct Streams {
@@ -106,8 +106,8 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
         let rng = &mut st.sources[i];
         let out = &mut ps.tokens[i * h..(i + 1) * h];
         match &src.kind {
-            SourceKind::Workload { log_base, model: VolumeModel::Drift { growth, sigma }, .. } => {
-                let g = growth_rate(growth, mix_normal(plan, ps.common_growth, rng));
+            SourceKind::Workload { log_base, model: VolumeModel::Drift { sigma, .. }, .. } => {
+                let g = src.rate.at(mix_normal(plan, ps.common_growth, rng));
                 draw_normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
                 for ((x, &d), &c) in out.iter_mut().zip(&plan.damp_pow[..h]).zip(&ps.common[..h]) {
@@ -119,10 +119,10 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                 let z = mix_normal(plan, ps.common_growth, rng);
                 f.sample(rng, z, &ps.common, plan.corr, out);
             }
-            SourceKind::Event { probability, start, monthly, growth, sigma, .. } => {
+            SourceKind::Event { probability, start, monthly, sigma, .. } => {
                 let active = rng.random::<f64>() < *probability;
                 let m = monthly.from_normal(rng.sample(StandardNormal)).clamp(0.0, MAX_MONTHLY_TOKENS);
-                let g = growth_rate(growth, mix_normal(plan, ps.common_growth, rng));
+                let g = src.rate.at(mix_normal(plan, ps.common_growth, rng));
                 draw_normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
                 for t in 0..h {
@@ -249,14 +249,6 @@ pub fn sum(x: &[f64]) -> f64 {
 /// A standard normal correlated with the common factor at `rho`.
 fn mix_normal(plan: &Plan, common: f64, rng: &mut Rng) -> f64 {
     plan.corr.0 * common + plan.corr.1 * rng.sample::<f64, _>(StandardNormal)
-}
-
-/// The monthly log-growth drawn from a growth source at standard normal `z`.
-pub fn growth_rate(g: &Growth, z: f64) -> f64 {
-    match g {
-        Growth::Annual(d) => ln(1.0 + d.from_normal(z).clamp(GROWTH_FLOOR, GROWTH_CEILING)) / 12.0,
-        Growth::LogT { mu, se, df } => mu + se * crate::forecast::student_t_from_normal(z, *df),
-    }
 }
 
 /// The price index `(1 + c)^(t/12)` and per-model step cuts of this path,

@@ -2,6 +2,7 @@
 //! segments (a source's tokens on one model, after routing), per-token list
 //! prices by segment and month, and the random-stream layout.
 
+use super::growth::GrowthRate;
 use crate::spec::dist::Dist;
 use crate::spec::scenario::{Growth, Scenario, Shares, VolumeModel};
 
@@ -45,6 +46,9 @@ pub struct Source {
     pub shares: Shares,
     /// How its volume is generated.
     pub kind: SourceKind,
+    /// Its monthly log-growth as a function of the growth draw (drift
+    /// workloads and events; a constant 0, unused, for fitted workloads).
+    pub rate: GrowthRate,
     /// Its random stream: its position among all the scenario's sources, so
     /// that a plan of a subset of sources draws the same volumes for them.
     pub stream: u64,
@@ -137,12 +141,17 @@ impl Plan {
                     log_base: w.base_tokens.ln(),
                     model: w.volume.clone(),
                 },
+                rate: match &w.volume {
+                    VolumeModel::Drift { growth, .. } => GrowthRate::new(growth),
+                    VolumeModel::Fitted(_) => GrowthRate::Const(0.0),
+                },
                 stream: 0,
             })
             .collect();
         let mut batch: Vec<f64> = sc.workloads.iter().map(|w| w.batch_share).collect();
         for e in &sc.events {
             let growth = Growth::Annual(sc.growth_annual.clone().unwrap_or(Dist::Fixed(0.0)));
+            let rate = GrowthRate::new(&growth);
             sources.push(Source {
                 name: e.workload.clone(),
                 model: e.model,
@@ -155,6 +164,7 @@ impl Plan {
                     growth,
                     sigma: sc.volatility_monthly.unwrap_or(0.0),
                 },
+                rate,
                 stream: 0,
             });
             batch.push(e.batch_share);
