@@ -60,6 +60,9 @@ pub fn bill(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
     // The view sums each period once for every biller of the same period.
     let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
     let tokens_summed = summed && v.period_tokens.len() == sched.periods.len();
+    if !c.tokens && c.rollover_fraction == 0.0 && summed {
+        return bill_independent(sched, v);
+    }
     let (mut carry, mut waste, mut overage, mut paid) = (0.0, 0.0, 0.0, 0.0);
     let mut last_ppu = None;
     for (k, p) in sched.periods.iter().enumerate() {
@@ -94,6 +97,24 @@ pub fn bill(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
         }
     }
     waste += carry;
+    let committed = sched.committed;
+    let util = if committed > 0.0 { (committed - waste) / committed } else { 1.0 };
+    PathBill { cost: v.outside + paid, waste, overage, util, ..PathBill::default() }
+}
+
+/// [`bill`] for a dollar commitment without rollover, whose periods do not
+/// depend on each other: the same sums, in the same order, without the
+/// branch on over- or under-use that usage makes unpredictable.
+fn bill_independent(sched: &Schedule, v: &ViewData) -> PathBill {
+    let (mut waste, mut overage, mut paid) = (0.0, 0.0, 0.0);
+    for (p, &spend) in sched.periods.iter().zip(&v.period_basis) {
+        let consumed = spend * p.keep;
+        let unused = (p.amount - consumed).max(0.0);
+        let over = (consumed - p.amount).max(0.0) * p.m;
+        waste += unused;
+        paid += p.amount + over;
+        overage += over;
+    }
     let committed = sched.committed;
     let util = if committed > 0.0 { (committed - waste) / committed } else { 1.0 };
     PathBill { cost: v.outside + paid, waste, overage, util, ..PathBill::default() }

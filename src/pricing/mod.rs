@@ -96,7 +96,9 @@ pub struct ViewData {
     pub locked: Vec<f64>,
     /// In-scope effective tokens by month (provisioned views only).
     pub eff: Vec<f64>,
-    /// `ln` of the mean per-minute effective load by month (provisioned views only).
+    /// The mean per-minute effective load by month (provisioned views only).
+    pub rate: Vec<f64>,
+    /// Its logarithm.
     pub ln_rate: Vec<f64>,
     /// Sum of `eff` over the term.
     pub eff_total: f64,
@@ -162,9 +164,12 @@ impl ViewData {
             }
         }
         self.eff_total = self.eff.iter().sum();
+        self.rate.clear();
         self.ln_rate.clear();
         for (t, &e) in self.eff.iter().enumerate() {
-            self.ln_rate.push(crate::sim::fastmath::ln(e / (1440.0 * plan.days[t])));
+            let rate = e / (1440.0 * plan.days[t]);
+            self.rate.push(rate);
+            self.ln_rate.push(crate::sim::fastmath::ln(rate));
         }
         let n = view.segments.len().max(1) as f64;
         for p in &mut self.mean_price {
@@ -228,8 +233,8 @@ pub struct Biller {
     pub view: usize,
     /// The offer's billing rule.
     pub kind: OfferKind,
-    /// Provisioned: capacity fee and capacity over the term (path-independent).
-    pub fixed: (f64, f64),
+    /// Provisioned: fee, capacity and log capacity over the term (path-independent).
+    pub fixed: provisioned::TermTotals,
     /// Commit: the per-period schedule over the term (path-independent).
     pub schedule: Option<commit::Schedule>,
 }
@@ -245,7 +250,7 @@ impl Biller {
                 Some(sched) => commit::bill(c, sched, v),
                 None => commit::bill(c, &commit::Schedule::new(c, v.list.len()), v),
             },
-            OfferKind::Provisioned(p) => provisioned::bill(p, v, self.fixed.0, self.fixed.1),
+            OfferKind::Provisioned(p) => provisioned::bill(p, v, &self.fixed),
         }
     }
 }
@@ -262,7 +267,7 @@ pub fn billers_for(offers: &[Offer], plan: &Plan, catalog: &Catalog) -> (Vec<Vie
         });
         let fixed = match &o.kind {
             OfferKind::Provisioned(p) => provisioned::term_totals(p, &plan.days[..views[idx].term]),
-            _ => (0.0, 0.0),
+            _ => provisioned::TermTotals::default(),
         };
         let schedule = match &o.kind {
             OfferKind::Commit(c) => Some(commit::Schedule::new(c, views[idx].term)),

@@ -13,21 +13,36 @@ pub fn monthly_fee(p: &Provisioned, days: f64) -> f64 {
     p.units * p.unit_price * if p.hourly { 24.0 * days } else { 1.0 }
 }
 
-/// Total fee and capacity (effective tokens) of `p` over months with `days` days.
-pub fn term_totals(p: &Provisioned, days: &[f64]) -> (f64, f64) {
-    let fee = days.iter().map(|&d| monthly_fee(p, d)).sum();
-    let capacity = days.iter().map(|&d| p.units * p.tokens_per_minute_per_unit * 1440.0 * d).sum();
-    (fee, capacity)
+/// What a provisioned offer's bill needs that does not depend on the path.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TermTotals {
+    /// Capacity fee over the term.
+    pub fee: f64,
+    /// Capacity over the term, in effective tokens.
+    pub capacity: f64,
+    /// Capacity per minute, in effective tokens.
+    pub cap: f64,
+    /// Its logarithm (`-inf` with no units).
+    pub ln_cap: f64,
 }
 
-/// Bills a provisioned offer on one path; `fee` and `capacity` are its
-/// [`term_totals`], which do not depend on the path.
-pub fn bill(p: &Provisioned, v: &ViewData, fee: f64, capacity: f64) -> PathBill {
-    let ln_cap = (p.units * p.tokens_per_minute_per_unit).ln();
+/// The [`TermTotals`] of `p` over months with `days` days.
+pub fn term_totals(p: &Provisioned, days: &[f64]) -> TermTotals {
+    TermTotals {
+        fee: days.iter().map(|&d| monthly_fee(p, d)).sum(),
+        capacity: days.iter().map(|&d| p.units * p.tokens_per_minute_per_unit * 1440.0 * d).sum(),
+        cap: p.units * p.tokens_per_minute_per_unit,
+        ln_cap: (p.units * p.tokens_per_minute_per_unit).ln(),
+    }
+}
+
+/// Bills a provisioned offer on one path with its [`term_totals`].
+pub fn bill(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
+    let TermTotals { fee, capacity, cap, ln_cap } = *totals;
     let (mut served_eff, mut spill_cost, mut unserved) = (0.0, 0.0, 0.0);
     for t in 0..v.list.len() {
         let e = v.eff[t];
-        let served = if e > 0.0 { p.served_at(ln_cap - v.ln_rate[t]) } else { 1.0 };
+        let served = if e > 0.0 { p.served(ln_cap - v.ln_rate[t], cap / v.rate[t]) } else { 1.0 };
         let miss = 1.0 - served;
         served_eff += served * e;
         spill_cost += miss * v.list[t];
