@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::levers::Predicted;
 use super::simulate::{committed, ScenarioInfo};
-use super::stats::{mean, percentiles, share, std_error, ROUNDING};
+use super::stats::{mean, percentiles, std_error, ROUNDING};
 use crate::error::{Error, Result};
 use crate::pricing::{billers_for, ViewData};
 use crate::sim::engine::{map_paths, run, Keep, OfferPaths, RiskRule, RunOutput, Spec};
@@ -161,6 +161,8 @@ pub struct SweepLayout {
     pub variants: Vec<Offer>,
     /// What the pilot learned.
     pub pilot: Pilot,
+    /// Each level's over-commitment rule.
+    pub level_rules: Vec<RiskRule>,
     /// The levers at the predicted lever level, billed in the same run.
     pub predicted: Option<Predicted>,
 }
@@ -175,7 +177,8 @@ impl SweepLayout {
         let pilot = pilot(sc, plan, &offer);
         let levels = resolve_levels(sc, &offer, levels, &pilot)?;
         let variants: Vec<Offer> = levels.iter().map(|&l| at_level(&offer, l, sc.horizon)).collect();
-        let mut layout = SweepLayout { offer, levels, variants, pilot, predicted: None };
+        let level_rules = variants.iter().map(|o| risk_rule(sc, o, &pilot)).collect();
+        let mut layout = SweepLayout { offer, levels, variants, pilot, level_rules, predicted: None };
         layout.predicted = Some(layout.predict(sc, plan));
         Ok(layout)
     }
@@ -183,11 +186,17 @@ impl SweepLayout {
     /// The offers and how to keep each, in layout order: the levels, then the
     /// predicted lever level's offer and its levers (sums only).
     pub fn specs(&self) -> Vec<(Offer, Keep, RiskRule)> {
-        let mut out: Vec<_> = self.variants.iter().map(|o| (o.clone(), Keep::CostRisk, RiskRule::None)).collect();
+        let mut out: Vec<_> = self.level_specs();
         if let Some(p) = &self.predicted {
             out.extend(p.offers().zip(&p.rules).map(|(o, r)| (o.clone(), Keep::Summary, *r)));
         }
         out
+    }
+
+    /// The levels' specs: cost per path, and their risk measure as sums under
+    /// their over-commitment rule.
+    fn level_specs(&self) -> Vec<(Offer, Keep, RiskRule)> {
+        self.variants.iter().zip(&self.level_rules).map(|(o, r)| (o.clone(), Keep::CostSums, *r)).collect()
     }
 
     /// `base` (the offer at level `at`) and its levers, with their over-commitment rules.
@@ -204,7 +213,7 @@ impl SweepLayout {
         let mut first = plan.clone();
         first.paths = sc.paths.min(PREDICT_PATHS);
         let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
-        offers.extend(self.variants.iter().map(|o| (o.clone(), Keep::CostRisk, RiskRule::None)));
+        offers.extend(self.level_specs());
         let out = run_offers(sc, &first, &offers, false, &|_| {});
         let results = self.level_results(sc, &out, 1, &out.offers[0].cost);
         let (_, recommended) = choose(&results, sc.risk.max_overcommit_probability);
@@ -217,7 +226,7 @@ impl SweepLayout {
             .par_iter()
             .zip(&self.levels)
             .zip(&out.offers[offset..offset + self.levels.len()])
-            .map(|((o, &l), p)| level_result(sc, o, l, p, base, &self.pilot))
+            .map(|((o, &l), p)| level_result(sc, o, l, p, base))
             .collect()
     }
 
@@ -589,23 +598,16 @@ fn round_sig(x: f64, digits: i32) -> f64 {
     (x * k).round() / k
 }
 
-fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths, base: &[f64], pilot: &Pilot) -> LevelResult {
+fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths, base: &[f64]) -> LevelResult {
     // Savings path by path, summed in path order as `mean` would, without a vector of them.
     let savings = || base.iter().zip(&p.cost).map(|(b, c)| b - c);
     let n = base.len();
     let losses = savings().zip(base).filter(|(s, b)| *s < -ROUNDING * b.abs()).count();
+    // The risk measure's sum and the paths at risk under `risk_rule`, kept by the run.
+    let per_path = |x: f64| if n == 0 { f64::NAN } else { x / n as f64 };
     let (unused_mean, prob_overcommit) = match &o.kind {
-        OfferKind::Commit(c) => {
-            let total = committed(c, o.term_months.min(sc.horizon));
-            let tol = sc.risk.waste_tolerance * total;
-            (mean(&p.waste), share(&p.waste, |w| w > tol))
-        }
-        OfferKind::Provisioned(pr) => {
-            let fee = provisioned_fee(sc, o, pr);
-            let be = break_even_util(sc, o, pr, pilot);
-            let idle: Vec<f64> = p.util.iter().map(|u| (1.0 - u) * fee).collect();
-            (mean(&idle), if pr.units > 0.0 { share(&p.util, |u| u < be) } else { 0.0 })
-        }
+        OfferKind::Commit(_) => (per_path(p.risk_sum), per_path(p.at_risk as f64)),
+        OfferKind::Provisioned(pr) => (provisioned_fee(sc, o, pr) * per_path(p.risk_sum), per_path(p.at_risk as f64)),
         OfferKind::Payg(_) => (0.0, 0.0),
     };
     LevelResult {

@@ -28,6 +28,11 @@ pub enum Keep {
     /// (see [`RiskRule`]), accumulated chunk by chunk. Enough for a lever's
     /// mean and over-commitment probability, at no memory per path.
     Summary,
+    /// Cost per path (for percentiles), and of the risk measure only sums: the
+    /// count of paths at risk and the sum of the measure (commit: unused
+    /// commitment; provisioned: `1 - utilisation`). A sweep level's figures,
+    /// at half the memory of [`Keep::CostRisk`].
+    CostSums,
 }
 
 /// When a path counts as over-committed, for [`Keep::Summary`] billers.
@@ -76,8 +81,10 @@ pub struct OfferPaths {
     pub unserved: Vec<f64>,
     /// [`Keep::Summary`]: sum of costs over all paths (chunk sums added in chunk order).
     pub cost_sum: f64,
-    /// [`Keep::Summary`]: paths at risk under the biller's [`RiskRule`].
+    /// [`Keep::Summary`], [`Keep::CostSums`]: paths at risk under the biller's [`RiskRule`].
     pub at_risk: u64,
+    /// [`Keep::CostSums`]: sum over paths of the risk measure (chunk sums added in chunk order).
+    pub risk_sum: f64,
 }
 
 /// Everything a run produces.
@@ -114,7 +121,7 @@ fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
     let (commit, prov) = (matches!(b.kind, Commit(_)), matches!(b.kind, Provisioned(_)));
     match keep {
         Keep::Summary => [false; 6],
-        Keep::Cost => [true, false, false, false, false, false],
+        Keep::Cost | Keep::CostSums => [true, false, false, false, false, false],
         Keep::CostRisk => [true, commit, false, prov, false, false],
         Keep::All => [true, commit, commit, commit || prov, prov, prov],
     }
@@ -144,16 +151,17 @@ pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress:
             ..OfferPaths::default()
         });
     }
-    let summaries: Vec<usize> = (0..specs.len()).filter(|&b| specs[b].keep == Keep::Summary).collect();
+    let summaries: Vec<usize> =
+        (0..specs.len()).filter(|&b| matches!(specs[b].keep, Keep::Summary | Keep::CostSums)).collect();
     let chunks = plan.chunks() as usize;
-    let mut sums = vec![(0.0f64, 0u64); chunks * summaries.len()];
+    let mut sums = vec![(0.0f64, 0u64, 0.0f64); chunks * summaries.len()];
     // Split every column into per-chunk slices, then hand each chunk its own set.
     let mut month_rows: Box<dyn Iterator<Item = &mut [f64]>> = if monthly {
         Box::new(out.monthly.chunks_mut(CHUNK * h))
     } else {
         Box::new(std::iter::repeat_with(|| &mut [][..]))
     };
-    let mut sum_rows: Box<dyn Iterator<Item = &mut [(f64, u64)]>> = if summaries.is_empty() {
+    let mut sum_rows: Box<dyn Iterator<Item = &mut [(f64, u64, f64)]>> = if summaries.is_empty() {
         Box::new(std::iter::repeat_with(|| &mut [][..]))
     } else {
         Box::new(sums.chunks_mut(summaries.len()))
@@ -198,9 +206,10 @@ pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress:
     for (k, &b) in summaries.iter().enumerate() {
         let o = &mut out.offers[b];
         for c in 0..chunks {
-            let (s, r) = sums[c * summaries.len() + k];
+            let (s, r, m) = sums[c * summaries.len() + k];
             o.cost_sum += s;
             o.at_risk += r;
+            o.risk_sum += m;
         }
     }
     out
@@ -212,8 +221,8 @@ struct ChunkSlots<'a> {
     cols: Vec<Vec<&'a mut [f64]>>,
     /// Monthly totals of the chunk's paths (empty unless asked for).
     monthly: &'a mut [f64],
-    /// Cost sum and paths at risk of each summary biller over the chunk.
-    sums: &'a mut [(f64, u64)],
+    /// Cost sum, paths at risk and risk-measure sum of each summary biller over the chunk.
+    sums: &'a mut [(f64, u64, f64)],
 }
 
 fn run_chunk(plan: &Plan, views: &[View], specs: &[Spec], summaries: &[usize], chunk: u64, slot: &mut ChunkSlots) {
@@ -240,17 +249,24 @@ fn run_chunk(plan: &Plan, views: &[View], specs: &[Spec], summaries: &[usize], c
         let mut k = 0;
         for (b, spec) in specs.iter().enumerate() {
             let bill = spec.biller.bill(&data[spec.biller.view]);
-            if spec.keep == Keep::Summary {
+            if matches!(spec.keep, Keep::Summary | Keep::CostSums) {
                 debug_assert_eq!(summaries[k], b);
                 let at_risk = match spec.risk {
                     RiskRule::None => false,
                     RiskRule::WasteAbove(x) => bill.waste > x,
                     RiskRule::UtilBelow(u) => bill.util < u,
                 };
+                let measure = match spec.biller.kind {
+                    crate::spec::offer::OfferKind::Provisioned(_) => 1.0 - bill.util,
+                    _ => bill.waste,
+                };
                 slot.sums[k].0 += bill.cost;
                 slot.sums[k].1 += u64::from(at_risk);
+                slot.sums[k].2 += measure;
                 k += 1;
-                continue;
+                if spec.keep == Keep::Summary {
+                    continue;
+                }
             }
             let cols = &mut slot.cols[b];
             for (c, x) in
