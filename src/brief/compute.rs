@@ -133,7 +133,7 @@ fn sweep_report(
 
 /// Paths of the guess: the run's first paths, enough to tell offers apart
 /// whose savings differ by more than a few percent of cost.
-const GUESS_PATHS: u64 = 512;
+const GUESS_PATHS: u64 = 256;
 
 /// The candidate with the highest expected saving on the run's first
 /// [`GUESS_PATHS`] paths (the first on ties); `None` without candidates.
