@@ -35,6 +35,13 @@ pub struct Bands {
     pub mean: Vec<f64>,
 }
 
+impl Bands {
+    /// Month `i`'s p5, p10, p50, p90, p95 and mean, in that order.
+    pub fn month(&self, i: usize) -> [f64; 6] {
+        [self.p5[i], self.p10[i], self.p50[i], self.p90[i], self.p95[i], self.mean[i]]
+    }
+}
+
 /// A month of history.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct HistoryPoint {

@@ -235,7 +235,7 @@ fn forecast(r: &ForecastReport) -> Vec<Vec<String>> {
     let mut push = |w: &str, m: &str, b: &crate::analysis::forecast::Bands| {
         for (i, month) in r.months.iter().enumerate() {
             let mut row = vec![w.to_string(), m.to_string(), month.clone()];
-            row.extend([b.p5[i], b.p10[i], b.p50[i], b.p90[i], b.p95[i], b.mean[i]].into_iter().map(|x| num(Some(x))));
+            row.extend(b.month(i).into_iter().map(|x| num(Some(x))));
             rows.push(row);
         }
     };

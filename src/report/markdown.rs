@@ -273,16 +273,8 @@ fn forecast(r: &ForecastReport) -> String {
     s.push_str("| Month | p5 | p10 | p50 | p90 | p95 | Mean |\n|---|---:|---:|---:|---:|---:|---:|\n");
     let t = &r.total;
     for (i, m) in r.months.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "| {m} | {} | {} | {} | {} | {} | {} |",
-            count(t.p5[i]),
-            count(t.p10[i]),
-            count(t.p50[i]),
-            count(t.p90[i]),
-            count(t.p95[i]),
-            count(t.mean[i])
-        );
+        let [p5, p10, p50, p90, p95, mean] = t.month(i).map(count);
+        let _ = writeln!(s, "| {m} | {p5} | {p10} | {p50} | {p90} | {p95} | {mean} |");
     }
     s.push_str("\n| Workload | Model | Method | Last month | p50 at the end | p10 – p90 at the end |\n|---|---|---|---:|---:|---:|\n");
     let last = r.months.len().saturating_sub(1);

@@ -362,16 +362,8 @@ fn forecast(r: &ForecastReport) -> String {
     );
     let t = &r.total;
     for (i, m) in r.months.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "{m:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            count(t.p5[i]),
-            count(t.p10[i]),
-            count(t.p50[i]),
-            count(t.p90[i]),
-            count(t.p95[i]),
-            count(t.mean[i])
-        );
+        let [p5, p10, p50, p90, p95, mean] = t.month(i).map(count);
+        let _ = writeln!(s, "{m:<8} {p5:>9} {p10:>9} {p50:>9} {p90:>9} {p95:>9} {mean:>9}");
     }
     let last = r.months.len().saturating_sub(1);
     let _ = writeln!(
