@@ -48,6 +48,20 @@ fn si(a: f64) -> String {
     format!("{v:.digits$}{suffix}")
 }
 
+/// A back-test score as displayed: method, months, the three coverages,
+/// MSIS (2 decimals) and scaled median error (3 decimals).
+pub fn score_cells(p: &crate::forecast::backtest::Score) -> [String; 7] {
+    [
+        p.method.clone(),
+        p.months.to_string(),
+        pct(p.coverage_50),
+        pct(p.coverage_80),
+        pct(p.coverage_90),
+        format!("{:.2}", p.msis_80),
+        format!("{:.3}", p.scaled_median_error),
+    ]
+}
+
 /// `12.3%`.
 pub fn pct(x: f64) -> String {
     if !x.is_finite() {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::fmt::{count, file_stem, money, pct, thousands};
+use super::fmt::{count, file_stem, money, pct, score_cells, thousands};
 use super::Report;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
@@ -307,17 +307,8 @@ fn backtest(r: &BacktestReport) -> String {
     );
     s.push_str("| Method | Months | Cover 50% | Cover 80% | Cover 90% | MSIS (80%) | Scaled median error |\n|---|---:|---:|---:|---:|---:|---:|\n");
     for p in &r.pooled {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {:.2} | {:.3} |",
-            p.method,
-            p.months,
-            pct(p.coverage_50),
-            pct(p.coverage_80),
-            pct(p.coverage_90),
-            p.msis_80,
-            p.scaled_median_error
-        );
+        let [method, months, c50, c80, c90, msis, err] = score_cells(p);
+        let _ = writeln!(s, "| {method} | {months} | {c50} | {c80} | {c90} | {msis} | {err} |");
     }
     s
 }

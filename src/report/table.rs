@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::fmt::{clip, count, file_stem, money, pct, thousands, wrap};
+use super::fmt::{clip, count, file_stem, money, pct, score_cells, thousands, wrap};
 use super::Report;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
@@ -406,17 +406,8 @@ fn backtest(r: &BacktestReport) -> String {
         "method", "months", "cover 50%", "cover 80%", "cover 90%", "MSIS 80%", "median error"
     );
     for p in &r.pooled {
-        let _ = writeln!(
-            s,
-            "{:<16} {:>7} {:>10} {:>10} {:>10} {:>10.2} {:>13.3}",
-            p.method,
-            p.months,
-            pct(p.coverage_50),
-            pct(p.coverage_80),
-            pct(p.coverage_90),
-            p.msis_80,
-            p.scaled_median_error
-        );
+        let [method, months, c50, c80, c90, msis, err] = score_cells(p);
+        let _ = writeln!(s, "{method:<16} {months:>7} {c50:>10} {c80:>10} {c90:>10} {msis:>10} {err:>13}");
     }
     s.push_str(&wrap(
         "Coverage: share of held-out months inside the p25–p75, p10–p90 and p5–p95 bands (the nominal levels are 50%, 80% and 90%; \
