@@ -19,9 +19,6 @@ use crate::pricing::{Biller, View, ViewData};
 pub enum Keep {
     /// Cost only.
     Cost,
-    /// Cost and the risk measure of a sweep level: waste for a commitment,
-    /// utilisation for provisioned capacity.
-    CostRisk,
     /// Everything the offer kind reports.
     All,
     /// Nothing per path: only the sum of costs and the count of paths at risk
@@ -31,7 +28,7 @@ pub enum Keep {
     /// Cost per path (for percentiles), and of the risk measure only sums: the
     /// count of paths at risk and the sum of the measure (commit: unused
     /// commitment; provisioned: `1 - utilisation`). A sweep level's figures,
-    /// at half the memory of [`Keep::CostRisk`].
+    /// with one column per path, not two.
     CostSums,
 }
 
@@ -122,7 +119,6 @@ fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
     match keep {
         Keep::Summary => [false; 6],
         Keep::Cost | Keep::CostSums => [true, false, false, false, false, false],
-        Keep::CostRisk => [true, commit, false, prov, false, false],
         Keep::All => [true, commit, commit, commit || prov, prov, prov],
     }
 }
