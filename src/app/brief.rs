@@ -13,7 +13,7 @@ use crate::brief::{build, charts, html, markdown, BriefFormat, BriefInput};
 use crate::checklist::{contract_warnings, score_all, Contract};
 use crate::cli::RunArgs;
 use crate::error::Error;
-use crate::report::{out_dir, write_all_atomic, write_atomic};
+use crate::report::{check_target, write_all_atomic, write_atomic};
 use crate::spec::{Overrides, Scenario};
 
 /// The `brief` command's arguments.
@@ -84,13 +84,11 @@ fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<Option<crate::checklist
     Ok(Some(score_all(&checklist, &loaded)?))
 }
 
-/// Fails early, before any simulation, when the output cannot be written:
-/// its folder is missing or not a folder, or the target is a folder.
+/// Fails early, before any simulation, when the output cannot be written
+/// (the checks of the final write: a missing folder, a folder, a device, a
+/// read-only file, an input), or the charts' folder is taken by a file.
 fn check_out(out: &Path, format: BriefFormat) -> Result<(), Error> {
-    out_dir(out)?;
-    if out.is_dir() {
-        return Err(Error::Usage(format!("--out: {} is a folder; give a file name", out.display())));
-    }
+    check_target(out)?;
     let dir = chart_dir(out);
     if format == BriefFormat::Markdown && dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(

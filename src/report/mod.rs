@@ -128,6 +128,12 @@ fn target(path: &Path) -> Result<PathBuf> {
     Ok(real)
 }
 
+/// Fails, as [`write_atomic`] would, when `path` cannot be written: for a
+/// command to check its output before the work that produces it.
+pub fn check_target(path: &Path) -> Result<()> {
+    target(path).map(|_| ())
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a
 /// rename, so that the target is either the old file or the whole new one.
 /// A replaced file keeps its permissions.
