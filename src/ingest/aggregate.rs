@@ -28,14 +28,65 @@ const LINEAR_SCAN: usize = 16;
 /// An edge month observed for less than this is not scaled.
 const MIN_OBSERVED_MS: i64 = 60_000;
 
+/// What a month of a series sums: [`MonthUsage`] (FOCUS quantities), or
+/// exact [`Counts`] (whole tokens of a usage file, whose sum must not
+/// depend on the order of the rows).
+pub(crate) trait Tokens: Copy + Default {
+    /// Adds `o`.
+    fn add(&mut self, o: Self);
+    /// As token counts.
+    fn usage(self) -> MonthUsage;
+}
+
+impl Tokens for MonthUsage {
+    fn add(&mut self, o: MonthUsage) {
+        self.input += o.input;
+        self.output += o.output;
+        self.cached += o.cached;
+    }
+
+    fn usage(self) -> MonthUsage {
+        self
+    }
+}
+
+/// Whole token counts, summed exactly: a u128 cannot overflow on sums of
+/// u64 cells, so rows read on several threads add up to the same figures
+/// in any order. Rounded to `f64` once, in [`Tokens::usage`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Counts {
+    pub input: u128,
+    pub output: u128,
+    pub cached: u128,
+}
+
+impl Tokens for Counts {
+    fn add(&mut self, o: Counts) {
+        self.input += o.input;
+        self.output += o.output;
+        self.cached += o.cached;
+    }
+
+    fn usage(self) -> MonthUsage {
+        MonthUsage { input: self.input as f64, output: self.output as f64, cached: self.cached as f64 }
+    }
+}
+
 /// Per-(workload, model, month) sums and the observation window.
-#[derive(Default)]
-pub(crate) struct Aggregator {
-    index: HashMap<String, usize>,
-    key: String,
-    series: Vec<Acc>,
+pub(crate) struct Aggregator<V: Tokens = MonthUsage> {
+    index: HashMap<Vec<u8>, usize>,
+    key: Vec<u8>,
+    series: Vec<Acc<V>>,
+    /// The series of the last lookup.
+    last: usize,
     /// The observation window of dated rows.
     window: Option<Window>,
+}
+
+impl<V: Tokens> Default for Aggregator<V> {
+    fn default() -> Self {
+        Aggregator { index: HashMap::new(), key: Vec::new(), series: Vec::new(), last: 0, window: None }
+    }
 }
 
 /// Earliest start, latest start and latest end of dated rows, in ms. A row
@@ -47,40 +98,90 @@ struct Window {
     end: i64,
 }
 
-struct Acc {
+struct Acc<V> {
     workload: String,
     model: String,
-    months: BTreeMap<Month, MonthUsage>,
+    months: BTreeMap<Month, V>,
+    /// The month rows were last added to, summed apart from `months`: rows
+    /// mostly come in time order, so most skip the map.
+    hot: Option<(Month, V)>,
 }
 
-impl Aggregator {
+impl<V: Tokens> Acc<V> {
+    fn flush(&mut self) {
+        if let Some((m, v)) = self.hot.take() {
+            self.months.entry(m).or_default().add(v);
+        }
+    }
+}
+
+impl<V: Tokens> Aggregator<V> {
     /// The index of series (workload, model), and whether it is new.
     pub fn series(&mut self, workload: &str, model: &str) -> (usize, bool) {
+        match self.find(workload.as_bytes(), model.as_bytes()) {
+            Some(i) => (i, false),
+            None => (self.insert(workload, model), true),
+        }
+    }
+
+    /// The index of series (workload, model), if it has one.
+    pub fn find(&mut self, workload: &[u8], model: &[u8]) -> Option<usize> {
+        let is = |s: &Acc<V>| s.workload.as_bytes() == workload && s.model.as_bytes() == model;
+        if self.series.get(self.last).is_some_and(is) {
+            return Some(self.last);
+        }
         // Most files hold a handful of series: comparing names beats hashing them.
-        if self.series.len() <= LINEAR_SCAN {
-            if let Some(i) = self.series.iter().position(|s| s.workload == workload && s.model == model) {
-                return (i, false);
-            }
-        }
-        self.key.clear();
-        self.key.push_str(workload);
-        self.key.push('\u{1f}');
-        self.key.push_str(model);
-        if let Some(&i) = self.index.get(self.key.as_str()) {
-            return (i, false);
-        }
+        let found = if self.series.len() <= LINEAR_SCAN {
+            self.series.iter().position(is)
+        } else {
+            self.key.clear();
+            self.key.extend_from_slice(workload);
+            self.key.push(0x1f);
+            self.key.extend_from_slice(model);
+            self.index.get(&self.key).copied()
+        };
+        self.last = found.unwrap_or(self.last);
+        found
+    }
+
+    /// Adds series (workload, model), which [`Aggregator::find`] did not find; returns its index.
+    pub fn insert(&mut self, workload: &str, model: &str) -> usize {
         let i = self.series.len();
-        self.index.insert(self.key.clone(), i);
-        self.series.push(Acc { workload: workload.into(), model: model.into(), months: BTreeMap::new() });
-        (i, true)
+        self.index.insert([workload.as_bytes(), &[0x1f], model.as_bytes()].concat(), i);
+        self.series.push(Acc { workload: workload.into(), model: model.into(), months: BTreeMap::new(), hot: None });
+        self.last = i;
+        i
     }
 
     /// Adds `u` to series `i` in `month`.
-    pub fn add(&mut self, i: usize, month: Month, u: MonthUsage) {
-        let m = self.series[i].months.entry(month).or_default();
-        m.input += u.input;
-        m.output += u.output;
-        m.cached += u.cached;
+    pub fn add(&mut self, i: usize, month: Month, u: V) {
+        let s = &mut self.series[i];
+        match &mut s.hot {
+            Some((m, v)) if *m == month => v.add(u),
+            _ => {
+                s.flush();
+                s.hot = Some((month, u));
+            }
+        }
+    }
+
+    /// Adds everything `other` holds.
+    pub fn merge(&mut self, other: Aggregator<V>) {
+        for mut acc in other.series {
+            acc.flush();
+            let i = match self.find(acc.workload.as_bytes(), acc.model.as_bytes()) {
+                Some(i) => i,
+                None => self.insert(&acc.workload, &acc.model),
+            };
+            for (m, v) in acc.months {
+                self.series[i].flush();
+                self.series[i].months.entry(m).or_default().add(v);
+            }
+        }
+        if let Some(w) = other.window {
+            self.cover(w.start, w.end);
+            self.cover(w.last_start, w.last_start);
+        }
     }
 
     /// Widens the observation window to hold a row covering `[start, end]`
@@ -96,8 +197,16 @@ impl Aggregator {
     /// by workload then model.
     pub fn finish(self, path: &Path, gaps_zero: bool) -> Result<History> {
         let mut warnings = Vec::new();
-        let file_last = self.series.iter().filter_map(|s| s.months.keys().next_back()).max().copied();
-        let mut accs = self.series;
+        let mut accs: Vec<Acc<MonthUsage>> = self
+            .series
+            .into_iter()
+            .map(|mut s| {
+                s.flush();
+                let months = s.months.into_iter().map(|(m, v)| (m, v.usage())).collect();
+                Acc { workload: s.workload, model: s.model, months, hot: None }
+            })
+            .collect();
+        let file_last = accs.iter().filter_map(|s| s.months.keys().next_back()).max().copied();
         accs.sort_by(|a, b| (&a.workload, &a.model).cmp(&(&b.workload, &b.model)));
         let mut series = Vec::with_capacity(accs.len());
         for acc in accs {
@@ -113,7 +222,7 @@ impl Aggregator {
 /// The months of one series as a gap-free run.
 fn consecutive(
     path: &Path,
-    acc: Acc,
+    acc: Acc<MonthUsage>,
     file_last: Option<Month>,
     gaps_zero: bool,
     warnings: &mut Vec<String>,

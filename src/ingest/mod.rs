@@ -13,6 +13,7 @@ mod columns;
 mod focus;
 mod requests;
 mod source;
+mod split;
 pub mod timestamp;
 mod usage;
 

@@ -8,10 +8,11 @@
 
 use std::path::Path;
 
+use super::split::Rec;
 use super::timestamp::format_minute;
-use super::usage::{Need, UsageRows, When};
+use super::usage::{Fault, FaultAt, Need, RowReader, UsageRows, When};
 use super::{HistoryFormat, HistoryOptions};
-use crate::error::{Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::spec::catalog::Catalog;
 
 /// The longest span `profile` accepts: ten years of minutes (40 MB).
@@ -38,21 +39,25 @@ impl MinuteLoad {
 }
 
 /// Dense per-minute sums over `[base, base + v.len())`, of which
-/// `[lo, hi]` has been touched.
+/// `[lo, hi]` has been touched: per minute, input + cached tokens and output
+/// tokens, as whole numbers, so that rows summed on several threads give
+/// the same figures in any order. A sum that would pass `u64::MAX` stays
+/// there (and is an error at the end).
 #[derive(Default)]
 struct Minutes {
     base: i64,
-    v: Vec<f64>,
+    v: Vec<[u64; 2]>,
     lo: i64,
     hi: i64,
 }
 
 impl Minutes {
-    /// Adds `x` to `minute`; false when the span would exceed [`MAX_MINUTES`].
-    fn add(&mut self, minute: i64, x: f64) -> bool {
+    /// Adds `direct` (input + cached) and `output` tokens to `minute`; false
+    /// when the span would exceed [`MAX_MINUTES`].
+    fn add(&mut self, minute: i64, direct: u64, output: u64) -> bool {
         if self.v.is_empty() {
             (self.base, self.lo, self.hi) = (minute, minute, minute);
-            self.v.push(0.0);
+            self.v.push([0; 2]);
         }
         let (lo, hi) = (self.lo.min(minute), self.hi.max(minute));
         if hi - lo >= MAX_MINUTES {
@@ -61,26 +66,97 @@ impl Minutes {
         (self.lo, self.hi) = (lo, hi);
         if minute < self.base {
             let grow = (self.base - minute).max(self.v.len() as i64).min(MAX_MINUTES) as usize;
-            self.v.splice(0..0, std::iter::repeat_n(0.0, grow));
+            self.v.splice(0..0, std::iter::repeat_n([0; 2], grow));
             self.base -= grow as i64;
         }
         let i = (minute - self.base) as usize;
         if i >= self.v.len() {
-            self.v.resize((i + 1).max(2 * self.v.len()), 0.0);
+            self.v.resize((i + 1).max(2 * self.v.len()), [0; 2]);
         }
-        self.v[i] += x;
+        let m = &mut self.v[i];
+        m[0] = m[0].saturating_add(direct);
+        m[1] = m[1].saturating_add(output);
         true
     }
 
-    fn into_load(self, requests: u64, warnings: Vec<String>) -> MinuteLoad {
+    /// Adds everything `o` holds; false when the span would exceed [`MAX_MINUTES`].
+    fn merge(&mut self, o: Minutes) -> bool {
+        if o.v.is_empty() {
+            return true;
+        }
+        for minute in [o.lo, o.hi] {
+            if !self.add(minute, 0, 0) {
+                return false;
+            }
+        }
+        for (k, m) in o.v[(o.lo - o.base) as usize..=(o.hi - o.base) as usize].iter().enumerate() {
+            let t = &mut self.v[(o.lo - self.base) as usize + k];
+            t[0] = t[0].saturating_add(m[0]);
+            t[1] = t[1].saturating_add(m[1]);
+        }
+        true
+    }
+
+    /// Effective tokens per minute with output weight `w`.
+    fn into_load(self, path: &Path, w: f64, requests: u64, warnings: Vec<String>) -> Result<MinuteLoad> {
         let from = (self.lo - self.base) as usize;
         let to = (self.hi - self.base) as usize;
-        MinuteLoad { first_minute: self.lo, tokens: self.v[from..=to].to_vec(), requests, warnings }
+        let span = &self.v[from..=to];
+        if let Some(k) = span.iter().position(|m| m.contains(&u64::MAX)) {
+            return Err(Error::Invalid {
+                at: Location::file(path),
+                message: format!(
+                    "the tokens of minute {} add up to {} (2^64 - 1) or more; check the token columns",
+                    format_minute(self.lo + k as i64),
+                    u64::MAX
+                ),
+            });
+        }
+        let tokens = span.iter().map(|m| m[0] as f64 + w * m[1] as f64).collect();
+        Ok(MinuteLoad { first_minute: self.lo, tokens, requests, warnings })
+    }
+}
+
+/// What one thread of the reader holds: its minutes and the model ids it checked.
+#[derive(Default)]
+struct Part {
+    minutes: Minutes,
+    seen: Vec<Vec<u8>>,
+}
+
+impl Part {
+    /// Adds record `r`; `check` checks new model ids against a catalog.
+    fn add(&mut self, rd: &mut RowReader<'_>, check: Option<&Catalog>, r: Rec<'_>) -> std::result::Result<(), Fault> {
+        let row = rd.row(r)?;
+        let When::Instant(t) = row.when else { unreachable!("Need::Profile reads timestamps only") };
+        if let Some(c) = check {
+            if !self.seen.iter().any(|s| s == row.model) {
+                let (_, model) = rd.text(&row)?;
+                if let Some(msg) = c.find(model).err() {
+                    return Err(rd.model_fault(msg));
+                }
+                self.seen.push(row.model.to_vec());
+            }
+        }
+        if !self.minutes.add(t.minute(), row.input.saturating_add(row.cached), row.output) {
+            return Err(Fault {
+                at: FaultAt::Row,
+                message: format!(
+                    "the timestamps span more than ten years (this row is at {t}); profile sums a request \
+                     log per minute — check timestamp_unit and timestamp_origin"
+                ),
+            });
+        }
+        Ok(())
     }
 }
 
 /// Reads a request log into per-minute effective tokens with output weight
 /// `output_weight`. With a `catalog`, model ids in a model column are checked.
+///
+/// The rows are summed on all threads, exactly (integer sums per minute); when a
+/// row is faulty, or the threads' minutes together span too long, the file
+/// is read again in order for the error at the first faulty row.
 pub fn read_minute_load(
     path: &Path,
     opts: &HistoryOptions,
@@ -96,31 +172,23 @@ pub fn read_minute_load(
         return Err(Error::Usage(format!("--output-weight must be a number >= 0, found {output_weight}")));
     }
     let mut rows = UsageRows::open(path, opts, Need::Profile)?;
-    let check = catalog.filter(|_| rows.model_col().is_some());
-    let mut seen: Vec<String> = Vec::new();
-    let mut minutes = Minutes::default();
-    while let Some(r) = rows.next_row()? {
-        let When::Instant(t) = r.when else { unreachable!("Need::Profile reads timestamps only") };
-        let unknown = match check {
-            Some(c) if !seen.iter().any(|s| s == r.model) => {
-                seen.push(r.model.to_string());
-                c.find(r.model).err()
-            }
-            _ => None,
-        };
-        let effective = (r.input + r.cached) as f64 + output_weight * r.output as f64;
-        if let Some(msg) = unknown {
-            return Err(rows.model_error(msg));
+    let check = catalog.filter(|_| rows.reader.model_col().is_some());
+    let parts = rows.fold_par(Part::default, |p, rd, r| p.add(rd, check, r))?;
+    let merged = parts.and_then(|parts| {
+        let mut all = Minutes::default();
+        parts.into_iter().all(|p| all.merge(p.minutes)).then_some(all)
+    });
+    let minutes = match merged {
+        Some(m) => m,
+        None => {
+            rows = UsageRows::open(path, opts, Need::Profile)?;
+            let mut part = Part::default();
+            rows.for_each(|rd, r| part.add(rd, check, r))?;
+            part.minutes
         }
-        if !minutes.add(t.minute(), effective) {
-            return Err(rows.row_error(format!(
-                "the timestamps span more than ten years (this row is at {t}); profile sums a request \
-                 log per minute — check timestamp_unit and timestamp_origin"
-            )));
-        }
-    }
+    };
     let requests = rows.rows();
-    Ok(minutes.into_load(requests, rows.into_warnings()))
+    minutes.into_load(path, output_weight, requests, rows.into_warnings())
 }
 
 #[cfg(test)]
@@ -130,10 +198,10 @@ mod tests {
     #[test]
     fn minutes_grow_both_ways_and_keep_empty_minutes() {
         let mut m = Minutes::default();
-        for (minute, x) in [(100, 1.0), (103, 2.0), (98, 4.0), (100, 8.0), (40, 0.5), (41, 0.0)] {
-            assert!(m.add(minute, x));
+        for (minute, direct, output) in [(100, 1, 0), (103, 2, 0), (98, 4, 0), (100, 8, 0), (40, 0, 1), (41, 0, 0)] {
+            assert!(m.add(minute, direct, output));
         }
-        let load = m.into_load(6, Vec::new());
+        let load = m.into_load(Path::new("r.csv"), 0.5, 6, Vec::new()).unwrap();
         assert_eq!(load.first_minute, 40);
         assert_eq!(load.tokens.len(), 64);
         assert_eq!(load.tokens[0], 0.5);
@@ -145,11 +213,31 @@ mod tests {
     }
 
     #[test]
+    fn merged_minutes_equal_one_pass_and_overflow_is_an_error() {
+        let rows: Vec<(i64, u64, u64)> =
+            (0..500).map(|k| ((k * 7919) % 613 - 300, k as u64 * 3, k as u64 % 5)).collect();
+        let mut one = Minutes::default();
+        let (mut a, mut b) = (Minutes::default(), Minutes::default());
+        for (k, &(minute, d, o)) in rows.iter().enumerate() {
+            assert!(one.add(minute, d, o));
+            assert!(if k % 3 == 0 { a.add(minute, d, o) } else { b.add(minute, d, o) });
+        }
+        let mut merged = Minutes::default();
+        assert!(merged.merge(b) && merged.merge(a) && merged.merge(Minutes::default()));
+        let p = Path::new("r.csv");
+        assert_eq!(merged.into_load(p, 0.7, 500, Vec::new()).unwrap(), one.into_load(p, 0.7, 500, Vec::new()).unwrap());
+        let mut m = Minutes::default();
+        assert!(m.add(5, u64::MAX - 1, 0) && m.add(5, 1, 0));
+        let e = m.into_load(p, 1.0, 2, Vec::new()).unwrap_err().to_string();
+        assert!(e.contains("minute 1970-01-01T00:05 add up to 18446744073709551615"), "{e}");
+    }
+
+    #[test]
     fn a_span_beyond_ten_years_is_refused() {
         let mut m = Minutes::default();
-        assert!(m.add(0, 1.0));
-        assert!(!m.add(MAX_MINUTES, 1.0));
-        assert!(m.add(MAX_MINUTES - 1, 1.0));
-        assert!(!m.add(-1, 1.0));
+        assert!(m.add(0, 1, 0));
+        assert!(!m.add(MAX_MINUTES, 1, 0));
+        assert!(m.add(MAX_MINUTES - 1, 1, 0));
+        assert!(!m.add(-1, 1, 0));
     }
 }

@@ -11,10 +11,17 @@
 //! counting line ends in the file up to the record's first byte.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
 
+use super::split::{Blocks, Rec, Splitter, BLOCK};
 use crate::error::{Error, Location, Result};
+
+/// Blocks the reading thread may read ahead of the parsing threads: enough
+/// to keep them busy while a cold read waits on the disk (8 MiB).
+const AHEAD: usize = 8;
 
 /// The UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -22,29 +29,76 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// An open CSV file positioned after its header.
 pub(crate) struct Source {
     path: PathBuf,
-    rdr: csv::Reader<BufReader<File>>,
+    blocks: Blocks,
     headers: Vec<String>,
-    rec: csv::ByteRecord,
+    /// The current block, its file offset, and the read position in it.
+    block: Vec<u8>,
+    block_at: u64,
+    at: usize,
+    split: Splitter,
+    /// File offset where the current record starts.
+    rec_at: u64,
     rows: u64,
-    /// Bytes skipped before the csv reader (a byte-order mark).
-    skipped: u64,
     /// Rows with more cells than the header, and where the first starts.
     long_rows: u64,
     first_long: Option<u64>,
+}
+
+/// What the rows of a parallel read add up to.
+#[derive(Default)]
+struct Tally {
+    rows: u64,
+    long_rows: u64,
+    first_long: Option<u64>,
+}
+
+impl Tally {
+    /// Counts a non-blank record starting at file offset `at`; `long` when
+    /// it has more cells than the header.
+    fn count(&mut self, long: bool, at: u64) {
+        self.rows += 1;
+        if long {
+            self.long_rows += 1;
+            self.first_long = Some(self.first_long.map_or(at, |f| f.min(at)));
+        }
+    }
+
+    fn merge(&mut self, o: Tally) {
+        self.rows += o.rows;
+        self.long_rows += o.long_rows;
+        self.first_long = match (self.first_long, o.first_long) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
 }
 
 impl Source {
     /// Opens `path` and reads its header row. An empty file is an error.
     pub fn open(path: &Path) -> Result<Source> {
         let read_err = |source| Error::Read { path: path.to_path_buf(), source };
-        let file = File::open(path).map_err(read_err)?;
+        let mut file = File::open(path).map_err(read_err)?;
         crate::report::note_input(path);
-        let mut buf = BufReader::with_capacity(1 << 16, file);
-        let skipped = if buf.fill_buf().map_err(read_err)?.starts_with(BOM) { BOM.len() } else { 0 };
-        buf.consume(skipped);
-        let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(buf);
-        let raw = rdr.byte_headers().map_err(|e| csv_error(path, e))?;
-        let headers: Vec<String> = raw.iter().map(|h| String::from_utf8_lossy(h).trim().to_string()).collect();
+        let mut head = [0u8; 3];
+        let mut n = 0;
+        while n < 3 {
+            match file.read(&mut head[n..]).map_err(read_err)? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        let skipped = if head[..n] == *BOM { n } else { 0 };
+        let mut blocks = Blocks::new(file, head[skipped..n].to_vec(), skipped as u64);
+        let mut block = Vec::with_capacity(BLOCK);
+        let block_at = blocks.next_into(&mut block).map_err(read_err)?.unwrap_or(skipped as u64);
+        let (mut split, mut at) = (Splitter::default(), 0);
+        let headers: Vec<String> = match split.next(&block, &mut at) {
+            Some(_) => {
+                let r = split.record(&block);
+                (0..r.len()).map(|c| String::from_utf8_lossy(r.cell(c)).into_owned()).collect()
+            }
+            None => Vec::new(),
+        };
         if headers.iter().all(String::is_empty) {
             return Err(Error::Invalid {
                 at: Location::file(path),
@@ -53,11 +107,14 @@ impl Source {
         }
         Ok(Source {
             path: path.to_path_buf(),
-            rdr,
+            blocks,
             headers,
-            rec: csv::ByteRecord::new(),
+            block,
+            block_at,
+            at,
+            split,
+            rec_at: block_at,
             rows: 0,
-            skipped: skipped as u64,
             long_rows: 0,
             first_long: None,
         })
@@ -73,29 +130,148 @@ impl Source {
         &self.headers
     }
 
+    fn no_rows(&self) -> Error {
+        Error::Invalid {
+            at: Location { file: self.path.clone(), line: Some(1), key: None },
+            message: format!("the file has a header row ({}) but no data rows", self.headers.join(", ")),
+        }
+    }
+
     /// Moves to the next non-blank record; false at the end of the file.
     /// A file with a header and no data rows is an error.
     pub fn next_record(&mut self) -> Result<bool> {
         loop {
-            let more = self.rdr.read_byte_record(&mut self.rec).map_err(|e| csv_error(&self.path, e))?;
-            if !more {
-                if self.rows == 0 {
-                    return Err(Error::Invalid {
-                        at: Location { file: self.path.clone(), line: Some(1), key: None },
-                        message: format!("the file has a header row ({}) but no data rows", self.headers.join(", ")),
-                    });
+            let Some(start) = self.split.next(&self.block, &mut self.at) else {
+                let read = self.blocks.next_into(&mut self.block);
+                match read.map_err(|source| Error::Read { path: self.path.clone(), source })? {
+                    Some(off) => {
+                        (self.block_at, self.at) = (off, 0);
+                        self.split.reset();
+                        continue;
+                    }
+                    None if self.rows == 0 => return Err(self.no_rows()),
+                    None => return Ok(false),
                 }
-                return Ok(false);
-            }
-            if self.rec.iter().any(|c| !c.trim_ascii().is_empty()) {
+            };
+            self.rec_at = self.block_at + start as u64;
+            let r = self.split.record(&self.block);
+            if !r.is_blank() {
                 self.rows += 1;
-                if self.rec.len() > self.headers.len() {
+                if r.len() > self.headers.len() {
                     self.long_rows += 1;
-                    self.first_long = self.first_long.or(self.rec.position().map(|p| p.byte()));
+                    self.first_long = self.first_long.or(Some(self.rec_at));
                 }
                 return Ok(true);
             }
         }
+    }
+
+    /// Reads the remaining records on `threads` threads, each folding the
+    /// records it is given into its own state (`init()`) with `row`, which
+    /// returns false to stop the read. Returns the states, in no particular
+    /// order, or None when a `row` returned false; the caller then reads the
+    /// file again with [`Source::next_record`] for the exact error. So
+    /// `row`'s state must add up to the same result whichever rows it sees,
+    /// and in whatever order the states are combined (sums of integers,
+    /// minima, maxima).
+    ///
+    /// Blocks of about [`BLOCK`] bytes go to whichever thread is free; this
+    /// thread reads the file meanwhile.
+    pub fn fold_par<S: Send>(
+        &mut self,
+        threads: usize,
+        init: impl Fn() -> S + Sync,
+        row: impl Fn(&mut S, Rec<'_>) -> bool + Sync,
+    ) -> Result<Option<Vec<S>>> {
+        let read_err = |source| Error::Read { path: self.path.clone(), source };
+        let cols = self.headers.len();
+        let failed = AtomicBool::new(false);
+        // Parses the records of `block` from `at`; false when `row` refused one.
+        let work = |state: &mut S, tally: &mut Tally, split: &mut Splitter, block: &[u8], off: u64, mut at: usize| {
+            while let Some(start) = split.next(block, &mut at) {
+                let r = split.record(block);
+                if r.is_blank() {
+                    continue;
+                }
+                tally.count(r.len() > cols, off + start as u64);
+                if !row(state, r) {
+                    return false;
+                }
+            }
+            true
+        };
+        let mut tally = Tally::default();
+        let first = (std::mem::take(&mut self.block), self.block_at, self.at);
+        let states = if threads <= 1 {
+            let mut state = init();
+            let mut ok = work(&mut state, &mut tally, &mut self.split, &first.0, first.1, first.2);
+            let mut block = first.0;
+            while ok {
+                let Some(off) = self.blocks.next_into(&mut block).map_err(read_err)? else { break };
+                self.split.reset();
+                ok = work(&mut state, &mut tally, &mut self.split, &block, off, 0);
+            }
+            failed.store(!ok, Ordering::Relaxed);
+            vec![state]
+        } else {
+            let (send, recv) = mpsc::sync_channel::<(Vec<u8>, u64, usize)>(AHEAD);
+            let (give_back, take_back) = mpsc::channel::<Vec<u8>>();
+            let recv = Mutex::new(recv);
+            let results = std::thread::scope(|scope| -> Result<Vec<(S, Tally)>> {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        let (recv, give_back, failed, work, init) = (&recv, give_back.clone(), &failed, &work, &init);
+                        scope.spawn(move || {
+                            let (mut state, mut tally, mut split) = (init(), Tally::default(), Splitter::default());
+                            loop {
+                                let next = recv.lock().expect("no thread panics holding the lock").recv();
+                                let Ok((block, off, at)) = next else { break };
+                                split.reset();
+                                if !failed.load(Ordering::Relaxed)
+                                    && !work(&mut state, &mut tally, &mut split, &block, off, at)
+                                {
+                                    failed.store(true, Ordering::Relaxed);
+                                }
+                                let _ = give_back.send(block);
+                            }
+                            (state, tally)
+                        })
+                    })
+                    .collect();
+                let feed = || -> Result<()> {
+                    send.send(first).ok();
+                    while !failed.load(Ordering::Relaxed) {
+                        let mut block = take_back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK));
+                        let Some(off) = self.blocks.next_into(&mut block).map_err(read_err)? else { break };
+                        if send.send((block, off, 0)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(())
+                };
+                let fed = feed();
+                drop(send);
+                let results = handles.into_iter().map(|h| h.join().expect("a reader thread panicked")).collect();
+                fed.map(|()| results)
+            })?;
+            results
+                .into_iter()
+                .map(|(s, t)| {
+                    tally.merge(t);
+                    s
+                })
+                .collect()
+        };
+        if failed.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        if tally.rows == 0 {
+            return Err(self.no_rows());
+        }
+        self.rows = tally.rows;
+        self.long_rows = tally.long_rows;
+        self.first_long = tally.first_long;
+        Ok(Some(states))
     }
 
     /// Data rows read so far.
@@ -109,7 +285,7 @@ impl Source {
     /// once, at the end.
     pub fn long_rows_warning(&self) -> Option<String> {
         let at = self.first_long?;
-        let line = line_at(&self.path, at + self.skipped).unwrap_or(0);
+        let line = line_at(&self.path, at).unwrap_or(0);
         Some(format!(
             "{}: {} row(s) have more cells than the header's {} columns, the first at line {line}; \
              the extra cells are not read (an unquoted comma inside a value?)",
@@ -122,13 +298,17 @@ impl Source {
     /// 1-based line where the current record starts (reads the file up to
     /// the record: call it for messages, not per row).
     pub fn line(&self) -> usize {
-        let end_of_previous = self.rec.position().map_or(0, |p| p.byte()) + self.skipped;
-        line_at(&self.path, end_of_previous).unwrap_or(0)
+        line_at(&self.path, self.rec_at).unwrap_or(0)
+    }
+
+    /// The current record.
+    pub fn record(&self) -> Rec<'_> {
+        self.split.record(&self.block)
     }
 
     /// Cell `col` of the current record, trimmed; empty when the row is short.
     pub fn cell(&self, col: usize) -> &[u8] {
-        self.rec.get(col).unwrap_or(b"").trim_ascii()
+        self.split.record(&self.block).cell(col)
     }
 
     /// Cell `col` as text; invalid UTF-8 is an error at its line and column.
@@ -185,17 +365,6 @@ pub(crate) fn shown(cell: &[u8]) -> String {
         format!("`{clipped}…`")
     } else {
         format!("`{clipped}`")
-    }
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> Error {
-    let line = e.position().map(|p| p.line() as usize);
-    match e.into_kind() {
-        csv::ErrorKind::Io(source) => Error::Read { path: path.to_path_buf(), source },
-        other => Error::Invalid {
-            at: Location { file: path.to_path_buf(), line, key: None },
-            message: format!("not a readable CSV file: {other:?}"),
-        },
     }
 }
 

@@ -196,6 +196,12 @@ pub fn parse_date(b: &[u8]) -> Option<i64> {
     (y >= 1 && d >= 1 && d <= month.days()).then(|| days_from_civil(y, m, d))
 }
 
+/// The value of two digits.
+fn two_digits(b: &[u8]) -> Option<u32> {
+    let (h, l) = (b[0].wrapping_sub(b'0'), b[1].wrapping_sub(b'0'));
+    (h <= 9 && l <= 9).then(|| u32::from(h) * 10 + u32::from(l))
+}
+
 /// The value of an all-digit slice.
 fn digits(b: &[u8]) -> Option<u32> {
     if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
@@ -204,10 +210,48 @@ fn digits(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
 }
 
+/// Reads the timestamp cells of one column, remembering the last date: the
+/// rows of a log share their date, so most cells skip the calendar work.
+#[derive(Debug, Clone)]
+pub(crate) struct TimestampReader {
+    unit: Option<TsUnit>,
+    origin: Timestamp,
+    /// The last ISO date read, and its days since the epoch.
+    date: [u8; 10],
+    days: i64,
+}
+
+impl TimestampReader {
+    /// A reader of cells as [`parse_cell`] reads them.
+    pub fn new(unit: Option<TsUnit>, origin: Timestamp) -> TimestampReader {
+        TimestampReader { unit, origin, date: [0; 10], days: 0 }
+    }
+
+    /// Exactly [`parse_cell`]`(cell, unit, origin)`.
+    pub fn read(&mut self, cell: &[u8]) -> Result<Timestamp, String> {
+        let cell = cell.trim_ascii();
+        if cell.len() >= 10 && cell[..10] == self.date {
+            // The date parsed before, so this is an ISO cell, as parse_cell would find.
+            return iso_after_date(self.days, &cell[10..]).ok_or_else(|| format!("expected {TIMESTAMP_FORMS}"));
+        }
+        let t = parse_cell(cell, self.unit, self.origin)?;
+        if cell.len() >= 10 && is_iso_date_prefix(cell) {
+            if let Some(days) = parse_date(&cell[..10]) {
+                (self.date, self.days) = (cell[..10].try_into().expect("ten bytes"), days);
+            }
+        }
+        Ok(t)
+    }
+}
+
 /// `date [sep time [frac]] [offset]`, sep one of `T`, `t`, space.
 fn parse_iso(b: &[u8]) -> Option<Timestamp> {
     let days = parse_date(b.get(..10)?)?;
-    let rest = &b[10..];
+    iso_after_date(days, &b[10..])
+}
+
+/// The instant of a date-time whose date is day `days`, from what follows the date.
+fn iso_after_date(days: i64, rest: &[u8]) -> Option<Timestamp> {
     if rest.is_empty() {
         return Timestamp::from_day(days);
     }
@@ -222,27 +266,32 @@ fn parse_iso(b: &[u8]) -> Option<Timestamp> {
 
 /// `HH:MM[:SS[(.|,)fraction]]` → (milliseconds into the day, the rest).
 fn parse_time(b: &[u8]) -> Option<(i64, &[u8])> {
-    let h = digits(b.get(0..2)?)?;
-    let m = digits(b.get(3..5)?)?;
+    let h = two_digits(b.get(0..2)?)?;
+    let m = two_digits(b.get(3..5)?)?;
     if b[2] != b':' || h > 23 || m > 59 {
         return None;
     }
     let mut ms = i64::from(h * 3600 + m * 60) * 1000;
     let mut rest = &b[5..];
     if rest.first() == Some(&b':') {
-        let s = digits(rest.get(1..3)?)?;
+        let s = two_digits(rest.get(1..3)?)?;
         if s > 59 {
             return None;
         }
         ms += i64::from(s) * 1000;
         rest = &rest[3..];
         if matches!(rest.first(), Some(b'.' | b',')) {
-            let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            // Milliseconds from the first three digits; the rest is truncated.
+            let (mut n, mut frac) = (0, 0i64);
+            while let Some(d) = rest.get(1 + n).map(|b| b.wrapping_sub(b'0')).filter(|&d| d <= 9) {
+                if n < 3 {
+                    frac = frac * 10 + i64::from(d);
+                }
+                n += 1;
+            }
             if n == 0 {
                 return None;
             }
-            // Milliseconds from the first three digits; the rest is truncated.
-            let mut frac = rest[1..].iter().take(n.min(3)).fold(0i64, |f, &d| f * 10 + i64::from(d - b'0'));
             for _ in n.min(3)..3 {
                 frac *= 10;
             }
@@ -300,6 +349,34 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
+/// The month of instants, remembering the last month's bounds: the rows
+/// of a log mostly fall in the month of the row before.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MonthOf {
+    /// `[from, to)` in ms is `month`.
+    from: i64,
+    to: i64,
+    month: Month,
+}
+
+impl Default for MonthOf {
+    fn default() -> MonthOf {
+        MonthOf { from: 0, to: 0, month: month_of_day(0) }
+    }
+}
+
+impl MonthOf {
+    /// The month (UTC) of `t`.
+    pub fn of(&mut self, t: Timestamp) -> Month {
+        let ms = t.millis();
+        if !(self.from..self.to).contains(&ms) {
+            let month = t.month();
+            *self = MonthOf { from: month_start_ms(month), to: month_start_ms(month.plus(1)), month };
+        }
+        self.month
+    }
+}
+
 /// The month holding day `days` since the epoch.
 pub fn month_of_day(days: i64) -> Month {
     let (y, m, _) = civil_from_days(days);
@@ -322,12 +399,14 @@ pub fn month_start_ms(month: Month) -> i64 {
     first_day(month) * MS_PER_DAY
 }
 
-fn min_ms() -> i64 {
-    days_from_civil(1, 1, 1) * MS_PER_DAY
+const fn min_ms() -> i64 {
+    // days_from_civil(1, 1, 1) (checked in a test).
+    -719_162 * MS_PER_DAY
 }
 
-fn max_ms() -> i64 {
-    days_from_civil(10_000, 1, 1) * MS_PER_DAY
+const fn max_ms() -> i64 {
+    // days_from_civil(10_000, 1, 1) (checked in a test).
+    2_932_897 * MS_PER_DAY
 }
 
 #[cfg(test)]
@@ -348,6 +427,50 @@ mod tests {
             assert_eq!(days_from_civil(y as i32, m, d), z);
         }
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+        assert_eq!(min_ms(), days_from_civil(1, 1, 1) * MS_PER_DAY);
+        assert_eq!(max_ms(), days_from_civil(10_000, 1, 1) * MS_PER_DAY);
+    }
+
+    #[test]
+    fn month_of_remembers_bounds_exactly() {
+        let mut m = MonthOf::default();
+        for s in [
+            "2024-01-31T23:59:59.999",
+            "2024-02-01T00:00:00",
+            "2024-02-29T23:59:59.999",
+            "2024-01-01T00:00:00",
+            "1969-12-31T23:59:59.999",
+            "2024-03-01T00:00:00",
+        ] {
+            let t = Timestamp::parse_iso(s).unwrap();
+            assert_eq!(m.of(t), t.month(), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_timestamp_reader_reads_as_parse_cell() {
+        let cells: [&[u8]; 14] = [
+            b"2023-11-16 18:17:03.9799600",
+            b"2023-11-16 18:17:04",
+            b"2023-11-16T23:59:59.999Z",
+            b"2023-11-16 24:00:00",
+            b"2023-11-16",
+            b"2023-11-16x",
+            b" 2023-11-16T01:00+02:00 ",
+            b"2023-11-17 00:00:01",
+            b"1700092800",
+            b"1700092800.5",
+            b"2023-11-1",
+            b"",
+            b"2023-02-30 00:00:00",
+            b"2023-11-16 18:17:03.9799600",
+        ];
+        for unit in [None, Some(TsUnit::Seconds)] {
+            let mut r = TimestampReader::new(unit, Timestamp::EPOCH);
+            for c in cells {
+                assert_eq!(r.read(c), parse_cell(c, unit, Timestamp::EPOCH), "{}", String::from_utf8_lossy(c));
+            }
+        }
     }
 
     #[test]

@@ -6,11 +6,12 @@
 
 use std::path::Path;
 
-use super::aggregate::Aggregator;
+use super::aggregate::{Aggregator, Counts};
 use super::columns::Columns;
-use super::source::Source;
-use super::timestamp::{self, Timestamp, MS_PER_DAY};
-use super::{History, HistoryOptions, MonthUsage, USAGE_COLUMNS};
+use super::source::{shown, Source};
+use super::split::Rec;
+use super::timestamp::{self, MonthOf, Timestamp, TimestampReader, MS_PER_DAY};
+use super::{History, HistoryOptions, USAGE_COLUMNS};
 use crate::error::Result;
 use crate::spec::catalog::Catalog;
 use crate::spec::month::Month;
@@ -43,6 +44,7 @@ enum PeriodCol {
 }
 
 /// Column indices of the fields a row needs.
+#[derive(Debug, Clone, Copy)]
 struct Layout {
     period: PeriodCol,
     workload: Option<usize>,
@@ -56,10 +58,10 @@ struct Layout {
 pub(crate) struct Row<'a> {
     /// Its period.
     pub when: When,
-    /// Workload name.
-    pub workload: &'a str,
-    /// Model id (empty when the profile reader has no model column).
-    pub model: &'a str,
+    /// Workload name (not yet checked to be UTF-8: see [`RowReader::text`]).
+    pub workload: &'a [u8],
+    /// Model id (empty when the profile reader has no model column; not yet checked to be UTF-8).
+    pub model: &'a [u8],
     /// Token counts.
     pub input: u64,
     /// Output tokens.
@@ -68,12 +70,97 @@ pub(crate) struct Row<'a> {
     pub cached: u64,
 }
 
-/// A usage file read one row at a time.
-pub(crate) struct UsageRows<'o> {
-    src: Source,
+/// What is wrong with a row, and where.
+#[derive(Debug)]
+pub(crate) struct Fault {
+    pub at: FaultAt,
+    pub message: String,
+}
+
+/// Where a [`Fault`] is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FaultAt {
+    /// A cell of the row.
+    Cell(usize),
+    /// The row as a whole.
+    Row,
+    /// The fixed model given in the options, not the row.
+    FixedModel,
+}
+
+/// Parses the rows of one usage file: one per thread (it remembers the last date read).
+#[derive(Clone)]
+pub(crate) struct RowReader<'o> {
     layout: Layout,
     opts: &'o HistoryOptions,
-    origin: Timestamp,
+    ts: TimestampReader,
+    /// The months of the rows' instants.
+    pub months: MonthOf,
+}
+
+impl<'o> RowReader<'o> {
+    /// Parses record `r`.
+    pub fn row<'a>(&mut self, r: Rec<'a>) -> std::result::Result<Row<'a>, Fault>
+    where
+        'o: 'a,
+    {
+        let l = &self.layout;
+        let when = match l.period {
+            PeriodCol::Month(c) => When::Month(
+                parse_month(r.cell(c))
+                    .ok_or_else(|| bad(r, c, "expected a month as YYYY-MM (or a date YYYY-MM-DD), found ".into()))?,
+            ),
+            PeriodCol::Date(c) => When::Day(
+                parse_day(r.cell(c)).ok_or_else(|| bad(r, c, "expected a date as YYYY-MM-DD, found ".into()))?,
+            ),
+            PeriodCol::Timestamp(c) => When::Instant(
+                self.ts.read(r.cell(c)).map_err(|why| bad(r, c, format!("cannot read timestamp {{}}: {why}")))?,
+            ),
+        };
+        let workload = match (l.workload, &self.opts.workload) {
+            (_, Some(w)) => w.as_bytes(),
+            (Some(c), None) => nonempty(r, c, "workload")?,
+            (None, None) => b"all",
+        };
+        let model = match (l.model, &self.opts.model) {
+            (_, Some(m)) => m.as_bytes(),
+            (Some(c), None) => nonempty(r, c, "model id")?,
+            (None, None) => b"",
+        };
+        let input = count(r, l.input, false)?;
+        let output = count(r, l.output, false)?;
+        let cached = l.cached.map(|c| count(r, c, true)).transpose()?.unwrap_or(0);
+        Ok(Row { when, workload, model, input, output, cached })
+    }
+
+    /// The workload and model of `row` as text; invalid UTF-8 is a fault
+    /// at its column. Rows are parsed as bytes and only new names checked.
+    pub fn text<'a>(&self, row: &Row<'a>) -> std::result::Result<(&'a str, &'a str), Fault> {
+        let utf8 = |b: &'a [u8], col: Option<usize>| {
+            std::str::from_utf8(b).map_err(|_| Fault {
+                at: col.map_or(FaultAt::Row, FaultAt::Cell),
+                message: "the cell is not UTF-8 text".into(),
+            })
+        };
+        Ok((utf8(row.workload, self.layout.workload)?, utf8(row.model, self.layout.model)?))
+    }
+
+    /// A fault about the row's model (at its column, or the fixed model).
+    pub fn model_fault(&self, message: String) -> Fault {
+        Fault { at: self.layout.model.map_or(FaultAt::FixedModel, FaultAt::Cell), message }
+    }
+
+    /// Column index of the model column, if read from the file.
+    pub fn model_col(&self) -> Option<usize> {
+        self.layout.model
+    }
+}
+
+/// A usage file read one row at a time, or in parallel with [`UsageRows::fold_par`].
+pub(crate) struct UsageRows<'o> {
+    src: Source,
+    /// Parses the rows.
+    pub reader: RowReader<'o>,
     /// Notes about the layout (ignored columns).
     pub warnings: Vec<String>,
 }
@@ -85,7 +172,8 @@ impl<'o> UsageRows<'o> {
         let mut warnings = Vec::new();
         let layout = layout(&src, opts, need, &mut warnings)?;
         let origin = opts.timestamp_origin.unwrap_or(Timestamp::EPOCH);
-        Ok(UsageRows { src, layout, opts, origin, warnings })
+        let ts = TimestampReader::new(opts.timestamp_unit, origin);
+        Ok(UsageRows { src, reader: RowReader { layout, opts, ts, months: MonthOf::default() }, warnings })
     }
 
     /// Data rows read so far.
@@ -101,61 +189,50 @@ impl<'o> UsageRows<'o> {
         w
     }
 
-    /// Column index of the model column, if read from the file.
-    pub fn model_col(&self) -> Option<usize> {
-        self.layout.model
-    }
-
-    /// The error for the current row's model column (or, when fixed, the file).
-    pub fn model_error(&self, message: String) -> crate::Error {
-        match self.layout.model {
-            Some(col) => self.src.error(col, message),
-            None => crate::Error::invalid(self.src.path(), "model", message),
+    /// The error for `f` at the current row.
+    pub fn error(&self, f: Fault) -> crate::Error {
+        match f.at {
+            FaultAt::Cell(col) => self.src.error(col, f.message),
+            FaultAt::Row => crate::Error::Invalid {
+                at: crate::error::Location {
+                    file: self.src.path().to_path_buf(),
+                    line: Some(self.src.line()),
+                    key: None,
+                },
+                message: f.message,
+            },
+            FaultAt::FixedModel => crate::Error::invalid(self.src.path(), "model", f.message),
         }
     }
 
-    /// An [`Error::Invalid`](crate::Error::Invalid) at the current row's line, naming no column.
-    pub fn row_error(&self, message: String) -> crate::Error {
-        crate::Error::Invalid {
-            at: crate::error::Location { file: self.src.path().to_path_buf(), line: Some(self.src.line()), key: None },
-            message,
-        }
+    /// Folds every row into per-thread states with `add`, as
+    /// [`Source::fold_par`]; None when `add` found a fault (read the file
+    /// again row by row for the error). Uses rayon's thread count.
+    pub fn fold_par<S: Send>(
+        &mut self,
+        init: impl Fn() -> S + Sync,
+        add: impl Fn(&mut S, &mut RowReader<'o>, Rec<'_>) -> std::result::Result<(), Fault> + Sync,
+    ) -> Result<Option<Vec<S>>> {
+        let reader = &self.reader;
+        let states = self.src.fold_par(
+            rayon::current_num_threads(),
+            || (reader.clone(), init()),
+            |(rd, state), r| add(state, rd, r).is_ok(),
+        )?;
+        Ok(states.map(|v| v.into_iter().map(|(_, s)| s).collect()))
     }
 
-    /// The next row, or None at the end of the file.
-    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
-        if !self.src.next_record()? {
-            return Ok(None);
+    /// Calls `add` on each row in file order; the first fault is an error at its row.
+    pub fn for_each(
+        &mut self,
+        mut add: impl FnMut(&mut RowReader<'o>, Rec<'_>) -> std::result::Result<(), Fault>,
+    ) -> Result<()> {
+        while self.src.next_record()? {
+            if let Err(f) = add(&mut self.reader, self.src.record()) {
+                return Err(self.error(f));
+            }
         }
-        let l = &self.layout;
-        let src = &self.src;
-        let when = match l.period {
-            PeriodCol::Month(c) => When::Month(parse_month(src.cell(c)).ok_or_else(|| {
-                src.error(c, format!("expected a month as YYYY-MM (or a date YYYY-MM-DD), found {}", src.shown(c)))
-            })?),
-            PeriodCol::Date(c) => When::Day(
-                parse_day(src.cell(c))
-                    .ok_or_else(|| src.error(c, format!("expected a date as YYYY-MM-DD, found {}", src.shown(c))))?,
-            ),
-            PeriodCol::Timestamp(c) => When::Instant(
-                timestamp::parse_cell(src.cell(c), self.opts.timestamp_unit, self.origin)
-                    .map_err(|why| src.error(c, format!("cannot read timestamp {}: {why}", src.shown(c))))?,
-            ),
-        };
-        let workload = match (l.workload, &self.opts.workload) {
-            (_, Some(w)) => w.as_str(),
-            (Some(c), None) => nonempty(src, c, "workload")?,
-            (None, None) => "all",
-        };
-        let model = match (l.model, &self.opts.model) {
-            (_, Some(m)) => m.as_str(),
-            (Some(c), None) => nonempty(src, c, "model id")?,
-            (None, None) => "",
-        };
-        let input = count(src, l.input, false)?;
-        let output = count(src, l.output, false)?;
-        let cached = l.cached.map(|c| count(src, c, true)).transpose()?.unwrap_or(0);
-        Ok(Some(Row { when, workload, model, input, output, cached }))
+        Ok(())
     }
 }
 
@@ -214,40 +291,79 @@ fn parse_day(cell: &[u8]) -> Option<i64> {
     timestamp::parse_date(cell).or_else(|| Timestamp::parse_iso(std::str::from_utf8(cell).ok()?).map(Timestamp::day))
 }
 
-fn nonempty<'a>(src: &'a Source, col: usize, what: &str) -> Result<&'a str> {
-    let s = src.text(col)?;
+/// A fault at cell `col`: `message` with the cell shown at its end, or in
+/// place of `{}`. Out of line: the row parser's fast path stays small.
+#[cold]
+#[inline(never)]
+fn bad(r: Rec<'_>, col: usize, message: String) -> Fault {
+    let cell = shown(r.cell(col));
+    let message = if message.contains("{}") { message.replacen("{}", &cell, 1) } else { message + &cell };
+    Fault { at: FaultAt::Cell(col), message }
+}
+
+#[inline]
+fn nonempty<'a>(r: Rec<'a>, col: usize, what: &'static str) -> std::result::Result<&'a [u8], Fault> {
+    let s = r.cell(col);
     if s.is_empty() {
-        return Err(src.error(col, format!("empty cell; expected a {what}")));
+        return Err(empty(col, what));
     }
     Ok(s)
 }
 
+#[cold]
+#[inline(never)]
+fn empty(col: usize, what: &str) -> Fault {
+    Fault { at: FaultAt::Cell(col), message: format!("empty cell; expected a {what}") }
+}
+
 /// A token-count cell; an empty optional cell counts as 0.
-fn count(src: &Source, col: usize, optional: bool) -> Result<u64> {
-    let cell = src.cell(col);
+#[inline]
+fn count(r: Rec<'_>, col: usize, optional: bool) -> std::result::Result<u64, Fault> {
+    if let Some(n) = r.small_count(col) {
+        return Ok(n);
+    }
+    let cell = r.cell(col);
+    match plain_digits(cell) {
+        Some(n) => Ok(n),
+        None => count_slow(cell, col, optional),
+    }
+}
+
+/// A cell of 1 to 19 digits (which cannot overflow a u64).
+#[inline]
+fn plain_digits(cell: &[u8]) -> Option<u64> {
+    if cell.is_empty() || cell.len() > 19 {
+        return None;
+    }
+    let mut n = 0u64;
+    for &b in cell {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(d);
+    }
+    Some(n)
+}
+
+/// [`count`] of any other cell: a number such as `12.0`, or a fault.
+#[cold]
+#[inline(never)]
+fn count_slow(cell: &[u8], col: usize, optional: bool) -> std::result::Result<u64, Fault> {
     if cell.is_empty() && optional {
         return Ok(0);
     }
     parse_count(cell).map_err(|problem| {
-        let value = if cell.is_empty() { String::new() } else { format!(" {}", src.shown(col)) };
-        src.error(col, format!("{problem}{value}; expected a whole number of tokens >= 0"))
+        let value = if cell.is_empty() { String::new() } else { format!(" {}", shown(cell)) };
+        Fault { at: FaultAt::Cell(col), message: format!("{problem}{value}; expected a whole number of tokens >= 0") }
     })
 }
 
 /// A non-negative whole number: digits, or a number such as `12.0` or
 /// `1.2e9` whose value is whole. The error says what is wrong.
 pub(crate) fn parse_count(cell: &[u8]) -> std::result::Result<u64, &'static str> {
-    if !cell.is_empty() && cell.len() <= 19 {
-        // Plain digits, the common case, in one pass (19 digits cannot overflow u64).
-        let mut n = 0u64;
-        let mut digits = true;
-        for &b in cell {
-            digits &= b.is_ascii_digit();
-            n = n.wrapping_mul(10).wrapping_add(u64::from(b.wrapping_sub(b'0')));
-        }
-        if digits {
-            return Ok(n);
-        }
+    if let Some(n) = plain_digits(cell) {
+        return Ok(n);
     }
     if cell.is_empty() {
         return Err("empty cell");
@@ -269,33 +385,62 @@ pub(crate) fn parse_count(cell: &[u8]) -> std::result::Result<u64, &'static str>
     Ok(v as u64)
 }
 
-/// Reads a usage file into monthly series.
+/// Reads a usage file into monthly series: on all threads, each summing
+/// the rows it is given (exactly, so the result does not depend on the
+/// thread count); when a row is faulty, again in file order for the error
+/// at the first faulty row.
 pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
     let mut rows = UsageRows::open(path, opts, Need::History)?;
-    let mut agg = Aggregator::default();
-    while let Some(r) = rows.next_row()? {
-        let (i, new) = agg.series(r.workload, r.model);
-        let unknown = if new { catalog.and_then(|c| c.find(r.model).err()) } else { None };
-        let usage = MonthUsage { input: r.input as f64, output: r.output as f64, cached: r.cached as f64 };
-        let month = match r.when {
-            When::Month(m) => m,
-            When::Day(d) => {
-                agg.cover(d * MS_PER_DAY, (d + 1) * MS_PER_DAY);
-                timestamp::month_of_day(d)
-            }
-            When::Instant(t) => {
-                agg.cover(t.millis(), t.millis());
-                t.month()
-            }
-        };
-        if let Some(msg) = unknown {
-            return Err(rows.model_error(msg));
+    let add = |agg: &mut Aggregator<Counts>, rd: &mut RowReader<'_>, r: Rec<'_>| add_row(agg, rd, catalog, r);
+    let agg = match rows.fold_par(Aggregator::default, add)? {
+        Some(parts) => parts.into_iter().reduce(|mut a, b| {
+            a.merge(b);
+            a
+        }),
+        None => {
+            rows = UsageRows::open(path, opts, Need::History)?;
+            let mut agg = Aggregator::default();
+            rows.for_each(|rd, r| add_row(&mut agg, rd, catalog, r))?;
+            Some(agg)
         }
-        agg.add(i, month, usage);
-    }
-    let mut h = agg.finish(path, opts.gaps_zero)?;
+    };
+    let mut h = agg.unwrap_or_default().finish(path, opts.gaps_zero)?;
     h.warnings.splice(0..0, rows.into_warnings());
     Ok(h)
+}
+
+/// Adds record `r` to its series and month.
+fn add_row(
+    agg: &mut Aggregator<Counts>,
+    rd: &mut RowReader<'_>,
+    catalog: Option<&Catalog>,
+    r: Rec<'_>,
+) -> std::result::Result<(), Fault> {
+    let row = rd.row(r)?;
+    let i = match agg.find(row.workload, row.model) {
+        Some(i) => i,
+        None => {
+            let (workload, model) = rd.text(&row)?;
+            if let Some(msg) = catalog.and_then(|c| c.find(model).err()) {
+                return Err(rd.model_fault(msg));
+            }
+            agg.insert(workload, model)
+        }
+    };
+    let counts = Counts { input: row.input.into(), output: row.output.into(), cached: row.cached.into() };
+    let month = match row.when {
+        When::Month(m) => m,
+        When::Day(d) => {
+            agg.cover(d * MS_PER_DAY, (d + 1) * MS_PER_DAY);
+            timestamp::month_of_day(d)
+        }
+        When::Instant(t) => {
+            agg.cover(t.millis(), t.millis());
+            rd.months.of(t)
+        }
+    };
+    agg.add(i, month, counts);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -371,3 +371,116 @@ fn validate_recognises_a_focus_export_and_needs_a_catalog_for_it() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("validate it together with one"), "{err}");
 }
+
+/// Tokens per (workload, model, month `YYYY-MM`).
+type SeriesMonths = BTreeMap<(String, String, String), u64>;
+
+/// A request log of several 1 MiB blocks, so that it is read on several
+/// threads: rows out of time order, five series, quoted cells (one holding
+/// a comma, one a line break), blank lines and CRLF. Returns the text and,
+/// computed here row by row, the input tokens per (workload, model, month)
+/// and the effective tokens (input + cached + output) per minute.
+fn big_log(rows: usize) -> (String, SeriesMonths, BTreeMap<i64, u64>) {
+    let mut text = String::from("timestamp,workload,model,input_tokens,output_tokens,cached_input_tokens\r\n");
+    let (mut months, mut minutes) = (BTreeMap::new(), BTreeMap::new());
+    let series = [("chat", "m1"), ("chat", "m2"), ("search, web", "m1"), ("agents", "m3"), ("batch\nnight", "m2")];
+    let mut seed = 7u64;
+    for i in 0..rows {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        // Minutes over 2027-01-01 .. 2027-03-31, in no order.
+        let minute = (seed >> 33) % (90 * 1440);
+        let (day, hm) = (minute / 1440, minute % 1440);
+        let (month, dom) = match day {
+            0..=30 => (1, day + 1),
+            31..=58 => (2, day - 30),
+            _ => (3, day - 58),
+        };
+        let (w, m) = series[(seed >> 20) as usize % series.len()];
+        let (input, output, cached) = ((seed >> 40) % 9000, (seed >> 50) % 900, i as u64 % 7);
+        let wq = if w.contains([',', '\n']) { format!("\"{w}\"") } else { w.to_string() };
+        text.push_str(&format!(
+            "2027-{month:02}-{dom:02}T{:02}:{:02}:{:02}.{:03}Z,{wq},{m},{input},{output},{cached}\r\n",
+            hm / 60,
+            hm % 60,
+            (seed >> 8) % 60,
+            (seed >> 14) % 1000
+        ));
+        if i % 9973 == 0 {
+            text.push_str("\r\n");
+        }
+        *months.entry((w.to_string(), m.to_string(), format!("2027-{month:02}"))).or_insert(0) += input;
+        let epoch_minute = (commitsim::ingest::timestamp::days_from_civil(2027, 1, 1) + day as i64) * 1440 + hm as i64;
+        *minutes.entry(epoch_minute).or_insert(0) += input + cached + output;
+    }
+    (text, months, minutes)
+}
+
+/// Several threads read a multi-block log into the same sums as one, equal
+/// to the sums computed row by row; `profile --out` is byte-identical at 1,
+/// 2 and 3 threads.
+#[test]
+fn a_log_of_many_blocks_reads_the_same_at_any_thread_count() {
+    let (text, months, minutes) = big_log(80_000);
+    assert!(text.len() > 3 << 20, "{} bytes: too few blocks", text.len());
+    let d = Dir::new();
+    let f = d.write("requests.csv", &text);
+    let h = read_history(&f, &HistoryOptions::default(), None).unwrap();
+    let mut read = BTreeMap::new();
+    for s in &h.series {
+        for (k, u) in s.months.iter().enumerate() {
+            read.insert((s.workload.clone(), s.model.clone(), s.first.plus(k as i32).to_string()), u.input);
+        }
+    }
+    // March ends 2027-03-31 23:59 at the latest: every month is (near) complete, nothing scaled.
+    assert!(h.warnings.is_empty(), "{:?}", h.warnings);
+    let want: BTreeMap<_, f64> = months.into_iter().map(|(k, v)| (k, v as f64)).collect();
+    assert_eq!(read, want);
+    let mut outs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = d.path(&format!("load{threads}.csv"));
+        let run = cmd()
+            .args(["--threads", threads, "profile", "--history"])
+            .arg(&f)
+            .args(["--output-weight", "1", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        outs.push(std::fs::read_to_string(&out).unwrap());
+    }
+    assert!(outs[0] == outs[1] && outs[1] == outs[2]);
+    let total: f64 = outs[0].lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap()).sum();
+    assert_eq!(total, minutes.values().sum::<u64>() as f64);
+    let busiest = minutes.values().max().unwrap();
+    assert!(outs[0].lines().any(|l| l.ends_with(&format!(",{busiest}"))));
+}
+
+/// With faults in two blocks, every thread count reports the first in the
+/// file, at its line, even when a thread meets the later one first.
+#[test]
+fn the_first_faulty_row_of_a_many_block_log_is_the_one_reported() {
+    let (text, _, _) = big_log(80_000);
+    let mut lines: Vec<&str> = text.split_inclusive("\r\n").collect();
+    let late = lines.len() - 10;
+    lines[late] = "2027-02-01T00:00:00Z,chat,m1,12,-4,0\r\n";
+    let d = Dir::new();
+    let only_late = d.write("late.csv", &lines.concat());
+    let early = (50_000..).find(|&k| !lines[k].contains('"')).unwrap();
+    lines[early] = "2027-02-01T00:00:00Z,chat,m1,12.5,4,0\r\n";
+    let both = d.write("both.csv", &lines.concat());
+    // Line numbers count the line breaks inside quoted cells and the blank lines.
+    let line_of = |k: usize| lines[..k].concat().matches('\n').count() + 1;
+    for threads in ["1", "2"] {
+        for (f, k, what) in [(&only_late, late, "negative"), (&both, early, "fractional")] {
+            let out = cmd().args(["--threads", threads, "validate"]).arg(f).output().unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            let e = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                e.contains(&format!(":{}: output_tokens", line_of(k)))
+                    || e.contains(&format!(":{}: input_tokens", line_of(k))),
+                "{e}"
+            );
+            assert!(e.contains(what), "{e}");
+        }
+    }
+}
