@@ -6,7 +6,7 @@
 //! [`Provisioned::served_share`].
 
 use super::{PathBill, ViewData};
-use crate::spec::offer::Provisioned;
+use crate::spec::offer::{Load, Provisioned};
 
 /// The monthly fee of `p` for a month of `days` days.
 pub fn monthly_fee(p: &Provisioned, days: f64) -> f64 {
@@ -36,18 +36,37 @@ pub fn term_totals(p: &Provisioned, days: &[f64]) -> TermTotals {
     }
 }
 
+/// Served effective tokens, spillover list cost and unserved tokens over
+/// the months of `v`, with `served(t)` the served share of month `t`.
+#[inline(always)]
+fn sums(p: &Provisioned, v: &ViewData, served: impl Fn(usize) -> f64) -> (f64, f64, f64) {
+    let (mut served_eff, mut spill_cost, mut unserved) = (0.0, 0.0, 0.0);
+    let n = v.list.len();
+    let (eff, list) = (&v.eff[..n], &v.list[..n]);
+    for t in 0..n {
+        let e = eff[t];
+        let share = if e > 0.0 { served(t) } else { 1.0 };
+        let miss = 1.0 - share;
+        served_eff += share * e;
+        // What misses capacity is billed (spill cost) or dropped (unserved tokens), never both.
+        if p.drop {
+            unserved += miss * v.tokens[t];
+        } else {
+            spill_cost += miss * list[t];
+        }
+    }
+    (served_eff, spill_cost, unserved)
+}
+
 /// Bills a provisioned offer on one path with its [`term_totals`].
 pub fn bill(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
     let TermTotals { fee, capacity, cap, ln_cap } = *totals;
-    let (mut served_eff, mut spill_cost, mut unserved) = (0.0, 0.0, 0.0);
-    for t in 0..v.list.len() {
-        let e = v.eff[t];
-        let served = if e > 0.0 { p.served(ln_cap - v.ln_rate[t], cap / v.rate[t]) } else { 1.0 };
-        let miss = 1.0 - served;
-        served_eff += served * e;
-        spill_cost += miss * v.list[t];
-        unserved += miss * v.tokens[t];
-    }
+    // The load shape is chosen once, not per month: this loop runs for
+    // every level of a sweep on every path.
+    let (served_eff, spill_cost, unserved) = match &p.load {
+        Load::LogNormal { table, .. } => sums(p, v, |t| table.eval_with(ln_cap - v.ln_rate[t], || cap / v.rate[t])),
+        Load::Profile(prof) => sums(p, v, |t| prof.mean_min(cap / v.rate[t])),
+    };
     PathBill {
         cost: v.outside + fee + if p.drop { 0.0 } else { spill_cost },
         util: if capacity > 0.0 { served_eff / capacity } else { 0.0 },

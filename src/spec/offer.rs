@@ -241,17 +241,6 @@ impl Provisioned {
             Load::Profile(p) => p.mean_min(crate::sim::fastmath::exp(r.min(700.0))),
         }
     }
-
-    /// [`Provisioned::served_at`] given both `r` and `ratio = e^r = C /
-    /// lambda`, which the engine has from a division: far below capacity
-    /// the share is the ratio itself, with no exponential to compute.
-    #[inline]
-    pub fn served(&self, r: f64, ratio: f64) -> f64 {
-        match &self.load {
-            Load::LogNormal { table, .. } => table.eval_with(r, ratio),
-            Load::Profile(p) => p.mean_min(ratio),
-        }
-    }
 }
 
 /// The lognormal served share `E[min(X, C)] / E[X]` as a function of
@@ -298,13 +287,13 @@ impl ServedTable {
         if r < self.lo {
             return crate::sim::fastmath::exp(r.max(-745.0));
         }
-        self.eval_with(r, f64::NAN)
+        self.eval_with(r, || f64::NAN)
     }
 
-    /// The served share at `r`, given `ratio = e^r`: the share below the
-    /// table, where all capacity is used.
+    /// The served share at `r`, given how to compute `ratio = e^r`: the
+    /// share below the table, where all capacity is used.
     #[inline]
-    pub fn eval_with(&self, r: f64, ratio: f64) -> f64 {
+    pub fn eval_with(&self, r: f64, ratio: impl FnOnce() -> f64) -> f64 {
         let x = (r - self.lo) * self.inv_step;
         if x >= 0.0 && x < self.cubics.len() as f64 {
             let i = x as usize;
@@ -313,7 +302,7 @@ impl ServedTable {
             return a0 + t * (a1 + t * (a2 + t * a3));
         }
         if x < 0.0 {
-            ratio
+            ratio()
         } else {
             1.0
         }
