@@ -141,17 +141,16 @@ impl Plan {
                     log_base: w.base_tokens.ln(),
                     model: w.volume.clone(),
                 },
-                rate: match &w.volume {
-                    VolumeModel::Drift { growth, .. } => GrowthRate::new(growth),
-                    VolumeModel::Fitted(_) => GrowthRate::Const(0.0),
-                },
+                // Set below, for the kept sources only: a rate's table takes
+                // time to build, and a sweep's pilot keeps one source of many.
+                rate: GrowthRate::Const(0.0),
                 stream: 0,
             })
             .collect();
         let mut batch: Vec<f64> = sc.workloads.iter().map(|w| w.batch_share).collect();
+        let event_growth = || Growth::Annual(sc.growth_annual.clone().unwrap_or(Dist::Fixed(0.0)));
         for e in &sc.events {
-            let growth = Growth::Annual(sc.growth_annual.clone().unwrap_or(Dist::Fixed(0.0)));
-            let rate = GrowthRate::new(&growth);
+            let growth = event_growth();
             sources.push(Source {
                 name: e.workload.clone(),
                 model: e.model,
@@ -164,7 +163,7 @@ impl Plan {
                     growth,
                     sigma: sc.volatility_monthly.unwrap_or(0.0),
                 },
-                rate,
+                rate: GrowthRate::Const(0.0),
                 stream: 0,
             });
             batch.push(e.batch_share);
@@ -172,6 +171,11 @@ impl Plan {
         for (i, s) in sources.iter_mut().enumerate() {
             s.stream = i as u64;
         }
+        let rate_of = |i: usize| match sc.workloads.get(i).map(|w| &w.volume) {
+            Some(VolumeModel::Drift { growth, .. }) => GrowthRate::new(growth),
+            Some(VolumeModel::Fitted(_)) => GrowthRate::Const(0.0),
+            None => GrowthRate::new(&event_growth()),
+        };
         // Every model any source or routing rule of the scenario touches, in
         // catalog order: the step-cut draws go model by model in this order, so
         // a plan of a subset of sources draws the same cuts as the full plan.
@@ -188,6 +192,9 @@ impl Plan {
             }
             sources = kept;
             batch = kept_batch;
+        }
+        for s in &mut sources {
+            s.rate = rate_of(s.stream as usize);
         }
         let mut pairs: Vec<(usize, usize)> = sources.iter().enumerate().map(|(i, s)| (i, s.model)).collect();
         let mut routes = Vec::new();
