@@ -95,7 +95,7 @@ impl Source {
         let headers: Vec<String> = match split.next(&block, &mut at) {
             Some(_) => {
                 let r = split.record(&block);
-                (0..r.len()).map(|c| String::from_utf8_lossy(r.cell(c)).into_owned()).collect()
+                (0..r.len()).map(|c| String::from_utf8_lossy(r.cell(c)).trim().to_string()).collect()
             }
             None => Vec::new(),
         };
@@ -146,7 +146,6 @@ impl Source {
                 match read.map_err(|source| Error::Read { path: self.path.clone(), source })? {
                     Some(off) => {
                         (self.block_at, self.at) = (off, 0);
-                        self.split.reset();
                         continue;
                     }
                     None if self.rows == 0 => return Err(self.no_rows()),
@@ -208,7 +207,6 @@ impl Source {
             let mut block = first.0;
             while ok {
                 let Some(off) = self.blocks.next_into(&mut block).map_err(read_err)? else { break };
-                self.split.reset();
                 ok = work(&mut state, &mut tally, &mut self.split, &block, off, 0);
             }
             failed.store(!ok, Ordering::Relaxed);
@@ -226,7 +224,6 @@ impl Source {
                             loop {
                                 let next = recv.lock().expect("no thread panics holding the lock").recv();
                                 let Ok((block, off, at)) = next else { break };
-                                split.reset();
                                 if !failed.load(Ordering::Relaxed)
                                     && !work(&mut state, &mut tally, &mut split, &block, off, at)
                                 {
@@ -338,7 +335,7 @@ impl Source {
 /// before `from`, plus those of the blank lines the csv reader skipped.
 fn line_at(path: &Path, from: u64) -> Option<usize> {
     let mut r = BufReader::new(File::open(path).ok()?);
-    let (mut line, mut pos) = (1, 0u64);
+    let (mut line, mut pos, mut after_cr) = (1, 0u64, false);
     loop {
         let buf = r.fill_buf().ok()?;
         if buf.is_empty() {
@@ -349,7 +346,9 @@ fn line_at(path: &Path, from: u64) -> Option<usize> {
             if pos >= from && b != b'\n' && b != b'\r' {
                 return Some(line);
             }
-            line += usize::from(b == b'\n');
+            // A line ends at LF, CRLF or a lone CR (as the splitter reads them).
+            line += usize::from(b == b'\r' || (b == b'\n' && !after_cr));
+            after_cr = b == b'\r';
             pos += 1;
             used += 1;
         }
@@ -417,5 +416,12 @@ mod tests {
         while s.next_record().unwrap() {}
         let w = s.long_rows_warning().expect("a warning");
         assert!(w.contains("2 row(s) have more cells than the header's 2 columns, the first at line 4"), "{w}");
+        // Lone CRs end lines too; headers lose Unicode spaces (a no-break space from a spreadsheet).
+        let (_d, s) = open("month,model\u{a0}\r2027-01,m\r\r2027-02,n,5\r".as_bytes());
+        let mut s = s.unwrap();
+        assert_eq!(s.headers(), ["month", "model"]);
+        while s.next_record().unwrap() {}
+        let w = s.long_rows_warning().expect("a warning");
+        assert!(w.contains("the first at line 4"), "{w}");
     }
 }

@@ -217,27 +217,28 @@ pub(crate) struct TimestampReader {
     unit: Option<TsUnit>,
     origin: Timestamp,
     /// The last ISO date read, and its days since the epoch.
-    date: [u8; 10],
-    days: i64,
+    date: Option<([u8; 10], i64)>,
 }
 
 impl TimestampReader {
     /// A reader of cells as [`parse_cell`] reads them.
     pub fn new(unit: Option<TsUnit>, origin: Timestamp) -> TimestampReader {
-        TimestampReader { unit, origin, date: [0; 10], days: 0 }
+        TimestampReader { unit, origin, date: None }
     }
 
     /// Exactly [`parse_cell`]`(cell, unit, origin)`.
     pub fn read(&mut self, cell: &[u8]) -> Result<Timestamp, String> {
         let cell = cell.trim_ascii();
-        if cell.len() >= 10 && cell[..10] == self.date {
-            // The date parsed before, so this is an ISO cell, as parse_cell would find.
-            return iso_after_date(self.days, &cell[10..]).ok_or_else(|| format!("expected {TIMESTAMP_FORMS}"));
+        if let Some((date, days)) = &self.date {
+            if cell.get(..10) == Some(&date[..]) {
+                // The date parsed before, so this is an ISO cell, as parse_cell would find.
+                return iso_after_date(*days, &cell[10..]).ok_or_else(|| format!("expected {TIMESTAMP_FORMS}"));
+            }
         }
         let t = parse_cell(cell, self.unit, self.origin)?;
         if cell.len() >= 10 && is_iso_date_prefix(cell) {
             if let Some(days) = parse_date(&cell[..10]) {
-                (self.date, self.days) = (cell[..10].try_into().expect("ten bytes"), days);
+                self.date = Some((cell[..10].try_into().expect("ten bytes"), days));
             }
         }
         Ok(t)
@@ -449,7 +450,9 @@ mod tests {
 
     #[test]
     fn the_timestamp_reader_reads_as_parse_cell() {
-        let cells: [&[u8]; 14] = [
+        let cells: [&[u8]; 16] = [
+            b"\0\0\0\0\0\0\0\0\0\0",
+            b"\0\0\0\0\0\0\0\0\0\0T05:00",
             b"2023-11-16 18:17:03.9799600",
             b"2023-11-16 18:17:04",
             b"2023-11-16T23:59:59.999Z",
