@@ -38,13 +38,12 @@ pub(crate) struct Source {
     split: Splitter,
     /// File offset where the current record starts.
     rec_at: u64,
-    rows: u64,
-    /// Rows with more cells than the header, and where the first starts.
-    long_rows: u64,
-    first_long: Option<u64>,
+    /// The data rows read so far.
+    tally: Tally,
 }
 
-/// What the rows of a parallel read add up to.
+/// Data rows counted, and rows with more cells than the header: how many,
+/// and the file offset of the first. Threads count apart and add up.
 #[derive(Default)]
 struct Tally {
     rows: u64,
@@ -114,9 +113,7 @@ impl Source {
             at,
             split,
             rec_at: block_at,
-            rows: 0,
-            long_rows: 0,
-            first_long: None,
+            tally: Tally::default(),
         })
     }
 
@@ -148,18 +145,14 @@ impl Source {
                         (self.block_at, self.at) = (off, 0);
                         continue;
                     }
-                    None if self.rows == 0 => return Err(self.no_rows()),
+                    None if self.tally.rows == 0 => return Err(self.no_rows()),
                     None => return Ok(false),
                 }
             };
             self.rec_at = self.block_at + start as u64;
             let r = self.split.record(&self.block);
             if !r.is_blank() {
-                self.rows += 1;
-                if r.len() > self.headers.len() {
-                    self.long_rows += 1;
-                    self.first_long = self.first_long.or(Some(self.rec_at));
-                }
+                self.tally.count(r.len() > self.headers.len(), self.rec_at);
                 return Ok(true);
             }
         }
@@ -265,15 +258,13 @@ impl Source {
         if tally.rows == 0 {
             return Err(self.no_rows());
         }
-        self.rows = tally.rows;
-        self.long_rows = tally.long_rows;
-        self.first_long = tally.first_long;
+        self.tally = tally;
         Ok(Some(states))
     }
 
     /// Data rows read so far.
     pub fn rows(&self) -> u64 {
-        self.rows
+        self.tally.rows
     }
 
     /// A warning when rows had more cells than the header has columns: the
@@ -281,13 +272,13 @@ impl Source {
     /// inside an unquoted value). Finds the first such row's line, so call it
     /// once, at the end.
     pub fn long_rows_warning(&self) -> Option<String> {
-        let at = self.first_long?;
+        let at = self.tally.first_long?;
         let line = line_at(&self.path, at).unwrap_or(0);
         Some(format!(
             "{}: {} row(s) have more cells than the header's {} columns, the first at line {line}; \
              the extra cells are not read (an unquoted comma inside a value?)",
             self.path.display(),
-            self.long_rows,
+            self.tally.long_rows,
             self.headers.len()
         ))
     }
