@@ -154,9 +154,9 @@ impl Part {
 /// Reads a request log into per-minute effective tokens with output weight
 /// `output_weight`. With a `catalog`, model ids in a model column are checked.
 ///
-/// The rows are summed on all threads, exactly (integer sums per minute); when a
-/// row is faulty, or the threads' minutes together span too long, the file
-/// is read again in order for the error at the first faulty row.
+/// The rows are summed on all threads, exactly (integer sums per minute);
+/// a faulty row, or minutes that together span too long, make the file be
+/// read again in order, for the error at the first faulty row.
 pub fn read_minute_load(
     path: &Path,
     opts: &HistoryOptions,
@@ -173,22 +173,18 @@ pub fn read_minute_load(
     }
     let mut rows = UsageRows::open(path, opts, Need::Profile)?;
     let check = catalog.filter(|_| rows.reader.model_col().is_some());
-    let parts = rows.fold_par(Part::default, |p, rd, r| p.add(rd, check, r))?;
-    let merged = parts.and_then(|parts| {
-        let mut all = Minutes::default();
-        parts.into_iter().all(|p| all.merge(p.minutes)).then_some(all)
-    });
-    let minutes = match merged {
-        Some(m) => m,
-        None => {
-            rows = UsageRows::open(path, opts, Need::Profile)?;
-            let mut part = Part::default();
-            rows.for_each(|rd, r| part.add(rd, check, r))?;
-            part.minutes
-        }
-    };
+    // Joining the threads' minutes fails when together they span too long:
+    // the ordered re-read then names the row.
+    let all = rows.fold(
+        Part::default,
+        |p, rd, r| p.add(rd, check, r),
+        |parts| {
+            let mut all = Part::default();
+            parts.into_iter().all(|p| all.minutes.merge(p.minutes)).then_some(all)
+        },
+    )?;
     let requests = rows.rows();
-    minutes.into_load(path, output_weight, requests, rows.into_warnings())
+    all.minutes.into_load(path, output_weight, requests, rows.into_warnings())
 }
 
 #[cfg(test)]

@@ -106,15 +106,15 @@ impl<'o> RowReader<'o> {
     {
         let l = &self.layout;
         let when = match l.period {
-            PeriodCol::Month(c) => When::Month(
-                parse_month(r.cell(c))
-                    .ok_or_else(|| bad(r, c, "expected a month as YYYY-MM (or a date YYYY-MM-DD), found ".into()))?,
-            ),
+            PeriodCol::Month(c) => When::Month(parse_month(r.cell(c)).ok_or_else(|| {
+                bad(r, c, |v| format!("expected a month as YYYY-MM (or a date YYYY-MM-DD), found {v}"))
+            })?),
             PeriodCol::Date(c) => When::Day(
-                parse_day(r.cell(c)).ok_or_else(|| bad(r, c, "expected a date as YYYY-MM-DD, found ".into()))?,
+                parse_day(r.cell(c))
+                    .ok_or_else(|| bad(r, c, |v| format!("expected a date as YYYY-MM-DD, found {v}")))?,
             ),
             PeriodCol::Timestamp(c) => When::Instant(
-                self.ts.read(r.cell(c)).map_err(|why| bad(r, c, format!("cannot read timestamp {{}}: {why}")))?,
+                self.ts.read(r.cell(c)).map_err(|why| bad(r, c, |v| format!("cannot read timestamp {v}: {why}")))?,
             ),
         };
         let workload = match (l.workload, &self.opts.workload) {
@@ -156,9 +156,10 @@ impl<'o> RowReader<'o> {
     }
 }
 
-/// A usage file read one row at a time, or in parallel with [`UsageRows::fold_par`].
+/// A usage file, read with [`UsageRows::fold`].
 pub(crate) struct UsageRows<'o> {
     src: Source,
+    need: Need,
     /// Parses the rows.
     pub reader: RowReader<'o>,
     /// Notes about the layout (ignored columns).
@@ -173,7 +174,7 @@ impl<'o> UsageRows<'o> {
         let layout = layout(&src, opts, need, &mut warnings)?;
         let origin = opts.timestamp_origin.unwrap_or(Timestamp::EPOCH);
         let ts = TimestampReader::new(opts.timestamp_unit, origin);
-        Ok(UsageRows { src, reader: RowReader { layout, opts, ts, months: MonthOf::default() }, warnings })
+        Ok(UsageRows { src, need, reader: RowReader { layout, opts, ts, months: MonthOf::default() }, warnings })
     }
 
     /// Data rows read so far.
@@ -205,34 +206,35 @@ impl<'o> UsageRows<'o> {
         }
     }
 
-    /// Folds every row into per-thread states with `add`, as
-    /// [`Source::fold_par`]; None when `add` found a fault (read the file
-    /// again row by row for the error). Uses rayon's thread count.
-    pub fn fold_par<S: Send>(
+    /// Reads every row into one state. On rayon's threads, each thread
+    /// folds the rows it is given into its own `init()` with `add` (see
+    /// [`Source::fold_par`]), and `combine` joins the threads' states. When
+    /// `add` meets a fault, or `combine` refuses (None), the file is read
+    /// again, row by row in file order, into one state, and the fault at the
+    /// first faulty row is the error, with its line.
+    pub fn fold<S: Send>(
         &mut self,
         init: impl Fn() -> S + Sync,
         add: impl Fn(&mut S, &mut RowReader<'o>, Rec<'_>) -> std::result::Result<(), Fault> + Sync,
-    ) -> Result<Option<Vec<S>>> {
+        combine: impl FnOnce(Vec<S>) -> Option<S>,
+    ) -> Result<S> {
         let reader = &self.reader;
-        let states = self.src.fold_par(
+        let parts = self.src.fold_par(
             rayon::current_num_threads(),
             || (reader.clone(), init()),
             |(rd, state), r| add(state, rd, r).is_ok(),
         )?;
-        Ok(states.map(|v| v.into_iter().map(|(_, s)| s).collect()))
-    }
-
-    /// Calls `add` on each row in file order; the first fault is an error at its row.
-    pub fn for_each(
-        &mut self,
-        mut add: impl FnMut(&mut RowReader<'o>, Rec<'_>) -> std::result::Result<(), Fault>,
-    ) -> Result<()> {
+        if let Some(state) = parts.and_then(|v| combine(v.into_iter().map(|(_, s)| s).collect())) {
+            return Ok(state);
+        }
+        *self = UsageRows::open(self.src.path(), self.reader.opts, self.need)?;
+        let mut state = init();
         while self.src.next_record()? {
-            if let Err(f) = add(&mut self.reader, self.src.record()) {
+            if let Err(f) = add(&mut state, &mut self.reader, self.src.record()) {
                 return Err(self.error(f));
             }
         }
-        Ok(())
+        Ok(state)
     }
 }
 
@@ -291,14 +293,12 @@ fn parse_day(cell: &[u8]) -> Option<i64> {
     timestamp::parse_date(cell).or_else(|| Timestamp::parse_iso(std::str::from_utf8(cell).ok()?).map(Timestamp::day))
 }
 
-/// A fault at cell `col`: `message` with the cell shown at its end, or in
-/// place of `{}`. Out of line: the row parser's fast path stays small.
+/// A fault at cell `col`, its message made from the cell as shown in
+/// messages. Out of line: the row parser's fast path stays small.
 #[cold]
 #[inline(never)]
-fn bad(r: Rec<'_>, col: usize, message: String) -> Fault {
-    let cell = shown(r.cell(col));
-    let message = if message.contains("{}") { message.replacen("{}", &cell, 1) } else { message + &cell };
-    Fault { at: FaultAt::Cell(col), message }
+fn bad(r: Rec<'_>, col: usize, message: impl FnOnce(String) -> String) -> Fault {
+    Fault { at: FaultAt::Cell(col), message: message(shown(r.cell(col))) }
 }
 
 #[inline]
@@ -391,20 +391,17 @@ pub(crate) fn parse_count(cell: &[u8]) -> std::result::Result<u64, &'static str>
 /// at the first faulty row.
 pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
     let mut rows = UsageRows::open(path, opts, Need::History)?;
-    let add = |agg: &mut Aggregator<Counts>, rd: &mut RowReader<'_>, r: Rec<'_>| add_row(agg, rd, catalog, r);
-    let agg = match rows.fold_par(Aggregator::default, add)? {
-        Some(parts) => parts.into_iter().reduce(|mut a, b| {
-            a.merge(b);
-            a
-        }),
-        None => {
-            rows = UsageRows::open(path, opts, Need::History)?;
-            let mut agg = Aggregator::default();
-            rows.for_each(|rd, r| add_row(&mut agg, rd, catalog, r))?;
-            Some(agg)
-        }
-    };
-    let mut h = agg.unwrap_or_default().finish(path, opts.gaps_zero)?;
+    let agg = rows.fold(
+        Aggregator::default,
+        |agg: &mut Aggregator<Counts>, rd, r| add_row(agg, rd, catalog, r),
+        |parts| {
+            parts.into_iter().reduce(|mut a, b| {
+                a.merge(b);
+                a
+            })
+        },
+    )?;
+    let mut h = agg.finish(path, opts.gaps_zero)?;
     h.warnings.splice(0..0, rows.into_warnings());
     Ok(h)
 }
