@@ -96,9 +96,11 @@ pub struct ViewData {
     pub locked: Vec<f64>,
     /// In-scope effective tokens by month (provisioned views only).
     pub eff: Vec<f64>,
-    /// The mean per-minute effective load by month (provisioned views only).
-    pub rate: Vec<f64>,
-    /// Its logarithm.
+    /// The reciprocal of the mean per-minute effective load by month
+    /// (provisioned views only): a capacity times it is the ratio of
+    /// capacity to load, one multiplication per capacity, not a division.
+    pub inv_rate: Vec<f64>,
+    /// The logarithm of the mean per-minute effective load by month.
     pub ln_rate: Vec<f64>,
     /// Sum of `eff` over the term.
     pub eff_total: f64,
@@ -164,12 +166,12 @@ impl ViewData {
             }
         }
         self.eff_total = self.eff.iter().sum();
-        self.rate.clear();
+        self.inv_rate.clear();
         self.ln_rate.clear();
         for (t, &e) in self.eff.iter().enumerate() {
-            let rate = e / (1440.0 * plan.days[t]);
-            self.rate.push(rate);
-            self.ln_rate.push(crate::sim::fastmath::ln(rate));
+            let minutes = 1440.0 * plan.days[t];
+            self.inv_rate.push(minutes / e);
+            self.ln_rate.push(crate::sim::fastmath::ln(e / minutes));
         }
         let n = view.segments.len().max(1) as f64;
         for p in &mut self.mean_price {
@@ -251,6 +253,63 @@ impl Biller {
                 None => commit::bill(c, &commit::Schedule::new(c, v.list.len()), v),
             },
             OfferKind::Provisioned(p) => provisioned::bill(p, v, &self.fixed),
+        }
+    }
+}
+
+/// How a list of billers is billed on each path: one by one, except runs of
+/// two or more consecutive provisioned billers on one view that form
+/// [`provisioned::Levels`] (a sweep's levels), billed together.
+#[derive(Debug, Clone)]
+pub struct Batches {
+    /// Each group: its first biller, and the batch it forms (none: a single biller).
+    groups: Vec<(usize, Option<provisioned::Levels>)>,
+}
+
+/// Scratch space of [`Batches::bill`], one per thread.
+#[derive(Debug, Clone, Default)]
+pub struct BatchScratch([Vec<f64>; 3]);
+
+impl Batches {
+    /// Groups `billers`.
+    pub fn new(billers: &[&Biller]) -> Batches {
+        let mut groups = Vec::new();
+        let mut b = 0;
+        while b < billers.len() {
+            let prov = |k: usize| match &billers[k].kind {
+                OfferKind::Provisioned(p) => Some((p, &billers[k].fixed)),
+                _ => None,
+            };
+            let mut end = b;
+            while end < billers.len() && prov(end).is_some() && billers[end].view == billers[b].view {
+                end += 1;
+            }
+            let batch = if end - b >= 2 { provisioned::Levels::new((b..end).filter_map(prov)) } else { None };
+            match batch {
+                Some(levels) => {
+                    groups.push((b, Some(levels)));
+                    b = end;
+                }
+                None => {
+                    groups.push((b, None));
+                    b += 1;
+                }
+            }
+        }
+        Batches { groups }
+    }
+
+    /// Bills one path with every biller: `out[b]` is biller `b`'s bill.
+    pub fn bill(&self, billers: &[&Biller], data: &[ViewData], scratch: &mut BatchScratch, out: &mut [PathBill]) {
+        for (first, batch) in &self.groups {
+            let v = &data[billers[*first].view];
+            match batch {
+                Some(levels) => {
+                    let out = &mut out[*first..*first + levels.len()];
+                    levels.bill(v, &mut scratch.0, out);
+                }
+                None => out[*first] = billers[*first].bill(v),
+            }
         }
     }
 }

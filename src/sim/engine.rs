@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::path::{generate, PathState, Streams};
 use super::plan::Plan;
 use super::rng::CHUNK;
-use crate::pricing::{Biller, View, ViewData};
+use crate::pricing::{BatchScratch, Batches, Biller, PathBill, View, ViewData};
 
 /// Which per-path metrics to keep for a biller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,7 +173,10 @@ pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress:
         })
         .collect();
     drop((month_rows, sum_rows));
-    for offer in out.offers.iter_mut() {
+    // Per biller, the indices of the metric columns it keeps, in order.
+    let kept: Vec<Vec<usize>> =
+        specs.iter().map(|s| (0..6).filter(|&c| columns(&s.biller, s.keep)[c]).collect()).collect();
+    for (offer, kept) in out.offers.iter_mut().zip(&kept) {
         let mut iters: Vec<Box<dyn Iterator<Item = &mut [f64]>>> = Vec::new();
         for c in [
             &mut offer.cost,
@@ -190,12 +193,15 @@ pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress:
             });
         }
         for slot in slots.iter_mut() {
-            let cols: Vec<&mut [f64]> = iters.iter_mut().map(|it| it.next().unwrap_or_default()).collect();
-            slot.cols.push(cols);
+            let mut cols: Vec<&mut [f64]> = iters.iter_mut().map(|it| it.next().unwrap_or_default()).collect();
+            slot.cols.push(kept.iter().map(|&c| std::mem::take(&mut cols[c])).collect());
         }
     }
+    let billers: Vec<&Biller> = specs.iter().map(|s| &s.biller).collect();
+    let batches = Batches::new(&billers);
+    let billing = Billing { specs, billers: &billers, batches: &batches, summaries: &summaries, kept: &kept };
     slots.into_par_iter().enumerate().for_each(|(chunk, mut slot)| {
-        run_chunk(plan, views, specs, &summaries, chunk as u64, &mut slot);
+        run_chunk(plan, views, &billing, chunk as u64, &mut slot);
         progress(slot.volume.len() as u64);
     });
     // Reduce the summaries in chunk order: the same sums at any thread count.
@@ -213,7 +219,7 @@ pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress:
 
 struct ChunkSlots<'a> {
     volume: &'a mut [f64],
-    /// Per biller, six metric columns (empty when not kept).
+    /// Per biller, its kept metric columns (of the six, those [`Billing::kept`] lists).
     cols: Vec<Vec<&'a mut [f64]>>,
     /// Monthly totals of the chunk's paths (empty unless asked for).
     monthly: &'a mut [f64],
@@ -221,7 +227,20 @@ struct ChunkSlots<'a> {
     sums: &'a mut [(f64, u64, f64)],
 }
 
-fn run_chunk(plan: &Plan, views: &[View], specs: &[Spec], summaries: &[usize], chunk: u64, slot: &mut ChunkSlots) {
+/// The billers of a run, how they are grouped, and which keep summaries.
+struct Billing<'a> {
+    specs: &'a [Spec],
+    billers: &'a [&'a Biller],
+    batches: &'a Batches,
+    summaries: &'a [usize],
+    /// Per biller, the indices of the metric columns it keeps, in order.
+    kept: &'a [Vec<usize>],
+}
+
+fn run_chunk(plan: &Plan, views: &[View], billing: &Billing, chunk: u64, slot: &mut ChunkSlots) {
+    let Billing { specs, billers, batches, summaries, kept } = *billing;
+    let mut bills = vec![PathBill::default(); specs.len()];
+    let mut scratch = BatchScratch::default();
     let mut streams = Streams::new(plan, chunk);
     let mut ps = PathState::new(plan);
     let mut data: Vec<ViewData> = vec![ViewData::default(); views.len()];
@@ -242,9 +261,9 @@ fn run_chunk(plan: &Plan, views: &[View], specs: &[Spec], summaries: &[usize], c
         for (v, d) in views.iter().zip(data.iter_mut()) {
             d.fill(v, plan, &ps);
         }
+        batches.bill(billers, &data, &mut scratch, &mut bills);
         let mut k = 0;
-        for (b, spec) in specs.iter().enumerate() {
-            let bill = spec.biller.bill(&data[spec.biller.view]);
+        for (b, (spec, bill)) in specs.iter().zip(&bills).enumerate() {
             if matches!(spec.keep, Keep::Summary | Keep::CostSums) {
                 debug_assert_eq!(summaries[k], b);
                 let at_risk = match spec.risk {
@@ -264,13 +283,9 @@ fn run_chunk(plan: &Plan, views: &[View], specs: &[Spec], summaries: &[usize], c
                     continue;
                 }
             }
-            let cols = &mut slot.cols[b];
-            for (c, x) in
-                [bill.cost, bill.waste, bill.overage, bill.util, bill.spill, bill.unserved].into_iter().enumerate()
-            {
-                if let Some(v) = cols[c].get_mut(i) {
-                    *v = x;
-                }
+            let metrics = [bill.cost, bill.waste, bill.overage, bill.util, bill.spill, bill.unserved];
+            for (col, &c) in slot.cols[b].iter_mut().zip(&kept[b]) {
+                col[i] = metrics[c];
             }
         }
     }

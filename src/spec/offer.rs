@@ -307,6 +307,83 @@ impl ServedTable {
             1.0
         }
     }
+
+    /// [`Self::eval_with`] at every `r[j] = ln_cap[j] - ln_rate`, with
+    /// `ratio = cap[j] * inv_rate` below the table, into `share[j]`: one month
+    /// of a batch of capacities (a sweep's levels). Four at a time with AVX2
+    /// where the build has it: the same operations in the same order, so the
+    /// same values to the last bit (tested).
+    #[inline(always)]
+    pub fn eval_many(&self, ln_cap: &[f64], cap: &[f64], ln_rate: f64, inv_rate: f64, share: &mut [f64]) {
+        let n = share.len().min(ln_cap.len()).min(cap.len());
+        let (ln_cap, cap, share) = (&ln_cap[..n], &cap[..n], &mut share[..n]);
+        let done = self.eval_avx2(ln_cap, cap, ln_rate, inv_rate, share);
+        for j in done..n {
+            share[j] = self.eval_with(ln_cap[j] - ln_rate, || cap[j] * inv_rate);
+        }
+    }
+
+    /// The four-wide part of [`Self::eval_many`]: how many it evaluated.
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+    #[inline(always)]
+    fn eval_avx2(&self, ln_cap: &[f64], cap: &[f64], ln_rate: f64, inv_rate: f64, share: &mut [f64]) -> usize {
+        use std::arch::x86_64::*;
+        let n = share.len().min(ln_cap.len()).min(cap.len()) / 4 * 4;
+        // Interval indices are converted to 32 bits.
+        if self.cubics.len() >= i32::MAX as usize {
+            return 0;
+        }
+        // SAFETY: AVX2 is enabled for this build (the cfg above). Loads and
+        // stores read and write lanes j..j+4 with j + 4 <= n, within all three
+        // slices. Each lane loads the row of an interval below `cubics.len()`
+        // (0 <= x < len); lanes outside the table load row 0.
+        unsafe {
+            let base = self.cubics.as_ptr().cast::<f64>();
+            let (ln_rate, lo, inv_step) =
+                (_mm256_set1_pd(ln_rate), _mm256_set1_pd(self.lo), _mm256_set1_pd(self.inv_step));
+            let (len, zero, one, inv_rate) = (
+                _mm256_set1_pd(self.cubics.len() as f64),
+                _mm256_setzero_pd(),
+                _mm256_set1_pd(1.0),
+                _mm256_set1_pd(inv_rate),
+            );
+            for j in (0..n).step_by(4) {
+                let r = _mm256_sub_pd(_mm256_loadu_pd(ln_cap.as_ptr().add(j)), ln_rate);
+                let x = _mm256_mul_pd(_mm256_sub_pd(r, lo), inv_step);
+                let inside = _mm256_and_pd(_mm256_cmp_pd::<_CMP_GE_OQ>(x, zero), _mm256_cmp_pd::<_CMP_LT_OQ>(x, len));
+                // Truncation toward zero is `x as usize` for 0 <= x < len.
+                let i = _mm256_cvttpd_epi32(_mm256_and_pd(x, inside));
+                let t = _mm256_sub_pd(x, _mm256_cvtepi32_pd(i));
+                // Each lane's four coefficients are one 32-byte row: four loads
+                // and a 4 x 4 transpose (faster than four gathers).
+                let mut at = [0i32; 4];
+                _mm_storeu_si128(at.as_mut_ptr().cast(), i);
+                let row = |k: usize| _mm256_loadu_pd(base.add(4 * at[k] as usize));
+                let (r0, r1, r2, r3) = (row(0), row(1), row(2), row(3));
+                let (t0, t1) = (_mm256_unpacklo_pd(r0, r1), _mm256_unpackhi_pd(r0, r1));
+                let (t2, t3) = (_mm256_unpacklo_pd(r2, r3), _mm256_unpackhi_pd(r2, r3));
+                let a0 = _mm256_permute2f128_pd::<0x20>(t0, t2);
+                let a1 = _mm256_permute2f128_pd::<0x20>(t1, t3);
+                let a2 = _mm256_permute2f128_pd::<0x31>(t0, t2);
+                let a3 = _mm256_permute2f128_pd::<0x31>(t1, t3);
+                let cubic = _mm256_add_pd(
+                    a0,
+                    _mm256_mul_pd(t, _mm256_add_pd(a1, _mm256_mul_pd(t, _mm256_add_pd(a2, _mm256_mul_pd(t, a3))))),
+                );
+                let below = _mm256_mul_pd(_mm256_loadu_pd(cap.as_ptr().add(j)), inv_rate);
+                let outside = _mm256_blendv_pd(one, below, _mm256_cmp_pd::<_CMP_LT_OQ>(x, zero));
+                _mm256_storeu_pd(share.as_mut_ptr().add(j), _mm256_blendv_pd(outside, cubic, inside));
+            }
+        }
+        n
+    }
+
+    /// Without AVX2, [`Self::eval_many`] evaluates one at a time.
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+    #[inline(always)]
+    fn eval_avx2(&self, _: &[f64], _: &[f64], _: f64, _: f64, _: &mut [f64]) -> usize {
+        0
+    }
 }
 
 /// The closed form of the lognormal served share at `r = ln(C / lambda)`.
