@@ -258,8 +258,8 @@ impl Biller {
 }
 
 /// How a list of billers is billed on each path: one by one, except runs of
-/// two or more consecutive provisioned billers on one view that form
-/// [`provisioned::Levels`] (a sweep's levels), billed together.
+/// two or more consecutive provisioned billers on one view that can be
+/// billed together as [`provisioned::Levels`] (a sweep's levels and levers).
 #[derive(Debug, Clone)]
 pub struct Batches {
     /// Each group: its first biller, and the batch it forms (none: a single biller).
@@ -271,30 +271,29 @@ pub struct Batches {
 pub struct BatchScratch([Vec<f64>; 3]);
 
 impl Batches {
-    /// Groups `billers`.
+    /// Groups `billers`: each run of consecutive billers that
+    /// [`provisioned::Levels::joins`] the run's first is one batch.
     pub fn new(billers: &[&Biller]) -> Batches {
+        let prov = |k: usize| match &billers[k].kind {
+            OfferKind::Provisioned(p) => Some((p, &billers[k].fixed)),
+            _ => None,
+        };
         let mut groups = Vec::new();
         let mut b = 0;
         while b < billers.len() {
-            let prov = |k: usize| match &billers[k].kind {
-                OfferKind::Provisioned(p) => Some((p, &billers[k].fixed)),
-                _ => None,
-            };
-            let mut end = b;
-            while end < billers.len() && prov(end).is_some() && billers[end].view == billers[b].view {
-                end += 1;
+            let mut end = b + 1;
+            if let Some((first, _)) = prov(b) {
+                while end < billers.len()
+                    && billers[end].view == billers[b].view
+                    && prov(end).is_some_and(|(p, _)| provisioned::Levels::joins(first, p))
+                {
+                    end += 1;
+                }
             }
             let batch = if end - b >= 2 { provisioned::Levels::new((b..end).filter_map(prov)) } else { None };
-            match batch {
-                Some(levels) => {
-                    groups.push((b, Some(levels)));
-                    b = end;
-                }
-                None => {
-                    groups.push((b, None));
-                    b += 1;
-                }
-            }
+            let next = if batch.is_some() { end } else { b + 1 };
+            groups.push((b, batch));
+            b = next;
         }
         Batches { groups }
     }

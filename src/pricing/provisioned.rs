@@ -86,8 +86,9 @@ fn finish(drop: bool, v: &ViewData, totals: &TermTotals, served_eff: f64, missed
     }
 }
 
-/// Provisioned billers that differ only in their units (the levels of a
-/// sweep): one view, one lognormal load table, one overflow rule. Billed
+/// Provisioned billers on one view with one lognormal load table and one
+/// overflow rule (a sweep's levels and levers; they may differ in units,
+/// price and tokens per unit, which set only capacities and fees). Billed
 /// together month by month, so each month's load is read once for all of
 /// them, the served share is evaluated once per distinct capacity (the
 /// levers at the recommended level share its capacity, or differ only in
@@ -109,21 +110,33 @@ pub struct Levels {
 }
 
 impl Levels {
-    /// The batch of `(offer, totals)` pairs, or `None` unless all are
-    /// lognormal-load provisioned offers sharing one table and one overflow rule.
+    /// Whether `p` can be billed in one batch with `first`: both with a
+    /// lognormal load of one table, and one overflow rule.
+    pub fn joins(first: &Provisioned, p: &Provisioned) -> bool {
+        match (&first.load, &p.load) {
+            (Load::LogNormal { table: a, .. }, Load::LogNormal { table: b, .. }) => {
+                (Arc::ptr_eq(a, b) || a == b) && first.drop == p.drop
+            }
+            _ => false,
+        }
+    }
+
+    /// The batch of `(offer, totals)` pairs, or `None` unless each
+    /// [`Levels::joins`] the first.
     pub fn new<'a>(offers: impl IntoIterator<Item = (&'a Provisioned, &'a TermTotals)>) -> Option<Levels> {
-        let mut batch: Option<Levels> = None;
+        let mut offers = offers.into_iter().peekable();
+        let &(first, _) = offers.peek()?;
+        let Load::LogNormal { table, .. } = &first.load else { return None };
+        let mut b = Levels {
+            table: table.clone(),
+            drop: first.drop,
+            totals: Vec::new(),
+            slot: Vec::new(),
+            cap: Vec::new(),
+            ln_cap: Vec::new(),
+        };
         for (p, t) in offers {
-            let Load::LogNormal { table, .. } = &p.load else { return None };
-            let b = batch.get_or_insert_with(|| Levels {
-                table: table.clone(),
-                drop: p.drop,
-                totals: Vec::new(),
-                slot: Vec::new(),
-                cap: Vec::new(),
-                ln_cap: Vec::new(),
-            });
-            if !(Arc::ptr_eq(&b.table, table) || b.table == *table) || b.drop != p.drop {
+            if !Levels::joins(first, p) {
                 return None;
             }
             b.totals.push(*t);
@@ -134,7 +147,7 @@ impl Levels {
             });
             b.slot.push(slot);
         }
-        batch
+        Some(b)
     }
 
     /// How many offers it bills.
@@ -248,6 +261,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The engine batches runs of compatible provisioned billers on one view,
+    /// and bills the rest one by one, each biller exactly once.
+    #[test]
+    fn batches_group_runs_of_compatible_billers() {
+        use crate::pricing::{Batches, Biller};
+        use crate::spec::offer::{OfferKind, Profile};
+        let table = Arc::new(ServedTable::new(0.3));
+        let profile = Provisioned {
+            load: Load::Profile(Arc::new(Profile::new("p.csv".into(), &[1.0, 3.0]).unwrap())),
+            ..offer(5.0, &table, false)
+        };
+        let biller = |p: Provisioned, view: usize| Biller {
+            view,
+            fixed: term_totals(&p, &[30.0; 12]),
+            kind: OfferKind::Provisioned(p),
+            schedule: None,
+        };
+        let billers = [
+            biller(offer(1.0, &table, false), 0),
+            biller(offer(2.0, &table, false), 0),
+            biller(profile, 0),
+            biller(offer(3.0, &table, false), 0),
+            biller(offer(4.0, &table, false), 0),
+            biller(offer(5.0, &table, true), 0),
+            biller(offer(6.0, &table, true), 1),
+        ];
+        let refs: Vec<&Biller> = billers.iter().collect();
+        let groups =
+            Batches::new(&refs).groups.iter().map(|(b, g)| (*b, g.as_ref().map(Levels::len))).collect::<Vec<_>>();
+        assert_eq!(groups, [(0, Some(2)), (2, None), (3, Some(2)), (5, None), (6, None)]);
     }
 
     #[test]

@@ -329,14 +329,16 @@ impl ServedTable {
     fn eval_avx2(&self, ln_cap: &[f64], cap: &[f64], ln_rate: f64, inv_rate: f64, share: &mut [f64]) -> usize {
         use std::arch::x86_64::*;
         let n = share.len().min(ln_cap.len()).min(cap.len()) / 4 * 4;
-        // Interval indices are converted to 32 bits.
-        if self.cubics.len() >= i32::MAX as usize {
+        // Lanes outside the table load row 0, so there must be one; interval
+        // indices are converted to 32 bits.
+        if self.cubics.is_empty() || self.cubics.len() >= i32::MAX as usize {
             return 0;
         }
         // SAFETY: AVX2 is enabled for this build (the cfg above). Loads and
         // stores read and write lanes j..j+4 with j + 4 <= n, within all three
         // slices. Each lane loads the row of an interval below `cubics.len()`
-        // (0 <= x < len); lanes outside the table load row 0.
+        // (0 <= x < len); lanes outside the table load row 0, which exists
+        // (checked above).
         unsafe {
             let base = self.cubics.as_ptr().cast::<f64>();
             let (ln_rate, lo, inv_step) =
@@ -768,6 +770,48 @@ mod tests {
         }
         assert!(lognormal_sigma(1.0).is_none());
         assert!(lognormal_sigma(15.0).is_none());
+    }
+
+    /// The four-wide evaluation equals the one-at-a-time one to the last
+    /// bit: inside and outside the table, at its edges, at zero capacity,
+    /// at infinite and NaN log ratios, and with a table of no intervals
+    /// (log-sd 0, from a peak-to-mean ratio a hair above 1).
+    #[test]
+    fn eval_many_is_eval_with_to_the_last_bit() {
+        for s in [lognormal_sigma(1.8).unwrap(), 0.9, 0.0] {
+            let t = ServedTable::new(s);
+            let step = 1.0 / t.inv_step;
+            let len = t.cubics.len() as f64;
+            let mut ln_cap = vec![f64::NEG_INFINITY, f64::INFINITY, f64::NAN, 0.0, -0.0, 1e300, -1e300];
+            ln_cap.extend([
+                t.lo,
+                t.lo - 1e-12,
+                t.lo + len * step,
+                t.lo + len * step - 1e-12,
+                t.lo + (len - 0.5) * step,
+            ]);
+            ln_cap.extend((0..200).map(|k| t.lo - 1.0 + f64::from(k) * (len * step + 2.0) / 200.0));
+            let cap: Vec<f64> = ln_cap.iter().map(|l| l.exp()).collect();
+            for ln_rate in [0.0f64, 0.37, -2.5] {
+                let inv_rate = (-ln_rate).exp();
+                for n in [ln_cap.len(), 7, 4, 3, 0] {
+                    let mut share = vec![-1.0; n];
+                    t.eval_many(&ln_cap[..n], &cap[..n], ln_rate, inv_rate, &mut share);
+                    for j in 0..n {
+                        let want = t.eval_with(ln_cap[j] - ln_rate, || cap[j] * inv_rate);
+                        assert_eq!(
+                            share[j].to_bits(),
+                            want.to_bits(),
+                            "s {s}, ln_cap {}: {} vs {want}",
+                            ln_cap[j],
+                            share[j]
+                        );
+                    }
+                }
+            }
+        }
+        assert!(ServedTable::new(0.0).cubics.is_empty());
+        assert_eq!(lognormal_sigma(1.0000000000000002), Some(0.0));
     }
 
     #[test]
