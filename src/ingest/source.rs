@@ -16,12 +16,21 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
-use super::split::{Blocks, Rec, Splitter, BLOCK};
+use memmap2::Mmap;
+
+use super::split::{next_cut, release, Blocks, Rec, Splitter, BLOCK};
 use crate::error::{Error, Location, Result};
 
 /// Blocks the reading thread may read ahead of the parsing threads: enough
 /// to keep them busy while a cold read waits on the disk (8 MiB).
 const AHEAD: usize = 8;
+
+/// A block for a parsing thread: read into a buffer (its file offset, and
+/// where its records start), or the range of the file's memory map.
+enum Piece {
+    Read(Vec<u8>, u64, usize),
+    Mapped(usize, usize),
+}
 
 /// The UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -175,9 +184,9 @@ impl Source {
         init: impl Fn() -> S + Sync,
         row: impl Fn(&mut S, Rec<'_>) -> bool + Sync,
     ) -> Result<Option<Vec<S>>> {
-        let read_err = |source| Error::Read { path: self.path.clone(), source };
+        let path = self.path.clone();
+        let read_err = |source| Error::Read { path: path.clone(), source };
         let cols = self.headers.len();
-        let failed = AtomicBool::new(false);
         // Parses the records of `block` from `at`; false when `row` refused one.
         let work = |state: &mut S, tally: &mut Tally, split: &mut Splitter, block: &[u8], off: u64, mut at: usize| {
             while let Some(start) = split.next(block, &mut at) {
@@ -194,7 +203,7 @@ impl Source {
         };
         let mut tally = Tally::default();
         let first = (std::mem::take(&mut self.block), self.block_at, self.at);
-        let states = if threads <= 1 {
+        let (states, failed) = if threads <= 1 {
             let mut state = init();
             let mut ok = work(&mut state, &mut tally, &mut self.split, &first.0, first.1, first.2);
             let mut block = first.0;
@@ -202,57 +211,58 @@ impl Source {
                 let Some(off) = self.blocks.next_into(&mut block).map_err(read_err)? else { break };
                 ok = work(&mut state, &mut tally, &mut self.split, &block, off, 0);
             }
-            failed.store(!ok, Ordering::Relaxed);
-            vec![state]
+            (vec![(state, Tally::default())], !ok)
+        } else if let Some(map) = self.blocks.map_rest() {
+            // The data rows start after the header, in the first block.
+            let start = usize::try_from(first.1).expect("a mapped offset") + first.2;
+            // Cut at line ends first: right unless the data holds a quote
+            // (a quoted cell may hold a line end), which a parsing thread
+            // notices, and then every row is read again, cut at record ends.
+            let map = &map;
+            let cut = |exact: bool| {
+                move |send: &mpsc::SyncSender<Piece>, _: &mpsc::Receiver<Vec<u8>>, stop: &dyn Fn() -> bool| {
+                    let mut from = start;
+                    while let Some(to) = next_cut(map, from, exact).filter(|_| !stop()) {
+                        if send.send(Piece::Mapped(from, to)).is_err() {
+                            break;
+                        }
+                        from = to;
+                    }
+                    Ok(())
+                }
+            };
+            match pass(threads, Some(map), &init, &work, true, cut(false))? {
+                (_, Flags { quoted: true, .. }) => {
+                    let (states, flags) = pass(threads, Some(map), &init, &work, false, cut(true))?;
+                    (states, flags.failed)
+                }
+                (states, flags) => (states, flags.failed),
+            }
         } else {
-            let (send, recv) = mpsc::sync_channel::<(Vec<u8>, u64, usize)>(AHEAD);
-            let (give_back, take_back) = mpsc::channel::<Vec<u8>>();
-            let recv = Mutex::new(recv);
-            let results = std::thread::scope(|scope| -> Result<Vec<(S, Tally)>> {
-                let handles: Vec<_> = (0..threads)
-                    .map(|_| {
-                        let (recv, give_back, failed, work, init) = (&recv, give_back.clone(), &failed, &work, &init);
-                        scope.spawn(move || {
-                            let (mut state, mut tally, mut split) = (init(), Tally::default(), Splitter::default());
-                            loop {
-                                let next = recv.lock().expect("no thread panics holding the lock").recv();
-                                let Ok((block, off, at)) = next else { break };
-                                if !failed.load(Ordering::Relaxed)
-                                    && !work(&mut state, &mut tally, &mut split, &block, off, at)
-                                {
-                                    failed.store(true, Ordering::Relaxed);
-                                }
-                                let _ = give_back.send(block);
-                            }
-                            (state, tally)
-                        })
-                    })
-                    .collect();
-                let feed = || -> Result<()> {
-                    send.send(first).ok();
-                    while !failed.load(Ordering::Relaxed) {
+            let blocks = &mut self.blocks;
+            let feed =
+                |send: &mpsc::SyncSender<Piece>, take_back: &mpsc::Receiver<Vec<u8>>, stop: &dyn Fn() -> bool| {
+                    send.send(Piece::Read(first.0, first.1, first.2)).ok();
+                    while !stop() {
                         let mut block = take_back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK));
-                        let Some(off) = self.blocks.next_into(&mut block).map_err(read_err)? else { break };
-                        if send.send((block, off, 0)).is_err() {
+                        let Some(off) = blocks.next_into(&mut block).map_err(read_err)? else { break };
+                        if send.send(Piece::Read(block, off, 0)).is_err() {
                             break;
                         }
                     }
                     Ok(())
                 };
-                let fed = feed();
-                drop(send);
-                let results = handles.into_iter().map(|h| h.join().expect("a reader thread panicked")).collect();
-                fed.map(|()| results)
-            })?;
-            results
-                .into_iter()
-                .map(|(s, t)| {
-                    tally.merge(t);
-                    s
-                })
-                .collect()
+            let (states, flags) = pass(threads, None, &init, &work, false, feed)?;
+            (states, flags.failed)
         };
-        if failed.load(Ordering::Relaxed) {
+        let states: Vec<S> = states
+            .into_iter()
+            .map(|(s, t)| {
+                tally.merge(t);
+                s
+            })
+            .collect();
+        if failed {
             return Ok(None);
         }
         if tally.rows == 0 {
@@ -320,6 +330,74 @@ impl Source {
     pub fn shown(&self, col: usize) -> String {
         shown(self.cell(col))
     }
+}
+
+/// How a parallel pass ended: a `row` refused one (`failed`), or a thread
+/// met a quote in blocks cut at line ends (`quoted`).
+#[derive(Default)]
+struct Flags {
+    failed: bool,
+    quoted: bool,
+}
+
+/// One parallel pass over the blocks that `feed` sends (`stop()` tells it
+/// to stop early), on `threads` threads, each folding its blocks into its
+/// own state with `work`. Mapped blocks come from `map`; read buffers go
+/// back to `feed` for reuse. With `speculative`, the blocks were cut at line
+/// ends, and a block holding a quote stops the pass as `quoted`.
+fn pass<S: Send, W, F>(
+    threads: usize,
+    map: Option<&Mmap>,
+    init: &(dyn Fn() -> S + Sync),
+    work: &W,
+    speculative: bool,
+    feed: F,
+) -> Result<(Vec<(S, Tally)>, Flags)>
+where
+    W: Fn(&mut S, &mut Tally, &mut Splitter, &[u8], u64, usize) -> bool + Sync,
+    F: FnOnce(&mpsc::SyncSender<Piece>, &mpsc::Receiver<Vec<u8>>, &dyn Fn() -> bool) -> Result<()>,
+{
+    let (failed, quoted) = (AtomicBool::new(false), AtomicBool::new(false));
+    let (send, recv) = mpsc::sync_channel::<Piece>(AHEAD);
+    let (give_back, take_back) = mpsc::channel::<Vec<u8>>();
+    let recv = Mutex::new(recv);
+    let stop = || failed.load(Ordering::Relaxed) || quoted.load(Ordering::Relaxed);
+    let results = std::thread::scope(|scope| -> Result<Vec<(S, Tally)>> {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (recv, give_back, failed, quoted, stop) = (&recv, give_back.clone(), &failed, &quoted, &stop);
+                scope.spawn(move || {
+                    let (mut state, mut tally, mut split) = (init(), Tally::default(), Splitter::default());
+                    loop {
+                        let next = recv.lock().expect("no thread panics holding the lock").recv();
+                        let Ok(piece) = next else { break };
+                        let (block, off, at) = match (&piece, map) {
+                            (Piece::Read(block, off, at), _) => (&block[..], *off, *at),
+                            (&Piece::Mapped(a, b), Some(map)) => (&map[a..b], a as u64, 0),
+                            (Piece::Mapped(..), None) => unreachable!("mapped pieces come with their map"),
+                        };
+                        if !stop() && !work(&mut state, &mut tally, &mut split, block, off, at) {
+                            failed.store(true, Ordering::Relaxed);
+                        }
+                        if speculative && split.take_quoted() {
+                            quoted.store(true, Ordering::Relaxed);
+                        }
+                        match (piece, map) {
+                            (Piece::Read(block, ..), _) => drop(give_back.send(block)),
+                            (Piece::Mapped(a, b), Some(map)) => release(map, a, b),
+                            (Piece::Mapped(..), None) => {}
+                        }
+                    }
+                    (state, tally)
+                })
+            })
+            .collect();
+        let fed = feed(&send, &take_back, &stop);
+        drop(send);
+        let results = handles.into_iter().map(|h| h.join().expect("a reader thread panicked")).collect();
+        fed.map(|()| results)
+    })?;
+    Ok((results, Flags { failed: failed.into_inner(), quoted: quoted.into_inner() }))
 }
 
 /// The line of the first record starting at or after byte `from`: line ends

@@ -376,14 +376,15 @@ fn validate_recognises_a_focus_export_and_needs_a_catalog_for_it() {
 type SeriesMonths = BTreeMap<(String, String, String), u64>;
 
 /// A request log of several 1 MiB blocks, so that it is read on several
-/// threads: rows out of time order, five series, quoted cells (one holding
-/// a comma, one a line break), blank lines and CRLF. Returns the text and,
+/// threads: rows out of time order, five series, with `quoted` quoted cells
+/// (one holding a comma, one a line break), blank lines and CRLF. Returns the text and,
 /// computed here row by row, the input tokens per (workload, model, month)
 /// and the effective tokens (input + cached + output) per minute.
-fn big_log(rows: usize) -> (String, SeriesMonths, BTreeMap<i64, u64>) {
+fn big_log(rows: usize, quoted: bool) -> (String, SeriesMonths, BTreeMap<i64, u64>) {
     let mut text = String::from("timestamp,workload,model,input_tokens,output_tokens,cached_input_tokens\r\n");
     let (mut months, mut minutes) = (BTreeMap::new(), BTreeMap::new());
-    let series = [("chat", "m1"), ("chat", "m2"), ("search, web", "m1"), ("agents", "m3"), ("batch\nnight", "m2")];
+    let (web, night) = if quoted { ("search, web", "batch\nnight") } else { ("search web", "batch night") };
+    let series = [("chat", "m1"), ("chat", "m2"), (web, "m1"), ("agents", "m3"), (night, "m2")];
     let mut seed = 7u64;
     for i in 0..rows {
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
@@ -417,10 +418,18 @@ fn big_log(rows: usize) -> (String, SeriesMonths, BTreeMap<i64, u64>) {
 
 /// Several threads read a multi-block log into the same sums as one, equal
 /// to the sums computed row by row; `profile --out` is byte-identical at 1,
-/// 2 and 3 threads.
+/// 2 and 3 threads. Without quotes the blocks are cut at line ends; with
+/// them, the first pass stops at the first quote and the file is read again
+/// cut at record ends.
 #[test]
 fn a_log_of_many_blocks_reads_the_same_at_any_thread_count() {
-    let (text, months, minutes) = big_log(80_000);
+    for quoted in [false, true] {
+        many_blocks_read_the_same(quoted);
+    }
+}
+
+fn many_blocks_read_the_same(quoted: bool) {
+    let (text, months, minutes) = big_log(80_000, quoted);
     assert!(text.len() > 3 << 20, "{} bytes: too few blocks", text.len());
     let d = Dir::new();
     let f = d.write("requests.csv", &text);
@@ -455,11 +464,48 @@ fn a_log_of_many_blocks_reads_the_same_at_any_thread_count() {
     assert!(outs[0].lines().any(|l| l.ends_with(&format!(",{busiest}"))));
 }
 
+/// A log read through a pipe, in blocks read into buffers (a pipe cannot be
+/// memory-mapped, a file is), gives the same profile as the file.
+#[cfg(unix)]
+#[test]
+fn a_log_read_through_a_pipe_reads_as_the_file_does() {
+    let (text, _, _) = big_log(80_000, true);
+    let d = Dir::new();
+    let f = d.write("requests.csv", &text);
+    let pipe = d.path("pipe.csv");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::write(pipe, text))
+    };
+    let profile = |input: &std::path::Path, out: &str| {
+        let out = d.path(out);
+        let run = cmd()
+            .args(["--threads", "2", "profile", "--history"])
+            .arg(input)
+            .args(["--output-weight", "1", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        std::fs::read_to_string(out).unwrap()
+    };
+    let piped = profile(&pipe, "piped.csv");
+    writer.join().unwrap().unwrap();
+    assert_eq!(piped, profile(&f, "file.csv"));
+}
+
 /// With faults in two blocks, every thread count reports the first in the
 /// file, at its line, even when a thread meets the later one first.
 #[test]
 fn the_first_faulty_row_of_a_many_block_log_is_the_one_reported() {
-    let (text, _, _) = big_log(80_000);
+    for quoted in [false, true] {
+        first_faulty_row_reported(quoted);
+    }
+}
+
+fn first_faulty_row_reported(quoted: bool) {
+    let (text, _, _) = big_log(80_000, quoted);
     let mut lines: Vec<&str> = text.split_inclusive("\r\n").collect();
     let late = lines.len() - 10;
     lines[late] = "2027-02-01T00:00:00Z,chat,m1,12,-4,0\r\n";
