@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
-use memmap2::Mmap;
+use memmap2::{Advice, Mmap};
 
 use super::split::{next_cut, release, Blocks, Rec, Splitter, BLOCK};
 use crate::error::{Error, Location, Result};
@@ -221,8 +221,20 @@ impl Source {
             let map = &map;
             let cut = |exact: bool| {
                 move |send: &mpsc::SyncSender<Piece>, _: &mpsc::Receiver<Vec<u8>>, stop: &dyn Fn() -> bool| {
+                    // Keep the disk busy ahead of the parsing threads, as a
+                    // reading thread would: ask for the next AHEAD blocks.
+                    let mut asked = start;
+                    let mut ask = |upto: usize| {
+                        let upto = upto.min(map.len());
+                        if upto > asked {
+                            let _ = map.advise_range(Advice::WillNeed, asked, upto - asked);
+                            asked = upto;
+                        }
+                    };
+                    ask(start + AHEAD * BLOCK);
                     let mut from = start;
                     while let Some(to) = next_cut(map, from, exact).filter(|_| !stop()) {
+                        ask(to + AHEAD * BLOCK);
                         if send.send(Piece::Mapped(from, to)).is_err() {
                             break;
                         }
