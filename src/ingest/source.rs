@@ -16,9 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Mutex};
 
-use memmap2::{Advice, Mmap};
-
-use super::split::{next_cut, release, Blocks, Rec, Splitter, BLOCK};
+use super::split::{next_cut, Blocks, Mapped, Rec, Splitter, BLOCK};
 use crate::error::{Error, Location, Result};
 
 /// Blocks the reading thread may read ahead of the parsing threads: enough
@@ -212,13 +210,13 @@ impl Source {
                 ok = work(&mut state, &mut tally, &mut self.split, &block, off, 0);
             }
             (vec![(state, Tally::default())], !ok)
-        } else if let Some(map) = self.blocks.map_rest() {
+        } else if let Some(mapped) = self.blocks.map_rest(first.1 + first.2 as u64) {
             // The data rows start after the header, in the first block.
             let start = usize::try_from(first.1).expect("a mapped offset") + first.2;
             // Cut at line ends first: right unless the data holds a quote
             // (a quoted cell may hold a line end), which a parsing thread
             // notices, and then every row is read again, cut at record ends.
-            let map = &map;
+            let (mapped, map) = (&mapped, mapped.bytes());
             let cut = |exact: bool| {
                 move |send: &mpsc::SyncSender<Piece>, _: &mpsc::Receiver<Vec<u8>>, stop: &dyn Fn() -> bool| {
                     // Keep the disk busy ahead of the parsing threads, as a
@@ -227,13 +225,14 @@ impl Source {
                     let mut ask = |upto: usize| {
                         let upto = upto.min(map.len());
                         if upto > asked {
-                            let _ = map.advise_range(Advice::WillNeed, asked, upto - asked);
+                            mapped.will_need(asked, upto);
                             asked = upto;
                         }
                     };
                     ask(start + AHEAD * BLOCK);
                     let mut from = start;
-                    while let Some(to) = next_cut(map, from, exact).filter(|_| !stop()) {
+                    while !stop() {
+                        let Some(to) = next_cut(map, from, exact) else { break };
                         ask(to + AHEAD * BLOCK);
                         if send.send(Piece::Mapped(from, to)).is_err() {
                             break;
@@ -243,9 +242,9 @@ impl Source {
                     Ok(())
                 }
             };
-            match pass(threads, Some(map), &init, &work, true, cut(false))? {
+            match pass(threads, Some(mapped), &init, &work, true, cut(false))? {
                 (_, Flags { quoted: true, .. }) => {
-                    let (states, flags) = pass(threads, Some(map), &init, &work, false, cut(true))?;
+                    let (states, flags) = pass(threads, Some(mapped), &init, &work, false, cut(true))?;
                     (states, flags.failed)
                 }
                 (states, flags) => (states, flags.failed),
@@ -359,7 +358,7 @@ struct Flags {
 /// ends, and a block holding a quote stops the pass as `quoted`.
 fn pass<S: Send, W, F>(
     threads: usize,
-    map: Option<&Mmap>,
+    map: Option<&Mapped>,
     init: &(dyn Fn() -> S + Sync),
     work: &W,
     speculative: bool,
@@ -385,7 +384,7 @@ where
                         let Ok(piece) = next else { break };
                         let (block, off, at) = match (&piece, map) {
                             (Piece::Read(block, off, at), _) => (&block[..], *off, *at),
-                            (&Piece::Mapped(a, b), Some(map)) => (&map[a..b], a as u64, 0),
+                            (&Piece::Mapped(a, b), Some(map)) => (&map.bytes()[a..b], a as u64, 0),
                             (Piece::Mapped(..), None) => unreachable!("mapped pieces come with their map"),
                         };
                         if !stop() && !work(&mut state, &mut tally, &mut split, block, off, at) {
@@ -396,7 +395,7 @@ where
                         }
                         match (piece, map) {
                             (Piece::Read(block, ..), _) => drop(give_back.send(block)),
-                            (Piece::Mapped(a, b), Some(map)) => release(map, a, b),
+                            (Piece::Mapped(a, b), Some(map)) => map.release(a, b),
                             (Piece::Mapped(..), None) => {}
                         }
                     }
@@ -504,5 +503,42 @@ mod tests {
         while s.next_record().unwrap() {}
         let w = s.long_rows_warning().expect("a warning");
         assert!(w.contains("the first at line 4"), "{w}");
+    }
+
+    /// A quoted cell holding line ends across the first cut at a line end:
+    /// the first pass must stop and the read start again cut at record
+    /// ends, or the lines inside the quote would count as rows (and nothing
+    /// would fault to say so). Also on one thread, and on four.
+    #[test]
+    fn a_quote_across_a_cut_restarts_the_read() {
+        let mut text = String::from("id,n\n");
+        let mut records = 0u64;
+        while text.len() < BLOCK - 200 {
+            text.push_str("7,1\n");
+            records += 1;
+        }
+        text.push_str("8,\"x\n");
+        text.push_str(&"9,1\n".repeat(100));
+        text.push_str("\"\n");
+        records += 1;
+        while text.len() < 3 * BLOCK {
+            text.push_str("7,1\n");
+            records += 1;
+        }
+        for threads in [1, 2, 4] {
+            let (_d, s) = open(text.as_bytes());
+            let mut s = s.unwrap();
+            let counts = s.fold_par(
+                threads,
+                || 0u64,
+                |n, _| {
+                    *n += 1;
+                    true
+                },
+            );
+            let counts = counts.unwrap().expect("no row refused");
+            assert_eq!(counts.iter().sum::<u64>(), records, "{threads} threads");
+            assert_eq!(s.rows(), records);
+        }
     }
 }

@@ -18,7 +18,7 @@ use std::io::{self, Read};
 
 use csv_core::ReadRecordResult;
 use memchr::{memchr, memrchr2};
-use memmap2::{Advice, Mmap, UncheckedAdvice};
+use memmap2::Mmap;
 
 /// Bytes read per block (a block grows when one record is longer).
 pub(crate) const BLOCK: usize = 1 << 20;
@@ -71,50 +71,101 @@ impl Blocks {
 }
 
 impl Blocks {
-    /// The whole file as a read-only memory map; the blocks are then used
-    /// up. None when the file cannot be mapped (a pipe) or is empty, or when
-    /// most of it is not in the page cache: a cold file is read faster by a
-    /// thread reading ahead into buffers than by parsing threads that wait
-    /// on the disk at each page they touch (measured: 62 against 70 ms for
-    /// the 1-million-row log, cold).
+    /// The whole file as a read-only memory map, for parsing threads to
+    /// read from file offset `start` on; the blocks are then used up. None
+    /// (the blocks untouched) when the file cannot be mapped (a pipe, or not
+    /// on Unix), holds nothing after `start` (it shrank), or when most of it
+    /// is not in the page cache: a cold file is read faster by a thread
+    /// reading ahead into buffers than by parsing threads that wait on the
+    /// disk at each page they touch (measured: 62 against 76 ms for the
+    /// 1-million-row log, cold).
     ///
     /// Why a map: a read copies every byte from the page cache into a
-    /// buffer, which was a sixth of the time of reading a request log on
-    /// all threads; a map hands the parsing threads the page cache itself.
-    pub fn map_rest(&mut self) -> Option<Mmap> {
-        // SAFETY: the map is read-only and private to this read. Another
-        // process that truncates the file while it is read would make the
-        // reading threads fault (as with any tool that maps its input, such
-        // as ripgrep); one that rewrites it would change the bytes read,
-        // as a read would.
+    /// buffer, 10–15% of the CPU of reading a request log on all threads; a
+    /// map hands the parsing threads the page cache itself.
+    #[cfg(unix)]
+    pub fn map_rest(&mut self, start: u64) -> Option<Mapped> {
+        // SAFETY: the map is read-only and shared with the page cache.
+        // Another process that truncates the file while it is read, or a
+        // disk error while a page is read in, makes the process fault (as
+        // with any tool that maps its input, such as ripgrep). One that
+        // rewrites the file changes the bytes read, possibly between two
+        // reads of the same byte; every slice is bounds-checked, so that
+        // gives wrong rows, not unsafety in this code.
         let map = unsafe { Mmap::map(&self.file) }.ok()?;
-        if !mostly_in_memory(&map) {
+        // SAFETY: sysconf has no preconditions.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);
+        let mapped = Mapped { map, page };
+        if usize::try_from(start).map_or(true, |s| s >= mapped.map.len()) || !mapped.mostly_in_memory() {
             return None;
         }
-        let _ = map.advise(Advice::Sequential);
+        let _ = mapped.map.advise(memmap2::Advice::Sequential);
         self.carry.clear();
         self.eof = true;
-        Some(map)
+        Some(mapped)
+    }
+
+    /// Without `mincore` and page advice, files are read into buffers.
+    #[cfg(not(unix))]
+    pub fn map_rest(&mut self, _: u64) -> Option<Mapped> {
+        None
     }
 }
 
-/// Whether nine tenths of the pages of `map` are in the page cache (a file
-/// just written or read); `mincore` asks the kernel without reading them.
-#[cfg(unix)]
-fn mostly_in_memory(map: &Mmap) -> bool {
-    // SAFETY: sysconf has no preconditions.
-    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);
-    let mut vec = vec![0u8; map.len().div_ceil(page)];
-    // SAFETY: the map starts on a page boundary, spans `map.len()` bytes, and
-    // `vec` holds one byte per page of it, as mincore requires.
-    let ok = unsafe { libc::mincore(map.as_ptr() as *mut libc::c_void, map.len(), vec.as_mut_ptr().cast()) } == 0;
-    ok && vec.iter().filter(|&&v| v & 1 == 1).count() * 10 >= vec.len() * 9
+/// A file's bytes through a read-only memory map, for the parsing threads.
+pub(crate) struct Mapped {
+    map: Mmap,
+    /// The page size.
+    page: usize,
 }
 
-/// Without `mincore`, a file is always mapped.
-#[cfg(not(unix))]
-fn mostly_in_memory(_: &Mmap) -> bool {
-    true
+#[cfg_attr(not(unix), allow(dead_code))]
+impl Mapped {
+    /// The file's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Whether nine tenths of the pages are in the page cache (a file just
+    /// written or read); `mincore` asks the kernel without reading them.
+    /// (Linux reports every page of a file the user may not write as cached:
+    /// such a file is mapped whatever its state.)
+    #[cfg(unix)]
+    fn mostly_in_memory(&self) -> bool {
+        let mut vec = vec![0u8; self.map.len().div_ceil(self.page)];
+        // SAFETY: the map starts on a page boundary, spans `map.len()` bytes,
+        // and `vec` holds one byte per page of it, as mincore requires.
+        let ok = unsafe { libc::mincore(self.map.as_ptr().cast_mut().cast(), self.map.len(), vec.as_mut_ptr().cast()) };
+        ok == 0 && vec.iter().filter(|&&v| v & 1 == 1).count() * 10 >= vec.len() * 9
+    }
+
+    /// Asks the kernel to read `from..to` into the page cache, without waiting.
+    pub fn will_need(&self, from: usize, to: usize) {
+        #[cfg(unix)]
+        if to > from {
+            let _ = self.map.advise_range(memmap2::Advice::WillNeed, from, to - from);
+        }
+        #[cfg(not(unix))]
+        let _ = (from, to);
+    }
+
+    /// Drops the pages of `from..to` (parsed) from this process's memory,
+    /// so that resident memory stays the blocks in flight however large the
+    /// file (the page cache keeps the pages). Whole pages, also the ones at
+    /// the edges, which the next or previous block may still be parsing:
+    /// touched again, a page maps back with the same bytes.
+    pub fn release(&self, from: usize, to: usize) {
+        let (a, b) =
+            (from / self.page * self.page, to.div_ceil(self.page).saturating_mul(self.page).min(self.map.len()));
+        #[cfg(unix)]
+        if b > a {
+            // SAFETY: a read-only shared map of a file: a dropped page reads
+            // back from the file (the page cache) with the same bytes.
+            let _ = unsafe { self.map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, a, b - a) };
+        }
+        #[cfg(not(unix))]
+        let _ = (a, b);
+    }
 }
 
 /// The end of the block of `data` that starts at `from` (a record start):
@@ -132,20 +183,6 @@ pub(crate) fn next_cut(data: &[u8], from: usize, exact: bool) -> Option<usize> {
             return Some(from + cut);
         }
         want *= 2;
-    }
-}
-
-/// Drops the pages that lie wholly inside `map[from..to]` from this
-/// process's memory once they are parsed, so that a large file read through
-/// a map does not count as resident (the page cache keeps them).
-pub(crate) fn release(map: &Mmap, from: usize, to: usize) {
-    const PAGE: usize = 4096;
-    let (a, b) = (from.div_ceil(PAGE) * PAGE, to / PAGE * PAGE);
-    if b > a {
-        // SAFETY: a read-only map of a file: dropped pages read back from the
-        // file with the same bytes if touched again. Errors (a larger page
-        // size) only leave the pages resident.
-        let _ = unsafe { map.unchecked_advise_range(UncheckedAdvice::DontNeed, a, b - a) };
     }
 }
 
@@ -538,8 +575,9 @@ mod tests {
             let mut blocks = Blocks::new(File::open(&p).unwrap(), Vec::new(), 0);
             let mut mapped = vec![(blocks.next_into(&mut buf).unwrap().unwrap() as usize, buf.clone())];
             let mut from = buf.len();
-            let map = blocks.map_rest().unwrap();
-            while let Some(to) = next_cut(&map, from, true) {
+            let map = blocks.map_rest(from as u64).expect("a file just written is in the page cache");
+            let map = map.bytes();
+            while let Some(to) = next_cut(map, from, true) {
                 mapped.push((from, map[from..to].to_vec()));
                 from = to;
             }
