@@ -219,21 +219,9 @@ impl Source {
             let (mapped, map) = (&mapped, mapped.bytes());
             let cut = |exact: bool| {
                 move |send: &mpsc::SyncSender<Piece>, _: &mpsc::Receiver<Vec<u8>>, stop: &dyn Fn() -> bool| {
-                    // Keep the disk busy ahead of the parsing threads, as a
-                    // reading thread would: ask for the next AHEAD blocks.
-                    let mut asked = start;
-                    let mut ask = |upto: usize| {
-                        let upto = upto.min(map.len());
-                        if upto > asked {
-                            mapped.will_need(asked, upto);
-                            asked = upto;
-                        }
-                    };
-                    ask(start + AHEAD * BLOCK);
                     let mut from = start;
                     while !stop() {
                         let Some(to) = next_cut(map, from, exact) else { break };
-                        ask(to + AHEAD * BLOCK);
                         if send.send(Piece::Mapped(from, to)).is_err() {
                             break;
                         }

@@ -139,16 +139,6 @@ impl Mapped {
         ok == 0 && vec.iter().filter(|&&v| v & 1 == 1).count() * 10 >= vec.len() * 9
     }
 
-    /// Asks the kernel to read `from..to` into the page cache, without waiting.
-    pub fn will_need(&self, from: usize, to: usize) {
-        #[cfg(unix)]
-        if to > from {
-            let _ = self.map.advise_range(memmap2::Advice::WillNeed, from, to - from);
-        }
-        #[cfg(not(unix))]
-        let _ = (from, to);
-    }
-
     /// Drops the pages of `from..to` (parsed) from this process's memory,
     /// so that resident memory stays the blocks in flight however large the
     /// file (the page cache keeps the pages). Whole pages, also the ones at
