@@ -6,7 +6,8 @@
 //! records cannot be shared out to several threads. Here a block is cut at
 //! the last record end it holds, so blocks can be parsed in any order, and
 //! a record without a quote character (nearly every line of a log) is split
-//! at its commas with `memchr`. A record holding a quote goes to `csv_core`,
+//! at its commas found [`WIDTH`] bytes at a time with SIMD compares (see
+//! [`marks`]). A record holding a quote goes to `csv_core`,
 //! the csv crate's own parser, with the csv crate's default dialect (comma,
 //! `"` quotes doubled inside quoted fields, CR, LF or CRLF line ends, empty
 //! lines skipped), so every file reads into the same cells as it did with
@@ -256,17 +257,17 @@ impl Splitter {
 
     /// Splits the line at `start` at its commas and returns where it ends
     /// (its CR or LF, or the block's end); None when the line holds a quote.
-    /// Looks at sixteen bytes at a time (see [`marks`]).
+    /// Looks at [`WIDTH`] bytes at a time (see [`marks`]).
     fn split_plain(&mut self, block: &[u8], start: usize) -> Option<usize> {
         self.quoted = false;
         self.spans.clear();
         let mut cell = start;
         let mut i = start;
         loop {
-            let (mut commas, stops, width) = match block.get(i..i + 16) {
+            let (mut commas, stops, width) = match block.get(i..i + WIDTH) {
                 Some(chunk) => {
-                    let (c, s) = marks(chunk.try_into().expect("sixteen bytes"));
-                    (c, s, 16)
+                    let (c, s) = marks(chunk.try_into().expect("WIDTH bytes"));
+                    (c, s, WIDTH)
                 }
                 None if i < block.len() => {
                     let b = block[i];
@@ -335,11 +336,35 @@ impl Splitter {
     }
 }
 
+/// Bytes [`marks`] looks at at once: 32 with AVX2, else 16.
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
+const WIDTH: usize = 32;
+/// Bytes [`marks`] looks at at once: 32 with AVX2, else 16.
+#[cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+const WIDTH: usize = 16;
+
 /// Bit `j` of the first mask is set when `chunk[j]` is a comma; of the
 /// second, when it is a quote, CR or LF.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", target_feature = "avx2"))]
 #[inline(always)]
-fn marks(chunk: &[u8; 16]) -> (u32, u32) {
+fn marks(chunk: &[u8; WIDTH]) -> (u32, u32) {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    // SAFETY: AVX2 is enabled for this build (the cfg above), and the
+    // unaligned load reads exactly the 32 bytes of `chunk`.
+    unsafe {
+        let v = _mm256_loadu_si256(chunk.as_ptr().cast());
+        let is = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+        let stops = _mm256_or_si256(_mm256_or_si256(is(b'"'), is(b'\n')), is(b'\r'));
+        (_mm256_movemask_epi8(is(b',')) as u32, _mm256_movemask_epi8(stops) as u32)
+    }
+}
+
+/// [`marks`] with SSE2, which every x86-64 processor has.
+#[cfg(all(target_arch = "x86_64", not(target_feature = "avx2")))]
+#[inline(always)]
+fn marks(chunk: &[u8; WIDTH]) -> (u32, u32) {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
     // SAFETY: SSE2 is part of every x86-64 CPU, and the unaligned load reads
     // exactly the sixteen bytes of `chunk`.
@@ -354,15 +379,15 @@ fn marks(chunk: &[u8; 16]) -> (u32, u32) {
 /// [`marks`] on other processors.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn marks(chunk: &[u8; 16]) -> (u32, u32) {
+fn marks(chunk: &[u8; WIDTH]) -> (u32, u32) {
     marks_bytewise(chunk)
 }
 
 /// [`marks`] one byte at a time: the other processors' version, and the
-/// reference the SSE2 version is tested against.
+/// reference the SIMD versions are tested against.
 #[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 #[inline(always)]
-fn marks_bytewise(chunk: &[u8; 16]) -> (u32, u32) {
+fn marks_bytewise(chunk: &[u8; WIDTH]) -> (u32, u32) {
     let (mut commas, mut stops) = (0, 0);
     for (j, &b) in chunk.iter().enumerate() {
         commas |= u32::from(b == b',') << j;
@@ -490,7 +515,7 @@ mod tests {
         let mut seed = 99u64;
         let alphabet = b",\"\r\n a0-\x80\xff\x0c";
         for _ in 0..20_000 {
-            let mut chunk = [0u8; 16];
+            let mut chunk = [0u8; WIDTH];
             for b in &mut chunk {
                 seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 *b = alphabet[(seed >> 59) as usize % alphabet.len()];
