@@ -210,9 +210,7 @@ impl Source {
                 ok = work(&mut state, &mut tally, &mut self.split, &block, off, 0);
             }
             (vec![(state, Tally::default())], !ok)
-        } else if let Some(mapped) = self.blocks.map_rest(first.1 + first.2 as u64) {
-            // The data rows start after the header, in the first block.
-            let start = usize::try_from(first.1).expect("a mapped offset") + first.2;
+        } else if let Some((mapped, start)) = self.blocks.map_rest(first.1 + first.2 as u64) {
             // Cut at line ends first: right unless the data holds a quote
             // (a quoted cell may hold a line end), which a parsing thread
             // notices, and then every row is read again, cut at record ends.
@@ -333,7 +331,6 @@ impl Source {
 
 /// How a parallel pass ended: a `row` refused one (`failed`), or a thread
 /// met a quote in blocks cut at line ends (`quoted`).
-#[derive(Default)]
 struct Flags {
     failed: bool,
     quoted: bool,

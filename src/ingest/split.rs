@@ -73,7 +73,8 @@ impl Blocks {
 
 impl Blocks {
     /// The whole file as a read-only memory map, for parsing threads to
-    /// read from file offset `start` on; the blocks are then used up. None
+    /// read from file offset `start` on (the data rows, after the header),
+    /// and `start` as an index into it; the blocks are then used up. None
     /// (the blocks untouched) when the file cannot be mapped (a pipe, or not
     /// on Unix), holds nothing after `start` (it shrank), or when most of it
     /// is not in the page cache: a cold file is read faster by a thread
@@ -85,7 +86,7 @@ impl Blocks {
     /// buffer, 10–15% of the CPU of reading a request log on all threads; a
     /// map hands the parsing threads the page cache itself.
     #[cfg(unix)]
-    pub fn map_rest(&mut self, start: u64) -> Option<Mapped> {
+    pub fn map_rest(&mut self, start: u64) -> Option<(Mapped, usize)> {
         // SAFETY: the map is read-only and shared with the page cache.
         // Another process that truncates the file while it is read, or a
         // disk error while a page is read in, makes the process fault (as
@@ -97,18 +98,19 @@ impl Blocks {
         // SAFETY: sysconf has no preconditions.
         let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);
         let mapped = Mapped { map, page };
-        if usize::try_from(start).map_or(true, |s| s >= mapped.map.len()) || !mapped.mostly_in_memory() {
+        let start = usize::try_from(start).ok().filter(|&s| s < mapped.map.len())?;
+        if !mapped.mostly_in_memory() {
             return None;
         }
         let _ = mapped.map.advise(memmap2::Advice::Sequential);
         self.carry.clear();
         self.eof = true;
-        Some(mapped)
+        Some((mapped, start))
     }
 
     /// Without `mincore` and page advice, files are read into buffers.
     #[cfg(not(unix))]
-    pub fn map_rest(&mut self, _: u64) -> Option<Mapped> {
+    pub fn map_rest(&mut self, _: u64) -> Option<(Mapped, usize)> {
         None
     }
 }
@@ -590,7 +592,8 @@ mod tests {
             let mut blocks = Blocks::new(File::open(&p).unwrap(), Vec::new(), 0);
             let mut mapped = vec![(blocks.next_into(&mut buf).unwrap().unwrap() as usize, buf.clone())];
             let mut from = buf.len();
-            let map = blocks.map_rest(from as u64).expect("a file just written is in the page cache");
+            let (map, start) = blocks.map_rest(from as u64).expect("a file just written is in the page cache");
+            assert_eq!(start, from);
             let map = map.bytes();
             while let Some(to) = next_cut(map, from, true) {
                 mapped.push((from, map[from..to].to_vec()));

@@ -444,19 +444,7 @@ fn many_blocks_read_the_same(quoted: bool) {
     assert!(h.warnings.is_empty(), "{:?}", h.warnings);
     let want: BTreeMap<_, f64> = months.into_iter().map(|(k, v)| (k, v as f64)).collect();
     assert_eq!(read, want);
-    let mut outs = Vec::new();
-    for threads in ["1", "2", "3"] {
-        let out = d.path(&format!("load{threads}.csv"));
-        let run = cmd()
-            .args(["--threads", threads, "profile", "--history"])
-            .arg(&f)
-            .args(["--output-weight", "1", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        outs.push(std::fs::read_to_string(&out).unwrap());
-    }
+    let outs: Vec<String> = ["1", "2", "3"].iter().map(|t| profile_csv(&d, &f, t, &format!("load{t}.csv"))).collect();
     assert!(outs[0] == outs[1] && outs[1] == outs[2]);
     let total: f64 = outs[0].lines().skip(1).map(|l| l.rsplit(',').next().unwrap().parse::<f64>().unwrap()).sum();
     assert_eq!(total, minutes.values().sum::<u64>() as f64);
@@ -478,21 +466,24 @@ fn a_log_read_through_a_pipe_reads_as_the_file_does() {
         let pipe = pipe.clone();
         std::thread::spawn(move || std::fs::write(pipe, text))
     };
-    let profile = |input: &std::path::Path, out: &str| {
-        let out = d.path(out);
-        let run = cmd()
-            .args(["--threads", "2", "profile", "--history"])
-            .arg(input)
-            .args(["--output-weight", "1", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        std::fs::read_to_string(out).unwrap()
-    };
-    let piped = profile(&pipe, "piped.csv");
+    let piped = profile_csv(&d, &pipe, "2", "piped.csv");
     writer.join().unwrap().unwrap();
-    assert_eq!(piped, profile(&f, "file.csv"));
+    assert_eq!(piped, profile_csv(&d, &f, "2", "file.csv"));
+}
+
+/// `profile --out` of `input` on `threads` threads (output weight 1), written
+/// to `out` in `d`: the CSV text.
+fn profile_csv(d: &Dir, input: &std::path::Path, threads: &str, out: &str) -> String {
+    let out = d.path(out);
+    let run = cmd()
+        .args(["--threads", threads, "profile", "--history"])
+        .arg(input)
+        .args(["--output-weight", "1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    std::fs::read_to_string(out).unwrap()
 }
 
 /// With faults in two blocks, every thread count reports the first in the
