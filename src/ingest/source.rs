@@ -369,7 +369,10 @@ where
                         let Ok(piece) = next else { break };
                         let (block, off, at) = match (&piece, map) {
                             (Piece::Read(block, off, at), _) => (&block[..], *off, *at),
-                            (&Piece::Mapped(a, b), Some(map)) => (&map.bytes()[a..b], a as u64, 0),
+                            (&Piece::Mapped(a, b), Some(map)) => {
+                                map.populate(a, b);
+                                (&map.bytes()[a..b], a as u64, 0)
+                            }
                             (Piece::Mapped(..), None) => unreachable!("mapped pieces come with their map"),
                         };
                         if !stop() && !work(&mut state, &mut tally, &mut split, block, off, at) {

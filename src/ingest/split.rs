@@ -142,6 +142,20 @@ impl Mapped {
         ok == 0 && vec.iter().filter(|&&v| v & 1 == 1).count() * 10 >= vec.len() * 9
     }
 
+    /// Maps the pages of `from..to` into the process in one call, before a
+    /// thread parses them: one fault per sixteen pages otherwise.
+    pub fn populate(&self, from: usize, to: usize) {
+        let (a, b) =
+            (from / self.page * self.page, to.div_ceil(self.page).saturating_mul(self.page).min(self.map.len()));
+        #[cfg(target_os = "linux")]
+        if b > a {
+            // Linux 5.14 and later; earlier kernels refuse it, and the pages fault in as they are read.
+            let _ = self.map.advise_range(memmap2::Advice::PopulateRead, a, b - a);
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = (a, b);
+    }
+
     /// Drops the pages of `from..to` (parsed) from this process's memory,
     /// so that resident memory stays the blocks in flight however large the
     /// file (the page cache keeps the pages). Whole pages, also the ones at
@@ -424,7 +438,7 @@ impl<'a> Rec<'a> {
     /// bytes before the cell with `0`, checks every byte is a digit, and
     /// combines the digits in three multiplications (Lemire, "Fast
     /// conversion of eight digits", as in simdjson).
-    #[inline]
+    #[inline(always)]
     pub fn small_count(&self, col: usize) -> Option<u64> {
         let &(a, b) = self.spans.get(col)?;
         let len = b - a;
@@ -449,7 +463,14 @@ impl<'a> Rec<'a> {
     }
 
     /// Whether every cell is blank.
+    #[inline]
     pub fn is_blank(&self) -> bool {
+        // Nearly every record starts with a character that is not a space.
+        if let Some(&(a, b)) = self.spans.first() {
+            if a < b && !self.bytes[a].is_ascii_whitespace() {
+                return false;
+            }
+        }
         (0..self.len()).all(|c| self.cell(c).is_empty())
     }
 }

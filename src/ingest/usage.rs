@@ -99,7 +99,11 @@ pub(crate) struct RowReader<'o> {
 }
 
 impl<'o> RowReader<'o> {
-    /// Parses record `r`.
+    /// Parses record `r`. Inlined into its callers, as are the cell
+    /// parsers under it: a parser returned out of line hands its result
+    /// back through memory, and reading it back stalled the row parser
+    /// (about a quarter of its time, measured with perf).
+    #[inline(always)]
     pub fn row<'a>(&mut self, r: Rec<'a>) -> std::result::Result<Row<'a>, Fault>
     where
         'o: 'a,
@@ -301,7 +305,7 @@ fn bad(r: Rec<'_>, col: usize, message: impl FnOnce(String) -> String) -> Fault 
     Fault { at: FaultAt::Cell(col), message: message(shown(r.cell(col))) }
 }
 
-#[inline]
+#[inline(always)]
 fn nonempty<'a>(r: Rec<'a>, col: usize, what: &'static str) -> std::result::Result<&'a [u8], Fault> {
     let s = r.cell(col);
     if s.is_empty() {
@@ -317,7 +321,7 @@ fn empty(col: usize, what: &str) -> Fault {
 }
 
 /// A token-count cell; an empty optional cell counts as 0.
-#[inline]
+#[inline(always)]
 fn count(r: Rec<'_>, col: usize, optional: bool) -> std::result::Result<u64, Fault> {
     if let Some(n) = r.small_count(col) {
         return Ok(n);
@@ -330,7 +334,7 @@ fn count(r: Rec<'_>, col: usize, optional: bool) -> std::result::Result<u64, Fau
 }
 
 /// A cell of 1 to 19 digits (which cannot overflow a u64).
-#[inline]
+#[inline(always)]
 fn plain_digits(cell: &[u8]) -> Option<u64> {
     if cell.is_empty() || cell.len() > 19 {
         return None;
