@@ -76,15 +76,16 @@ impl Blocks {
     /// read from file offset `start` on (the data rows, after the header),
     /// and `start` as an index into it; the blocks are then used up. None
     /// (the blocks untouched) when the file cannot be mapped (a pipe, or not
-    /// on Unix), holds nothing after `start` (it shrank), or when most of it
-    /// is not in the page cache: a cold file is read faster by a thread
-    /// reading ahead into buffers than by parsing threads that wait on the
-    /// disk at each page they touch (measured: 62 against 76 ms for the
-    /// 1-million-row log, cold).
+    /// on Unix) or holds nothing after `start` (it shrank).
     ///
     /// Why a map: a read copies every byte from the page cache into a
-    /// buffer, 10–15% of the CPU of reading a request log on all threads; a
-    /// map hands the parsing threads the page cache itself.
+    /// buffer. Warm, that copy was 10–15% of the CPU of reading a request
+    /// log on all threads; cold, a fifth, as the copy reads memory the disk
+    /// has just written. A map hands the parsing threads the page cache
+    /// itself. Whether the file is in the page cache decides who maps the
+    /// pages in (see [`Mapped::populate`]): the parsing threads, each its
+    /// block, or, for a cold file, the thread that cuts the blocks, ahead of
+    /// them, so that they do not wait on the disk.
     #[cfg(unix)]
     pub fn map_rest(&mut self, start: u64) -> Option<(Mapped, usize)> {
         // SAFETY: the map is read-only and shared with the page cache.
@@ -97,11 +98,9 @@ impl Blocks {
         let map = unsafe { Mmap::map(&self.file) }.ok()?;
         // SAFETY: sysconf has no preconditions.
         let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096).max(1);
-        let mapped = Mapped { map, page };
+        let mut mapped = Mapped { map, page, cold: false };
         let start = usize::try_from(start).ok().filter(|&s| s < mapped.map.len())?;
-        if !mapped.mostly_in_memory() {
-            return None;
-        }
+        mapped.cold = !mapped.mostly_in_memory() || read_as_cold();
         let _ = mapped.map.advise(memmap2::Advice::Sequential);
         self.carry.clear();
         self.eof = true;
@@ -120,6 +119,8 @@ pub(crate) struct Mapped {
     map: Mmap,
     /// The page size.
     page: usize,
+    /// Whether most of the file was not in the page cache when mapped.
+    pub cold: bool,
 }
 
 #[cfg_attr(not(unix), allow(dead_code))]
@@ -142,17 +143,23 @@ impl Mapped {
         ok == 0 && vec.iter().filter(|&&v| v & 1 == 1).count() * 10 >= vec.len() * 9
     }
 
-    /// Maps the pages of `from..to` into the process in one call, before a
-    /// thread parses them: one fault per sixteen pages otherwise.
+    /// Maps the pages of `from..to` into the process in one call, reading
+    /// from the disk those not in the page cache (and the kernel's
+    /// read-ahead after them): one fault per sixteen pages otherwise, and,
+    /// for a cold file, a wait on the disk at each.
     pub fn populate(&self, from: usize, to: usize) {
         let (a, b) =
             (from / self.page * self.page, to.div_ceil(self.page).saturating_mul(self.page).min(self.map.len()));
         #[cfg(target_os = "linux")]
-        if b > a {
-            // Linux 5.14 and later; earlier kernels refuse it, and the pages fault in as they are read.
-            let _ = self.map.advise_range(memmap2::Advice::PopulateRead, a, b - a);
+        if b > a && self.map.advise_range(memmap2::Advice::PopulateRead, a, b - a).is_err() {
+            // Before Linux 5.14: ask for the pages to be read in, without waiting.
+            let _ = self.map.advise_range(memmap2::Advice::WillNeed, a, b - a);
         }
-        #[cfg(not(target_os = "linux"))]
+        #[cfg(all(unix, not(target_os = "linux")))]
+        if b > a {
+            let _ = self.map.advise_range(memmap2::Advice::WillNeed, a, b - a);
+        }
+        #[cfg(not(unix))]
         let _ = (a, b);
     }
 
@@ -481,6 +488,22 @@ impl<'a> Rec<'a> {
         }
         (0..self.len()).all(|c| self.cell(c).is_empty())
     }
+}
+
+/// While above zero, tests map every file as a cold one (a test process
+/// maps its files while other tests run: they then read them the cold way,
+/// to the same result).
+#[cfg(test)]
+pub(crate) static READ_AS_COLD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[cfg(test)]
+fn read_as_cold() -> bool {
+    READ_AS_COLD.load(std::sync::atomic::Ordering::Relaxed) > 0
+}
+
+#[cfg(not(test))]
+fn read_as_cold() -> bool {
+    false
 }
 
 #[cfg(test)]
