@@ -502,10 +502,7 @@ mod tests {
     /// Reads `text` on `threads` threads, mapped as a cold file when
     /// `cold`: the sum of `value` over the rows, and the rows counted.
     fn fold_sum(text: &[u8], threads: usize, cold: bool, value: impl Fn(Rec<'_>) -> u64 + Sync) -> (u64, u64) {
-        use super::super::split::READ_AS_COLD;
-        if cold {
-            READ_AS_COLD.fetch_add(1, Ordering::Relaxed);
-        }
+        let _cold = cold.then(super::super::split::ReadAsCold::new);
         let (_d, s) = open(text);
         let mut s = s.unwrap();
         let parts = s.fold_par(
@@ -516,9 +513,6 @@ mod tests {
                 true
             },
         );
-        if cold {
-            READ_AS_COLD.fetch_sub(1, Ordering::Relaxed);
-        }
         (parts.unwrap().expect("no row refused").iter().sum(), s.rows())
     }
 

@@ -151,9 +151,17 @@ impl Mapped {
         let (a, b) =
             (from / self.page * self.page, to.div_ceil(self.page).saturating_mul(self.page).min(self.map.len()));
         #[cfg(target_os = "linux")]
-        if b > a && self.map.advise_range(memmap2::Advice::PopulateRead, a, b - a).is_err() {
-            // Before Linux 5.14: ask for the pages to be read in, without waiting.
-            let _ = self.map.advise_range(memmap2::Advice::WillNeed, a, b - a);
+        if b > a {
+            use std::sync::atomic::{AtomicBool, Ordering};
+            // Linux before 5.14 refuses the populate advice: once it has,
+            // ask for the pages to be read in without waiting instead.
+            static REFUSED: AtomicBool = AtomicBool::new(false);
+            if REFUSED.load(Ordering::Relaxed)
+                || self.map.advise_range(memmap2::Advice::PopulateRead, a, b - a).is_err()
+            {
+                REFUSED.store(true, Ordering::Relaxed);
+                let _ = self.map.advise_range(memmap2::Advice::WillNeed, a, b - a);
+            }
         }
         #[cfg(all(unix, not(target_os = "linux")))]
         if b > a {
@@ -490,18 +498,40 @@ impl<'a> Rec<'a> {
     }
 }
 
-/// While above zero, tests map every file as a cold one (a test process
-/// maps its files while other tests run: they then read them the cold way,
-/// to the same result).
+/// While above zero, tests map every file as a cold one (see [`ReadAsCold`]).
 #[cfg(test)]
-pub(crate) static READ_AS_COLD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static READ_AS_COLD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// While one of these lives, files are mapped as cold ones, in every test
+/// of the process: other tests running meanwhile then read their files the
+/// cold way, to the same result (and a test of the warm way may run cold).
+/// Dropped also when the test panics.
+#[cfg(test)]
+pub(crate) struct ReadAsCold(());
 
 #[cfg(test)]
+impl ReadAsCold {
+    pub fn new() -> ReadAsCold {
+        READ_AS_COLD.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        ReadAsCold(())
+    }
+}
+
+#[cfg(test)]
+impl Drop for ReadAsCold {
+    fn drop(&mut self) {
+        READ_AS_COLD.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+#[cfg_attr(not(unix), allow(dead_code))]
 fn read_as_cold() -> bool {
     READ_AS_COLD.load(std::sync::atomic::Ordering::Relaxed) > 0
 }
 
 #[cfg(not(test))]
+#[cfg_attr(not(unix), allow(dead_code))]
 fn read_as_cold() -> bool {
     false
 }
@@ -644,7 +674,7 @@ mod tests {
             let mut blocks = Blocks::new(File::open(&p).unwrap(), Vec::new(), 0);
             let mut mapped = vec![(blocks.next_into(&mut buf).unwrap().unwrap() as usize, buf.clone())];
             let mut from = buf.len();
-            let (map, start) = blocks.map_rest(from as u64).expect("a file just written is in the page cache");
+            let (map, start) = blocks.map_rest(from as u64).expect("a regular file maps");
             assert_eq!(start, from);
             let map = map.bytes();
             while let Some(to) = next_cut(map, from, true) {
