@@ -330,6 +330,29 @@ fn daily_rows_sum_into_months_and_the_partial_last_month_is_scaled() {
 }
 
 #[test]
+fn timestamp_options_without_a_timestamp_column_are_said_to_be_ignored() {
+    let d = Dir::new();
+    let f = d.write("m.csv", "month,model,input_tokens,output_tokens\n2027-01,m,10,1\n2027-02,m,30,3\n");
+    let unit = HistoryOptions { timestamp_unit: Some(TsUnit::Seconds), ..HistoryOptions::default() };
+    let h = read_history(&f, &unit, None).unwrap();
+    assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
+    assert!(
+        h.warnings[0].contains(
+            "timestamp_unit is ignored: the file has no timestamp column (its rows are dated by column `month`)"
+        ),
+        "{}",
+        h.warnings[0]
+    );
+    let both = HistoryOptions { timestamp_origin: Timestamp::parse_iso("2024-01-01"), ..unit };
+    let h = read_history(&f, &both, None).unwrap();
+    assert!(h.warnings[0].contains("timestamp_unit and timestamp_origin are ignored"), "{:?}", h.warnings);
+    // With a timestamp column they are used, and nothing is said.
+    let f = d.write("t.csv", "timestamp,model,input_tokens,output_tokens\n1700092800,m,10,1\n");
+    let h = read_history(&f, &both, None).unwrap();
+    assert!(h.warnings.iter().all(|w| !w.contains("ignored")), "{:?}", h.warnings);
+}
+
+#[test]
 fn monthly_rows_are_not_scaled_and_gaps_zero_fills_missing_months() {
     let d = Dir::new();
     let f = d.write("m.csv", "month,model,input_tokens,output_tokens\n2027-01,m,10,1\n2027-03,m,30,3\n2027-03,m,5,0\n");

@@ -4,6 +4,7 @@
 //! read-only file. A symbolic link is written through, and a replaced file
 //! keeps its permissions.
 
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
 use std::process::Output;
 
@@ -47,6 +48,7 @@ fn an_input_is_never_overwritten() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_folder_a_pipe_or_a_read_only_file_is_refused_and_left_alone() {
     let d = Dir::new();
     let sc = example(&d);
@@ -65,6 +67,7 @@ fn a_folder_a_pipe_or_a_read_only_file_is_refused_and_left_alone() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_link_is_written_through_and_a_replaced_file_keeps_its_permissions() {
     let d = Dir::new();
     let sc = example(&d);
