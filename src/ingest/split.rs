@@ -143,13 +143,17 @@ impl Mapped {
         ok == 0 && vec.iter().filter(|&&v| v & 1 == 1).count() * 10 >= vec.len() * 9
     }
 
+    /// The whole pages that hold bytes `from..to`, as a byte range of the map.
+    fn pages(&self, from: usize, to: usize) -> (usize, usize) {
+        (from / self.page * self.page, to.div_ceil(self.page).saturating_mul(self.page).min(self.map.len()))
+    }
+
     /// Maps the pages of `from..to` into the process in one call, reading
     /// from the disk those not in the page cache (and the kernel's
     /// read-ahead after them): one fault per sixteen pages otherwise, and,
     /// for a cold file, a wait on the disk at each.
     pub fn populate(&self, from: usize, to: usize) {
-        let (a, b) =
-            (from / self.page * self.page, to.div_ceil(self.page).saturating_mul(self.page).min(self.map.len()));
+        let (a, b) = self.pages(from, to);
         #[cfg(target_os = "linux")]
         if b > a {
             use std::sync::atomic::{AtomicBool, Ordering};
@@ -177,8 +181,7 @@ impl Mapped {
     /// the edges, which the next or previous block may still be parsing:
     /// touched again, a page maps back with the same bytes.
     pub fn release(&self, from: usize, to: usize) {
-        let (a, b) =
-            (from / self.page * self.page, to.div_ceil(self.page).saturating_mul(self.page).min(self.map.len()));
+        let (a, b) = self.pages(from, to);
         #[cfg(unix)]
         if b > a {
             // SAFETY: a read-only shared map of a file: a dropped page reads

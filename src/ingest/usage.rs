@@ -257,22 +257,19 @@ fn layout(src: &Source, opts: &HistoryOptions, need: Need, warnings: &mut Vec<St
             _ => return Err(cols.missing("month", "the period: `month` YYYY-MM, `date` YYYY-MM-DD or `timestamp`")),
         },
     };
-    if !matches!(period, PeriodCol::Timestamp(_)) {
+    if let PeriodCol::Date(c) | PeriodCol::Month(c) = period {
         let given: Vec<&str> =
             [("timestamp_unit", opts.timestamp_unit.is_some()), ("timestamp_origin", opts.timestamp_origin.is_some())]
                 .iter()
                 .filter_map(|&(name, on)| on.then_some(name))
                 .collect();
         if !given.is_empty() {
-            let by = match period {
-                PeriodCol::Date(c) | PeriodCol::Month(c) => format!("column `{}`", src.headers()[c]),
-                PeriodCol::Timestamp(_) => unreachable!("checked above"),
-            };
             warnings.push(format!(
-                "{}: {} {} ignored: the file has no timestamp column (its rows are dated by {by})",
+                "{}: {} {} ignored: the file has no timestamp column (its rows are dated by column `{}`)",
                 src.path().display(),
                 given.join(" and "),
-                if given.len() == 1 { "is" } else { "are" }
+                if given.len() == 1 { "is" } else { "are" },
+                src.headers()[c]
             ));
         }
     }
