@@ -101,30 +101,58 @@ pub struct Summary {
     pub p50: f64,
     /// 95th percentile.
     pub p95: f64,
-    /// Mean of the values at or above the 95th percentile.
+    /// Mean of the costliest 5% of values (see [`tail_mean`]).
     pub cvar95: f64,
 }
 
 /// Mean, standard error, p5/p50/p95 and cvar95 of `x`.
 pub fn summarize(x: &[f64]) -> Summary {
     let q = percentiles(x, &[5.0, 50.0, 95.0]);
-    let (p5, p50, p95) = (q[0], q[1], q[2]);
-    // Mean of the tail, summed in path order for determinism.
-    let (mut s, mut k) = (0.0, 0usize);
+    Summary { mean: mean(x), std_error: std_error(x), p5: q[0], p50: q[1], p95: q[2], cvar95: tail_mean(x, 20) }
+}
+
+/// Mean of the costliest `1/denom` of `x` (`denom = 20`: the costliest 5%),
+/// the standard tail expectation: with `k = n / denom` paths in the tail,
+/// the `floor(k)` largest values count whole and the next one counts for
+/// the fraction `k - floor(k)`. Values tied at the tail's edge count only
+/// as far as they fall inside it, so an atom that straddles the 95% point
+/// (a commitment's cost is its amount on every path that does not exceed
+/// it) is not averaged in whole. Continuous in the data, unlike the mean of
+/// every value at or above p95.
+///
+/// The tail is summed in path order (values at or above the edge value,
+/// less the edge value for each tied copy beyond the tail), so the result
+/// does not depend on how the paths were split among threads.
+pub fn tail_mean(x: &[f64], denom: usize) -> f64 {
+    let n = x.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let k = n as f64 / denom as f64;
+    let whole = k.floor() as usize; // < n
+    let frac = k - whole as f64;
+    let mut v = x.to_vec();
+    if whole == 0 {
+        // Fewer than `denom` paths: the tail is a fraction of the largest value.
+        return v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    }
+    // v[..whole] = the `whole` largest values, v[whole - 1] the smallest of them.
+    let (_, &mut edge, rest) = v.select_nth_unstable_by(whole - 1, |a, b| b.total_cmp(a));
+    let next = rest.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (mut sum, mut count) = (0.0, 0usize);
     for &c in x {
-        if c >= p95 {
-            s += c;
-            k += 1;
+        if c >= edge {
+            sum += c;
+            count += 1;
         }
     }
-    Summary {
-        mean: mean(x),
-        std_error: std_error(x),
-        p5,
-        p50,
-        p95,
-        cvar95: if k > 0 { s / k as f64 } else { f64::NAN },
+    if count > whole {
+        sum -= (count - whole) as f64 * edge;
     }
+    if frac > 0.0 {
+        sum += frac * next;
+    }
+    sum / k
 }
 
 #[cfg(test)]
@@ -153,5 +181,46 @@ mod tests {
         // values >= 94.05: 95..99, mean 97
         assert!((s.cvar95 - 97.0).abs() < 1e-12);
         assert!(s.p5 <= s.p50 && s.p50 <= s.p95 && s.p95 <= s.cvar95);
+    }
+
+    #[test]
+    fn tail_mean_weighs_an_atom_straddling_the_95_point_by_its_share() {
+        // 97% of paths cost exactly 100 (a commitment not exceeded), 3% cost
+        // 101..=400. The costliest 5% = those 300 plus 200 paths at 100:
+        // (sum 101..=400 + 200 * 100) / 500 = (75_150 + 20_000) / 500 = 190.3.
+        let mut x = vec![100.0; 9_700];
+        x.extend((101..=400).map(f64::from));
+        x.rotate_left(4_321); // path order must not matter
+        assert!((tail_mean(&x, 20) - 190.3).abs() < 1e-9, "{}", tail_mean(&x, 20));
+        // p95 is 100, so the mean of every value at or above it is the mean.
+        assert_eq!(summarize(&x).p95, 100.0);
+        assert!((summarize(&x).cvar95 - 190.3).abs() < 1e-9);
+    }
+
+    #[test]
+    fn tail_mean_of_equal_values_is_that_value() {
+        for n in [1, 7, 19, 20, 21, 1_000, 2_010] {
+            assert_eq!(tail_mean(&vec![42.5; n], 20), 42.5, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn tail_mean_counts_the_edge_path_by_its_fraction() {
+        // n = 30: k = 1.5 paths: the largest whole, the second for half.
+        let x: Vec<f64> = (1..=30).map(f64::from).collect();
+        assert!((tail_mean(&x, 20) - (30.0 + 0.5 * 29.0) / 1.5).abs() < 1e-12);
+        // n = 10: k = 0.5 path: the largest value.
+        assert_eq!(tail_mean(&x[..10], 20), 10.0);
+    }
+
+    #[test]
+    fn tail_mean_of_a_continuous_sample_is_the_mean_above_p95() {
+        // Distinct values, k = n / 20 whole: the tail is exactly the values at
+        // or above p95 (type 7), as the earlier definition had it, to the bit.
+        let x: Vec<f64> = (0..20_000u64).map(|i| ((i * 7_919) % 20_011) as f64 * 0.37).collect();
+        let p95 = percentiles(&x, &[95.0])[0];
+        let above: Vec<f64> = x.iter().copied().filter(|&c| c >= p95).collect();
+        assert_eq!(above.len(), 1_000);
+        assert_eq!(tail_mean(&x, 20), above.iter().sum::<f64>() / 1_000.0);
     }
 }

@@ -300,3 +300,33 @@ output_share = 0.0
     }
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
 }
+
+#[test]
+fn cvar95_of_a_commitment_counts_only_the_share_of_its_atom_inside_the_tail() {
+    // A $100k commitment that the workload ($5k a month) never uses up, unless
+    // a launch (probability 3%) adds $30k a month on model n: then the year
+    // costs 100k + 320k of overage. The cost is exactly 100k on the other
+    // paths, an atom straddling the 95% point. With q the share of paths
+    // with the launch (q < 5%), the costliest 5% are all of those plus
+    // (5% - q) at 100k: CVaR95 = 100k + q * 320k / 0.05 = 100k + (mean - 100k) / 0.05.
+    let extra = r#"[[forecast.events]]
+name = "launch"
+model = "n"
+probability = 0.03
+start = "2027-01"
+monthly_tokens = 3.0e10
+input_share = 1.0
+output_share = 0.0
+"#;
+    let commit = "[[offers]]\nname = \"C\"\nkind = \"commit\"\nperiod = \"year\"\nterm_months = 12\namount = 100000\ndiscount = 0.0\noverage = \"list\"\n";
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let text = scenario(12, &workload(0.0), commit, extra).replace("paths = 100\nseed = 1", "paths = 4000\nseed = 5");
+    let r = simulate_json(&d.write("s.toml", &text), &[]);
+    let cost = &offer(&r, "C")["cost"];
+    let mean = cost["mean"].as_f64().unwrap();
+    let q = (mean - 1e5) / 3.2e5;
+    assert!(q > 0.01 && q < 0.05, "launch share {q}");
+    close(cost["p95"].as_f64().unwrap(), 1e5, REL);
+    close(cost["cvar95"].as_f64().unwrap(), 1e5 + (mean - 1e5) / 0.05, REL);
+}
