@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use commitsim::analysis::stats::percentiles;
 use commitsim::forecast::{fit_volume, Method};
-use commitsim::sim::rng::stream_rng;
+use commitsim::math::rng::stream_rng;
 use commitsim::spec::file::ForecastSec;
 
 const PATHS: usize = 20_000;
@@ -80,7 +80,7 @@ fn ratios(y: &[f64], method: Method, index: u64) -> [[f64; 3]; 2] {
         let z: f64 = rng.sample(StandardNormal);
         f.sample(&mut rng, z, &zeros, (0.0, 1.0), &mut out);
         for (c, &hz) in cols.iter_mut().zip(&HORIZONS) {
-            c.push(commitsim::sim::fastmath::exp(out[hz - 1]));
+            c.push(commitsim::math::fastmath::exp(out[hz - 1]));
         }
     }
     cols.map(|c| {

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Monte Carlo cost and risk of enterprise GenAI commitment offers.
@@ -20,18 +21,21 @@ pub struct Cli {
     pub quiet: bool,
 }
 
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Aligned text for a terminal.
-    Table,
-    /// JSON (a stable interface; see docs/json.md).
-    Json,
-    /// Comma-separated values, one row per item.
-    Csv,
-    /// A Markdown table.
-    #[value(alias = "md")]
-    Markdown,
+pub use crate::report::Format;
+
+impl ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Table, Format::Json, Format::Csv, Format::Markdown]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(match self {
+            Format::Table => PossibleValue::new("table").help("Aligned text for a terminal"),
+            Format::Json => PossibleValue::new("json").help("JSON (a stable interface; see docs/json.md)"),
+            Format::Csv => PossibleValue::new("csv").help("Comma-separated values, one row per item"),
+            Format::Markdown => PossibleValue::new("markdown").alias("md").help("A Markdown table"),
+        })
+    }
 }
 
 /// `--format` and `--out`.
@@ -85,112 +89,32 @@ pub struct HistoryArgs {
     pub gaps_zero: bool,
 }
 
-/// The subcommands. (Flattened option groups carry their help on their own fields.)
-#[allow(missing_docs)]
+/// The subcommands, one `Args` struct each.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate every offer of a scenario on the same futures.
     #[command(
         after_help = "Examples:\n  commitsim simulate scenarios/example.toml\n  commitsim simulate scenarios/example.toml --paths 50000 --seed 1 --format json --out results.json"
     )]
-    Simulate {
-        /// Scenario file (TOML).
-        scenario: PathBuf,
-        #[command(flatten)]
-        run: RunArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Simulate(SimulateArgs),
     /// Re-bill one offer at many commitment levels; recommend one; value the levers.
     #[command(
         after_help = "Examples:\n  commitsim sweep scenarios/example.toml --offer \"OpenAI commit\"\n  commitsim sweep scenarios/example.toml --offer \"PTU x 300\" --levels 0,100,200,300 --format csv"
     )]
-    Sweep {
-        /// Scenario file (TOML).
-        scenario: PathBuf,
-        /// Name of the commit or provisioned offer to sweep.
-        #[arg(long, value_name = "NAME")]
-        offer: String,
-        /// Explicit levels, ascending (amount per period in $ or tokens, or units).
-        #[arg(long, value_name = "A,B,C", value_delimiter = ',', allow_hyphen_values = true, conflicts_with_all = ["from", "to", "steps"])]
-        levels: Option<Vec<f64>>,
-        /// First level of an even grid.
-        #[arg(long, value_name = "X", allow_negative_numbers = true)]
-        from: Option<f64>,
-        /// Last level of an even grid.
-        #[arg(long, value_name = "Y")]
-        to: Option<f64>,
-        /// Number of levels of the grid (default 25).
-        #[arg(long, value_name = "N")]
-        steps: Option<usize>,
-        #[command(flatten)]
-        run: RunArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Sweep(SweepArgs),
     /// Monthly usage forecast with p5..p95 per workload and in total.
     #[command(
         after_help = "Examples:\n  commitsim forecast scenarios/example.toml\n  commitsim forecast --history usage.csv --horizon 12 --format csv"
     )]
-    Forecast {
-        /// Scenario file (or give --history).
-        #[arg(required_unless_present = "history")]
-        scenario: Option<PathBuf>,
-        /// Usage history CSV to forecast directly.
-        #[arg(long, value_name = "FILE", conflicts_with = "scenario")]
-        history: Option<PathBuf>,
-        /// Months to forecast (default: the scenario's horizon, or 12).
-        #[arg(long, value_name = "M")]
-        horizon: Option<usize>,
-        /// Forecast method for --history: auto (default) or drift.
-        #[arg(long, value_name = "METHOD", value_parser = ["auto", "drift"])]
-        method: Option<String>,
-        #[command(flatten)]
-        map: HistoryArgs,
-        #[command(flatten)]
-        run: RunArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Forecast(ForecastArgs),
     /// Hold out the last months of each series and measure forecast calibration.
     #[command(after_help = "Examples:\n  commitsim backtest --history usage.csv --holdout 6")]
-    Backtest {
-        /// Usage history CSV.
-        #[arg(long, value_name = "FILE")]
-        history: PathBuf,
-        /// Months held out at the end of each series (default 12).
-        #[arg(long, value_name = "M", default_value_t = 12)]
-        holdout: usize,
-        /// Forecast method to test: auto (default) or drift.
-        #[arg(long, value_name = "METHOD", value_parser = ["auto", "drift"])]
-        method: Option<String>,
-        #[command(flatten)]
-        map: HistoryArgs,
-        #[command(flatten)]
-        run: RunArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Backtest(BacktestArgs),
     /// Per-minute effective-token load of a request log, for provisioned offers.
     #[command(
         after_help = "Examples:\n  commitsim profile --history requests.csv --columns timestamp=TIMESTAMP,input_tokens=ContextTokens,output_tokens=GeneratedTokens --out load.csv"
     )]
-    Profile {
-        /// Request-level CSV (one row per request).
-        #[arg(long, value_name = "FILE")]
-        history: PathBuf,
-        /// One output token counts as this many effective tokens.
-        #[arg(long, value_name = "W", default_value_t = 1.0)]
-        output_weight: f64,
-        /// Write the per-minute load (minute,tokens) to this CSV, for `load = { profile = "..." }`.
-        #[arg(long, short, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Format of the summary (mean, p99, peak, peak_to_mean) on standard output.
-        #[arg(long, short, value_enum, default_value = "table")]
-        format: Format,
-        #[command(flatten)]
-        map: HistoryArgs,
-    },
+    Profile(ProfileArgs),
     /// Score contract terms against a checklist: score 0-100, blocked or not, and the ranked asks.
     #[command(
         long_about = "Score contract terms against a checklist.\n\nEach checklist item reads one field of a contract \
@@ -200,17 +124,7 @@ pub enum Command {
                       weight. A contract field that no item reads is warned about (usually a typo).",
         after_help = "Examples:\n  commitsim score contracts/openai.toml contracts/anthropic.toml\n  commitsim score my-terms.toml --checklist contracts/checklist.toml --format json"
     )]
-    Score {
-        /// Contract-term files (TOML); several are shown side by side.
-        #[arg(required = true)]
-        contracts: Vec<PathBuf>,
-        /// Checklist file. Default: the checklist shipped as contracts/checklist.toml, built into the binary so it
-        /// works from any folder.
-        #[arg(long, value_name = "FILE")]
-        checklist: Option<PathBuf>,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Score(ScoreArgs),
     /// Write the negotiation brief (self-contained HTML, or Markdown with SVG charts).
     #[command(
         long_about = "Write the negotiation brief: the recommendation with its numbers (offer, commitment level, \
@@ -221,42 +135,185 @@ pub enum Command {
                       docs/brief.md.",
         after_help = "Examples:\n  commitsim brief scenarios/example.toml --contract contracts/openai.toml --contract contracts/anthropic.toml --out brief.html\n  commitsim brief scenarios/example.toml --format markdown --out brief.md   # charts in brief-charts/"
     )]
-    Brief {
-        /// Scenario file (TOML).
-        scenario: PathBuf,
-        /// Contract-term file to score; repeat for each vendor (shown side by side).
-        #[arg(long = "contract", value_name = "FILE")]
-        contracts: Vec<PathBuf>,
-        /// Checklist for the scorecards (default: the built-in contracts/checklist.toml).
-        #[arg(long, value_name = "FILE")]
-        checklist: Option<PathBuf>,
-        /// Commit or provisioned offer whose commitment to sweep (default: the one with the highest expected saving).
-        #[arg(long, value_name = "NAME")]
-        offer: Option<String>,
-        /// html (one self-contained file) or markdown (md; charts as SVG files beside it).
-        #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html"])]
-        format: String,
-        /// Output file, written whole or not at all; Markdown charts go into NAME-charts/ beside it.
-        #[arg(long, short, value_name = "FILE")]
-        out: PathBuf,
-        #[command(flatten)]
-        run: RunArgs,
-    },
+    Brief(BriefArgs),
     /// Check scenarios, catalogs, contracts and checklists without simulating.
     #[command(
         after_help = "Contracts are checked against the first checklist among the files, else the built-in default.\n\nExamples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
     )]
-    Validate {
-        /// Files to check (kind recognised from their content).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-    },
+    Validate(ValidateArgs),
     /// Write the example scenario and price catalog into DIR to start from.
     #[command(after_help = "Examples:\n  commitsim init my-renewal && commitsim simulate my-renewal/example.toml")]
-    Init {
-        /// Folder to create or fill (existing files are not overwritten).
-        dir: PathBuf,
-    },
+    Init(InitArgs),
+}
+
+/// The arguments of `commitsim simulate`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The arguments of `commitsim sweep`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Name of the commit or provisioned offer to sweep.
+    #[arg(long, value_name = "NAME")]
+    pub offer: String,
+    /// Explicit levels, ascending (amount per period in $ or tokens, or units).
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',', allow_hyphen_values = true, conflicts_with_all = ["from", "to", "steps"])]
+    pub levels: Option<Vec<f64>>,
+    /// First level of an even grid.
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub from: Option<f64>,
+    /// Last level of an even grid.
+    #[arg(long, value_name = "Y")]
+    pub to: Option<f64>,
+    /// Number of levels of the grid (default 25).
+    #[arg(long, value_name = "N")]
+    pub steps: Option<usize>,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The arguments of `commitsim forecast`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct ForecastArgs {
+    /// Scenario file (or give --history).
+    #[arg(required_unless_present = "history")]
+    pub scenario: Option<PathBuf>,
+    /// Usage history CSV to forecast directly.
+    #[arg(long, value_name = "FILE", conflicts_with = "scenario")]
+    pub history: Option<PathBuf>,
+    /// Months to forecast (default: the scenario's horizon, or 12).
+    #[arg(long, value_name = "M")]
+    pub horizon: Option<usize>,
+    /// Forecast method for --history: auto (default) or drift.
+    #[arg(long, value_name = "METHOD", value_parser = ["auto", "drift"])]
+    pub method: Option<String>,
+    #[command(flatten)]
+    pub map: HistoryArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The arguments of `commitsim backtest`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct BacktestArgs {
+    /// Usage history CSV.
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// Months held out at the end of each series (default 12).
+    #[arg(long, value_name = "M", default_value_t = 12)]
+    pub holdout: usize,
+    /// Forecast method to test: auto (default) or drift.
+    #[arg(long, value_name = "METHOD", value_parser = ["auto", "drift"])]
+    pub method: Option<String>,
+    #[command(flatten)]
+    pub map: HistoryArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The arguments of `commitsim profile`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct ProfileArgs {
+    /// Request-level CSV (one row per request).
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// One output token counts as this many effective tokens.
+    #[arg(long, value_name = "W", default_value_t = 1.0)]
+    pub output_weight: f64,
+    /// Write the per-minute load (minute,tokens) to this CSV, for `load = { profile = "..." }`.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Format of the summary (mean, p99, peak, peak_to_mean) on standard output.
+    #[arg(long, short, value_enum, default_value = "table")]
+    pub format: Format,
+    #[command(flatten)]
+    pub map: HistoryArgs,
+}
+
+/// The arguments of `commitsim score`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct ScoreArgs {
+    /// Contract-term files (TOML); several are shown side by side.
+    #[arg(required = true)]
+    pub contracts: Vec<PathBuf>,
+    /// Checklist file. Default: the checklist shipped as contracts/checklist.toml, built into the binary so it
+    /// works from any folder.
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The arguments of `commitsim brief`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct BriefArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Contract-term file to score; repeat for each vendor (shown side by side).
+    #[arg(long = "contract", value_name = "FILE")]
+    pub contracts: Vec<PathBuf>,
+    /// Checklist for the scorecards (default: the built-in contracts/checklist.toml).
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
+    /// Commit or provisioned offer whose commitment to sweep (default: the one with the highest expected saving).
+    #[arg(long, value_name = "NAME")]
+    pub offer: Option<String>,
+    /// html (one self-contained file) or markdown (md; charts as SVG files beside it).
+    #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html"])]
+    pub format: String,
+    /// Output file, written whole or not at all; Markdown charts go into NAME-charts/ beside it.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The arguments of `commitsim validate`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Files to check (kind recognised from their content).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// The arguments of `commitsim init`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// Folder to create or fill (existing files are not overwritten).
+    pub dir: PathBuf,
 }
 
 #[cfg(test)]

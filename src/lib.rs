@@ -22,10 +22,12 @@ pub mod cli;
 pub mod error;
 pub mod forecast;
 pub mod ingest;
+pub mod math;
 pub mod pricing;
 pub mod progress;
 pub mod report;
 pub mod sim;
 pub mod spec;
+pub mod units;
 
 pub use error::{Error, Result};

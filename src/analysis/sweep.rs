@@ -16,9 +16,10 @@ use super::levers::Predicted;
 use super::simulate::{committed, ScenarioInfo};
 use super::stats::{mean, percentiles, std_error, ROUNDING};
 use crate::error::{Error, Result};
-use crate::pricing::{billers_for, ViewData};
+use crate::math::rng::CHUNK;
+use crate::pricing::ViewData;
 use crate::sim::engine::{map_paths, run, Keep, OfferPaths, RiskRule, RunOutput, Spec};
-use crate::sim::rng::CHUNK;
+use crate::sim::view::billers_for;
 use crate::sim::Plan;
 use crate::spec::offer::{check_units, Offer, OfferKind, Provisioned};
 use crate::spec::Scenario;
@@ -263,8 +264,8 @@ impl SweepLayout {
             if diverges(n.level, optimum.level, &self.levels) {
                 warnings.push(format!(
                     "the unconstrained optimum ({}) and the newsvendor reference ({}) diverge: {}",
-                    crate::report::table::level(optimum.level, level_unit(offer), &sc.catalog.currency),
-                    crate::report::table::level(n.level, level_unit(offer), &sc.catalog.currency),
+                    crate::units::level(optimum.level, level_unit(offer), &sc.catalog.currency),
+                    crate::units::level(n.level, level_unit(offer), &sc.catalog.currency),
                     divergence_reason(offer)
                 ));
             }
@@ -467,7 +468,7 @@ fn pilot_chunks(paths: u64) -> u64 {
 /// its random stream, so their paths are those of the full plan, and what the
 /// offer bills inside its scope is unchanged.
 fn scope_plan(sc: &Scenario, plan: &Plan, offer: &Offer) -> Plan {
-    let scope = crate::pricing::in_scope(&offer.scope, plan, &sc.catalog);
+    let scope = crate::sim::view::in_scope(&offer.scope, plan, &sc.catalog);
     let mut keep: Vec<usize> = scope.iter().map(|&s| plan.segments[s].source).collect();
     keep.sort_unstable();
     keep.dedup();

@@ -7,48 +7,45 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use super::output::{check_target, write_all_atomic, write_atomic};
+use super::plan::overrides;
 use crate::brief::assumptions::ChecklistSource;
 use crate::brief::markdown::chart_dir;
 use crate::brief::{build, charts, html, markdown, BriefFormat, BriefInput};
 use crate::checklist::{contract_warnings, score_all, Contract};
-use crate::cli::RunArgs;
+use crate::cli::BriefArgs;
 use crate::error::Error;
-use crate::report::{check_target, write_all_atomic, write_atomic};
-use crate::spec::{Overrides, Scenario};
+use crate::spec::Scenario;
 
-/// The `brief` command's arguments.
-pub struct BriefArgs<'a> {
-    pub scenario: &'a Path,
-    pub contracts: &'a [PathBuf],
-    pub checklist: Option<&'a Path>,
-    pub offer: Option<&'a str>,
-    pub format: &'a str,
-    pub out: &'a Path,
-    pub run: RunArgs,
+/// The files given on the command line, which no output may replace.
+fn given_inputs(a: &BriefArgs) -> Vec<PathBuf> {
+    std::iter::once(a.scenario.clone()).chain(a.contracts.iter().cloned()).chain(a.checklist.clone()).collect()
 }
 
 pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
-    let format = BriefFormat::parse(a.format)
+    let format = BriefFormat::parse(&a.format)
         .ok_or_else(|| Error::Usage(format!("--format: expected markdown or html, found `{}`", a.format)))?;
-    check_out(a.out, format)?;
+    let mut inputs = given_inputs(a);
+    check_out(&a.out, format, &inputs)?;
     // The contracts are read and scored while the scenario loads.
     let (sc, score) = std::thread::scope(|s| {
         let contracts = s.spawn(|| score_contracts(a, quiet));
-        let sc = Scenario::load(a.scenario, Overrides { paths: a.run.paths, seed: a.run.seed });
+        let sc = Scenario::load(&a.scenario, overrides(a.run));
         let score = contracts.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (sc, score)
     });
     let sc = sc?;
     super::warn_all(&sc.warnings, quiet);
     let score = score?;
-    let checklist = match (score.is_some(), a.checklist) {
+    inputs.extend(sc.inputs.iter().cloned());
+    let checklist = match (score.is_some(), a.checklist.as_deref()) {
         (false, _) => None,
         (true, Some(p)) => Some(ChecklistSource::File(p)),
         (true, None) => Some(ChecklistSource::Builtin),
     };
     let input = BriefInput {
         scenario: &sc,
-        offer: a.offer,
+        offer: a.offer.as_deref(),
         score,
         contracts: a.contracts.iter().map(PathBuf::as_path).collect(),
         checklist,
@@ -60,8 +57,8 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
     let brief = brief?;
     let charts = charts::all(&brief);
     match format {
-        BriefFormat::Html => write_atomic(a.out, html::render(&brief, &charts)?.as_bytes())?,
-        BriefFormat::Markdown => write_markdown(a.out, markdown::render(&brief, &charts, a.out)?, &charts)?,
+        BriefFormat::Html => write_atomic(&a.out, html::render(&brief, &charts)?.as_bytes(), &inputs)?,
+        BriefFormat::Markdown => write_markdown(&a.out, markdown::render(&brief, &charts, &a.out)?, &charts, &inputs)?,
     }
     Ok(())
 }
@@ -74,9 +71,9 @@ fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<Option<crate::checklist
         }
         return Ok(None);
     }
-    let checklist = super::score::load_checklist(a.checklist)?;
+    let checklist = super::score::load_checklist(a.checklist.as_deref())?;
     let mut loaded = Vec::with_capacity(a.contracts.len());
-    for path in a.contracts {
+    for path in &a.contracts {
         let c = Contract::load(path)?;
         super::warn_all(&contract_warnings(&checklist, &c), quiet);
         loaded.push(c);
@@ -87,8 +84,8 @@ fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<Option<crate::checklist
 /// Fails early, before any simulation, when the output cannot be written
 /// (the checks of the final write: a missing folder, a folder, a device, a
 /// read-only file, an input), or the charts' folder is taken by a file.
-fn check_out(out: &Path, format: BriefFormat) -> Result<(), Error> {
-    check_target(out)?;
+fn check_out(out: &Path, format: BriefFormat, inputs: &[PathBuf]) -> Result<(), Error> {
+    check_target(out, inputs)?;
     let dir = chart_dir(out);
     if format == BriefFormat::Markdown && dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
@@ -102,7 +99,7 @@ fn check_out(out: &Path, format: BriefFormat) -> Result<(), Error> {
 /// Writes the Markdown and its charts: every file to a temporary file first,
 /// then all renamed. The charts' folder is created if needed, and removed
 /// again if nothing could be written.
-fn write_markdown(out: &Path, md: String, charts: &[charts::Chart]) -> Result<()> {
+fn write_markdown(out: &Path, md: String, charts: &[charts::Chart], inputs: &[PathBuf]) -> Result<()> {
     let dir = chart_dir(out);
     let created = !dir.exists();
     if created {
@@ -113,7 +110,7 @@ fn write_markdown(out: &Path, md: String, charts: &[charts::Chart]) -> Result<()
     let mut files: Vec<(PathBuf, Vec<u8>)> =
         charts.iter().map(|c| (dir.join(format!("{}.svg", c.id)), c.svg.clone().into_bytes())).collect();
     files.push((out.to_path_buf(), md.into_bytes()));
-    let result = write_all_atomic(&files);
+    let result = write_all_atomic(&files, inputs);
     if result.is_err() && created {
         let _ = std::fs::remove_dir(&dir);
     }
@@ -123,17 +120,17 @@ fn write_markdown(out: &Path, md: String, charts: &[charts::Chart]) -> Result<()
 /// The command line that reproduces the brief, with the seed and paths spelled out.
 fn command_line(a: &BriefArgs, sc: &Scenario) -> String {
     let mut parts = vec!["commitsim".to_string(), "brief".into(), quote(&a.scenario.display().to_string())];
-    for c in a.contracts {
+    for c in &a.contracts {
         parts.extend(["--contract".into(), quote(&c.display().to_string())]);
     }
-    if let Some(c) = a.checklist {
+    if let Some(c) = &a.checklist {
         parts.extend(["--checklist".into(), quote(&c.display().to_string())]);
     }
-    if let Some(o) = a.offer {
+    if let Some(o) = &a.offer {
         parts.extend(["--offer".into(), quote(o)]);
     }
     parts.extend(["--seed".into(), sc.seed.to_string(), "--paths".into(), sc.paths.to_string()]);
-    parts.extend(["--format".into(), a.format.into(), "--out".into(), quote(&a.out.display().to_string())]);
+    parts.extend(["--format".into(), a.format.clone(), "--out".into(), quote(&a.out.display().to_string())]);
     parts.join(" ")
 }
 

@@ -1,97 +1,84 @@
 //! `commitsim forecast` and `commitsim backtest`.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::Result;
 
+use super::output::emit;
+use super::plan::{
+    catalog, history_options, overrides, BACKTEST_PATHS, BACKTEST_PATH_RANGE, HISTORY_FORECAST_HORIZON,
+    HISTORY_FORECAST_PATHS, MAX_HORIZON,
+};
 use crate::analysis::forecast::{forecast, scenario_from_history, HistoryForecast};
-use crate::cli::{HistoryArgs, OutArgs, RunArgs};
+use crate::cli::{BacktestArgs, ForecastArgs, HistoryArgs};
 use crate::error::Error;
 use crate::forecast::backtest::{backtest_all, pool, BacktestReport};
 use crate::forecast::{totals, Method};
-use crate::ingest::{read_history, HistoryOptions};
-use crate::report::{emit, render, Report};
-use crate::spec::{Catalog, Overrides, Scenario};
-
-/// What `forecast` was asked to forecast.
-pub enum Source<'a> {
-    /// A scenario file.
-    Scenario(&'a Path),
-    /// A usage history file with its mapping options.
-    History(&'a Path, &'a HistoryArgs),
-}
+use crate::ingest::read_history;
+use crate::report::{render, Report};
+use crate::spec::Scenario;
 
 fn method(m: Option<&str>) -> Result<Method, Error> {
     Method::parse(m).ok_or_else(|| Error::Usage("--method: expected auto or drift".into()))
 }
 
-fn catalog(args: &HistoryArgs) -> Result<Option<Catalog>, Error> {
-    args.catalog.as_deref().map(Catalog::load).transpose()
+/// The history file and the catalog a command read, which no output may replace.
+fn history_inputs(file: &std::path::Path, args: &HistoryArgs) -> Vec<PathBuf> {
+    std::iter::once(file.to_path_buf()).chain(args.catalog.clone()).collect()
 }
 
-pub fn run_forecast(
-    src: Source,
-    horizon: Option<usize>,
-    m: Option<&str>,
-    run: RunArgs,
-    out: &OutArgs,
-    quiet: bool,
-) -> Result<()> {
-    if horizon == Some(0) || horizon.is_some_and(|h| h > 600) {
-        return Err(Error::Usage("--horizon: expected 1 to 600 months".into()).into());
+pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
+    let (horizon, m, run) = (a.horizon, a.method.as_deref(), a.run);
+    if horizon == Some(0) || horizon.is_some_and(|h| h > MAX_HORIZON) {
+        return Err(Error::Usage(format!("--horizon: expected 1 to {MAX_HORIZON} months")).into());
     }
-    let sc = match src {
-        Source::Scenario(path) => {
+    let (sc, mut inputs) = match (&a.scenario, &a.history) {
+        (Some(path), _) => {
             if m.is_some() {
                 return Err(
                     Error::Usage("--method applies to --history; a scenario sets [forecast] method".into()).into()
                 );
             }
-            let mut sc = Scenario::load(path, Overrides { paths: run.paths, seed: run.seed })?;
+            let mut sc = Scenario::load(path, overrides(run))?;
             if let Some(h) = horizon {
                 sc.horizon = h;
             }
-            sc
+            (sc, Vec::new())
         }
-        Source::History(file, args) => {
-            let opts = HistoryOptions::from_args(args)?;
+        (None, Some(file)) => {
+            let opts = history_options(&a.map)?;
             let f = HistoryForecast {
-                horizon: horizon.unwrap_or(12),
-                paths: run.paths.unwrap_or(20_000),
+                horizon: horizon.unwrap_or(HISTORY_FORECAST_HORIZON),
+                paths: run.paths.unwrap_or(HISTORY_FORECAST_PATHS),
                 seed: run.seed.unwrap_or(0),
                 method: method(m)?,
             };
-            scenario_from_history(file, &opts, catalog(args)?, &f)?
+            (scenario_from_history(file, &opts, catalog(&a.map)?, &f)?, history_inputs(file, &a.map))
         }
+        (None, None) => return Err(Error::Usage("give a scenario file or --history FILE".into()).into()),
     };
+    inputs.extend(sc.inputs.iter().cloned());
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(sc.paths, "forecasting", quiet);
     let report = forecast(&sc, &|n| bar.inc(n));
     bar.finish_and_clear();
-    emit(&render(&Report::Forecast(report), out.format)?, out.out.as_deref())?;
+    emit(&render(&Report::Forecast(report), a.out.format)?, a.out.out.as_deref(), &inputs)?;
     Ok(())
 }
 
-pub fn run_backtest(
-    file: &Path,
-    args: &HistoryArgs,
-    holdout: usize,
-    m: Option<&str>,
-    run: RunArgs,
-    out: &OutArgs,
-    quiet: bool,
-) -> Result<()> {
+pub fn run_backtest(a: &BacktestArgs, quiet: bool) -> Result<()> {
+    let (file, args, holdout, m, run) = (a.history.as_path(), &a.map, a.holdout, a.method.as_deref(), a.run);
     if holdout == 0 {
         return Err(Error::Usage("--holdout: expected at least 1 month".into()).into());
     }
-    let opts = HistoryOptions::from_args(args)?;
+    let opts = history_options(args)?;
     let history = read_history(file, &opts, catalog(args)?.as_ref())?;
     super::warn_all(&history.warnings, quiet);
     let series: Vec<(String, String, Vec<f64>)> =
         history.series.iter().map(|s| (s.workload.clone(), s.model.clone(), totals(s))).collect();
     let method = method(m)?;
-    let paths = run.paths.unwrap_or(4_000);
-    if !(100..=1_000_000).contains(&paths) {
+    let paths = run.paths.unwrap_or(BACKTEST_PATHS);
+    if !BACKTEST_PATH_RANGE.contains(&paths) {
         return Err(Error::Usage("--paths: expected 100 to 1,000,000 paths per series".into()).into());
     }
     let seed = run.seed.unwrap_or(0);
@@ -115,6 +102,6 @@ pub fn run_backtest(
         series: results,
         skipped,
     };
-    emit(&render(&Report::Backtest(report), out.format)?, out.out.as_deref())?;
+    emit(&render(&Report::Backtest(report), a.out.format)?, a.out.out.as_deref(), &history_inputs(file, args))?;
     Ok(())
 }

@@ -21,7 +21,7 @@ pub fn run(dir: &Path) -> Result<()> {
             eprintln!("kept existing {}", path.display());
             continue;
         }
-        crate::report::write_atomic(&path, text.as_bytes())?;
+        super::output::write_atomic(&path, text.as_bytes(), &[])?;
         println!("wrote {}", path.display());
     }
     println!("next: commitsim simulate {}", dir.join("example.toml").display());

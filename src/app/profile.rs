@@ -1,37 +1,32 @@
 //! `commitsim profile`: per-minute effective-token load of a request log,
 //! its summary, and optionally the minutes as a `minute,tokens` CSV.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::Result;
 
+use super::output::emit;
+use super::plan::{catalog, history_options};
 use crate::analysis::profile::summarize;
-use crate::cli::{Format, HistoryArgs};
-use crate::ingest::{read_minute_load, HistoryOptions};
-use crate::report::{csv_out, emit, render, Report};
-use crate::spec::Catalog;
+use crate::cli::ProfileArgs;
+use crate::ingest::read_minute_load;
+use crate::report::{csv_out, render, Report};
 
-/// Reads `history`, writes the minutes to `out` (`-` = standard output,
-/// instead of the summary) and prints the summary in `format`.
-pub fn run(
-    history: &Path,
-    output_weight: f64,
-    out: Option<&Path>,
-    format: Format,
-    map: &HistoryArgs,
-    quiet: bool,
-) -> Result<()> {
-    let opts = HistoryOptions::from_args(map)?;
-    let catalog = map.catalog.as_deref().map(Catalog::load).transpose()?;
-    let load = read_minute_load(history, &opts, output_weight, catalog.as_ref())?;
+/// Reads the log, writes the minutes to `--out` (`-` = standard output,
+/// instead of the summary) and prints the summary in `--format`.
+pub fn run(a: &ProfileArgs, quiet: bool) -> Result<()> {
+    let opts = history_options(&a.map)?;
+    let catalog = catalog(&a.map)?;
+    let load = read_minute_load(&a.history, &opts, a.output_weight, catalog.as_ref())?;
     super::warn_all(&load.warnings, quiet);
-    let report = summarize(&load, history, output_weight)?;
-    if let Some(out) = out {
-        emit(&csv_out::minute_load(&load), Some(out))?;
+    let report = summarize(&load, &a.history, a.output_weight)?;
+    let inputs: Vec<PathBuf> = std::iter::once(a.history.clone()).chain(a.map.catalog.clone()).collect();
+    if let Some(out) = &a.out {
+        emit(&csv_out::minute_load(&load), Some(out), &inputs)?;
         if out.as_os_str() == "-" {
             return Ok(());
         }
     }
-    emit(&render(&Report::Profile(report), format)?, None)?;
+    emit(&render(&Report::Profile(report), a.format)?, None, &inputs)?;
     Ok(())
 }

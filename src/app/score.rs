@@ -6,20 +6,22 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use super::output::emit;
 use crate::checklist::{contract_warnings, score_all, Checklist, Contract};
-use crate::cli::OutArgs;
-use crate::report::{emit, render, Report};
+use crate::cli::ScoreArgs;
+use crate::report::{render, Report};
 
-pub fn run(contracts: &[PathBuf], checklist: Option<&Path>, out: &OutArgs, quiet: bool) -> Result<()> {
-    let checklist = load_checklist(checklist)?;
-    let mut loaded = Vec::with_capacity(contracts.len());
-    for path in contracts {
+pub fn run(a: &ScoreArgs, quiet: bool) -> Result<()> {
+    let checklist = load_checklist(a.checklist.as_deref())?;
+    let mut loaded = Vec::with_capacity(a.contracts.len());
+    for path in &a.contracts {
         let c = Contract::load(path)?;
         super::warn_all(&contract_warnings(&checklist, &c), quiet);
         loaded.push(c);
     }
     let report = score_all(&checklist, &loaded)?;
-    emit(&render(&Report::Score(report), out.format)?, out.out.as_deref())?;
+    let inputs: Vec<PathBuf> = a.contracts.iter().cloned().chain(a.checklist.clone()).collect();
+    emit(&render(&Report::Score(report), a.out.format)?, a.out.out.as_deref(), &inputs)?;
     Ok(())
 }
 

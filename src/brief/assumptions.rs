@@ -10,12 +10,12 @@ use sha2::{Digest, Sha256};
 
 use super::{InputFile, Reproducibility};
 use crate::error::{Error, Result};
-use crate::report::fmt::{count, money, pct};
 use crate::sim::Plan;
 use crate::spec::dist::Dist;
 use crate::spec::offer::{Load, OfferKind};
 use crate::spec::scenario::{Growth, VolumeModel};
 use crate::spec::Scenario;
+use crate::units::{count, money, pct};
 
 /// The scenario's assumptions, described for a reader.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::svg::{nice_ticks, text_width, Anchor, Scale, Svg};
 use super::Brief;
-use crate::report::fmt::{clip, count, money, pct};
 use crate::spec::Month;
+use crate::units::{clip, count, money, pct};
 
 /// Width of every chart, in SVG units (scaled to the page by the writers).
 const W: f64 = 720.0;
@@ -190,7 +190,7 @@ fn level_axis(s: &crate::analysis::sweep::SweepReport, cur: &str) -> String {
 fn sweep(b: &Brief) -> Option<Chart> {
     let s = b.sweep.as_ref()?;
     let cur = &b.currency;
-    let lv = |x: f64| crate::report::table::level(x, &s.level_unit, cur);
+    let lv = |x: f64| crate::units::level(x, &s.level_unit, cur);
     let (left, top1, h1, gap, h2) = (92.0, 40.0, 190.0, 34.0, 120.0);
     let (top2, axis_y) = (top1 + h1 + gap, top1 + h1 + gap + h2);
     let xt = nice_ticks(s.levels[0].level, s.levels.last().map_or(1.0, |l| l.level), 7);
@@ -232,7 +232,7 @@ fn sweep(b: &Brief) -> Option<Chart> {
 fn sweep_desc(b: &Brief, s: &crate::analysis::sweep::SweepReport) -> String {
     let rec = s.recommended.map_or_else(
         || "none within the risk limit".to_string(),
-        |l| crate::report::table::level(l, &s.level_unit, &b.currency),
+        |l| crate::units::level(l, &s.level_unit, &b.currency),
     );
     format!(
         "Two panels sharing the level axis. Top: expected total cost {} in {} at each level (solid line, round \
@@ -291,7 +291,7 @@ fn levers(b: &Brief) -> Option<Chart> {
         svg.rect((x, 12.0), (18.0, 12.0), fill, Some("#000000"));
         svg.text((x + 24.0, 22.0), Anchor::Start, 10.5, "normal", text);
     }
-    let at = crate::report::table::level(s.levers_at, &s.level_unit, cur);
+    let at = crate::units::level(s.levers_at, &s.level_unit, cur);
     let axis = format!("Expected saving {} ({cur}) at {at}", horizon_words(b));
     x_axis(&mut svg, &sx, &ticks, (top - 6.0, axis_y), &|t| money(t, cur), &axis);
     for (i, (label, v)) in labels.iter().zip(&savings).enumerate() {

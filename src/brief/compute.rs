@@ -27,11 +27,11 @@ use crate::analysis::stats::{mean, percentiles};
 use crate::analysis::sweep::{current_level, find_offer, run_offers, Levels, SweepLayout, SweepReport};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
-use crate::report::fmt::{money, pct};
 use crate::sim::engine::{Keep, RiskRule, RunOutput};
 use crate::sim::Plan;
 use crate::spec::offer::OfferKind;
 use crate::spec::Scenario;
+use crate::units::{money, pct};
 
 /// What the brief is built from.
 pub struct BriefInput<'a> {

@@ -6,7 +6,7 @@ use minijinja::{default_auto_escape_callback, escape_formatter, AutoEscape, Envi
 
 use super::words::per_period;
 use crate::error::Error;
-use crate::report::fmt::{count, money, pct, thousands};
+use crate::units::{count, money, pct, thousands};
 use crate::Result;
 
 /// The error of a template that failed: a defect of commitsim, exit status 1.
@@ -42,7 +42,7 @@ pub fn environment(currency: &str, name: &'static str, source: &'static str) -> 
     let cur = currency.to_string();
     env.add_filter("money", move |x: Option<f64>| x.map_or_else(|| "–".into(), |v| money(v, &cur)));
     let cur = currency.to_string();
-    env.add_filter("level", move |x: f64, unit: String| crate::report::table::level(x, &unit, &cur));
+    env.add_filter("level", move |x: f64, unit: String| crate::units::level(x, &unit, &cur));
     env.add_filter("count", |x: Option<f64>| x.map_or_else(|| "–".into(), count));
     env.add_filter("pct", |x: Option<f64>| x.map_or_else(|| "–".into(), pct));
     env.add_filter("thousands", |x: f64| thousands(x));

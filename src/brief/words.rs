@@ -6,9 +6,9 @@ use super::compute::limit_text;
 use super::{FirstAsk, TopLever};
 use crate::analysis::sweep::{level_unit, SweepReport};
 use crate::checklist::ScoreReport;
-use crate::report::fmt::{count, money, pct};
 use crate::spec::offer::{Offer, OfferKind};
 use crate::spec::Scenario;
+use crate::units::{count, money, pct};
 
 /// `per year`, `per quarter`, ... for a commitment period of `months`.
 pub fn per_period(months: usize) -> String {

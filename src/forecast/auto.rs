@@ -23,7 +23,7 @@
 use rand::Rng as _;
 use rand_distr::{ChiSquared, Distribution, StandardNormal};
 
-use crate::sim::rng::Rng;
+use crate::math::rng::Rng;
 
 const M: usize = 12;
 /// Months needed to fit at all.
@@ -198,7 +198,7 @@ impl AutoModel {
                 out[h - skip] = if c.lambda == 0.0 && self.shift == 0.0 {
                     x.min(700.0)
                 } else {
-                    crate::sim::fastmath::ln((inv_box_cox(x, c.lambda) - self.shift).max(0.0))
+                    crate::math::fastmath::ln((inv_box_cox(x, c.lambda) - self.shift).max(0.0))
                 };
             }
             l = f + g.alpha * e;

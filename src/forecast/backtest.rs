@@ -22,7 +22,7 @@ use serde::Serialize;
 use super::auto::FitError;
 use super::{fit_volume, Method};
 use crate::analysis::stats::percentiles;
-use crate::sim::rng::stream_rng;
+use crate::math::rng::stream_rng;
 use crate::spec::dist::phi_inv;
 use crate::spec::file::ForecastSec;
 
@@ -133,7 +133,7 @@ fn simulate_bands(
     h: usize,
     method: Method,
     paths: usize,
-    rng: &mut crate::sim::rng::Rng,
+    rng: &mut crate::math::rng::Rng,
 ) -> Result<Bands, FitError> {
     let model = fit_volume(fit, method, &ForecastSec::default(), 0)?;
     let mut cols = vec![Vec::with_capacity(paths); h];

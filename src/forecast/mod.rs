@@ -68,7 +68,7 @@ pub enum Family {
 impl FittedModel {
     /// Draws one path of monthly log-volumes into `out` (SPEC 4.1; `z` is the
     /// workload's growth-copula normal, `common` the common monthly shocks).
-    pub fn sample(&self, rng: &mut crate::sim::rng::Rng, z: f64, common: &[f64], corr: (f64, f64), out: &mut [f64]) {
+    pub fn sample(&self, rng: &mut crate::math::rng::Rng, z: f64, common: &[f64], corr: (f64, f64), out: &mut [f64]) {
         match &self.family {
             Family::Auto(m) => m.sample(rng, z, common, corr, self.skip, out),
             Family::Drift(d) => d.sample(rng, z, common, corr, self.skip, out),
@@ -151,7 +151,7 @@ impl DriftModel {
     /// the growth from `z`, then one normal per month.
     pub fn sample(
         &self,
-        rng: &mut crate::sim::rng::Rng,
+        rng: &mut crate::math::rng::Rng,
         z: f64,
         common: &[f64],
         corr: (f64, f64),
@@ -172,7 +172,7 @@ impl DriftModel {
             out[h - skip] = if self.shift == 0.0 {
                 acc
             } else {
-                crate::sim::fastmath::ln((acc.min(700.0).exp() - self.shift).max(0.0))
+                crate::math::fastmath::ln((acc.min(700.0).exp() - self.shift).max(0.0))
             };
         }
     }
@@ -420,7 +420,7 @@ mod tests {
     /// One path of `f` with the common factor switched off.
     fn path(f: &FittedModel, h: usize, seed: u64) -> Vec<f64> {
         use rand::SeedableRng;
-        let mut rng = crate::sim::rng::Rng::seed_from_u64(seed);
+        let mut rng = crate::math::rng::Rng::seed_from_u64(seed);
         let mut out = vec![0.0; h];
         f.sample(&mut rng, 0.3, &vec![0.0; h], (0.0, 1.0), &mut out);
         out

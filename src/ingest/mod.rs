@@ -23,7 +23,6 @@ use std::path::Path;
 pub use requests::{read_minute_load, MinuteLoad};
 pub use timestamp::{Timestamp, TsUnit};
 
-use crate::cli::HistoryArgs;
 use crate::error::{closest, Error, Result};
 use crate::spec::catalog::Catalog;
 use crate::spec::file::HistorySec;
@@ -126,6 +125,25 @@ pub struct HistoryOptions {
     pub gaps_zero: bool,
 }
 
+/// The mapping options as given on the command line, before validation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Flags<'a> {
+    /// `--columns a=b,c=d`.
+    pub columns: Option<&'a str>,
+    /// `--model`.
+    pub model: Option<&'a str>,
+    /// `--workload`.
+    pub workload: Option<&'a str>,
+    /// `--timestamp-unit`.
+    pub timestamp_unit: Option<&'a str>,
+    /// `--timestamp-origin`.
+    pub timestamp_origin: Option<&'a str>,
+    /// `--history-format`.
+    pub history_format: Option<&'a str>,
+    /// `--gaps-zero`.
+    pub gaps_zero: bool,
+}
+
 /// The raw option values shared by `[history]` and the command line.
 struct RawOptions<'a> {
     columns: BTreeMap<String, String>,
@@ -166,18 +184,18 @@ impl HistoryOptions {
 
     /// The options given on the command line (`--columns a=b,c=d`, ...);
     /// errors name the flag.
-    pub fn from_args(args: &HistoryArgs) -> Result<HistoryOptions> {
-        let columns = match &args.columns {
+    pub fn from_flags(args: Flags) -> Result<HistoryOptions> {
+        let columns = match args.columns {
             Some(s) => parse_column_map(s).map_err(Error::Usage)?,
             None => BTreeMap::new(),
         };
         let raw = RawOptions {
             columns,
-            model: args.model.as_deref(),
-            workload: args.workload.as_deref(),
-            unit: args.timestamp_unit.as_deref(),
-            origin: args.timestamp_origin.as_deref(),
-            format: args.history_format.as_deref(),
+            model: args.model,
+            workload: args.workload,
+            unit: args.timestamp_unit,
+            origin: args.timestamp_origin,
+            format: args.history_format,
             gaps_zero: args.gaps_zero,
         };
         raw.validate().map_err(|(key, msg)| Error::Usage(format!("--{}: {msg}", key.replace('_', "-"))))
@@ -276,18 +294,18 @@ mod tests {
 
     #[test]
     fn options_from_args_validate_each_flag() {
-        let mut a = HistoryArgs { columns: Some("input_tokens=ContextTokens".into()), ..HistoryArgs::default() };
-        a.timestamp_unit = Some("ms".into());
-        a.timestamp_origin = Some("2024-05-12T00:00:00Z".into());
-        let o = HistoryOptions::from_args(&a).unwrap();
+        let mut a = Flags { columns: Some("input_tokens=ContextTokens"), ..Flags::default() };
+        a.timestamp_unit = Some("ms");
+        a.timestamp_origin = Some("2024-05-12T00:00:00Z");
+        let o = HistoryOptions::from_flags(a).unwrap();
         assert_eq!(o.timestamp_unit, Some(TsUnit::Millis));
         assert_eq!(o.timestamp_origin.unwrap().to_string(), "2024-05-12T00:00:00");
-        a.timestamp_origin = Some("yesterday".into());
-        let e = HistoryOptions::from_args(&a).unwrap_err().to_string();
+        a.timestamp_origin = Some("yesterday");
+        let e = HistoryOptions::from_flags(a).unwrap_err().to_string();
         assert!(e.starts_with("--timestamp-origin:"), "{e}");
         a.timestamp_origin = None;
-        a.columns = Some("input=ContextTokens".into());
-        let e = HistoryOptions::from_args(&a).unwrap_err().to_string();
+        a.columns = Some("input=ContextTokens");
+        let e = HistoryOptions::from_flags(a).unwrap_err().to_string();
         assert!(e.contains("`input` is not a standard column"), "{e}");
     }
 

@@ -84,7 +84,6 @@ impl Source {
     pub fn open(path: &Path) -> Result<Source> {
         let read_err = |source| Error::Read { path: path.to_path_buf(), source };
         let mut file = File::open(path).map_err(read_err)?;
-        crate::report::note_input(path);
         let mut head = [0u8; 3];
         let mut n = 0;
         while n < 3 {

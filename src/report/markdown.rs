@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::fmt::{count, file_stem, money, pct, score_cells, thousands};
+use super::score_cells;
 use super::Report;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
@@ -10,6 +10,7 @@ use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
 use crate::forecast::backtest::BacktestReport;
+use crate::units::{count, file_stem, money, pct, thousands};
 
 /// Renders a report as Markdown.
 pub fn render(report: &Report) -> String {
@@ -112,7 +113,7 @@ fn simulate(r: &SimulateReport) -> String {
 
 fn sweep(r: &SweepReport) -> String {
     let cur = r.currency.as_str();
-    let lv = |x: f64| super::table::level(x, &r.level_unit, cur);
+    let lv = |x: f64| crate::units::level(x, &r.level_unit, cur);
     let mut s = String::new();
     let _ = writeln!(s, "## Sweep of {}\n", cell(&r.offer));
     let _ = writeln!(

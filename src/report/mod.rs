@@ -1,24 +1,17 @@
-//! Output: one serialisable report per command, written as a table, JSON, CSV
-//! or Markdown. Writers format; they never compute (the analysis fills the
-//! report). Files are written whole or not at all: a temporary file beside
-//! the target, then a rename.
+//! Output: one serialisable report per command, rendered as a table, JSON,
+//! CSV or Markdown. Writers format; they never compute (the analysis fills
+//! the report) and never touch the file system (`app::output` writes).
 
 pub mod csv_out;
-pub mod fmt;
 pub mod markdown;
 pub mod table;
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::ScoreReport;
-use crate::cli::Format;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::forecast::backtest::BacktestReport;
 
 /// A report of any command. (Variants hold large structs; a report is built
@@ -38,6 +31,19 @@ pub enum Report {
     Forecast(ForecastReport),
     /// `backtest`.
     Backtest(BacktestReport),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// JSON (a stable interface; see docs/json.md).
+    Json,
+    /// Comma-separated values, one row per item.
+    Csv,
+    /// A Markdown table.
+    Markdown,
 }
 
 /// Renders `report` in `format`.
@@ -68,155 +74,16 @@ pub fn json(report: &Report) -> String {
     .unwrap_or_default()
 }
 
-/// Writes `text` to `out` (stdout when None or `-`).
-pub fn emit(text: &str, out: Option<&Path>) -> Result<()> {
-    match out {
-        None => write_stdout(text),
-        Some(p) if p.as_os_str() == "-" => write_stdout(text),
-        Some(p) => write_atomic(p, text.as_bytes()),
-    }
-}
-
-fn write_stdout(text: &str) -> Result<()> {
-    let mut lock = std::io::stdout().lock();
-    lock.write_all(text.as_bytes())
-        .and_then(|()| lock.flush())
-        .map_err(|source| Error::Write { path: PathBuf::from("<stdout>"), source })
-}
-
-/// The input files this process has read (canonical paths), so that no
-/// output replaces one of them.
-static INPUTS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-/// Records that `path` is an input of this run: [`write_atomic`] and
-/// [`write_all_atomic`] then refuse to write over it.
-pub fn note_input(path: &Path) {
-    if let (Ok(real), Ok(mut inputs)) = (std::fs::canonicalize(path), INPUTS.lock()) {
-        if !inputs.contains(&real) {
-            inputs.push(real);
-        }
-    }
-}
-
-/// The file an output named `path` replaces: `path` itself, or the file a
-/// symbolic link at `path` points to (the link is kept). Refuses, as a usage
-/// error, what a write through a rename would destroy or cannot replace: a
-/// folder, a device, pipe or socket, a read-only file, or one of the inputs.
-fn target(path: &Path) -> Result<PathBuf> {
-    out_dir(path)?;
-    let refuse = |why: String| Err(Error::Usage(format!("cannot write {}: {why}", path.display())));
-    let Ok(meta) = std::fs::metadata(path) else {
-        return Ok(path.to_path_buf());
-    };
-    if meta.is_dir() {
-        return refuse("it is a folder; give a file name".into());
-    }
-    if !meta.is_file() {
-        return refuse(
-            "it is not a regular file (a device, pipe or socket), and outputs are written whole through a \
-             rename that would replace it; give a file name, or leave out --out and redirect standard output"
-                .into(),
-        );
-    }
-    let real = std::fs::canonicalize(path).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
-    if INPUTS.lock().map(|inputs| inputs.contains(&real)).unwrap_or(false) {
-        return refuse(format!("it is an input of this command ({}); give another file name", real.display()));
-    }
-    if meta.permissions().readonly() {
-        return refuse("the file is read-only; make it writable or give another file name".into());
-    }
-    Ok(real)
-}
-
-/// Fails, as [`write_atomic`] would, when `path` cannot be written: for a
-/// command to check its output before the work that produces it.
-pub fn check_target(path: &Path) -> Result<()> {
-    target(path).map(|_| ())
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a
-/// rename, so that the target is either the old file or the whole new one.
-/// A replaced file keeps its permissions.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let real = target(path)?;
-    let tmp = temp_beside(&real)?;
-    let result = write_temp(&tmp, bytes).and_then(|()| replace(&tmp, &real));
-    if let Err(source) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Write { path: path.to_path_buf(), source });
-    }
-    Ok(())
-}
-
-/// Renames `tmp` onto `real`, giving it `real`'s permissions first when
-/// `real` exists.
-fn replace(tmp: &Path, real: &Path) -> std::io::Result<()> {
-    if let Ok(meta) = std::fs::metadata(real) {
-        std::fs::set_permissions(tmp, meta.permissions())?;
-    }
-    std::fs::rename(tmp, real)
-}
-
-/// Writes several files whole or not at all, as far as a file system allows:
-/// every temporary file is written first, and only when all of them are
-/// written are they renamed onto their targets. A failure before the renames
-/// leaves no file behind.
-pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<()> {
-    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
-    let cleanup = |temps: &[PathBuf]| {
-        for t in temps {
-            let _ = std::fs::remove_file(t);
-        }
-    };
-    let mut reals: Vec<PathBuf> = Vec::with_capacity(files.len());
-    for (path, _) in files {
-        reals.push(target(path)?);
-    }
-    for ((path, bytes), real) in files.iter().zip(&reals) {
-        let tmp = match temp_beside(real) {
-            Ok(t) => t,
-            Err(e) => {
-                cleanup(&temps);
-                return Err(e);
-            }
-        };
-        temps.push(tmp.clone());
-        if let Err(source) = write_temp(&tmp, bytes) {
-            cleanup(&temps);
-            return Err(Error::Write { path: path.clone(), source });
-        }
-    }
-    for (i, (((path, _), tmp), real)) in files.iter().zip(&temps).zip(&reals).enumerate() {
-        if let Err(source) = replace(tmp, real) {
-            cleanup(&temps[i..]);
-            return Err(Error::Write { path: path.clone(), source });
-        }
-    }
-    Ok(())
-}
-
-/// The folder `path` will be written in, which must exist.
-pub fn out_dir(path: &Path) -> Result<PathBuf> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if dir.is_dir() {
-        return Ok(dir);
-    }
-    let why = if dir.exists() { "is not a folder" } else { "does not exist" };
-    Err(Error::Usage(format!("cannot write {}: folder {} {why}", path.display(), dir.display())))
-}
-
-/// A temporary file name beside `path`, in a folder that exists.
-fn temp_beside(path: &Path) -> Result<PathBuf> {
-    let dir = out_dir(path)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    Ok(dir.join(format!(".{name}.{}.tmp", std::process::id())))
-}
-
-fn write_temp(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+/// A back-test score as displayed: method, months, the three coverages,
+/// MSIS (2 decimals) and scaled median error (3 decimals).
+pub(crate) fn score_cells(p: &crate::forecast::backtest::Score) -> [String; 7] {
+    [
+        p.method.clone(),
+        p.months.to_string(),
+        crate::units::pct(p.coverage_50),
+        crate::units::pct(p.coverage_80),
+        crate::units::pct(p.coverage_90),
+        format!("{:.2}", p.msis_80),
+        format!("{:.3}", p.scaled_median_error),
+    ]
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::fmt::{clip, count, file_stem, money, pct, score_cells, thousands, wrap};
+use super::score_cells;
 use super::Report;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
@@ -12,6 +12,7 @@ use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
 use crate::forecast::backtest::BacktestReport;
+use crate::units::{clip, count, file_stem, money, pct, thousands, wrap};
 
 /// Terminal width the `score` table is laid out for.
 pub const SCORE_WIDTH: usize = 120;

@@ -11,8 +11,9 @@ use rayon::prelude::*;
 
 use super::path::{generate, PathState, Streams};
 use super::plan::Plan;
-use super::rng::CHUNK;
-use crate::pricing::{BatchScratch, Batches, Biller, PathBill, View, ViewData};
+use super::view::View;
+use crate::math::rng::CHUNK;
+use crate::pricing::{BatchScratch, Batches, Biller, PathBill, ViewData};
 
 /// Which per-path metrics to keep for a biller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@
 use crate::spec::dist::{Dist, NormalQuantileTable};
 use crate::spec::scenario::{Growth, GROWTH_CEILING, GROWTH_FLOOR};
 
-use super::fastmath::ln;
+use crate::math::fastmath::ln;
 
 /// The table is used on |z| <= 7.5 only: in its last cells the exact
 /// function may itself switch method (the PERT quantile's own table ends at

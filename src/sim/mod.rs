@@ -2,11 +2,10 @@
 //! generated chunk by chunk in parallel, every offer billed on the same paths.
 
 pub mod engine;
-pub mod fastmath;
 pub mod growth;
 pub mod path;
 pub mod plan;
-pub mod rng;
+pub mod view;
 
 pub use engine::{run, RunOutput};
 pub use plan::Plan;

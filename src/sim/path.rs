@@ -5,9 +5,10 @@
 use rand::Rng as _;
 use rand_distr::StandardNormal;
 
-use super::fastmath::exp_in_place;
 use super::plan::{Plan, SourceKind};
-use super::rng::{stream_rng, Rng, STREAM_COMMON, STREAM_PRICES, STREAM_ROUTING, STREAM_SOURCES};
+use crate::math::fastmath::exp_in_place;
+use crate::math::rng::{stream_rng, Rng, STREAM_COMMON, STREAM_PRICES, STREAM_ROUTING, STREAM_SOURCES};
+use crate::math::sum;
 use crate::spec::scenario::{VolumeModel, GROWTH_CEILING, GROWTH_FLOOR, MAX_MONTHLY_TOKENS};
 
 /// The random streams of one chunk.
@@ -230,20 +231,6 @@ fn route(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
             }
         }
     }
-}
-
-/// Sum with four interleaved accumulators: a fixed order (so deterministic)
-/// that does not wait on one addition at a time.
-pub fn sum(x: &[f64]) -> f64 {
-    let mut acc = [0.0; 4];
-    let mut chunks = x.chunks_exact(4);
-    for c in &mut chunks {
-        for k in 0..4 {
-            acc[k] += c[k];
-        }
-    }
-    let tail: f64 = chunks.remainder().iter().sum();
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 
 /// A standard normal correlated with the common factor at `rho`.

@@ -258,6 +258,6 @@ impl Plan {
 
     /// Number of chunks.
     pub fn chunks(&self) -> u64 {
-        self.paths.div_ceil(super::rng::CHUNK as u64)
+        self.paths.div_ceil(crate::math::rng::CHUNK as u64)
     }
 }

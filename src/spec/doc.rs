@@ -16,7 +16,6 @@ use crate::error::{closest, Error, Location, Result};
 /// Reads a text input file, rejecting empty and binary files with a clear error.
 pub fn read_text(path: &Path, what: &str) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    crate::report::note_input(path);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Invalid {
             at: Location::file(path),

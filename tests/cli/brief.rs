@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use commitsim::report::fmt::{count, money, pct};
+use commitsim::units::{count, money, pct};
 
 use crate::util::{catalog, cmd, repo, Dir};
 

@@ -1,5 +1,7 @@
-//! Number formatting for people: money and token counts with SI-style
-//! suffixes, percentages, and plain thousands separators.
+//! Number formatting for people, one rule per unit for every report and the
+//! brief: money and token counts with SI-style suffixes, percentages, plain
+//! thousands separators, a commitment level in its unit, and text clipping
+//! and wrapping. A leaf: it imports nothing from the crate.
 
 /// `$1.23M`-style money (the currency symbol for USD/EUR/GBP, else a code prefix).
 pub fn money(x: f64, currency: &str) -> String {
@@ -46,20 +48,6 @@ fn si(a: f64) -> String {
     };
     let digits = if suffix.is_empty() && a.fract() == 0.0 { 0 } else { digits };
     format!("{v:.digits$}{suffix}")
-}
-
-/// A back-test score as displayed: method, months, the three coverages,
-/// MSIS (2 decimals) and scaled median error (3 decimals).
-pub fn score_cells(p: &crate::forecast::backtest::Score) -> [String; 7] {
-    [
-        p.method.clone(),
-        p.months.to_string(),
-        pct(p.coverage_50),
-        pct(p.coverage_80),
-        pct(p.coverage_90),
-        format!("{:.2}", p.msis_80),
-        format!("{:.3}", p.scaled_median_error),
-    ]
 }
 
 /// `12.3%`.
@@ -128,6 +116,15 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: usize) -> String {
 /// The file name without folder and extension (`contracts/openai.toml` → `openai`).
 pub fn file_stem(file: &str) -> String {
     std::path::Path::new(file).file_stem().map_or_else(|| file.to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// A level in its unit: money per period, tokens per period, or units.
+pub fn level(x: f64, unit: &str, cur: &str) -> String {
+    match unit {
+        "usd" => money(x, cur),
+        "tokens" => format!("{} tok", count(x)),
+        _ => format!("{} u", (x * 10.0).round() / 10.0),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,192 @@
+//! What each offer reads of a path: its [`View`] (which segments, which
+//! months, which sums), the reduction of a path to a [`ViewData`] per view,
+//! and the billers of a list of offers, sharing identical views. The engine
+//! calls this between generating a path and billing it; `pricing` only ever
+//! sees the reduced [`ViewData`].
+
+use super::path::PathState;
+use super::plan::Plan;
+use crate::pricing::{commit, provisioned, Biller, ViewData};
+use crate::spec::catalog::Catalog;
+use crate::spec::offer::{Offer, OfferKind, Scope};
+
+/// Which part of a path an offer looks at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// In-scope segment indices.
+    pub segments: Vec<usize>,
+    /// Months of the term inside the horizon.
+    pub term: usize,
+    /// Effective-token factor per in-scope segment (provisioned offers only).
+    pub eff: Option<Vec<f64>>,
+    /// Whether a biller needs costs at the start month's prices (locked rate).
+    pub locked: bool,
+    /// Whether a biller needs mean per-token prices (token commitments).
+    pub per_token: bool,
+    /// Whether billers need month-by-month sums (all but flat pay-as-you-go,
+    /// which needs only the in-scope total).
+    pub monthly: bool,
+    /// Whether the view covers every segment for the whole horizon.
+    pub everything: bool,
+    /// Months per commitment period of its commit billers (0: none): the
+    /// view then also sums each period once for all of them.
+    pub period: usize,
+    /// Whether billers read in-scope tokens (token commitments, provisioned
+    /// capacity); dollar commitments and tiers need only spend.
+    pub needs_tokens: bool,
+}
+
+impl View {
+    /// The view of `offer` on `plan`.
+    pub fn of(offer: &Offer, plan: &Plan, catalog: &Catalog) -> View {
+        let segments = in_scope(&offer.scope, plan, catalog);
+        let eff = match &offer.kind {
+            OfferKind::Provisioned(p) => Some(
+                segments
+                    .iter()
+                    .map(|&s| {
+                        let sh = plan.sources[plan.segments[s].source].shares;
+                        sh.input + sh.cached + p.output_weight * sh.output
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let (locked, per_token) = match &offer.kind {
+            OfferKind::Commit(c) => (c.locked, c.tokens),
+            _ => (false, false),
+        };
+        let monthly = !matches!(&offer.kind, OfferKind::Payg(p) if p.tiers.is_empty());
+        let term = offer.term_months.min(plan.horizon);
+        let everything = segments.len() == plan.segments.len() && term == plan.horizon;
+        let period = match &offer.kind {
+            OfferKind::Commit(c) => c.period_months,
+            _ => 0,
+        };
+        let needs_tokens = per_token || eff.is_some();
+        View { segments, term, eff, locked, per_token, monthly, everything, period, needs_tokens }
+    }
+}
+
+/// Segments covered by `scope`.
+pub fn in_scope(scope: &Scope, plan: &Plan, catalog: &Catalog) -> Vec<usize> {
+    (0..plan.segments.len())
+        .filter(|&s| {
+            let seg = &plan.segments[s];
+            let m = &catalog.models[seg.model];
+            scope.covers(&m.provider, &m.id, &plan.sources[seg.source].name)
+        })
+        .collect()
+}
+
+impl ViewData {
+    /// Fills `self` from the path `ps` for `view`, computing only what the
+    /// view's billers read.
+    pub fn fill(&mut self, view: &View, plan: &Plan, ps: &PathState) {
+        if !view.monthly {
+            self.inside = if view.everything {
+                ps.total_cost
+            } else {
+                view.segments.iter().map(|&s| crate::math::sum(&ps.seg_cost(s)[..view.term])).sum()
+            };
+            self.outside = ps.total_cost - self.inside;
+            return;
+        }
+        let t_end = view.term;
+        let reset = |v: &mut Vec<f64>, on: bool| {
+            v.clear();
+            v.resize(if on { t_end } else { 0 }, 0.0);
+        };
+        reset(&mut self.list, true);
+        reset(&mut self.tokens, view.needs_tokens);
+        reset(&mut self.locked, view.locked);
+        reset(&mut self.eff, view.eff.is_some());
+        reset(&mut self.mean_price, view.per_token);
+        let mut p0 = 0.0;
+        for (i, &s) in view.segments.iter().enumerate() {
+            let (tok, cost) = (&ps.seg_tokens(s)[..t_end], &ps.seg_cost(s)[..t_end]);
+            add(&mut self.list, cost);
+            if view.needs_tokens {
+                add(&mut self.tokens, tok);
+            }
+            if view.locked {
+                add_scaled(&mut self.locked, tok, ps.seg_price(plan, s, 0));
+            }
+            if let Some(e) = &view.eff {
+                add_scaled(&mut self.eff, tok, e[i]);
+            }
+            if view.per_token {
+                p0 += ps.seg_price(plan, s, 0);
+                for (t, m) in self.mean_price.iter_mut().enumerate() {
+                    *m += ps.seg_price(plan, s, t);
+                }
+            }
+        }
+        self.eff_total = self.eff.iter().sum();
+        self.inv_rate.clear();
+        self.ln_rate.clear();
+        for (t, &e) in self.eff.iter().enumerate() {
+            let minutes = 1440.0 * plan.days[t];
+            self.inv_rate.push(minutes / e);
+            self.ln_rate.push(crate::math::fastmath::ln(e / minutes));
+        }
+        let n = view.segments.len().max(1) as f64;
+        for p in &mut self.mean_price {
+            *p /= n;
+        }
+        self.mean_price_locked = p0 / n;
+        self.period = view.period;
+        self.period_basis.clear();
+        self.period_tokens.clear();
+        if view.period > 0 {
+            let basis = if view.locked { &self.locked } else { &self.list };
+            self.period_basis.extend(basis.chunks(view.period).map(|c| c.iter().sum::<f64>()));
+            if view.needs_tokens {
+                self.period_tokens.extend(self.tokens.chunks(view.period).map(|c| c.iter().sum::<f64>()));
+            }
+        }
+        self.inside = crate::math::sum(&self.list);
+        self.outside = ps.total_cost - self.inside;
+    }
+}
+
+/// `acc += x`, element by element (equal lengths; vectorised).
+fn add(acc: &mut [f64], x: &[f64]) {
+    let n = acc.len().min(x.len());
+    let (acc, x) = (&mut acc[..n], &x[..n]);
+    for t in 0..n {
+        acc[t] += x[t];
+    }
+}
+
+/// `acc += k * x`, element by element (equal lengths; vectorised).
+fn add_scaled(acc: &mut [f64], x: &[f64], k: f64) {
+    let n = acc.len().min(x.len());
+    let (acc, x) = (&mut acc[..n], &x[..n]);
+    for t in 0..n {
+        acc[t] += k * x[t];
+    }
+}
+
+/// Views and billers for a list of offers, sharing identical views.
+pub fn billers_for(offers: &[Offer], plan: &Plan, catalog: &Catalog) -> (Vec<View>, Vec<Biller>) {
+    let mut views: Vec<View> = Vec::new();
+    let mut billers = Vec::new();
+    for o in offers {
+        let v = View::of(o, plan, catalog);
+        let idx = views.iter().position(|x| *x == v).unwrap_or_else(|| {
+            views.push(v);
+            views.len() - 1
+        });
+        let fixed = match &o.kind {
+            OfferKind::Provisioned(p) => provisioned::term_totals(p, &plan.days[..views[idx].term]),
+            _ => provisioned::TermTotals::default(),
+        };
+        let schedule = match &o.kind {
+            OfferKind::Commit(c) => Some(commit::Schedule::new(c, views[idx].term)),
+            _ => None,
+        };
+        billers.push(Biller { view: idx, kind: o.kind.clone(), fixed, schedule });
+    }
+    (views, billers)
+}
