@@ -26,6 +26,7 @@ pub mod math;
 pub mod pricing;
 pub mod progress;
 pub mod report;
+pub mod scenario;
 pub mod sim;
 pub mod spec;
 pub mod units;

@@ -9,14 +9,16 @@ use serde::Serialize;
 
 use super::stats::{mean, percentiles};
 use crate::error::{Error, Result};
-use crate::forecast::{fit_error, fit_volume, recent_shares, short_history_warning, totals, Method};
+use crate::forecast::{fit_volume, Method};
 use crate::ingest::{read_history, HistoryOptions};
+use crate::scenario::history::{fit_error, recent_shares, short_history_warning, totals};
+use crate::scenario::{Risk, Scenario, VolumeModel, Workload};
 use crate::sim::engine::map_paths;
 use crate::sim::Plan;
 use crate::spec::catalog::{Catalog, Model, Prices};
 use crate::spec::dist::Dist;
 use crate::spec::file::ForecastSec;
-use crate::spec::scenario::{Risk, Scenario, Shares, VolumeModel, Workload};
+use crate::spec::values::Shares;
 
 /// Quantile arrays, one value per forecast month.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -212,11 +214,11 @@ pub fn scenario_from_history(
         models: vec![],
     });
     let n = history.series.len();
-    let max_paths = (crate::spec::scenario::MAX_CELLS / (f.horizon as f64 * (n as f64 + 1.0))) as u64;
-    if f.paths < 100 || f.paths > max_paths.min(crate::spec::scenario::MAX_PATHS) {
+    let max_paths = (crate::spec::values::MAX_CELLS / (f.horizon as f64 * (n as f64 + 1.0))) as u64;
+    if f.paths < 100 || f.paths > max_paths.min(crate::spec::values::MAX_PATHS) {
         return Err(Error::Usage(format!(
             "--paths: expected 100 to {} for {n} series",
-            max_paths.min(crate::spec::scenario::MAX_PATHS)
+            max_paths.min(crate::spec::values::MAX_PATHS)
         )));
     }
     // Fits are independent and about a millisecond each: run them in parallel

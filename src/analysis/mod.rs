@@ -1,6 +1,7 @@
 //! Turning per-path results into the figures a buyer reads: summaries,
 //! risk measures, sweeps and levers.
 
+pub mod backtest;
 pub mod forecast;
 pub mod levers;
 pub mod profile;

@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use super::stats::{mean, percentiles, prob_loss, share, summarize, Summary, ROUNDING};
 use crate::error::Result;
+use crate::scenario::Scenario;
 use crate::sim::engine::{Keep, OfferPaths, RunOutput, Spec};
 use crate::sim::view::billers_for;
 use crate::sim::{run, Plan};
 use crate::spec::offer::OfferKind;
-use crate::spec::Scenario;
 
 /// `scenario` block of the JSON.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -18,11 +18,11 @@ use super::stats::{mean, percentiles, std_error, ROUNDING};
 use crate::error::{Error, Result};
 use crate::math::rng::CHUNK;
 use crate::pricing::ViewData;
+use crate::scenario::Scenario;
 use crate::sim::engine::{map_paths, run, Keep, OfferPaths, RiskRule, RunOutput, Spec};
 use crate::sim::view::billers_for;
 use crate::sim::Plan;
 use crate::spec::offer::{check_units, Offer, OfferKind, Provisioned};
-use crate::spec::Scenario;
 
 /// Which levels to sweep.
 #[derive(Debug, Clone, PartialEq)]

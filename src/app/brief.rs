@@ -15,7 +15,7 @@ use crate::brief::{build, charts, html, markdown, BriefFormat, BriefInput};
 use crate::checklist::{contract_warnings, score_all, Contract};
 use crate::cli::BriefArgs;
 use crate::error::Error;
-use crate::spec::Scenario;
+use crate::scenario::Scenario;
 
 /// The files given on the command line, which no output may replace.
 fn given_inputs(a: &BriefArgs) -> Vec<PathBuf> {

@@ -9,14 +9,15 @@ use super::plan::{
     catalog, history_options, overrides, BACKTEST_PATHS, BACKTEST_PATH_RANGE, HISTORY_FORECAST_HORIZON,
     HISTORY_FORECAST_PATHS, MAX_HORIZON,
 };
+use crate::analysis::backtest::{backtest_all, pool, BacktestReport};
 use crate::analysis::forecast::{forecast, scenario_from_history, HistoryForecast};
 use crate::cli::{BacktestArgs, ForecastArgs, HistoryArgs};
 use crate::error::Error;
-use crate::forecast::backtest::{backtest_all, pool, BacktestReport};
-use crate::forecast::{totals, Method};
+use crate::forecast::Method;
 use crate::ingest::read_history;
 use crate::report::{render, Report};
-use crate::spec::Scenario;
+use crate::scenario::history::totals;
+use crate::scenario::Scenario;
 
 fn method(m: Option<&str>) -> Result<Method, Error> {
     Method::parse(m).ok_or_else(|| Error::Usage("--method: expected auto or drift".into()))

@@ -4,7 +4,8 @@
 use crate::cli::{HistoryArgs, RunArgs};
 use crate::error::{Error, Result};
 use crate::ingest::{Flags, HistoryOptions};
-use crate::spec::{Catalog, Overrides};
+use crate::scenario::Overrides;
+use crate::spec::Catalog;
 
 /// Worker threads at most: more only add start-up time (10,000 threads take
 /// half a minute to start), and results do not depend on the count.

@@ -7,7 +7,7 @@ use super::plan::overrides;
 use crate::analysis::simulate::simulate;
 use crate::cli::SimulateArgs;
 use crate::report::{render, Report};
-use crate::spec::Scenario;
+use crate::scenario::Scenario;
 
 pub fn run(a: &SimulateArgs, quiet: bool) -> Result<()> {
     let sc = Scenario::load(&a.scenario, overrides(a.run))?;

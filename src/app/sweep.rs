@@ -7,7 +7,7 @@ use super::plan::{overrides, SWEEP_STEPS};
 use crate::analysis::sweep::{sweep, Levels};
 use crate::cli::{Format, SweepArgs};
 use crate::report::{render, Report};
-use crate::spec::Scenario;
+use crate::scenario::Scenario;
 
 /// The levels the command line asks for.
 fn levels(a: &SweepArgs) -> Result<Levels, crate::Error> {

@@ -14,7 +14,8 @@ use anyhow::Result;
 use crate::checklist::{contract_warnings, score, Category, Checklist, Contract};
 use crate::error::Error;
 use crate::ingest::{read_history, HistoryFormat, HistoryOptions};
-use crate::spec::{Catalog, Overrides, Scenario};
+use crate::scenario::{Overrides, Scenario};
+use crate::spec::Catalog;
 
 /// What an input file is: a history CSV, or a TOML file judged from its top-level keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,11 +10,12 @@ use sha2::{Digest, Sha256};
 
 use super::{InputFile, Reproducibility};
 use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+use crate::scenario::VolumeModel;
 use crate::sim::Plan;
 use crate::spec::dist::Dist;
 use crate::spec::offer::{Load, OfferKind};
-use crate::spec::scenario::{Growth, VolumeModel};
-use crate::spec::Scenario;
+use crate::spec::values::Growth;
 use crate::units::{count, money, pct};
 
 /// The scenario's assumptions, described for a reader.
@@ -155,7 +156,7 @@ fn routing(sc: &Scenario) -> Vec<String> {
         .collect()
 }
 
-fn workload_row(sc: &Scenario, w: &crate::spec::scenario::Workload) -> WorkloadRow {
+fn workload_row(sc: &Scenario, w: &crate::scenario::Workload) -> WorkloadRow {
     let (growth, volatility) = match &w.volume {
         VolumeModel::Drift { growth: Growth::Annual(d), sigma } => (dist(d, Unit::Share), format!("{sigma}")),
         VolumeModel::Drift { growth: Growth::LogT { mu, se, df }, sigma } => (

@@ -27,10 +27,10 @@ use crate::analysis::stats::{mean, percentiles};
 use crate::analysis::sweep::{current_level, find_offer, run_offers, Levels, SweepLayout, SweepReport};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
+use crate::scenario::Scenario;
 use crate::sim::engine::{Keep, RiskRule, RunOutput};
 use crate::sim::Plan;
 use crate::spec::offer::OfferKind;
-use crate::spec::Scenario;
 use crate::units::{money, pct};
 
 /// What the brief is built from.
@@ -434,7 +434,7 @@ mod tests {
 
     fn example(paths: u64) -> Scenario {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml");
-        Scenario::load(&path, crate::spec::Overrides { paths: Some(paths), seed: Some(3) }).unwrap()
+        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(3) }).unwrap()
     }
 
     fn input(sc: &Scenario) -> BriefInput<'_> {

@@ -6,8 +6,8 @@ use super::compute::limit_text;
 use super::{FirstAsk, TopLever};
 use crate::analysis::sweep::{level_unit, SweepReport};
 use crate::checklist::ScoreReport;
+use crate::scenario::Scenario;
 use crate::spec::offer::{Offer, OfferKind};
-use crate::spec::Scenario;
 use crate::units::{count, money, pct};
 
 /// `per year`, `per quarter`, ... for a commitment period of `months`.

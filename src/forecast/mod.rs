@@ -4,21 +4,12 @@
 //! fits. `simulate` and `forecast` draw from the same predictive distribution.
 
 pub mod auto;
-pub mod backtest;
-
-use std::collections::BTreeMap;
-use std::path::Path;
 
 use rand::Rng as _;
 use rand_distr::StandardNormal;
-use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::error::{Error, Result};
-use crate::ingest::{read_history, HistoryOptions, Series};
-use crate::spec::catalog::Catalog;
-use crate::spec::file::{ForecastSec, HistorySec};
-use crate::spec::month::Month;
-use crate::spec::scenario::{check_shares, Growth, Shares, VolumeModel, Workload};
+use crate::spec::file::ForecastSec;
+use crate::spec::values::Growth;
 
 pub use auto::AutoModel;
 
@@ -158,7 +149,7 @@ impl DriftModel {
         skip: usize,
         out: &mut [f64],
     ) {
-        let g = crate::sim::growth::exact(&self.growth, z);
+        let g = self.growth.monthly_rate(z);
         let (sa, sb) = (self.sigma * corr.0, self.sigma * corr.1);
         let mut acc = self.log_last;
         for h in 0..skip + out.len() {
@@ -197,23 +188,6 @@ fn clean(y: &[f64]) -> std::result::Result<(Vec<f64>, f64), auto::FitError> {
     Ok((y, shift))
 }
 
-/// Student-t quantile at `Phi(z)` with `df` degrees of freedom.
-pub fn student_t_from_normal(z: f64, df: f64) -> f64 {
-    match StudentsT::new(0.0, 1.0, df) {
-        Ok(t) => {
-            // Use the symmetric tail for precision above the median.
-            let p = crate::spec::dist::phi(-z.abs());
-            let q = t.inverse_cdf(p);
-            if z > 0.0 {
-                -q
-            } else {
-                q
-            }
-        }
-        Err(_) => z,
-    }
-}
-
 /// SPEC 4.1 `drift` fitted to a positive series: `mu_hat`, `sigma_hat` of
 /// the `n` monthly log-differences, growth `mu_hat + sigma_hat / sqrt(n) T`,
 /// `T ~ t(n - 1)`. Zeros are handled as in `auto` (leading ones dropped,
@@ -228,97 +202,6 @@ pub fn fit_drift(y: &[f64]) -> std::result::Result<(Growth, f64), auto::FitError
     let mu = d.iter().sum::<f64>() / n;
     let sd = (d.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
     Ok((Growth::LogT { mu, se: sd / n.sqrt(), df: n - 1.0 }, sd))
-}
-
-/// Monthly totals (input + cached + output tokens) of a series.
-pub fn totals(s: &Series) -> Vec<f64> {
-    s.months.iter().map(|m| m.input + m.output + m.cached).collect()
-}
-
-/// The token mix of a series over its last (up to) three months with usage.
-pub fn recent_shares(s: &Series) -> Option<Shares> {
-    let recent: Vec<_> = s.months.iter().rev().filter(|m| m.input + m.output + m.cached > 0.0).take(3).collect();
-    let (i, o, c) = recent.iter().fold((0.0, 0.0, 0.0), |a, m| (a.0 + m.input, a.1 + m.output, a.2 + m.cached));
-    let total = i + o + c;
-    (total > 0.0).then(|| Shares { input: i / total, output: o / total, cached: c / total })
-}
-
-/// Reads `[history]` and fits one workload per series (SPEC 3.3, 4.1).
-pub fn workloads_from_history(
-    path: &Path,
-    h: &HistorySec,
-    catalog: &Catalog,
-    start: Month,
-    fc: &ForecastSec,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<Workload>> {
-    let opts = HistoryOptions::from_sec(path, h)?;
-    let file = path.parent().unwrap_or(Path::new(".")).join(&h.file);
-    if !file.is_file() {
-        return Err(Error::invalid(path, "history.file", format!("usage history `{}` not found", file.display())));
-    }
-    let history = read_history(&file, &opts, Some(catalog))?;
-    warnings.extend(history.warnings.iter().map(|w| format!("{}: {w}", file.display())));
-    let method = Method::parse(fc.method.as_deref())
-        .ok_or_else(|| Error::invalid(path, "forecast.method", "expected `auto` or `drift`"))?;
-    let mut out = Vec::new();
-    for s in &history.series {
-        let model = catalog.find(&s.model).map_err(|m| Error::invalid(&file, "model", m))?;
-        let last = s.last();
-        if last >= start {
-            return Err(Error::invalid(
-                path,
-                "start",
-                format!("the history of `{}` runs to {last}, but the scenario starts at {start}; start after the history ends", s.workload),
-            ));
-        }
-        let y = totals(s);
-        let skip = (start.since(last) - 1) as usize;
-        let shares = recent_shares(s).ok_or_else(|| {
-            Error::invalid(
-                &file,
-                "input_tokens",
-                format!("series `{}` on `{}` has no usage at all", s.workload, s.model),
-            )
-        })?;
-        let shares =
-            check_shares(shares.input, shares.output, shares.cached).map_err(|(k, m)| Error::invalid(&file, k, m))?;
-        let fitted = fit_volume(&y, method, fc, skip).map_err(|e| fit_error(&file, s, e))?;
-        warnings.extend(short_history_warning(s, &fitted));
-        out.push(Workload {
-            name: s.workload.clone(),
-            model,
-            base_tokens: *y.last().unwrap_or(&0.0),
-            shares,
-            batch_share: h.batch_share.get(&s.workload).copied().unwrap_or(0.0),
-            volume: VolumeModel::Fitted(fitted),
-            history: Some(y.iter().enumerate().map(|(i, v)| (s.first.plus(i as i32), *v)).collect()),
-        });
-    }
-    check_batch_shares(path, &h.batch_share, &out)?;
-    Ok(out)
-}
-
-/// `[history] batch_share`: every key names a workload of the history and
-/// every share is in [0, 1]; a misspelt name would otherwise bill that
-/// workload at full price without a word.
-fn check_batch_shares(path: &Path, shares: &BTreeMap<String, f64>, workloads: &[Workload]) -> Result<()> {
-    for (name, &share) in shares {
-        let key = format!("history.batch_share.{name}");
-        if !workloads.iter().any(|w| &w.name == name) {
-            let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
-            let hint = crate::error::closest(name, names.iter().copied())
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default();
-            let message =
-                format!("`{name}` is not a workload of the usage history{hint} (its workloads: {})", names.join(", "));
-            return Err(Error::invalid(path, key, message));
-        }
-        if !(0.0..=1.0).contains(&share) {
-            return Err(Error::invalid(path, key, format!("expected a share in [0, 1], found {share}")));
-        }
-    }
-    Ok(())
 }
 
 /// The volume model of one series, simulated from the end of its history
@@ -341,67 +224,10 @@ pub fn fit_volume(
     Ok(FittedModel { family, skip, months })
 }
 
-/// The warning for a series whose fitted growth rests on fewer than
-/// [`auto::MIN_AUTO_MONTHS`] months.
-pub(crate) fn short_history_warning(s: &Series, f: &FittedModel) -> Option<String> {
-    f.is_short().then(|| {
-        format!(
-            "`{}` on `{}` has only {} months of usage history: its forecast is very wide, and means (expected \
-             volumes and costs) rest on a few extreme paths. Add earlier months, or state growth_annual under \
-             [forecast] if you know how it will grow",
-            s.workload, s.model, f.months
-        )
-    })
-}
-
-/// When simulated volumes overflow: the history-fitted workloads whose
-/// growth rests on too few months to bound the upper tail, as advice.
-pub fn overflow_hint(sc: &crate::spec::Scenario) -> Option<String> {
-    let short: Vec<String> = sc
-        .workloads
-        .iter()
-        .filter_map(|w| match &w.volume {
-            VolumeModel::Fitted(f) if f.is_short() => Some(format!("`{}` ({} months)", w.name, f.months)),
-            _ => None,
-        })
-        .collect();
-    (!short.is_empty()).then(|| {
-        format!(
-            "simulated volumes overflow the range of numbers: the forecast of {} rests on so few months of \
-             history that its upper tail has no practical bound. Add earlier months to the history file, or \
-             state growth_annual and volatility_monthly under [forecast]",
-            short.join(", ")
-        )
-    })
-}
-
-/// The input error for a series that cannot be fitted.
-pub(crate) fn fit_error(file: &Path, s: &Series, e: auto::FitError) -> Error {
-    match e {
-        auto::FitError::TooShort(n) => Error::invalid(
-            file,
-            "month",
-            format!(
-                "series `{}` on `{}` has {n} month(s) of usage; at least {} are needed to fit a forecast. \
-                 Add earlier months to the file, or state growth_annual and volatility_monthly under [forecast] \
-                 in a scenario (then one month is enough), or give the workload as [[workloads]] with \
-                 monthly_tokens and growth_annual",
-                s.workload,
-                s.model,
-                auto::MIN_MONTHS
-            ),
-        ),
-        auto::FitError::BadValue(i, v) => Error::invalid(
-            file,
-            "input_tokens",
-            format!("series `{}` has an invalid total {v} in month {}", s.workload, s.first.plus(i as i32)),
-        ),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::math::normal::student_t_from_normal;
 
     #[test]
     fn drift_fit_is_the_spec_formula() {

@@ -1,6 +1,9 @@
 //! The standard normal distribution: `Φ` exactly and by table, its
 //! quantile, and [`NormalQuantileTable`], which tabulates any smooth function
-//! of a standard normal draw for the engine's inner loop.
+//! of a standard normal draw for the engine's inner loop; and the Student-t
+//! quantile at `Φ(z)`.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Standard normal distribution function, exactly (through `erfc`).
 pub fn phi_exact(z: f64) -> f64 {
@@ -127,5 +130,22 @@ impl NormalQuantileTable {
         let (m0, m1) = (self.slopes[i] * h, self.slopes[i + 1] * h);
         let (t2, t3) = (t * t, t * t * t);
         Some((2.0 * t3 - 3.0 * t2 + 1.0) * y0 + (t3 - 2.0 * t2 + t) * m0 + (-2.0 * t3 + 3.0 * t2) * y1 + (t3 - t2) * m1)
+    }
+}
+
+/// Student-t quantile at `Phi(z)` with `df` degrees of freedom.
+pub fn student_t_from_normal(z: f64, df: f64) -> f64 {
+    match StudentsT::new(0.0, 1.0, df) {
+        Ok(t) => {
+            // Use the symmetric tail for precision above the median.
+            let p = phi(-z.abs());
+            let q = t.inverse_cdf(p);
+            if z > 0.0 {
+                -q
+            } else {
+                q
+            }
+        }
+        Err(_) => z,
     }
 }

@@ -2,13 +2,13 @@
 //! figure does not apply.
 
 use super::Report;
+use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{Scalar, ScoreReport};
 use crate::error::{Error, Result};
-use crate::forecast::backtest::BacktestReport;
 use crate::ingest::MinuteLoad;
 
 /// Renders a report as CSV.
@@ -260,7 +260,7 @@ fn backtest(r: &BacktestReport) -> Vec<Vec<String>> {
         "scaled_median_error",
     ];
     let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    let mut push = |w: &str, m: &str, s: &crate::forecast::backtest::Score| {
+    let mut push = |w: &str, m: &str, s: &crate::analysis::backtest::Score| {
         let mut row = vec![w.to_string(), m.to_string(), s.method.clone(), s.months.to_string()];
         row.extend(
             [s.coverage_50, s.coverage_80, s.coverage_90, s.msis_80, s.scaled_median_error]

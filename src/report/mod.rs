@@ -6,13 +6,13 @@ pub mod csv_out;
 pub mod markdown;
 pub mod table;
 
+use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::ScoreReport;
 use crate::error::Result;
-use crate::forecast::backtest::BacktestReport;
 
 /// A report of any command. (Variants hold large structs; a report is built
 /// once per run, so their size difference does not matter.)
@@ -76,7 +76,7 @@ pub fn json(report: &Report) -> String {
 
 /// A back-test score as displayed: method, months, the three coverages,
 /// MSIS (2 decimals) and scaled median error (3 decimals).
-pub(crate) fn score_cells(p: &crate::forecast::backtest::Score) -> [String; 7] {
+pub(crate) fn score_cells(p: &crate::analysis::backtest::Score) -> [String; 7] {
     [
         p.method.clone(),
         p.months.to_string(),

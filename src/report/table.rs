@@ -6,12 +6,12 @@ use std::fmt::Write as _;
 
 use super::score_cells;
 use super::Report;
+use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
-use crate::forecast::backtest::BacktestReport;
 use crate::units::{clip, count, file_stem, money, pct, thousands, wrap};
 
 /// Terminal width the `score` table is laid out for.

@@ -99,10 +99,10 @@ pub struct RunOutput {
 impl RunOutput {
     /// Fails with an input error when a path's cost or volume overflowed: the
     /// scenario's volumes, growth or volatility are beyond computable ranges.
-    pub fn check_finite(&self, sc: &crate::spec::Scenario) -> crate::Result<()> {
+    pub fn check_finite(&self, sc: &crate::scenario::Scenario) -> crate::Result<()> {
         let bad = |v: &[f64]| v.iter().any(|x| !x.is_finite() || x.abs() > 1e300);
         if bad(&self.volume) || self.offers.iter().any(|o| bad(&o.cost) || !o.cost_sum.is_finite()) {
-            let message = crate::forecast::overflow_hint(sc).unwrap_or_else(|| {
+            let message = crate::scenario::history::overflow_hint(sc).unwrap_or_else(|| {
                 "simulated volumes or costs overflow the range of numbers: monthly_tokens, growth_annual or \
                  volatility_monthly are too large for this horizon"
                     .into()

@@ -8,9 +8,7 @@
 //! The unit tests bound the table's error against the exact function.
 
 use crate::spec::dist::{Dist, NormalQuantileTable};
-use crate::spec::scenario::{Growth, GROWTH_CEILING, GROWTH_FLOOR};
-
-use crate::math::fastmath::ln;
+use crate::spec::values::Growth;
 
 /// The table is used on |z| <= 7.5 only: in its last cells the exact
 /// function may itself switch method (the PERT quantile's own table ends at
@@ -40,10 +38,10 @@ impl GrowthRate {
     /// The rate function of `g`.
     pub fn new(g: &Growth) -> GrowthRate {
         match g {
-            Growth::Annual(Dist::Fixed(_)) => GrowthRate::Const(exact(g, 0.0)),
+            Growth::Annual(Dist::Fixed(_)) => GrowthRate::Const(g.monthly_rate(0.0)),
             _ => {
                 let (lo, hi) = smooth_range(g);
-                GrowthRate::Table { table: NormalQuantileTable::of_fn(|z| exact(g, z)), lo, hi, exact: g.clone() }
+                GrowthRate::Table { table: NormalQuantileTable::of_fn(|z| g.monthly_rate(z)), lo, hi, exact: g.clone() }
             }
         }
     }
@@ -54,7 +52,7 @@ impl GrowthRate {
         match self {
             GrowthRate::Const(r) => *r,
             GrowthRate::Table { table, lo, hi, .. } if *lo <= z && z <= *hi => table.eval(z).unwrap_or(f64::NAN),
-            GrowthRate::Table { exact: g, .. } => exact(g, z),
+            GrowthRate::Table { exact: g, .. } => g.monthly_rate(z),
         }
     }
 }
@@ -66,7 +64,7 @@ impl GrowthRate {
 /// sane growth distributions they are vanishingly rare.
 fn smooth_range(g: &Growth) -> (f64, f64) {
     let ok = |z: f64| {
-        let r = exact(g, z);
+        let r = g.monthly_rate(z);
         let annual = (12.0 * r).exp() - 1.0;
         r.is_finite() && (-0.5..=50.0).contains(&annual)
     };
@@ -86,15 +84,6 @@ fn smooth_range(g: &Growth) -> (f64, f64) {
     }
 }
 
-/// The monthly log-growth drawn from a growth source at standard normal `z`,
-/// computed exactly.
-pub fn exact(g: &Growth, z: f64) -> f64 {
-    match g {
-        Growth::Annual(d) => ln(1.0 + d.from_normal(z).clamp(GROWTH_FLOOR, GROWTH_CEILING)) / 12.0,
-        Growth::LogT { mu, se, df } => mu + se * crate::forecast::student_t_from_normal(z, *df),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +97,10 @@ mod tests {
     /// a fine grid of `z` (not aligned with the table's), tails included.
     fn worst(g: &Growth) -> f64 {
         let r = GrowthRate::new(g);
-        (0..=18_000).map(|i| -9.0 + i as f64 * 0.001_000_3).map(|z| (r.at(z) - exact(g, z)).abs()).fold(0.0, f64::max)
+        (0..=18_000)
+            .map(|i| -9.0 + i as f64 * 0.001_000_3)
+            .map(|z| (r.at(z) - g.monthly_rate(z)).abs())
+            .fold(0.0, f64::max)
     }
 
     #[test]
@@ -142,12 +134,12 @@ mod tests {
     #[test]
     fn fixed_growth_is_a_constant_and_tails_are_exact() {
         let g = annual("0.2");
-        assert!(matches!(GrowthRate::new(&g), GrowthRate::Const(r) if r == exact(&g, 0.0)));
-        assert!((exact(&g, 0.0) - 1.2f64.ln() / 12.0).abs() < 1e-16);
+        assert!(matches!(GrowthRate::new(&g), GrowthRate::Const(r) if r == g.monthly_rate(0.0)));
+        assert!((g.monthly_rate(0.0) - 1.2f64.ln() / 12.0).abs() < 1e-16);
         let g = annual("{ dist = 'normal', mean = 0.3, sd = 0.2 }");
         let r = GrowthRate::new(&g);
         for z in [-12.0, -8.5, -7.6, 7.51, 8.0, 9.5] {
-            assert_eq!(r.at(z), exact(&g, z), "z = {z}");
+            assert_eq!(r.at(z), g.monthly_rate(z), "z = {z}");
         }
     }
 }

@@ -9,7 +9,8 @@ use super::plan::{Plan, SourceKind};
 use crate::math::fastmath::exp_in_place;
 use crate::math::rng::{stream_rng, Rng, STREAM_COMMON, STREAM_PRICES, STREAM_ROUTING, STREAM_SOURCES};
 use crate::math::sum;
-use crate::spec::scenario::{VolumeModel, GROWTH_CEILING, GROWTH_FLOOR, MAX_MONTHLY_TOKENS};
+use crate::scenario::VolumeModel;
+use crate::spec::values::{GROWTH_CEILING, GROWTH_FLOOR, MAX_MONTHLY_TOKENS};
 
 /// The random streams of one chunk.
 pub struct Streams {

@@ -3,8 +3,9 @@
 //! prices by segment and month, and the random-stream layout.
 
 use super::growth::GrowthRate;
+use crate::scenario::{Scenario, VolumeModel};
 use crate::spec::dist::Dist;
-use crate::spec::scenario::{Growth, Scenario, Shares, VolumeModel};
+use crate::spec::values::{Growth, Shares};
 
 /// Where one source's volume comes from.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! The scenario file as written (SPEC 3.3): serde structures that accept
 //! exactly the documented keys. Validation and defaults live in
-//! [`super::scenario`] and [`super::offer`].
+//! [`crate::scenario`] and [`super::offer`].
 
 use std::collections::BTreeMap;
 

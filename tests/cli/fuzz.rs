@@ -5,7 +5,7 @@
 //! never a panic. `PROPTEST_CASES` raises the number of cases.
 
 use commitsim::analysis::simulate::simulate;
-use commitsim::spec::{Overrides, Scenario};
+use commitsim::scenario::{Overrides, Scenario};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 

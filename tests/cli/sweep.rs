@@ -276,9 +276,9 @@ fn default_grid_has_25_levels_from_zero_and_text_formats_render() {
 fn levers_in_the_run_equal_the_lever_pass() {
     use commitsim::analysis::levers::Predicted;
     use commitsim::analysis::sweep::{at_level, find_offer, run_offers, Levels, SweepLayout};
+    use commitsim::scenario::{Overrides, Scenario};
     use commitsim::sim::engine::{Keep, RiskRule};
     use commitsim::sim::Plan;
-    use commitsim::spec::{Overrides, Scenario};
 
     let sc =
         Scenario::load(&crate::util::repo("scenarios/example.toml"), Overrides { paths: Some(3000), seed: Some(5) })

@@ -2,13 +2,11 @@
 
 use std::path::Path;
 
-use super::catalog::Catalog;
-use super::file::{EventSec, RoutingSec};
-use super::month::Month;
-use super::scenario::{
-    check_share_dist, check_shares, unit_interval, Event, Routing, MAX_MONTHLY_TOKENS, MAX_NEGLIGIBLE,
-};
+use super::{check_share_dist, check_shares, unit_interval, Event, Routing, MAX_MONTHLY_TOKENS, MAX_NEGLIGIBLE};
 use crate::error::{Error, Result};
+use crate::spec::catalog::Catalog;
+use crate::spec::file::{EventSec, RoutingSec};
+use crate::spec::month::Month;
 
 pub(crate) fn compile_events(
     path: &Path,

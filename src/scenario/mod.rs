@@ -3,26 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
-use super::catalog::Catalog;
-use super::dist::Dist;
-use super::doc;
-use super::file::{ScenarioFile, WorkloadSec};
-use super::month::Month;
-use super::offer::{self, Offer, OfferCtx};
-use crate::error::{closest, Error, Result};
+pub mod events;
+pub mod history;
 
-/// Largest accepted `paths`.
-pub const MAX_PATHS: u64 = 10_000_000;
-/// Largest accepted `paths × months × (workloads + 1)`: about a minute of work.
-pub const MAX_CELLS: f64 = 1.5e10;
-/// Draws of a growth rate at or below -100%/year are rejected when more likely than this.
-pub const MAX_NEGLIGIBLE: f64 = 1e-3;
-/// Annual growth (and price change) draws are clamped to at least this.
-pub const GROWTH_FLOOR: f64 = -0.99;
-/// ... and to at most this (a hundredfold a year is not a forecast).
-pub const GROWTH_CEILING: f64 = 100.0;
-/// Largest accepted monthly token volume of one workload (a billion billion).
-pub const MAX_MONTHLY_TOKENS: f64 = 1e18;
+use crate::error::{closest, Error, Result};
+use crate::spec::catalog::Catalog;
+use crate::spec::dist::Dist;
+use crate::spec::doc;
+use crate::spec::file::{ScenarioFile, WorkloadSec};
+use crate::spec::month::Month;
+use crate::spec::offer::{self, Offer, OfferCtx};
+use crate::spec::values::*;
 
 /// Command-line values that take precedence over `[simulation]`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,33 +22,6 @@ pub struct Overrides {
     pub paths: Option<u64>,
     /// `--seed`.
     pub seed: Option<u64>,
-}
-
-/// Token mix of a workload; the three shares sum to 1.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Shares {
-    /// Uncached input share.
-    pub input: f64,
-    /// Output share.
-    pub output: f64,
-    /// Cached input share.
-    pub cached: f64,
-}
-
-/// Where a workload's monthly log-growth comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Growth {
-    /// `ln(1 + G) / 12` with `G` drawn from an annual growth distribution.
-    Annual(Dist),
-    /// `mu + se * T`, `T` Student-t with `df` degrees of freedom (fitted from history).
-    LogT {
-        /// Mean monthly log-growth.
-        mu: f64,
-        /// Its standard error.
-        se: f64,
-        /// Degrees of freedom.
-        df: f64,
-    },
 }
 
 /// How a workload's volume path is generated.
@@ -267,7 +231,7 @@ fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<Scenario> {
 
     let mut workloads = Vec::new();
     if let Some(h) = &raw.history {
-        let fitted = crate::forecast::workloads_from_history(path, h, &catalog, start, fc, &mut warnings)?;
+        let fitted = history::workloads_from_history(path, h, &catalog, start, fc, &mut warnings)?;
         inputs.push(dir.join(&h.file));
         workloads.extend(fitted);
     }
@@ -282,8 +246,8 @@ fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<Scenario> {
             ));
         }
     }
-    let events = super::events::compile_events(path, &fc.events, &catalog, start, &mut warnings)?;
-    let routing = super::events::compile_routing(path, &fc.routing, &catalog, start)?;
+    let events = events::compile_events(path, &fc.events, &catalog, start, &mut warnings)?;
+    let routing = events::compile_routing(path, &fc.routing, &catalog, start)?;
     if workloads.is_empty() && events.is_empty() {
         return Err(bad("workloads", "the scenario has no usage: add [[workloads]] or a [history] file".into()));
     }
@@ -467,7 +431,7 @@ fn compile_workload(
     i: usize,
     w: &WorkloadSec,
     catalog: &Catalog,
-    fc: &super::file::ForecastSec,
+    fc: &crate::spec::file::ForecastSec,
     warnings: &mut Vec<String>,
 ) -> Result<Workload> {
     let key = |k: &str| format!("workloads[{i}].{k}");
@@ -527,69 +491,6 @@ fn compile_workload(
         volume: VolumeModel::Drift { growth: Growth::Annual(growth), sigma },
         history: None,
     })
-}
-
-/// Checks that the three token shares are shares and sum to 1.
-pub(crate) fn check_shares(
-    input: f64,
-    output: f64,
-    cached: f64,
-) -> std::result::Result<Shares, (&'static str, String)> {
-    for (k, v) in [("input_share", input), ("output_share", output), ("cached_share", cached)] {
-        if unit_interval(v).is_none() {
-            return Err((k, format!("expected a share in [0, 1], found {v}")));
-        }
-    }
-    let sum = input + output + cached;
-    if (sum - 1.0).abs() > 1e-6 {
-        return Err(("input_share", format!("input_share + output_share + cached_share must sum to 1, found {sum}")));
-    }
-    Ok(Shares { input, output, cached })
-}
-
-/// `Some(x)` when `x` is in [0, 1].
-pub(crate) fn unit_interval(x: f64) -> Option<f64> {
-    (x.is_finite() && (0.0..=1.0).contains(&x)).then_some(x)
-}
-
-/// An annual growth distribution must put negligible mass at or below -100%.
-pub(crate) fn check_growth(g: &Dist) -> std::result::Result<(), String> {
-    let p = if g.lower_bound() > -1.0 { 0.0 } else { g.cdf(-1.0) };
-    if p > MAX_NEGLIGIBLE {
-        return Err(format!(
-            "this annual growth distribution draws -100% or less with probability {p:.4}, which would mean negative volume; \
-             narrow it so that such draws are below {MAX_NEGLIGIBLE} (rarer draws are clamped to {GROWTH_FLOOR})"
-        ));
-    }
-    let q = 1.0 - g.cdf(GROWTH_CEILING);
-    if q > MAX_NEGLIGIBLE {
-        return Err(format!(
-            "this annual growth distribution draws more than a hundredfold ({}%) a year with probability {q:.4}; \
-             expected a growth rate such as 0.3 for +30% (rarer draws are clamped to {GROWTH_CEILING})",
-            GROWTH_CEILING * 100.0
-        ));
-    }
-    Ok(())
-}
-
-fn check_volatility(v: f64) -> std::result::Result<(), String> {
-    if v.is_finite() && (0.0..=2.0).contains(&v) {
-        Ok(())
-    } else {
-        Err(format!("expected a monthly log-volatility in [0, 2], found {v}"))
-    }
-}
-
-/// A distribution of a share must stay (essentially) within [0, 1].
-pub(crate) fn check_share_dist(d: &Dist) -> std::result::Result<(), String> {
-    let (lo, hi) = (d.cdf(0.0 - 1e-12), 1.0 - d.cdf(1.0));
-    if lo > MAX_NEGLIGIBLE || hi > MAX_NEGLIGIBLE {
-        return Err(format!(
-            "expected a share within [0, 1]; this distribution falls outside with probability {:.4}",
-            lo + hi
-        ));
-    }
-    Ok(())
 }
 
 /// Every (workload, catalog model) pair that can carry tokens: each workload

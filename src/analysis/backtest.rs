@@ -19,9 +19,9 @@ use rand_distr::StandardNormal;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::auto::FitError;
-use super::{fit_volume, Method};
 use crate::analysis::stats::percentiles;
+use crate::forecast::auto::FitError;
+use crate::forecast::{fit_volume, Method};
 use crate::math::rng::stream_rng;
 use crate::spec::dist::phi_inv;
 use crate::spec::file::ForecastSec;
