@@ -8,6 +8,7 @@ pub mod doc;
 pub mod file;
 pub mod month;
 pub mod offer;
+pub mod offer_check;
 pub mod profile;
 pub mod values;
 

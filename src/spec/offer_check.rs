@@ -1,0 +1,324 @@
+//! Compiling an `[[offers]]` entry into an [`Offer`]: every key checked
+//! against its kind, with errors that name the key and say what was expected.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::catalog::Catalog;
+use super::file::{OfferSec, ScopeSec};
+use super::offer::*;
+use crate::error::{closest, Error, Result};
+
+/// Validation context for one `[[offers]]` entry.
+pub(crate) struct OfferCtx<'a> {
+    pub file: &'a Path,
+    pub index: usize,
+    pub horizon: usize,
+    pub catalog: &'a Catalog,
+    pub workloads: &'a [String],
+}
+
+impl OfferCtx<'_> {
+    fn key(&self, k: &str) -> String {
+        format!("offers[{}].{k}", self.index)
+    }
+
+    fn err(&self, k: &str, msg: impl Into<String>) -> Error {
+        Error::invalid(self.file, self.key(k), msg)
+    }
+
+    fn fraction(&self, k: &str, v: Option<f64>, default: f64, upper_open: bool) -> Result<f64> {
+        let x = v.unwrap_or(default);
+        let ok = x.is_finite() && x >= 0.0 && if upper_open { x < 1.0 } else { x <= 1.0 };
+        if ok {
+            Ok(x)
+        } else {
+            let range = if upper_open { "[0, 1)" } else { "[0, 1]" };
+            Err(self.err(k, format!("expected a share in {range}, found {x}")))
+        }
+    }
+
+    fn positive(&self, k: &str, v: Option<f64>) -> Result<f64> {
+        match v {
+            Some(x) if x.is_finite() && x > 0.0 => Ok(x),
+            Some(x) => Err(self.err(k, format!("expected a number > 0, found {x}"))),
+            None => Err(self.err(k, "missing required key")),
+        }
+    }
+
+    fn choice<'v>(&self, k: &str, v: &'v Option<String>, default: &'v str, valid: &[&str]) -> Result<&'v str> {
+        let s = v.as_deref().unwrap_or(default);
+        if valid.contains(&s) {
+            return Ok(s);
+        }
+        let hint = closest(s, valid.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+        Err(self.err(k, format!("expected one of {}, found `{s}`{hint}", valid.join(", "))))
+    }
+}
+
+/// Builds a validated [`Offer`] from its table.
+pub(crate) fn compile(o: &OfferSec, cx: &OfferCtx) -> Result<Offer> {
+    let kind_name = Some(o.kind.clone());
+    let kind = cx.choice("kind", &kind_name, "", &["payg", "commit", "provisioned"])?;
+    reject_foreign_keys(o, kind, cx)?;
+    let term = match o.term_months {
+        None => cx.horizon,
+        Some(t) if (1..=1200).contains(&t) => t as usize,
+        Some(t) => {
+            return Err(cx.err("term_months", format!("expected a whole number of months from 1 to 1200, found {t}")))
+        }
+    };
+    let scope = compile_scope(o.scope.as_ref(), cx)?;
+    let kind = match kind {
+        "payg" => OfferKind::Payg(compile_payg(o, cx)?),
+        "commit" => OfferKind::Commit(compile_commit(o, cx, term)?),
+        _ => OfferKind::Provisioned(compile_provisioned(o, cx)?),
+    };
+    Ok(Offer { name: o.name.clone(), scope, term_months: term, kind })
+}
+
+/// Keys that belong to another kind of offer are a mistake worth naming.
+fn reject_foreign_keys(o: &OfferSec, kind: &str, cx: &OfferCtx) -> Result<()> {
+    let payg = [("volume_tiers", o.volume_tiers.is_some()), ("tier_period", o.tier_period.is_some())];
+    let commit = [
+        ("unit", o.unit.is_some()),
+        ("period", o.period.is_some()),
+        ("amount", o.amount.is_some()),
+        ("amounts", o.amounts.is_some()),
+        ("discount_tiers", o.discount_tiers.is_some()),
+        ("overage", o.overage.is_some()),
+        ("rate", o.rate.is_some()),
+        ("rollover_fraction", o.rollover_fraction.is_some()),
+        ("rollover_cap", o.rollover_cap.is_some()),
+    ];
+    let prov = [
+        ("units", o.units.is_some()),
+        ("unit_price", o.unit_price.is_some()),
+        ("price_basis", o.price_basis.is_some()),
+        ("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit.is_some()),
+        ("output_weight", o.output_weight.is_some()),
+        ("min_units", o.min_units.is_some()),
+        ("increment", o.increment.is_some()),
+        ("load", o.load.is_some()),
+        ("overflow", o.overflow.is_some()),
+    ];
+    let discount = [("discount", o.discount.is_some())];
+    let groups: [(&str, &[(&str, bool)]); 4] =
+        [("payg", &payg), ("commit", &commit), ("provisioned", &prov), ("payg or commit", &discount)];
+    for (owner, keys) in groups {
+        if owner.contains(kind) {
+            continue;
+        }
+        if let Some((k, _)) = keys.iter().find(|(_, set)| *set) {
+            return Err(cx.err(k, format!("`{k}` applies to {owner} offers, not to a {kind} offer")));
+        }
+    }
+    Ok(())
+}
+
+fn compile_scope(s: Option<&ScopeSec>, cx: &OfferCtx) -> Result<Scope> {
+    let Some(s) = s else {
+        return Ok(Scope::default());
+    };
+    let check = |k: &str, list: &Option<Vec<String>>, known: &dyn Fn(&str) -> bool, all: Vec<&str>| -> Result<()> {
+        let Some(list) = list else { return Ok(()) };
+        if list.is_empty() {
+            return Err(
+                cx.err(&format!("scope.{k}"), "an empty list covers nothing; remove the key to cover everything")
+            );
+        }
+        for v in list {
+            if !known(v) {
+                let hint =
+                    closest(v, all.iter().copied()).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+                return Err(cx.err(&format!("scope.{k}"), format!("unknown {} `{v}`{hint}", k.trim_end_matches('s'))));
+            }
+        }
+        Ok(())
+    };
+    let cat = cx.catalog;
+    let providers: Vec<&str> = cat.models.iter().map(|m| m.provider.as_str()).collect();
+    check("providers", &s.providers, &|p| cat.has_provider(p), providers)?;
+    check("models", &s.models, &|m| cat.find(m).is_ok(), cat.models.iter().map(|m| m.id.as_str()).collect())?;
+    let wl = cx.workloads;
+    check("workloads", &s.workloads, &|w| wl.iter().any(|x| x == w), wl.iter().map(String::as_str).collect())?;
+    Ok(Scope { providers: s.providers.clone(), models: s.models.clone(), workloads: s.workloads.clone() })
+}
+
+fn compile_payg(o: &OfferSec, cx: &OfferCtx) -> Result<Payg> {
+    let discount = cx.fraction("discount", o.discount, 0.0, true)?;
+    let tier_months = match cx.choice("tier_period", &o.tier_period, "month", &["month", "year"])? {
+        "month" => 1,
+        _ => 12,
+    };
+    if o.tier_period.is_some() && o.volume_tiers.is_none() {
+        return Err(cx.err("tier_period", "`tier_period` sets the period of `volume_tiers`, which this offer lacks"));
+    }
+    let mut tiers = Vec::new();
+    if let Some(list) = &o.volume_tiers {
+        if o.discount.is_some_and(|d| d != 0.0) {
+            return Err(cx.err("volume_tiers", "give either `discount` or `volume_tiers`, not both"));
+        }
+        if list.is_empty() {
+            return Err(cx.err("volume_tiers", "expected at least one tier such as { from = 0, discount = 0.0 }"));
+        }
+        for (i, t) in list.iter().enumerate() {
+            let k = format!("volume_tiers[{i}]");
+            if !(t.from.is_finite() && t.from >= 0.0) {
+                return Err(cx.err(&format!("{k}.from"), format!("expected list spend >= 0, found {}", t.from)));
+            }
+            let d = cx.fraction(&format!("{k}.discount"), Some(t.discount), 0.0, true)?;
+            if tiers.last().is_some_and(|&(f, _)| t.from <= f) {
+                return Err(cx.err(&format!("{k}.from"), "tiers must be listed by increasing `from`"));
+            }
+            tiers.push((t.from, d));
+        }
+        if tiers[0].0 > 0.0 {
+            tiers.insert(0, (0.0, 0.0));
+        }
+    }
+    Ok(Payg { discount, tiers, tier_months })
+}
+
+fn compile_commit(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
+    let tokens = cx.choice("unit", &o.unit, "usd", &["usd", "tokens"])? == "tokens";
+    let period =
+        o.period.as_ref().ok_or_else(|| cx.err("period", "missing required key: month, quarter, year or term"))?;
+    let period_name = Some(period.clone());
+    let period_months = match cx.choice("period", &period_name, "", &["month", "quarter", "year", "term"])? {
+        "month" => 1,
+        "quarter" => 3,
+        "year" => 12,
+        _ => term,
+    };
+    let amounts = match (o.amount, &o.amounts) {
+        (Some(a), None) => vec![a],
+        (None, Some(list)) if !list.is_empty() => list.clone(),
+        (None, Some(_)) => return Err(cx.err("amounts", "expected at least one amount")),
+        (Some(_), Some(_)) => return Err(cx.err("amounts", "give either `amount` or `amounts`, not both")),
+        (None, None) => return Err(cx.err("amount", "missing required key (or `amounts` for a ramp)")),
+    };
+    let key = if o.amount.is_some() { "amount" } else { "amounts" };
+    if let Some(a) = amounts.iter().find(|a| !(a.is_finite() && **a >= 0.0)) {
+        return Err(cx.err(key, format!("expected an amount >= 0, found {a}")));
+    }
+    let most = max_amount(tokens);
+    if let Some(a) = amounts.iter().find(|a| **a > most) {
+        return Err(cx.err(key, format!("expected an amount of at most {most:e} per period, found {a:e}")));
+    }
+    let discount = match (&o.discount, &o.discount_tiers) {
+        (Some(_), Some(_)) => {
+            return Err(cx.err("discount_tiers", "give either `discount` or `discount_tiers`, not both"))
+        }
+        (_, Some(list)) => {
+            if list.is_empty() {
+                return Err(cx.err(
+                    "discount_tiers",
+                    "expected at least one tier such as { min_commit = 500000, discount = 0.08 }",
+                ));
+            }
+            let mut tiers: Vec<(f64, f64)> = Vec::new();
+            for (i, t) in list.iter().enumerate() {
+                let k = format!("discount_tiers[{i}]");
+                if !(t.min_commit.is_finite() && t.min_commit >= 0.0) {
+                    return Err(
+                        cx.err(&format!("{k}.min_commit"), format!("expected an amount >= 0, found {}", t.min_commit))
+                    );
+                }
+                if let Some(j) = tiers.iter().position(|&(m, _)| m == t.min_commit) {
+                    return Err(cx.err(
+                        &format!("{k}.min_commit"),
+                        format!("tier {j} already starts at {}; each tier needs its own min_commit", t.min_commit),
+                    ));
+                }
+                tiers.push((t.min_commit, cx.fraction(&format!("{k}.discount"), Some(t.discount), 0.0, true)?));
+            }
+            tiers.sort_by(|a, b| a.0.total_cmp(&b.0));
+            DiscountRule::Tiers(tiers)
+        }
+        (d, None) => DiscountRule::Flat(cx.fraction("discount", *d, 0.0, true)?),
+    };
+    let overage_list = cx.choice("overage", &o.overage, "discounted", &["discounted", "list"])? == "list";
+    let locked = cx.choice("rate", &o.rate, "floating", &["floating", "locked"])? == "locked";
+    let rollover_fraction = cx.fraction("rollover_fraction", o.rollover_fraction, 0.0, false)?;
+    let rollover_cap = cx.fraction("rollover_cap", o.rollover_cap, 0.0, false)?;
+    let periods = term.min(cx.horizon).div_ceil(period_months);
+    if amounts.len() > periods.max(1) {
+        return Err(cx.err(
+            "amounts",
+            format!(
+                "{} amounts given but the term has only {periods} {}-month period(s) within the horizon",
+                amounts.len(),
+                period_months
+            ),
+        ));
+    }
+    Ok(Commit { tokens, period_months, amounts, discount, overage_list, locked, rollover_fraction, rollover_cap })
+}
+
+fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
+    let units = match o.units {
+        Some(u) if u.is_finite() && (0.0..=MAX_UNITS).contains(&u) => u,
+        Some(u) => {
+            return Err(cx.err("units", format!("expected a number of units from 0 to {MAX_UNITS:e}, found {u}")))
+        }
+        None => return Err(cx.err("units", "missing required key")),
+    };
+    let unit_price = match o.unit_price {
+        Some(p) if p.is_finite() && p >= 0.0 => p,
+        Some(p) => return Err(cx.err("unit_price", format!("expected a price >= 0, found {p}"))),
+        None => {
+            return Err(cx.err(
+                "unit_price",
+                "missing required key ($ per unit per hour, or per month with price_basis = \"month\")",
+            ))
+        }
+    };
+    let hourly = cx.choice("price_basis", &o.price_basis, "hour", &["hour", "month"])? == "hour";
+    let tpm = cx.positive("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit)?;
+    let output_weight = cx.positive("output_weight", Some(o.output_weight.unwrap_or(1.0)))?;
+    let min_units = match o.min_units.unwrap_or(0.0) {
+        m if m.is_finite() && m >= 0.0 => m,
+        m => return Err(cx.err("min_units", format!("expected a number >= 0, found {m}"))),
+    };
+    let increment = cx.positive("increment", Some(o.increment.unwrap_or(1.0)))?;
+    check_units(units, min_units, increment).map_err(|m| cx.err("units", m))?;
+    let drop = cx.choice("overflow", &o.overflow, "payg", &["payg", "drop"])? == "drop";
+    let load = match &o.load {
+        None => {
+            return Err(cx.err(
+                "load",
+                "missing required key: load = { peak_to_mean = 3.0 } or load = { profile = \"load.csv\" }",
+            ))
+        }
+        Some(l) => match (l.peak_to_mean, &l.profile) {
+            (Some(q), None) => {
+                let s = lognormal_sigma(q).ok_or_else(|| {
+                    cx.err(
+                        "load.peak_to_mean",
+                        format!(
+                            "expected a ratio above 1 and below {:.2} (where no lognormal has that 99th percentile over its mean), found {q}",
+                            (Z99 * Z99 / 2.0).exp()
+                        ),
+                    )
+                })?;
+                Load::LogNormal { peak_to_mean: q, s, table: Arc::new(ServedTable::new(s)) }
+            }
+            (None, Some(p)) => {
+                Load::Profile(Arc::new(super::profile::load_profile(cx.file, p, &cx.key("load.profile"))?))
+            }
+            _ => return Err(cx.err("load", "give exactly one of `peak_to_mean` or `profile`")),
+        },
+    };
+    Ok(Provisioned {
+        units,
+        unit_price,
+        hourly,
+        tokens_per_minute_per_unit: tpm,
+        output_weight,
+        min_units,
+        increment,
+        load,
+        drop,
+    })
+}
