@@ -15,10 +15,10 @@ use rand::Rng as _;
 use rand_distr::StandardNormal;
 use rayon::prelude::*;
 
-use commitsim::analysis::stats::percentiles;
-use commitsim::forecast::{fit_volume, Method};
-use commitsim::math::rng::stream_rng;
-use commitsim::spec::file::ForecastSec;
+use commitsim::api::percentiles;
+use commitsim::api::stream_rng;
+use commitsim::api::ForecastSec;
+use commitsim::api::{fit_volume, Method};
 
 const PATHS: usize = 20_000;
 const LENGTHS: [usize; 8] = [3, 4, 5, 6, 8, 12, 24, 60];
@@ -80,7 +80,7 @@ fn ratios(y: &[f64], method: Method, index: u64) -> [[f64; 3]; 2] {
         let z: f64 = rng.sample(StandardNormal);
         f.sample(&mut rng, z, &zeros, (0.0, 1.0), &mut out);
         for (c, &hz) in cols.iter_mut().zip(&HORIZONS) {
-            c.push(commitsim::math::fastmath::exp(out[hz - 1]));
+            c.push(commitsim::api::exp(out[hz - 1]));
         }
     }
     cols.map(|c| {

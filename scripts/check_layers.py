@@ -32,6 +32,7 @@ ALLOWED = {
               "forecast", "pricing", "sim", "progress"},
     "cli": {"error", "units", "report", "spec", "ingest", "forecast"},
     "app": None,  # the edge may import everything
+    "api": None,  # re-exports for tests and examples
     "lib": None,
     "main": None,
 }

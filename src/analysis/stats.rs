@@ -71,23 +71,6 @@ pub fn percentiles(x: &[f64], qs: &[f64]) -> Vec<f64> {
     out
 }
 
-/// One percentile of `v`, reordering `v`.
-pub fn percentile_in_place(v: &mut [f64], q: f64) -> f64 {
-    let n = v.len();
-    if n == 0 {
-        return f64::NAN;
-    }
-    let pos = q / 100.0 * (n - 1) as f64;
-    let lo = pos.floor() as usize;
-    let frac = pos - lo as f64;
-    let (_, &mut a, right) = v.select_nth_unstable_by(lo, f64::total_cmp);
-    if frac == 0.0 || right.is_empty() {
-        return a;
-    }
-    let b = right.iter().copied().fold(f64::INFINITY, f64::min);
-    a + frac * (b - a)
-}
-
 /// Summary of a cost-like quantity.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {

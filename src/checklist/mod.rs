@@ -205,16 +205,6 @@ pub enum Test {
 }
 
 impl Test {
-    /// The key that writes this test in a checklist file.
-    pub fn key(&self) -> &'static str {
-        match self {
-            Test::Max(_) => "max",
-            Test::Min(_) => "min",
-            Test::Equals(_) => "equals",
-            Test::OneOf(_) => "one_of",
-        }
-    }
-
     /// The kind of value the test can compare: `a number`, `a string`, ….
     pub fn needs(&self) -> &'static str {
         match self {

@@ -16,7 +16,7 @@ pub use auto::AutoModel;
 /// Forecast methods (SPEC 4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
-    /// The model family of [`auto`], selected and averaged from the data.
+    /// The model family of `auto` (`forecast::auto`), selected and averaged from the data.
     Auto,
     /// Log random walk with a Student-t drift.
     Drift,

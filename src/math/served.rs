@@ -156,6 +156,7 @@ pub fn lognormal_served_exact(r: f64, s: f64) -> f64 {
     phi((r - s * s / 2.0) / s) + r.exp() * phi(-(r + s * s / 2.0) / s)
 }
 
+#[cfg(test)]
 /// `E[min(X, C)] / E[X]` for lognormal `X` with mean `lambda` and log-sd `s`
 /// (closed form, SPEC 4.3).
 pub fn lognormal_served(lambda: f64, cap: f64, s: f64) -> f64 {

@@ -155,11 +155,6 @@ impl Levels {
         self.totals.len()
     }
 
-    /// Whether it bills none.
-    pub fn is_empty(&self) -> bool {
-        self.totals.is_empty()
-    }
-
     /// Bills every offer on one path into `out` (one bill per offer), with
     /// `scratch` for the sums and shares per capacity.
     pub fn bill(&self, v: &ViewData, scratch: &mut [Vec<f64>; 3], out: &mut [PathBill]) {

@@ -7,5 +7,5 @@ pub mod path;
 pub mod plan;
 pub mod view;
 
-pub use engine::{run, RunOutput};
+pub use engine::run;
 pub use plan::Plan;

@@ -13,6 +13,5 @@ pub mod profile;
 pub mod values;
 
 pub use catalog::Catalog;
-pub use dist::Dist;
 pub use month::Month;
-pub use offer::{Offer, OfferKind};
+pub use offer::Offer;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-pub use crate::math::served::{lognormal_served, lognormal_served_exact, ServedTable};
+pub use crate::math::served::ServedTable;
 
 /// z of the 99th percentile of the standard normal.
 pub const Z99: f64 = 2.326_347_874_040_840_8;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use commitsim::units::{count, money, pct};
+use commitsim::api::{count, money, pct};
 
 use crate::util::{catalog, cmd, repo, Dir};
 
@@ -354,11 +354,11 @@ fn reproducibility_lists_every_input_with_its_sha256() {
         ("contract terms", "contracts/anthropic.toml"),
     ] {
         let bytes = std::fs::read(repo(file)).unwrap();
-        let hash = commitsim::brief::assumptions::sha256_hex(&bytes);
+        let hash = commitsim::api::sha256_hex(&bytes);
         assert!(inputs.contains(&hash), "{file}'s hash");
         assert!(inputs.contains(role));
     }
-    let builtin = commitsim::brief::assumptions::sha256_hex(commitsim::checklist::DEFAULT_CHECKLIST.as_bytes());
+    let builtin = commitsim::api::sha256_hex(commitsim::api::DEFAULT_CHECKLIST.as_bytes());
     assert!(inputs.contains(&builtin) && inputs.contains("checklist (built in)"));
     assert!(inputs.contains("embedded"), "says the built-in checklist is hashed from its embedded text");
     assert!(html.contains("--seed 11 --paths 3000"), "the command spells out seed and paths");
@@ -394,9 +394,7 @@ fn without_a_commitment_the_brief_says_so_and_the_fan_shows_history() {
     assert!(html.contains("Sign Minus 5 with no commitment"), "recommends the discount");
     assert!(html.contains("No contract terms were given"));
     let inputs = &html[html.find("<table id=\"inputs\"").unwrap()..];
-    assert!(
-        inputs.contains("usage history") && inputs.contains(&commitsim::brief::assumptions::sha256_hex(csv.as_bytes()))
-    );
+    assert!(inputs.contains("usage history") && inputs.contains(&commitsim::api::sha256_hex(csv.as_bytes())));
 }
 
 // ------------------------------------------------------------ bad input

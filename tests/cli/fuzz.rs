@@ -4,8 +4,8 @@
 //! scenario that simulates to finite, ordered numbers, or an input error;
 //! never a panic. `PROPTEST_CASES` raises the number of cases.
 
-use commitsim::analysis::simulate::simulate;
-use commitsim::scenario::{Overrides, Scenario};
+use commitsim::api::simulate;
+use commitsim::api::{Overrides, Scenario};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 

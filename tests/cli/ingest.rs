@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use commitsim::ingest::{read_history, History, HistoryFormat, HistoryOptions, Timestamp, TsUnit};
-use commitsim::spec::Catalog;
+use commitsim::api::Catalog;
+use commitsim::api::{read_history, History, HistoryFormat, HistoryOptions, Timestamp, TsUnit};
 
 use crate::util::{close, cmd, repo, Dir};
 
@@ -73,7 +73,7 @@ fn profile_out_writes_every_minute_and_loads_as_a_load_profile() {
     assert_eq!(rows.iter().filter(|r| r.1 == 0.0).count(), 13);
     assert_eq!(rows.iter().map(|r| r.1).sum::<f64>(), 18_059_974.0 + 245_896.0);
     let scenario = d.write("s.toml", "");
-    commitsim::spec::profile::load_profile(&scenario, "load.csv", "offers[0].load.profile").expect("loads");
+    commitsim::api::load_profile(&scenario, "load.csv", "offers[0].load.profile").expect("loads");
     // `validate` recognises it from its header.
     let v = cmd().arg("validate").arg(&out).output().unwrap();
     assert!(String::from_utf8_lossy(&v.stdout).contains("(load profile)"), "{v:?}");
@@ -433,7 +433,7 @@ fn big_log(rows: usize, quoted: bool) -> (String, SeriesMonths, BTreeMap<i64, u6
             text.push_str("\r\n");
         }
         *months.entry((w.to_string(), m.to_string(), format!("2027-{month:02}"))).or_insert(0) += input;
-        let epoch_minute = (commitsim::ingest::timestamp::days_from_civil(2027, 1, 1) + day as i64) * 1440 + hm as i64;
+        let epoch_minute = (commitsim::api::days_from_civil(2027, 1, 1) + day as i64) * 1440 + hm as i64;
         *minutes.entry(epoch_minute).or_insert(0) += input + cached + output;
     }
     (text, months, minutes)

@@ -10,5 +10,6 @@ mod ingest_errors;
 mod outputs;
 mod score;
 mod simulate;
+mod snapshots;
 mod sweep;
 mod util;

@@ -274,11 +274,11 @@ fn default_grid_has_25_levels_from_zero_and_text_formats_render() {
 /// rounding; a wrong prediction falls back to that pass exactly.
 #[test]
 fn levers_in_the_run_equal_the_lever_pass() {
-    use commitsim::analysis::levers::Predicted;
-    use commitsim::analysis::sweep::{at_level, find_offer, run_offers, Levels, SweepLayout};
-    use commitsim::scenario::{Overrides, Scenario};
-    use commitsim::sim::engine::{Keep, RiskRule};
-    use commitsim::sim::Plan;
+    use commitsim::api::Plan;
+    use commitsim::api::Predicted;
+    use commitsim::api::{at_level, find_offer, run_offers, Levels, SweepLayout};
+    use commitsim::api::{Keep, RiskRule};
+    use commitsim::api::{Overrides, Scenario};
 
     let sc =
         Scenario::load(&crate::util::repo("scenarios/example.toml"), Overrides { paths: Some(3000), seed: Some(5) })

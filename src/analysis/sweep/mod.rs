@@ -29,7 +29,7 @@ use crate::sim::view::billers_for;
 use crate::sim::Plan;
 use crate::spec::offer::{check_units, Offer, OfferKind, Provisioned};
 
-pub use layout::{SweepLayout, PREDICT_PATHS};
+pub use layout::SweepLayout;
 use levels::*;
 pub use levels::{at_level, current_level, level_unit};
 pub use pilot::Pilot;

@@ -201,7 +201,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::spec::dist::phi_exact;
+    use crate::math::normal::phi_exact;
     use crate::spec::offer::{lognormal_sigma, Load, Profile, ServedTable};
 
     fn provisioned(load: Load) -> Provisioned {
