@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::layout::{left, m, md_text, right, Table};
 use super::score_cells;
 use super::Report;
 use crate::analysis::backtest::BacktestReport;
@@ -38,23 +39,25 @@ fn profile(r: &ProfileReport) -> String {
         thousands(r.empty_minutes as f64),
         r.output_weight
     );
-    s.push_str("| Minutes | Mean per minute | p99 per minute | Peak minute | Peak to mean (p99 / mean) |\n");
-    s.push_str("|---:|---:|---:|---:|---:|\n");
-    let _ = writeln!(
-        s,
-        "| {} | {} | {} | {} | {:.2} |",
-        thousands(r.minutes as f64),
-        thousands(r.mean),
-        thousands(r.p99),
-        thousands(r.peak),
-        r.peak_to_mean
+    let mut t = Table::new(
+        ["Minutes", "Mean per minute", "p99 per minute", "Peak minute", "Peak to mean (p99 / mean)"]
+            .map(|h| right(h, 0))
+            .to_vec(),
     );
+    t.push(vec![
+        m(thousands(r.minutes as f64)),
+        m(thousands(r.mean)),
+        m(thousands(r.p99)),
+        m(thousands(r.peak)),
+        m(format!("{:.2}", r.peak_to_mean)),
+    ]);
+    s.push_str(&t.markdown());
     s
 }
 
 /// Escapes text for a Markdown table cell.
 pub fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace('\n', " ")
+    md_text(s)
 }
 
 fn simulate(r: &SimulateReport) -> String {
@@ -80,34 +83,45 @@ fn simulate(r: &SimulateReport) -> String {
         count(v.p50),
         count(v.p95)
     );
-    s.push_str("| Offer | Kind | Cost mean (± s.e.) | Cost p5 | Cost p95 | CVaR95 | Saving mean (± s.e.) | Saving p5 – p95 | P(loss) | ESR | P(over-commit) | Utilisation |\n");
-    s.push_str("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    let mut cols = vec![left("Offer", 0), left("Kind", 0)];
+    cols.extend(
+        [
+            "Cost mean (± s.e.)",
+            "Cost p5",
+            "Cost p95",
+            "CVaR95",
+            "Saving mean (± s.e.)",
+            "Saving p5 – p95",
+            "P(loss)",
+            "ESR",
+            "P(over-commit)",
+            "Utilisation",
+        ]
+        .map(|h| right(h, 0)),
+    );
+    let mut t = Table::new(cols);
     for o in &r.offers {
         let (over, util) = match (&o.commitment, &o.provisioned) {
             (Some(c), _) => (pct(c.prob_overcommit), pct(c.utilization_mean)),
             (None, Some(p)) => ("–".into(), pct(p.utilization_mean)),
             _ => ("–".into(), "–".into()),
         };
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} ± {} | {} | {} | {} | {} ± {} | {} – {} | {} | {} | {} | {} |",
-            cell(&o.name),
-            o.kind,
-            money(o.cost.mean, cur),
-            money(o.cost.std_error, cur),
-            money(o.cost.p5, cur),
-            money(o.cost.p95, cur),
-            money(o.cost.cvar95, cur),
-            money(o.savings.mean, cur),
-            money(o.savings.std_error, cur),
-            money(o.savings.p5, cur),
-            money(o.savings.p95, cur),
-            pct(o.savings.prob_negative),
-            pct(o.effective_savings_rate),
-            over,
-            util
-        );
+        t.push(vec![
+            super::layout::t(&o.name),
+            m(&o.kind),
+            m(format!("{} ± {}", money(o.cost.mean, cur), money(o.cost.std_error, cur))),
+            m(money(o.cost.p5, cur)),
+            m(money(o.cost.p95, cur)),
+            m(money(o.cost.cvar95, cur)),
+            m(format!("{} ± {}", money(o.savings.mean, cur), money(o.savings.std_error, cur))),
+            m(format!("{} – {}", money(o.savings.p5, cur), money(o.savings.p95, cur))),
+            m(pct(o.savings.prob_negative)),
+            m(pct(o.effective_savings_rate)),
+            m(over),
+            m(util),
+        ]);
     }
+    s.push_str(&t.markdown());
     s
 }
 
@@ -126,7 +140,11 @@ fn sweep(r: &SweepReport) -> String {
         thousands(r.scenario.paths as f64),
         r.scenario.seed
     );
-    s.push_str("| Level | E[cost] (± s.e.) | Cost p95 | Unused | P(over-commit) | P(loss) | Saving |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+    let mut t = Table::new(
+        ["Level", "E[cost] (± s.e.)", "Cost p95", "Unused", "P(over-commit)", "P(loss)", "Saving"]
+            .map(|h| right(h, 0))
+            .to_vec(),
+    );
     for l in &r.levels {
         let mark = if Some(l.level) == r.recommended {
             " **(recommended)**"
@@ -135,19 +153,17 @@ fn sweep(r: &SweepReport) -> String {
         } else {
             ""
         };
-        let _ = writeln!(
-            s,
-            "| {}{mark} | {} ± {} | {} | {} | {} | {} | {} |",
-            lv(l.level),
-            money(l.cost_mean, cur),
-            money(l.cost_std_error, cur),
-            money(l.cost_p95, cur),
-            if r.level_unit == "tokens" { count(l.unused_mean) } else { money(l.unused_mean, cur) },
-            pct(l.prob_overcommit),
-            pct(l.prob_negative),
-            money(l.savings_mean, cur)
-        );
+        t.push(vec![
+            m(format!("{}{mark}", lv(l.level))),
+            m(format!("{} ± {}", money(l.cost_mean, cur), money(l.cost_std_error, cur))),
+            m(money(l.cost_p95, cur)),
+            m(if r.level_unit == "tokens" { count(l.unused_mean) } else { money(l.unused_mean, cur) }),
+            m(pct(l.prob_overcommit)),
+            m(pct(l.prob_negative)),
+            m(money(l.savings_mean, cur)),
+        ]);
     }
+    s.push_str(&t.markdown());
     s.push('\n');
     if let Some(l) = r.recommended {
         let _ = writeln!(
@@ -171,21 +187,22 @@ fn sweep(r: &SweepReport) -> String {
         let _ = writeln!(s, "- Note: {}", cell(w));
     }
     if !r.levers.is_empty() {
-        let _ = writeln!(
-            s,
-            "\n### Levers at {}\n\n| Lever | Ask | Saving | Change in P(over-commit) |\n|---|---|---:|---:|",
-            lv(r.levers_at)
-        );
+        let _ = writeln!(s, "\n### Levers at {}\n", lv(r.levers_at));
+        let mut t = Table::new(vec![
+            left("Lever", 0),
+            left("Ask", 0),
+            right("Saving", 0),
+            right("Change in P(over-commit)", 0),
+        ]);
         for l in &r.levers {
-            let _ = writeln!(
-                s,
-                "| `{}` | {} | {} | {:+.1} pt |",
-                l.id,
-                cell(&l.label),
-                money(-l.cost_mean_change, cur),
-                100.0 * l.prob_overcommit_change
-            );
+            t.push(vec![
+                m(format!("`{}`", l.id)),
+                super::layout::t(&l.label),
+                m(money(-l.cost_mean_change, cur)),
+                m(format!("{:+.1} pt", 100.0 * l.prob_overcommit_change)),
+            ]);
         }
+        s.push_str(&t.markdown());
     }
     s
 }
@@ -271,28 +288,37 @@ fn forecast(r: &ForecastReport) -> String {
         thousands(r.paths as f64),
         r.seed
     );
-    s.push_str("| Month | p5 | p10 | p50 | p90 | p95 | Mean |\n|---|---:|---:|---:|---:|---:|---:|\n");
-    let t = &r.total;
-    for (i, m) in r.months.iter().enumerate() {
-        let [p5, p10, p50, p90, p95, mean] = t.month(i).map(count);
-        let _ = writeln!(s, "| {m} | {p5} | {p10} | {p50} | {p90} | {p95} | {mean} |");
+    let mut cols = vec![left("Month", 0)];
+    cols.extend(["p5", "p10", "p50", "p90", "p95", "Mean"].map(|h| right(h, 0)));
+    let mut t = Table::new(cols);
+    for (i, month) in r.months.iter().enumerate() {
+        let mut row = vec![m(month)];
+        row.extend(r.total.month(i).map(|x| m(count(x))));
+        t.push(row);
     }
-    s.push_str("\n| Workload | Model | Method | Last month | p50 at the end | p10 – p90 at the end |\n|---|---|---|---:|---:|---:|\n");
+    s.push_str(&t.markdown());
+    let mut t = Table::new(vec![
+        left("Workload", 0),
+        left("Model", 0),
+        left("Method", 0),
+        right("Last month", 0),
+        right("p50 at the end", 0),
+        right("p10 – p90 at the end", 0),
+    ]);
     let last = r.months.len().saturating_sub(1);
     for x in &r.series {
         let b = &x.bands;
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} – {} |",
-            cell(&x.workload),
-            cell(&x.model),
-            cell(&x.method),
-            x.history.last().map_or("–".to_string(), |h| count(h.tokens)),
-            count(b.p50[last]),
-            count(b.p10[last]),
-            count(b.p90[last])
-        );
+        t.push(vec![
+            super::layout::t(&x.workload),
+            super::layout::t(&x.model),
+            super::layout::t(&x.method),
+            m(x.history.last().map_or("–".to_string(), |h| count(h.tokens))),
+            m(count(b.p50[last])),
+            m(format!("{} – {}", count(b.p10[last]), count(b.p90[last]))),
+        ]);
     }
+    s.push('\n');
+    s.push_str(&t.markdown());
     s
 }
 
@@ -306,10 +332,14 @@ fn backtest(r: &BacktestReport) -> String {
         r.series.len(),
         thousands(r.paths as f64)
     );
-    s.push_str("| Method | Months | Cover 50% | Cover 80% | Cover 90% | MSIS (80%) | Scaled median error |\n|---|---:|---:|---:|---:|---:|---:|\n");
+    let mut cols = vec![left("Method", 0)];
+    cols.extend(
+        ["Months", "Cover 50%", "Cover 80%", "Cover 90%", "MSIS (80%)", "Scaled median error"].map(|h| right(h, 0)),
+    );
+    let mut t = Table::new(cols);
     for p in &r.pooled {
-        let [method, months, c50, c80, c90, msis, err] = score_cells(p);
-        let _ = writeln!(s, "| {method} | {months} | {c50} | {c80} | {c90} | {msis} | {err} |");
+        t.push(score_cells(p).map(m).to_vec());
     }
+    s.push_str(&t.markdown());
     s
 }

@@ -3,6 +3,7 @@
 //! the report) and never touch the file system (`app::output` writes).
 
 pub mod csv_out;
+pub mod layout;
 pub mod markdown;
 pub mod table;
 

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::layout::{left, m, right, t as tx, Table};
 use super::score_cells;
 use super::Report;
 use crate::analysis::backtest::BacktestReport;
@@ -73,11 +74,16 @@ fn simulate(r: &SimulateReport) -> String {
         r.baseline
     );
     s.push('\n');
-    let _ = writeln!(
-        s,
-        "{:<25} {:<6} {:>9} {:>19} {:>15} {:>6} {:>7} {:>6}",
-        "Offer", "Kind", "Cost", "cost p5 – p95", "Saving ± s.e.", "Loses", "P(over)", "Util"
-    );
+    let mut t = Table::new(vec![
+        left("Offer", 25),
+        left("Kind", 6),
+        right("Cost", 9),
+        right("cost p5 – p95", 19),
+        right("Saving ± s.e.", 15),
+        right("Loses", 6),
+        right("P(over)", 7),
+        right("Util", 6),
+    ]);
     for o in &r.offers {
         let kind = match o.kind.as_str() {
             "provisioned" => "prov.",
@@ -91,19 +97,18 @@ fn simulate(r: &SimulateReport) -> String {
             (None, Some(p)) => ("–".into(), pct(p.utilization_mean)),
             _ => ("–".into(), "–".into()),
         };
-        let _ = writeln!(
-            s,
-            "{:<25} {:<6} {:>9} {:>19} {:>15} {:>6} {:>7} {:>6}",
-            clip(&o.name, 25),
-            kind,
-            money(o.cost.mean, cur),
-            range,
-            saving,
-            pct(o.savings.prob_negative),
-            over,
-            util
-        );
+        t.push(vec![
+            tx(clip(&o.name, 25)),
+            m(kind),
+            m(money(o.cost.mean, cur)),
+            m(range),
+            m(saving),
+            m(pct(o.savings.prob_negative)),
+            m(over),
+            m(util),
+        ]);
     }
+    s.push_str(&t.text());
     s.push('\n');
     s.push_str("Cost: expected total over the horizon. Saving: against the baseline on the same futures.\n");
     s.push_str("Loses: chance the offer costs more than the baseline. P(over): chance that unused\n");
@@ -143,11 +148,18 @@ fn sweep(r: &SweepReport) -> String {
     s.push('\n');
     let (lo, hi) =
         r.levels.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), l| (a.min(l.cost_mean), b.max(l.cost_mean)));
-    let _ = writeln!(
-        s,
-        "{:>11} {:>9} {:>9} {:>9} {:>7} {:>6}  {:<16} P(over)",
-        "Level", "E[cost]", "cost p95", "Unused", "P(over)", "Loses", "E[cost] min→max"
-    );
+    let mut t = Table::new(vec![
+        right("Level", 11),
+        right("E[cost]", 9),
+        right("cost p95", 9),
+        right("Unused", 9),
+        right("P(over)", 7),
+        right("Loses", 6),
+        left("", 0),
+        left("E[cost] min→max", 16),
+        left("P(over)", 8),
+        left("", 0),
+    ]);
     for l in &r.levels {
         let mark = if Some(l.level) == r.recommended {
             "◀ recommended"
@@ -156,23 +168,24 @@ fn sweep(r: &SweepReport) -> String {
         } else {
             ""
         };
-        let _ = writeln!(
-            s,
-            "{:>11} {:>9} {:>9} {:>9} {:>7} {:>6}  {:<16} {:<8} {mark}",
-            level(l.level, &r.level_unit, cur),
-            money(l.cost_mean, cur),
-            money(l.cost_p95, cur),
-            if r.level_unit == "usd" || r.level_unit == "units" {
+        t.push(vec![
+            m(level(l.level, &r.level_unit, cur)),
+            m(money(l.cost_mean, cur)),
+            m(money(l.cost_p95, cur)),
+            m(if r.level_unit == "usd" || r.level_unit == "units" {
                 money(l.unused_mean, cur)
             } else {
                 count(l.unused_mean)
-            },
-            pct(l.prob_overcommit),
-            pct(l.prob_negative),
-            bar(l.cost_mean, lo, hi, 16),
-            bar(l.prob_overcommit, 0.0, 1.0, 8),
-        );
+            }),
+            m(pct(l.prob_overcommit)),
+            m(pct(l.prob_negative)),
+            m(""),
+            m(bar(l.cost_mean, lo, hi, 16)),
+            m(bar(l.prob_overcommit, 0.0, 1.0, 8)),
+            m(mark),
+        ]);
     }
+    s.push_str(&t.text());
     s.push('\n');
     let mut notes = String::new();
     match (r.recommended, r.min_expected_cost) {
@@ -217,17 +230,19 @@ fn sweep(r: &SweepReport) -> String {
     }
     if !r.levers.is_empty() {
         let _ = writeln!(s, "\nLevers at {} (largest saving first):", level(r.levers_at, &r.level_unit, cur));
-        let _ = writeln!(s, "  {:<20} {:>10} {:>9}  ask", "lever", "saving", "P(over)");
+        let mut t =
+            Table::new(vec![left("lever", 20), right("saving", 10), right("P(over)", 9), left("", 0), left("ask", 0)])
+                .indented(2);
         for l in &r.levers {
-            let _ = writeln!(
-                s,
-                "  {:<20} {:>10} {:>+8.1}pt  {}",
-                l.id,
-                money(-l.cost_mean_change, cur),
-                100.0 * l.prob_overcommit_change,
-                clip(&l.label, 52)
-            );
+            t.push(vec![
+                m(&l.id),
+                m(money(-l.cost_mean_change, cur)),
+                m(format!("{:>+8.1}pt", 100.0 * l.prob_overcommit_change)),
+                m(""),
+                tx(clip(&l.label, 52)),
+            ]);
         }
+        s.push_str(&t.text());
     }
     s
 }
@@ -356,37 +371,38 @@ fn forecast(r: &ForecastReport) -> String {
         thousands(r.paths as f64),
         r.seed
     );
-    let _ = writeln!(
-        s,
-        "\nAll series together\n{:<8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "month", "p5", "p10", "p50", "p90", "p95", "mean"
-    );
-    let t = &r.total;
-    for (i, m) in r.months.iter().enumerate() {
-        let [p5, p10, p50, p90, p95, mean] = t.month(i).map(count);
-        let _ = writeln!(s, "{m:<8} {p5:>9} {p10:>9} {p50:>9} {p90:>9} {p95:>9} {mean:>9}");
+    s.push_str("\nAll series together\n");
+    let mut cols = vec![left("month", 8)];
+    cols.extend(["p5", "p10", "p50", "p90", "p95", "mean"].map(|h| right(h, 9)));
+    let mut t = Table::new(cols);
+    for (i, month) in r.months.iter().enumerate() {
+        let mut row = vec![m(month)];
+        row.extend(r.total.month(i).map(|x| m(count(x))));
+        t.push(row);
     }
+    s.push_str(&t.text());
     let last = r.months.len().saturating_sub(1);
     let _ = writeln!(
         s,
         "\nPer series in {} (p10 / p50 / p90), with the last history month",
         r.months.last().map(String::as_str).unwrap_or("")
     );
-    let _ = writeln!(s, "{:<22} {:<22} {:>9} {:>9} {:>9} {:>9}", "workload", "model", "last", "p10", "p50", "p90");
+    let mut cols = vec![left("workload", 22), left("model", 22)];
+    cols.extend(["last", "p10", "p50", "p90"].map(|h| right(h, 9)));
+    let mut t = Table::new(cols);
     for x in &r.series {
         let hist = x.history.last().map_or("–".to_string(), |h| count(h.tokens));
         let b = &x.bands;
-        let _ = writeln!(
-            s,
-            "{:<22} {:<22} {:>9} {:>9} {:>9} {:>9}",
-            clip(&x.workload, 22),
-            clip(&x.model, 22),
-            hist,
-            count(b.p10[last]),
-            count(b.p50[last]),
-            count(b.p90[last])
-        );
+        t.push(vec![
+            tx(clip(&x.workload, 22)),
+            tx(clip(&x.model, 22)),
+            m(hist),
+            m(count(b.p10[last])),
+            m(count(b.p50[last])),
+            m(count(b.p90[last])),
+        ]);
     }
+    s.push_str(&t.text());
     s
 }
 
@@ -401,15 +417,20 @@ fn backtest(r: &BacktestReport) -> String {
         r.skipped.len(),
         thousands(r.paths as f64)
     );
-    let _ = writeln!(
-        s,
-        "\n{:<16} {:>7} {:>10} {:>10} {:>10} {:>10} {:>13}",
-        "method", "months", "cover 50%", "cover 80%", "cover 90%", "MSIS 80%", "median error"
-    );
+    let mut t = Table::new(vec![
+        left("method", 16),
+        right("months", 7),
+        right("cover 50%", 10),
+        right("cover 80%", 10),
+        right("cover 90%", 10),
+        right("MSIS 80%", 10),
+        right("median error", 13),
+    ]);
     for p in &r.pooled {
-        let [method, months, c50, c80, c90, msis, err] = score_cells(p);
-        let _ = writeln!(s, "{method:<16} {months:>7} {c50:>10} {c80:>10} {c90:>10} {msis:>10} {err:>13}");
+        t.push(score_cells(p).map(m).to_vec());
     }
+    s.push('\n');
+    s.push_str(&t.text());
     s.push_str(&wrap(
         "Coverage: share of held-out months inside the p25–p75, p10–p90 and p5–p95 bands (the nominal levels are 50%, 80% and 90%; \
          below them the intervals are too narrow to trust). MSIS: mean scaled interval score of the 80% band, lower is better. \
