@@ -8,8 +8,8 @@ use std::path::Path;
 
 use super::aggregate::{Aggregator, Counts};
 use super::columns::Columns;
+use super::records::Rec;
 use super::source::{shown, Source};
-use super::split::Rec;
 use super::timestamp::{self, MonthOf, Timestamp, TimestampReader, MS_PER_DAY};
 use super::{History, HistoryOptions, USAGE_COLUMNS};
 use crate::error::Result;
@@ -339,9 +339,6 @@ fn empty(col: usize, what: &str) -> Fault {
 /// A token-count cell; an empty optional cell counts as 0.
 #[inline(always)]
 fn count(r: Rec<'_>, col: usize, optional: bool) -> std::result::Result<u64, Fault> {
-    if let Some(n) = r.small_count(col) {
-        return Ok(n);
-    }
     let cell = r.cell(col);
     match plain_digits(cell) {
         Some(n) => Ok(n),
