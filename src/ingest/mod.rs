@@ -11,9 +11,9 @@
 mod aggregate;
 mod columns;
 mod focus;
+mod records;
 mod requests;
 mod source;
-mod split;
 pub mod timestamp;
 mod usage;
 

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::split::Rec;
+use super::records::Rec;
 use super::timestamp::format_minute;
 use super::usage::{Fault, FaultAt, Need, RowReader, UsageRows, When};
 use super::{HistoryFormat, HistoryOptions};

@@ -11,24 +11,14 @@
 //! counting line ends in the file up to the record's first byte.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Mutex};
 
-use super::split::{next_cut, Blocks, Mapped, Rec, Splitter, BLOCK};
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+use super::records::{Blocks, Rec, Splitter, BLOCK};
 use crate::error::{Error, Location, Result};
-
-/// Blocks the reading thread may read ahead of the parsing threads: enough
-/// to keep them busy while a cold read waits on the disk (8 MiB).
-const AHEAD: usize = 8;
-
-/// A block for a parsing thread: read into a buffer (its file offset, and
-/// where its records start), or the range of the file's memory map.
-enum Piece {
-    Read(Vec<u8>, u64, usize),
-    Mapped(usize, usize),
-}
 
 /// The UTF-8 byte-order mark.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -99,7 +89,7 @@ impl Source {
         let (mut split, mut at) = (Splitter::default(), 0);
         let headers: Vec<String> = match split.next(&block, &mut at) {
             Some(_) => {
-                let r = split.record(&block);
+                let r = split.record();
                 (0..r.len()).map(|c| String::from_utf8_lossy(r.cell(c)).trim().to_string()).collect()
             }
             None => Vec::new(),
@@ -156,7 +146,7 @@ impl Source {
                 }
             };
             self.rec_at = self.block_at + start as u64;
-            let r = self.split.record(&self.block);
+            let r = self.split.record();
             if !r.is_blank() {
                 self.tally.count(r.len() > self.headers.len(), self.rec_at);
                 return Ok(true);
@@ -164,17 +154,19 @@ impl Source {
         }
     }
 
-    /// Reads the remaining records on `threads` threads, each folding the
-    /// records it is given into its own state (`init()`) with `row`, which
-    /// returns false to stop the read. Returns the states, in no particular
-    /// order, or None when a `row` returned false; the caller then reads the
-    /// file again with [`Source::next_record`] for the exact error. So
-    /// `row`'s state must add up to the same result whichever rows it sees,
-    /// and in whatever order the states are combined (sums of integers,
-    /// minima, maxima).
+    /// Reads the remaining records, each thread folding the records it is
+    /// given into its own state (`init()`) with `row`, which returns false
+    /// to stop the read. Returns the states, in no particular order, or None
+    /// when a `row` returned false; the caller then reads the file again
+    /// with [`Source::next_record`] for the exact error. So `row`'s state
+    /// must add up to the same result whichever rows it sees, and in
+    /// whatever order the states are combined (sums of integers, minima,
+    /// maxima).
     ///
-    /// Blocks of about [`BLOCK`] bytes go to whichever thread is free; this
-    /// thread reads the file meanwhile.
+    /// With `threads` above one, on rayon's threads: the file is cut into
+    /// blocks of about [`BLOCK`] bytes that end at record ends, and
+    /// whichever thread is free reads the next block and parses it. With
+    /// one, in this thread, block after block.
     pub fn fold_par<S: Send>(
         &mut self,
         threads: usize,
@@ -187,7 +179,7 @@ impl Source {
         // Parses the records of `block` from `at`; false when `row` refused one.
         let work = |state: &mut S, tally: &mut Tally, split: &mut Splitter, block: &[u8], off: u64, mut at: usize| {
             while let Some(start) = split.next(block, &mut at) {
-                let r = split.record(block);
+                let r = split.record();
                 if r.is_blank() {
                     continue;
                 }
@@ -198,8 +190,8 @@ impl Source {
             }
             true
         };
-        let mut tally = Tally::default();
         let first = (std::mem::take(&mut self.block), self.block_at, self.at);
+        let mut tally = Tally::default();
         let (states, failed) = if threads <= 1 {
             let mut state = init();
             let mut ok = work(&mut state, &mut tally, &mut self.split, &first.0, first.1, first.2);
@@ -208,60 +200,57 @@ impl Source {
                 let Some(off) = self.blocks.next_into(&mut block).map_err(read_err)? else { break };
                 ok = work(&mut state, &mut tally, &mut self.split, &block, off, 0);
             }
-            (vec![(state, Tally::default())], !ok)
-        } else if let Some((mapped, start)) = self.blocks.map_rest(first.1 + first.2 as u64) {
-            // Cut at line ends first: right unless the data holds a quote
-            // (a quoted cell may hold a line end), which a parsing thread
-            // notices, and then every row is read again, cut at record ends.
-            let (mapped, map) = (&mapped, mapped.bytes());
-            let cut = |exact: bool| {
-                move |send: &mpsc::SyncSender<Piece>, _: &mpsc::Receiver<Vec<u8>>, stop: &dyn Fn() -> bool| {
-                    let mut from = start;
-                    while !stop() {
-                        if mapped.cold {
-                            // This thread waits on the disk, not the parsing threads.
-                            mapped.populate(from, from.saturating_add(BLOCK).min(map.len()));
-                        }
-                        let Some(to) = next_cut(map, from, exact) else { break };
-                        if send.send(Piece::Mapped(from, to)).is_err() {
-                            break;
-                        }
-                        from = to;
-                    }
-                    Ok(())
-                }
-            };
-            match pass(threads, Some(mapped), &init, &work, true, cut(false))? {
-                (_, Flags { quoted: true, .. }) => {
-                    let (states, flags) = pass(threads, Some(mapped), &init, &work, false, cut(true))?;
-                    (states, flags.failed)
-                }
-                (states, flags) => (states, flags.failed),
-            }
+            (vec![state], !ok)
         } else {
-            let blocks = &mut self.blocks;
-            let feed =
-                |send: &mpsc::SyncSender<Piece>, take_back: &mpsc::Receiver<Vec<u8>>, stop: &dyn Fn() -> bool| {
-                    send.send(Piece::Read(first.0, first.1, first.2)).ok();
-                    while !stop() {
-                        let mut block = take_back.try_recv().unwrap_or_else(|_| Vec::with_capacity(BLOCK));
-                        let Some(off) = blocks.next_into(&mut block).map_err(read_err)? else { break };
-                        if send.send(Piece::Read(block, off, 0)).is_err() {
-                            break;
+            // Set when a row is refused or a read fails: the other threads stop.
+            let stop = AtomicBool::new(false);
+            let (blocks, mut first) = (&mut self.blocks, Some(first));
+            let feed = std::iter::from_fn(|| {
+                if let Some(f) = first.take() {
+                    return Some(Ok(f));
+                }
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let mut block = Vec::with_capacity(BLOCK);
+                blocks.next_into(&mut block).transpose().map(|r| r.map(|off| (block, off, 0)))
+            });
+            let parts: Vec<Part<S>> = feed
+                .par_bridge()
+                .fold(
+                    || Part { state: init(), tally: Tally::default(), split: Splitter::default(), failed: None },
+                    |mut p, piece| {
+                        if stop.load(Ordering::Relaxed) {
+                            return p;
                         }
-                    }
-                    Ok(())
-                };
-            let (states, flags) = pass(threads, None, &init, &work, false, feed)?;
-            (states, flags.failed)
+                        let failed = match piece {
+                            Ok((block, off, at)) => {
+                                let ok = work(&mut p.state, &mut p.tally, &mut p.split, &block, off, at);
+                                (!ok).then_some(None)
+                            }
+                            Err(e) => Some(Some(e)),
+                        };
+                        if failed.is_some() {
+                            p.failed = failed;
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        p
+                    },
+                )
+                .collect();
+            let mut states = Vec::with_capacity(parts.len());
+            let mut failed = false;
+            for p in parts {
+                match p.failed {
+                    Some(Some(e)) => return Err(read_err(e)),
+                    Some(None) => failed = true,
+                    None => {}
+                }
+                tally.merge(p.tally);
+                states.push(p.state);
+            }
+            (states, failed)
         };
-        let states: Vec<S> = states
-            .into_iter()
-            .map(|(s, t)| {
-                tally.merge(t);
-                s
-            })
-            .collect();
         if failed {
             return Ok(None);
         }
@@ -301,12 +290,12 @@ impl Source {
 
     /// The current record.
     pub fn record(&self) -> Rec<'_> {
-        self.split.record(&self.block)
+        self.split.record()
     }
 
     /// Cell `col` of the current record, trimmed; empty when the row is short.
     pub fn cell(&self, col: usize) -> &[u8] {
-        self.split.record(&self.block).cell(col)
+        self.split.record().cell(col)
     }
 
     /// Cell `col` as text; invalid UTF-8 is an error at its line and column.
@@ -332,76 +321,14 @@ impl Source {
     }
 }
 
-/// How a parallel pass ended: a `row` refused one (`failed`), or a thread
-/// met a quote in blocks cut at line ends (`quoted`).
-struct Flags {
-    failed: bool,
-    quoted: bool,
-}
-
-/// One parallel pass over the blocks that `feed` sends (`stop()` tells it
-/// to stop early), on `threads` threads, each folding its blocks into its
-/// own state with `work`. Mapped blocks come from `map`; read buffers go
-/// back to `feed` for reuse. With `speculative`, the blocks were cut at line
-/// ends, and a block holding a quote stops the pass as `quoted`.
-fn pass<S: Send, W, F>(
-    threads: usize,
-    map: Option<&Mapped>,
-    init: &(dyn Fn() -> S + Sync),
-    work: &W,
-    speculative: bool,
-    feed: F,
-) -> Result<(Vec<(S, Tally)>, Flags)>
-where
-    W: Fn(&mut S, &mut Tally, &mut Splitter, &[u8], u64, usize) -> bool + Sync,
-    F: FnOnce(&mpsc::SyncSender<Piece>, &mpsc::Receiver<Vec<u8>>, &dyn Fn() -> bool) -> Result<()>,
-{
-    let (failed, quoted) = (AtomicBool::new(false), AtomicBool::new(false));
-    let (send, recv) = mpsc::sync_channel::<Piece>(AHEAD);
-    let (give_back, take_back) = mpsc::channel::<Vec<u8>>();
-    let recv = Mutex::new(recv);
-    let stop = || failed.load(Ordering::Relaxed) || quoted.load(Ordering::Relaxed);
-    let results = std::thread::scope(|scope| -> Result<Vec<(S, Tally)>> {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (recv, give_back, failed, quoted, stop) = (&recv, give_back.clone(), &failed, &quoted, &stop);
-                scope.spawn(move || {
-                    let (mut state, mut tally, mut split) = (init(), Tally::default(), Splitter::default());
-                    loop {
-                        let next = recv.lock().expect("no thread panics holding the lock").recv();
-                        let Ok(piece) = next else { break };
-                        let (block, off, at) = match (&piece, map) {
-                            (Piece::Read(block, off, at), _) => (&block[..], *off, *at),
-                            (&Piece::Mapped(a, b), Some(map)) => {
-                                if !map.cold {
-                                    map.populate(a, b);
-                                }
-                                (&map.bytes()[a..b], a as u64, 0)
-                            }
-                            (Piece::Mapped(..), None) => unreachable!("mapped pieces come with their map"),
-                        };
-                        if !stop() && !work(&mut state, &mut tally, &mut split, block, off, at) {
-                            failed.store(true, Ordering::Relaxed);
-                        }
-                        if speculative && split.take_quoted() {
-                            quoted.store(true, Ordering::Relaxed);
-                        }
-                        match (piece, map) {
-                            (Piece::Read(block, ..), _) => drop(give_back.send(block)),
-                            (Piece::Mapped(a, b), Some(map)) => map.release(a, b),
-                            (Piece::Mapped(..), None) => {}
-                        }
-                    }
-                    (state, tally)
-                })
-            })
-            .collect();
-        let fed = feed(&send, &take_back, &stop);
-        drop(send);
-        let results = handles.into_iter().map(|h| h.join().expect("a reader thread panicked")).collect();
-        fed.map(|()| results)
-    })?;
-    Ok((results, Flags { failed: failed.into_inner(), quoted: quoted.into_inner() }))
+/// What one thread of [`Source::fold_par`] holds: its state, its rows,
+/// its splitter, and why it stopped (`Some(None)`: a row was refused;
+/// `Some(Some(e))`: a read failed).
+struct Part<S> {
+    state: S,
+    tally: Tally,
+    split: Splitter,
+    failed: Option<Option<io::Error>>,
 }
 
 /// The line of the first record starting at or after byte `from`: line ends
@@ -498,29 +425,29 @@ mod tests {
         assert!(w.contains("the first at line 4"), "{w}");
     }
 
-    /// Reads `text` on `threads` threads, mapped as a cold file when
-    /// `cold`: the sum of `value` over the rows, and the rows counted.
-    fn fold_sum(text: &[u8], threads: usize, cold: bool, value: impl Fn(Rec<'_>) -> u64 + Sync) -> (u64, u64) {
-        let _cold = cold.then(super::super::split::ReadAsCold::new);
+    /// Reads `text` on a pool of `threads` threads: the sum of `value` over
+    /// the rows, and the rows counted.
+    fn fold_sum(text: &[u8], threads: usize, value: impl Fn(Rec<'_>) -> u64 + Sync) -> (u64, u64) {
         let (_d, s) = open(text);
         let mut s = s.unwrap();
-        let parts = s.fold_par(
-            threads,
-            || 0u64,
-            |t, r| {
-                *t += value(r);
-                true
-            },
-        );
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let parts = pool.install(|| {
+            s.fold_par(
+                threads,
+                || 0u64,
+                |t, r| {
+                    *t += value(r);
+                    true
+                },
+            )
+        });
         (parts.unwrap().expect("no row refused").iter().sum(), s.rows())
     }
 
-    /// A cold file is mapped, and its pages mapped in by the thread that
-    /// cuts the blocks instead of the parsing threads: the same rows, on 1,
-    /// 2 and 3 threads, with and without a quoted line break (which makes
-    /// the read start again).
+    /// The same rows on 1, 2 and 3 threads, with and without a quoted line
+    /// break (which makes the blocks be cut by walking their records).
     #[test]
-    fn a_cold_file_reads_as_a_warm_one() {
+    fn a_file_reads_the_same_on_any_number_of_threads() {
         for quoted in [false, true] {
             let mut text = String::from("id,n\n");
             let mut sum = 0u64;
@@ -534,20 +461,20 @@ mod tests {
                 }
             }
             assert!(text.len() > 3 * BLOCK);
-            for (cold, threads) in [(false, 1), (false, 2), (true, 2), (true, 3)] {
+            for threads in [1, 2, 3] {
                 let value = |r: Rec<'_>| std::str::from_utf8(r.cell(1)).unwrap().parse::<u64>().unwrap();
-                let got = fold_sum(text.as_bytes(), threads, cold, value);
-                assert_eq!(got, (sum, 400_000), "quoted {quoted}, cold {cold}, {threads} threads");
+                let got = fold_sum(text.as_bytes(), threads, value);
+                assert_eq!(got, (sum, 400_000), "quoted {quoted}, {threads} threads");
             }
         }
     }
 
-    /// A quoted cell holding line ends across the first cut at a line end:
-    /// the first pass must stop and the read start again cut at record
-    /// ends, or the lines inside the quote would count as rows (and nothing
-    /// would fault to say so). Also on one thread, on four, and cold.
+    /// A quoted cell holding line ends across the point where a block cut
+    /// at its last line end would end: the block must end at a record end
+    /// instead, or the lines inside the quote would count as rows (and
+    /// nothing would fault to say so). On one, two and four threads.
     #[test]
-    fn a_quote_across_a_cut_restarts_the_read() {
+    fn a_quote_across_a_block_end_is_kept_whole() {
         let mut text = String::from("id,n\n");
         let mut records = 0u64;
         while text.len() < BLOCK - 200 {
@@ -562,9 +489,9 @@ mod tests {
             text.push_str("7,1\n");
             records += 1;
         }
-        for (cold, threads) in [(false, 1), (false, 2), (false, 4), (true, 2)] {
-            let got = fold_sum(text.as_bytes(), threads, cold, |_| 1);
-            assert_eq!(got, (records, records), "cold {cold}, {threads} threads");
+        for threads in [1, 2, 4] {
+            let got = fold_sum(text.as_bytes(), threads, |_| 1);
+            assert_eq!(got, (records, records), "{threads} threads");
         }
     }
 }

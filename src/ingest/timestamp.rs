@@ -211,88 +211,6 @@ fn digits(b: &[u8]) -> Option<u32> {
     Some(b.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')))
 }
 
-/// Reads the timestamp cells of one column, remembering the last date: the
-/// rows of a log share their date, so most cells skip the calendar work.
-#[derive(Debug, Clone)]
-pub(crate) struct TimestampReader {
-    unit: Option<TsUnit>,
-    origin: Timestamp,
-    /// The last ISO date read, and its days since the epoch.
-    date: Option<([u8; 10], i64)>,
-    /// The last ISO date-time read to the minute (`YYYY-MM-DD HH:MM`), and
-    /// that minute in milliseconds since the epoch.
-    minute: Option<([u8; 16], i64)>,
-}
-
-impl TimestampReader {
-    /// A reader of cells as [`parse_cell`] reads them.
-    pub fn new(unit: Option<TsUnit>, origin: Timestamp) -> TimestampReader {
-        TimestampReader { unit, origin, date: None, minute: None }
-    }
-
-    /// Exactly [`parse_cell`]`(cell, unit, origin)`.
-    #[inline(always)]
-    pub fn read(&mut self, cell: &[u8]) -> Result<Timestamp, String> {
-        let cell = cell.trim_ascii();
-        if let Some((minute, ms)) = &self.minute {
-            if cell.get(..16) == Some(&minute[..]) {
-                // The date and the hour and minute parsed before.
-                if let Some(t) = after_minute(*ms, &cell[16..]) {
-                    return Ok(t);
-                }
-            }
-        }
-        if let Some((date, days)) = &self.date {
-            if cell.get(..10) == Some(&date[..]) {
-                // The date parsed before, so this is an ISO cell, as parse_cell would find.
-                if let Some(t) = iso_after_date(*days, &cell[10..]) {
-                    self.minute = to_minute(cell, *days);
-                    return Ok(t);
-                }
-            }
-        }
-        self.read_new_date(cell)
-    }
-
-    /// [`TimestampReader::read`] of a cell with another date than the last
-    /// one (or a faulty cell): out of line, so that the fast path is small.
-    #[inline(never)]
-    fn read_new_date(&mut self, cell: &[u8]) -> Result<Timestamp, String> {
-        let t = parse_cell(cell, self.unit, self.origin)?;
-        if cell.len() >= 10 && is_iso_date_prefix(cell) {
-            if let Some(days) = parse_date(&cell[..10]) {
-                self.date = Some((cell[..10].try_into().expect("ten bytes"), days));
-                self.minute = to_minute(cell, days);
-            }
-        }
-        Ok(t)
-    }
-}
-
-/// The first 16 bytes of ISO date-time `cell`, whose date is day `days`,
-/// and the minute they give in milliseconds since the epoch, when they are
-/// `YYYY-MM-DD`, a separator and `HH:MM` (as [`iso_after_date`] reads them);
-/// None otherwise.
-fn to_minute(cell: &[u8], days: i64) -> Option<([u8; 16], i64)> {
-    let head: [u8; 16] = cell.get(..16)?.try_into().ok()?;
-    if !matches!(head[10], b'T' | b't' | b' ') {
-        return None;
-    }
-    let (ms, rest) = parse_time(&head[11..])?;
-    let ms = days.checked_mul(MS_PER_DAY)?.checked_add(ms)?;
-    rest.is_empty().then_some((head, ms))
-}
-
-/// The instant of a date-time whose first 16 bytes give minute `minute_ms`
-/// (see [`to_minute`]), from what follows them: `[:SS[(.|,)fraction]]`
-/// and an offset, as [`parse_time`] and [`parse_offset`] read them.
-#[inline(always)]
-fn after_minute(minute_ms: i64, rest: &[u8]) -> Option<Timestamp> {
-    let (s_ms, rest) = parse_seconds(rest)?;
-    let offset_ms = parse_offset(rest)?;
-    Timestamp::from_millis(minute_ms.checked_add(s_ms)?.checked_sub(offset_ms)?)
-}
-
 /// `date [sep time [frac]] [offset]`, sep one of `T`, `t`, space.
 fn parse_iso(b: &[u8]) -> Option<Timestamp> {
     let days = parse_date(b.get(..10)?)?;
@@ -503,45 +421,6 @@ mod tests {
         ] {
             let t = Timestamp::parse_iso(s).unwrap();
             assert_eq!(m.of(t), t.month(), "{s}");
-        }
-    }
-
-    #[test]
-    fn the_timestamp_reader_reads_as_parse_cell() {
-        let cells: [&[u8]; 16] = [
-            b"\0\0\0\0\0\0\0\0\0\0",
-            b"\0\0\0\0\0\0\0\0\0\0T05:00",
-            b"2023-11-16 18:17:03.9799600",
-            b"2023-11-16 18:17:04",
-            b"2023-11-16T23:59:59.999Z",
-            b"2023-11-16 24:00:00",
-            b"2023-11-16",
-            b"2023-11-16x",
-            b" 2023-11-16T01:00+02:00 ",
-            b"2023-11-17 00:00:01",
-            b"1700092800",
-            b"1700092800.5",
-            b"2023-11-1",
-            b"",
-            b"2023-02-30 00:00:00",
-            b"2023-11-16 18:17:03.9799600",
-        ];
-        // Cells in one minute after another, to exercise the remembered
-        // minute: other seconds, faulty seconds, offsets, the minute alone.
-        let mut cells: Vec<Vec<u8>> = cells.iter().map(|c| c.to_vec()).collect();
-        let minute = ["2023-11-16 18:17", "2023-11-16T18:17", "9999-12-31 23:59", "0001-01-01 00:00"];
-        let tails = [":03.9799600", ":04", "", "Z", ":60", ":6x", ":03+01:00", ":59.999-02", ":05 UTC", ":05,", "x"];
-        for (k, m) in minute.iter().enumerate() {
-            for (j, t) in tails.iter().enumerate() {
-                cells.push(format!("{m}{t}").into_bytes());
-                cells.push(format!("{m}{}", tails[(j * 7 + k) % tails.len()]).into_bytes());
-            }
-        }
-        for unit in [None, Some(TsUnit::Seconds)] {
-            let mut r = TimestampReader::new(unit, Timestamp::EPOCH);
-            for c in &cells {
-                assert_eq!(r.read(c), parse_cell(c, unit, Timestamp::EPOCH), "{}", String::from_utf8_lossy(c));
-            }
         }
     }
 

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use super::aggregate::{Aggregator, Counts};
 use super::columns::Columns;
+use super::records::Rec;
 use super::source::{shown, Source};
-use super::split::Rec;
-use super::timestamp::{self, MonthOf, Timestamp, TimestampReader, MS_PER_DAY};
+use super::timestamp::{self, MonthOf, Timestamp, MS_PER_DAY};
 use super::{History, HistoryOptions, USAGE_COLUMNS};
 use crate::error::Result;
 use crate::spec::catalog::Catalog;
@@ -93,7 +93,8 @@ pub(crate) enum FaultAt {
 pub(crate) struct RowReader<'o> {
     layout: Layout,
     opts: &'o HistoryOptions,
-    ts: TimestampReader,
+    /// Origin of numeric timestamps.
+    origin: Timestamp,
     /// The months of the rows' instants.
     pub months: MonthOf,
 }
@@ -118,7 +119,8 @@ impl<'o> RowReader<'o> {
                     .ok_or_else(|| bad(r, c, |v| format!("expected a date as YYYY-MM-DD, found {v}")))?,
             ),
             PeriodCol::Timestamp(c) => When::Instant(
-                self.ts.read(r.cell(c)).map_err(|why| bad(r, c, |v| format!("cannot read timestamp {v}: {why}")))?,
+                timestamp::parse_cell(r.cell(c), self.opts.timestamp_unit, self.origin)
+                    .map_err(|why| bad(r, c, |v| format!("cannot read timestamp {v}: {why}")))?,
             ),
         };
         let workload = match (l.workload, &self.opts.workload) {
@@ -177,8 +179,7 @@ impl<'o> UsageRows<'o> {
         let mut warnings = Vec::new();
         let layout = layout(&src, opts, need, &mut warnings)?;
         let origin = opts.timestamp_origin.unwrap_or(Timestamp::EPOCH);
-        let ts = TimestampReader::new(opts.timestamp_unit, origin);
-        Ok(UsageRows { src, need, reader: RowReader { layout, opts, ts, months: MonthOf::default() }, warnings })
+        Ok(UsageRows { src, need, reader: RowReader { layout, opts, origin, months: MonthOf::default() }, warnings })
     }
 
     /// Data rows read so far.
@@ -339,9 +340,6 @@ fn empty(col: usize, what: &str) -> Fault {
 /// A token-count cell; an empty optional cell counts as 0.
 #[inline(always)]
 fn count(r: Rec<'_>, col: usize, optional: bool) -> std::result::Result<u64, Fault> {
-    if let Some(n) = r.small_count(col) {
-        return Ok(n);
-    }
     let cell = r.cell(col);
     match plain_digits(cell) {
         Some(n) => Ok(n),

@@ -441,9 +441,9 @@ fn big_log(rows: usize, quoted: bool) -> (String, SeriesMonths, BTreeMap<i64, u6
 
 /// Several threads read a multi-block log into the same sums as one, equal
 /// to the sums computed row by row; `profile --out` is byte-identical at 1,
-/// 2 and 3 threads. Without quotes the blocks are cut at line ends; with
-/// them, the first pass stops at the first quote and the file is read again
-/// cut at record ends.
+/// 2 and 3 threads. Without quotes the blocks end at line ends; with them,
+/// at record ends found by walking the records (a quoted cell holds a line
+/// break).
 #[test]
 fn a_log_of_many_blocks_reads_the_same_at_any_thread_count() {
     for quoted in [false, true] {
@@ -475,8 +475,8 @@ fn many_blocks_read_the_same(quoted: bool) {
     assert!(outs[0].lines().any(|l| l.ends_with(&format!(",{busiest}"))));
 }
 
-/// A log read through a pipe, in blocks read into buffers (a pipe cannot be
-/// memory-mapped, a file is), gives the same profile as the file.
+/// A log read through a pipe (whose reads may return less than asked)
+/// gives the same profile as the file.
 #[cfg(unix)]
 #[test]
 fn a_log_read_through_a_pipe_reads_as_the_file_does() {
