@@ -251,7 +251,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Write the example scenario and price catalog into DIR to start from.
+    /// Write a folder to start from into DIR: the example scenario, the price catalog, contracts/template.toml and
+    /// contracts/checklist.toml.
     #[command(after_help = "Examples:\n  commitsim init my-renewal && commitsim simulate my-renewal/example.toml")]
     Init {
         /// Folder to create or fill (existing files are not overwritten).

@@ -408,3 +408,45 @@ fn codes_of_last_column(doc: &str, id: &str) -> Vec<String> {
         .map(|l| codes(l.trim().trim_matches('|').split('|').next_back().unwrap()).concat())
         .collect()
 }
+
+/// The README's "start your own" commands run as written from a fresh
+/// `init` folder, which holds the shipped template and checklist; a second
+/// `init` keeps what is there.
+#[test]
+fn readme_commands_run_from_an_init_folder() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let block = blocks(&readme, "sh")
+        .into_iter()
+        .find(|b| b.contains("commitsim init"))
+        .expect("README has a block starting from commitsim init");
+    let d = Dir::new();
+    let mut cwd = d.tmp.path().to_path_buf();
+    let mut ran = Vec::new();
+    for line in block.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["cd", dir] => cwd = cwd.join(dir),
+            ["commitsim", args @ ..] => {
+                let out = cmd().args(args).current_dir(&cwd).output().unwrap();
+                assert!(out.status.success(), "README: `{line}` failed: {}", String::from_utf8_lossy(&out.stderr));
+                ran.push(args[0]);
+            }
+            _ => panic!("README: a line this test cannot run: {line}"),
+        }
+    }
+    assert_eq!(ran, ["init", "simulate", "score", "brief"]);
+    assert!(cwd.join("brief.html").is_file());
+    for (written, shipped) in [
+        ("example.toml", "scenarios/example.toml"),
+        ("prices.toml", "scenarios/prices.toml"),
+        ("contracts/template.toml", "contracts/template.toml"),
+        ("contracts/checklist.toml", "contracts/checklist.toml"),
+    ] {
+        assert_eq!(std::fs::read(cwd.join(written)).unwrap(), std::fs::read(repo(shipped)).unwrap(), "{written}");
+    }
+    std::fs::write(cwd.join("contracts/checklist.toml"), "# mine\n").unwrap();
+    let out = cmd().arg("init").arg(&cwd).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("kept existing"), "{out:?}");
+    assert_eq!(std::fs::read_to_string(cwd.join("contracts/checklist.toml")).unwrap(), "# mine\n");
+}
