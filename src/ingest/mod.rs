@@ -103,6 +103,8 @@ pub const FOCUS_COLUMNS: &[&str] = &[
     "SkuPriceId",
     "ServiceName",
     "ChargeDescription",
+    "ProviderName",
+    "ServiceProviderName",
     "workload",
     "model",
 ];
