@@ -11,7 +11,9 @@ pub use crate::brief::assumptions::sha256_hex;
 pub use crate::checklist::DEFAULT_CHECKLIST;
 pub use crate::forecast::{fit_volume, Method};
 pub use crate::ingest::timestamp::days_from_civil;
-pub use crate::ingest::{read_history, History, HistoryFormat, HistoryOptions, Timestamp, TsUnit};
+pub use crate::ingest::{
+    read_history, History, HistoryFormat, HistoryOptions, Timestamp, TsUnit, FOCUS_COLUMNS, USAGE_COLUMNS,
+};
 pub use crate::math::fastmath::exp;
 pub use crate::math::rng::stream_rng;
 pub use crate::scenario::{Overrides, Scenario};

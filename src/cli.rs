@@ -141,7 +141,8 @@ pub enum Command {
         after_help = "Contracts are checked against the first checklist among the files, else the built-in default.\n\nExamples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
     )]
     Validate(ValidateArgs),
-    /// Write the example scenario and price catalog into DIR to start from.
+    /// Write a folder to start from into DIR: the example scenario, the price catalog, contracts/template.toml and
+    /// contracts/checklist.toml.
     #[command(after_help = "Examples:\n  commitsim init my-renewal && commitsim simulate my-renewal/example.toml")]
     Init(InitArgs),
 }

@@ -1,12 +1,17 @@
-//! `commitsim init DIR`: a starting point, the shipped example and catalog.
+//! `commitsim init DIR`: a starting point: the shipped example scenario and
+//! catalog, the contract-terms template and the default checklist, laid out
+//! as in the repository (`contracts/` beside the scenario), so that the
+//! commands of the README run from DIR.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
-const FILES: [(&str, &str); 2] = [
+const FILES: [(&str, &str); 4] = [
     ("example.toml", include_str!("../../scenarios/example.toml")),
     ("prices.toml", include_str!("../../scenarios/prices.toml")),
+    ("contracts/template.toml", include_str!("../../contracts/template.toml")),
+    ("contracts/checklist.toml", crate::checklist::DEFAULT_CHECKLIST),
 ];
 
 pub fn run(dir: &Path) -> Result<()> {
@@ -14,9 +19,10 @@ pub fn run(dir: &Path) -> Result<()> {
         let why = format!("cannot write the example into {}: it exists and is not a folder", dir.display());
         return Err(crate::Error::Usage(why).into());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
     for (name, text) in FILES {
         let path = dir.join(name);
+        let folder = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(folder).with_context(|| format!("cannot create folder {}", folder.display()))?;
         if path.exists() {
             eprintln!("kept existing {}", path.display());
             continue;
@@ -25,5 +31,11 @@ pub fn run(dir: &Path) -> Result<()> {
         println!("wrote {}", path.display());
     }
     println!("next: commitsim simulate {}", dir.join("example.toml").display());
+    println!(
+        "then: fill in {} with your signed terms, and write the brief: commitsim brief {} --contract {} --out brief.html",
+        dir.join("contracts/template.toml").display(),
+        dir.join("example.toml").display(),
+        dir.join("contracts/template.toml").display()
+    );
     Ok(())
 }

@@ -14,6 +14,9 @@ pub(crate) struct Columns<'a> {
     path: &'a Path,
     headers: &'a [String],
     map: &'a BTreeMap<String, String>,
+    /// The format's standard names: the only names a reader looks up, so
+    /// that the list (which docs/scenario.md is tested against) is complete.
+    valid: &'a [&'a str],
 }
 
 impl<'a> Columns<'a> {
@@ -22,7 +25,7 @@ impl<'a> Columns<'a> {
         path: &'a Path,
         headers: &'a [String],
         map: &'a BTreeMap<String, String>,
-        valid: &[&str],
+        valid: &'a [&'a str],
         format: &str,
     ) -> Result<Columns<'a>> {
         for key in map.keys() {
@@ -38,13 +41,17 @@ impl<'a> Columns<'a> {
                 });
             }
         }
-        Ok(Columns { path, headers, map })
+        Ok(Columns { path, headers, map, valid })
     }
 
     /// The index of standard column `name`: the mapped header if `name` is
     /// mapped (an error if the file lacks it), else the header equal to
     /// `name` ignoring case, else None.
     pub fn find(&self, name: &str) -> Result<Option<usize>> {
+        debug_assert!(
+            self.valid.iter().any(|v| v.eq_ignore_ascii_case(name)),
+            "`{name}` is not in the format's list of standard columns"
+        );
         let found = match self.mapped(name) {
             Some(target) => self.position(target).map(Some).ok_or_else(|| {
                 self.not_found(name, &format!("column `{target}` (mapped to `{name}`) is not in the file"), target, "")
@@ -136,7 +143,7 @@ mod tests {
         let h = headers();
         let mut map = BTreeMap::new();
         map.insert("output_tokens".to_string(), "generatedtokens".to_string());
-        let c = Columns::new(Path::new("f.csv"), &h, &map, &["timestamp", "output_tokens"], "usage").unwrap();
+        let c = Columns::new(Path::new("f.csv"), &h, &map, &["timestamp", "output_tokens", "model"], "usage").unwrap();
         assert_eq!(c.find("timestamp").unwrap(), Some(0));
         assert_eq!(c.find("output_tokens").unwrap(), Some(2));
         assert_eq!(c.find("model").unwrap(), None);
@@ -146,7 +153,7 @@ mod tests {
     fn missing_and_misnamed_columns_list_what_was_found() {
         let h = headers();
         let map = BTreeMap::new();
-        let c = Columns::new(Path::new("f.csv"), &h, &map, &[], "usage").unwrap();
+        let c = Columns::new(Path::new("f.csv"), &h, &map, &["input_tokens"], "usage").unwrap();
         let e = c.require("input_tokens", "uncached input tokens").unwrap_err().to_string();
         assert!(e.starts_with("f.csv:1: input_tokens: missing column `input_tokens`"), "{e}");
         assert!(e.contains("columns found: `TIMESTAMP`, `ContextTokens`"), "{e}");

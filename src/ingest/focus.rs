@@ -10,11 +10,14 @@
 //! `cache write` → input, `output`/`completion` → output,
 //! `input`/`prompt` → input). The model is the catalog id or alias found
 //! (case-insensitively, at word boundaries, the longest match) in `SkuId`,
-//! `SkuPriceId`, `ServiceName` or `ChargeDescription`, first field first;
-//! or a fixed `model`, or a mapped `model` column. Every other row is
-//! skipped and counted in a warning; a token row that matches no model is an
-//! error. `ChargePeriodStart`..`ChargePeriodEnd` define the observation
-//! window for partial months. `Correction` rows may be negative.
+//! `SkuPriceId`, `ServiceName` or `ChargeDescription`, first field first,
+//! among the models of the catalog providers the row's seller names
+//! (`ProviderName`, or FOCUS 1.3's `ServiceProviderName`, with
+//! `ServiceName`: see [`Sellers`]); or a fixed `model`, or a mapped `model`
+//! column. Every other row is skipped and counted in a warning; a token row
+//! that matches no model of its seller is an error. `ChargePeriodStart`..
+//! `ChargePeriodEnd` define the observation window for partial months.
+//! `Correction` rows may be negative.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -30,6 +33,10 @@ use crate::spec::catalog::Catalog;
 /// The fields searched for a model id, in order.
 const MODEL_FIELDS: [&str; 4] = ["SkuId", "SkuPriceId", "ServiceName", "ChargeDescription"];
 
+/// The fields naming who sells a row, the first present one used: FOCUS
+/// 1.0 to 1.2 call it `ProviderName`, 1.3 `ServiceProviderName`.
+const SELLER_FIELDS: [&str; 2] = ["ProviderName", "ServiceProviderName"];
+
 /// Column indices of a FOCUS file.
 struct Layout {
     start: usize,
@@ -40,6 +47,9 @@ struct Layout {
     class: Option<usize>,
     /// Present model fields, as (column, FOCUS name).
     texts: Vec<(usize, &'static str)>,
+    /// Who sells the row, and the service.
+    seller: Option<usize>,
+    service: Option<usize>,
     workload: Option<usize>,
     model: Option<usize>,
 }
@@ -52,7 +62,13 @@ fn layout(src: &Source, opts: &HistoryOptions) -> Result<Layout> {
             texts.push((c, name));
         }
     }
+    let mut seller = None;
+    for name in SELLER_FIELDS {
+        seller = seller.or(cols.find(name)?);
+    }
     Ok(Layout {
+        seller,
+        service: cols.find("ServiceName")?,
         start: cols.require("ChargePeriodStart", "start of the charge period, a date-time")?,
         end: cols.find("ChargePeriodEnd")?,
         quantity: cols.require("ConsumedQuantity", "quantity consumed, in ConsumedUnit")?,
@@ -136,31 +152,159 @@ fn multiplier(w: &str) -> Option<f64> {
     Some(n * s)
 }
 
+/// Lower-case words of `s`, each in its canonical form: the names a
+/// billing export and a catalog give one seller differently (`Microsoft`
+/// and `azure`, `Amazon` and `aws`, `GCP` and `google`) are one word.
+fn seller_words(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        let w = w.to_lowercase();
+        let w = match w.as_str() {
+            "microsoft" => "azure".to_string(),
+            "amazon" => "aws".to_string(),
+            "gcp" => "google".to_string(),
+            _ => w,
+        };
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// Which catalog providers sell a row, from its seller (`ProviderName`)
+/// and service (`ServiceName`) words matched against the words of each
+/// catalog `provider`. A provider qualifies when one of its words is a word
+/// of the seller (of the service, when the row names no seller); the best
+/// have the most words in the seller, then in seller and service, then the
+/// fewest words in neither: `Microsoft` / `Azure OpenAI` is `azure-openai`
+/// rather than `openai`, and `OpenAI` alone is `openai` rather than
+/// `azure-openai`.
+struct Sellers {
+    /// The catalog's distinct providers, with their words.
+    providers: Vec<(String, Vec<String>)>,
+    /// Each model's index into `providers`.
+    of_model: Vec<usize>,
+    /// (seller, service) text → who sells it.
+    cache: BTreeMap<(String, String), Seller>,
+}
+
+/// Who sells a row.
+#[derive(Debug, Clone, PartialEq)]
+enum Seller {
+    /// The row names no seller or service: every model is a candidate.
+    Unstated,
+    /// It names one no catalog provider matches: every model is a candidate,
+    /// and a warning says so.
+    NotInCatalog,
+    /// These catalog providers (indices into [`Sellers::providers`]).
+    Providers(Vec<usize>),
+}
+
+impl Sellers {
+    fn new(catalog: &Catalog) -> Sellers {
+        let mut providers: Vec<(String, Vec<String>)> = Vec::new();
+        let mut of_model = Vec::with_capacity(catalog.models.len());
+        for m in &catalog.models {
+            let i = providers.iter().position(|(p, _)| *p == m.provider).unwrap_or_else(|| {
+                providers.push((m.provider.clone(), seller_words(&m.provider)));
+                providers.len() - 1
+            });
+            of_model.push(i);
+        }
+        Sellers { providers, of_model, cache: BTreeMap::new() }
+    }
+
+    /// Who sells a row whose seller and service cells are these.
+    fn of(&mut self, seller: &str, service: &str) -> Seller {
+        let key = (seller.to_string(), service.to_string());
+        if let Some(s) = self.cache.get(&key) {
+            return s.clone();
+        }
+        let found = self.find(&seller_words(seller), &seller_words(service));
+        self.cache.insert(key, found.clone());
+        found
+    }
+
+    fn find(&self, seller: &[String], service: &[String]) -> Seller {
+        if seller.is_empty() && service.is_empty() {
+            return Seller::Unstated;
+        }
+        let score = |words: &[String]| {
+            let count = |list: &[String]| words.iter().filter(|w| list.contains(w)).count();
+            let (in_seller, in_row) =
+                (count(seller), words.iter().filter(|w| seller.contains(w) || service.contains(w)).count());
+            let qualifies = if seller.is_empty() { in_row > 0 } else { in_seller > 0 };
+            qualifies.then_some((in_seller, in_row, std::cmp::Reverse(words.len() - in_row)))
+        };
+        let scored: Vec<(usize, _)> =
+            self.providers.iter().enumerate().filter_map(|(i, (_, w))| Some((i, score(w)?))).collect();
+        match scored.iter().map(|(_, s)| *s).max() {
+            None => Seller::NotInCatalog,
+            Some(best) => Seller::Providers(scored.iter().filter(|(_, s)| *s == best).map(|(i, _)| *i).collect()),
+        }
+    }
+
+    /// The providers of `seller`, as written in the catalog.
+    fn names(&self, seller: &[usize]) -> String {
+        seller.iter().map(|&i| format!("`{}`", self.providers[i].0)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// One name a model is matched by.
+struct Needle {
+    /// The name, normalised.
+    text: String,
+    /// Index into the catalog's models.
+    model: usize,
+    /// The name as written.
+    shown: String,
+    /// A model's id without its first word, which names its provider
+    /// (`azure-gpt-4.1` of `azure-openai` is also `gpt-4.1`): used only
+    /// among the models of the row's seller, where it names one model.
+    stripped: bool,
+}
+
 /// Catalog ids and aliases, normalised, longest first.
 struct Matcher {
-    /// (normalised name, index into `ids`, the name as written).
-    needles: Vec<(String, usize, String)>,
+    needles: Vec<Needle>,
     ids: Vec<String>,
+    sellers: Sellers,
 }
+
+/// A model found in a row: (model index, field, name as written).
+type Found<'a> = (usize, &'static str, &'a str);
 
 impl Matcher {
     fn new(catalog: &Catalog) -> Matcher {
+        let sellers = Sellers::new(catalog);
         let mut needles = Vec::new();
         for (i, m) in catalog.models.iter().enumerate() {
             for name in std::iter::once(&m.id).chain(&m.aliases) {
-                needles.push((normalise(name), i, name.clone()));
+                needles.push(Needle { text: normalise(name), model: i, shown: name.clone(), stripped: false });
+            }
+            let provider_words = &sellers.providers[sellers.of_model[i]].1;
+            if let Some((first, rest)) = m.id.split_once(|c: char| !c.is_alphanumeric()) {
+                if !rest.is_empty() && seller_words(first).iter().all(|w| provider_words.contains(w)) {
+                    needles.push(Needle { text: normalise(rest), model: i, shown: rest.to_string(), stripped: true });
+                }
             }
         }
-        needles.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
-        Matcher { needles, ids: catalog.models.iter().map(|m| m.id.clone()).collect() }
+        needles.sort_by_key(|n| std::cmp::Reverse(n.text.len()));
+        Matcher { needles, ids: catalog.models.iter().map(|m| m.id.clone()).collect(), sellers }
     }
 
-    /// The first field (in order) holding a name, and the longest name in it:
-    /// (model id, field, name as written).
-    fn find(&self, fields: &[(&'static str, String)]) -> Option<(&str, &'static str, &str)> {
+    /// The first field (in order) holding a name, and the longest name in
+    /// it, among the models of `seller` (with their stripped ids), or among
+    /// all models (ids and aliases only) when `seller` is None.
+    fn find(&self, fields: &[(&'static str, String)], seller: Option<&[usize]>) -> Option<Found<'_>> {
+        let usable = |n: &Needle| match seller {
+            None => !n.stripped,
+            Some(s) => s.contains(&self.sellers.of_model[n.model]),
+        };
         fields.iter().find_map(|(field, text)| {
-            let (_, i, name) = self.needles.iter().find(|(n, _, _)| text.contains(n.as_str()))?;
-            Some((self.ids[*i].as_str(), *field, name.as_str()))
+            let n = self.needles.iter().find(|n| usable(n) && text.contains(n.text.as_str()))?;
+            Some((n.model, *field, n.shown.as_str()))
         })
     }
 }
@@ -173,6 +317,26 @@ struct Tally {
     not_tokens: BTreeMap<String, u64>,
     no_direction: (u64, f64, Option<String>),
     matched: BTreeMap<(String, &'static str, String), u64>,
+    /// Rows mapped within their seller whose names also match another
+    /// provider's model.
+    elsewhere: BTreeMap<Elsewhere, u64>,
+    /// Rows whose seller is no catalog provider, by seller.
+    unknown_seller: BTreeMap<String, u64>,
+}
+
+/// Rows of one seller mapped to its model `model` whose names match
+/// `other`, a model of another provider, best.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Elsewhere {
+    seller: String,
+    model: String,
+    other: String,
+    provider: String,
+    /// The name that matches `other`.
+    name: String,
+    /// Its field, when it is a better match than the name used: in an
+    /// earlier field, or longer in the same one.
+    better: Option<&'static str>,
 }
 
 /// What one row is: skipped (with the reason counted), or token usage.
@@ -221,12 +385,13 @@ fn is_null(s: &str) -> bool {
     s.is_empty() || s.eq_ignore_ascii_case("null")
 }
 
-/// The model of a token row: fixed, from a model column, or matched.
+/// The model of a token row: fixed, from a model column, or matched among
+/// the models of its seller.
 fn model_of(
     src: &Source,
     l: &Layout,
     opts: &HistoryOptions,
-    matcher: Option<&Matcher>,
+    matcher: Option<&mut Matcher>,
     fields: &[(&'static str, String)],
     tally: &mut Tally,
 ) -> Result<String> {
@@ -238,25 +403,79 @@ fn model_of(
     }
     // `read` makes sure one of the three sources exists.
     let matcher = matcher.expect("read checks that FOCUS has a catalog, a fixed model or a model column");
-    let catalog_ids = || matcher.ids.iter().map(String::as_str);
-    match matcher.find(fields) {
-        Some((id, field, name)) => {
-            *tally.matched.entry((id.to_string(), field, name.to_string())).or_default() += 1;
-            Ok(id.to_string())
+    let cell = |c: Option<usize>| -> Result<&str> {
+        Ok(match c {
+            Some(c) if !is_null(src.text(c)?) => src.text(c)?,
+            _ => "",
+        })
+    };
+    let (seller_text, service_text) = (cell(l.seller)?, cell(l.service)?);
+    let label = match (seller_text, service_text) {
+        (s, "") => format!("`{s}`"),
+        ("", v) => format!("`{v}`"),
+        (s, v) => format!("`{s}` / `{v}`"),
+    };
+    let seller = matcher.sellers.of(seller_text, service_text);
+    let anywhere = matcher.find(fields, None);
+    let found = match &seller {
+        Seller::Providers(p) => matcher.find(fields, Some(p)),
+        Seller::NotInCatalog => {
+            *tally.unknown_seller.entry(label.clone()).or_default() += 1;
+            anywhere
+        }
+        Seller::Unstated => anywhere,
+    };
+    let m = &*matcher;
+    match found {
+        Some((i, field, name)) => {
+            if let (Seller::Providers(p), Some((j, other_field, other))) = (&seller, anywhere) {
+                if !p.contains(&m.sellers.of_model[j]) {
+                    let order = |f: &str| MODEL_FIELDS.iter().position(|x| *x == f);
+                    let better = order(other_field) < order(field)
+                        || (other_field == field && normalise(other).len() > normalise(name).len());
+                    let key = Elsewhere {
+                        seller: label,
+                        model: m.ids[i].clone(),
+                        other: m.ids[j].clone(),
+                        provider: m.sellers.providers[m.sellers.of_model[j]].0.clone(),
+                        name: other.to_string(),
+                        better: better.then_some(other_field),
+                    };
+                    *tally.elsewhere.entry(key).or_default() += 1;
+                }
+            }
+            *tally.matched.entry((m.ids[i].clone(), field, name.to_string())).or_default() += 1;
+            Ok(m.ids[i].clone())
         }
         None => {
             let col = l.texts.first().map_or(l.unit, |t| t.0);
             let texts: Vec<String> = l.texts.iter().map(|&(c, n)| format!("{n} {}", shown(src.cell(c)))).collect();
-            let hint = l.texts.iter().find_map(|&(c, _)| closest(src.text(c).ok()?, catalog_ids()));
-            let hint = hint.map(|h| format!(" The closest catalog name is `{h}`.")).unwrap_or_default();
-            Err(src.error(
-                col,
-                format!(
-                    "token usage row matches no catalog model ({}); add the SKU or service name to the \
-                     model's `aliases` in the price catalog, or give a fixed model.{hint}",
-                    texts.join(", ")
+            let texts = texts.join(", ");
+            let message = match (&seller, anywhere) {
+                (Seller::Providers(p), Some((j, field, other))) => format!(
+                    "token usage row sold by {label} matches no model of catalog provider {} ({texts}); `{other}` \
+                     in {field} is `{}` of provider `{}`, which does not sell these rows. Add the model as sold \
+                     by {} to the price catalog, with the SKU or meter name in its `aliases`, or give a fixed model",
+                    m.sellers.names(p),
+                    m.ids[j],
+                    m.sellers.providers[m.sellers.of_model[j]].0,
+                    m.sellers.names(p),
                 ),
-            ))
+                _ => {
+                    let ids = || m.ids.iter().map(String::as_str);
+                    let hint = l.texts.iter().find_map(|&(c, _)| closest(src.text(c).ok()?, ids()));
+                    let hint = hint.map(|h| format!(" The closest catalog name is `{h}`.")).unwrap_or_default();
+                    let among = match &seller {
+                        Seller::Providers(p) => format!(" of catalog provider {}", m.sellers.names(p)),
+                        _ => String::new(),
+                    };
+                    format!(
+                        "token usage row matches no catalog model{among} ({texts}); add the SKU or service name \
+                         to the model's `aliases` in the price catalog, or give a fixed model.{hint}"
+                    )
+                }
+            };
+            Err(src.error(col, message))
         }
     }
 }
@@ -308,11 +527,11 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
             path.display()
         )));
     }
-    let matcher = catalog.map(Matcher::new);
+    let mut matcher = catalog.map(Matcher::new);
     let (mut agg, mut tally) = (Aggregator::default(), Tally::default());
     while src.next_record()? {
         let Kind::Tokens { block, dir, fields } = classify(&src, &l, &mut tally)? else { continue };
-        let model = model_of(&src, &l, opts, matcher.as_ref(), &fields, &mut tally)?;
+        let model = model_of(&src, &l, opts, matcher.as_mut(), &fields, &mut tally)?;
         let workload = match (&opts.workload, l.workload) {
             (Some(w), _) => w.clone(),
             (None, Some(c)) if !is_null(src.text(c)?) => src.text(c)?.to_string(),
@@ -335,12 +554,19 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
         agg.add(i, start.month(), u);
         tally.used += 1;
     }
-    let mut h = finish(path, opts, agg, &tally, src.rows())?;
+    let mut h = finish(path, opts, agg, &tally, src.rows(), catalog)?;
     h.warnings.extend(src.long_rows_warning());
     Ok(h)
 }
 
-fn finish(path: &Path, opts: &HistoryOptions, agg: Aggregator, tally: &Tally, rows: u64) -> Result<History> {
+fn finish(
+    path: &Path,
+    opts: &HistoryOptions,
+    agg: Aggregator,
+    tally: &Tally,
+    rows: u64,
+    catalog: Option<&Catalog>,
+) -> Result<History> {
     let mut h = agg.finish(path, opts.gaps_zero)?;
     for s in &h.series {
         if let Some((k, _)) =
@@ -358,14 +584,14 @@ fn finish(path: &Path, opts: &HistoryOptions, agg: Aggregator, tally: &Tally, ro
             ));
         }
     }
-    let mut notes = summary(path, tally, rows);
+    let mut notes = summary(path, tally, rows, catalog);
     notes.append(&mut h.warnings);
     h.warnings = notes;
     Ok(h)
 }
 
 /// Warnings that say what was read, skipped and matched.
-fn summary(path: &Path, t: &Tally, rows: u64) -> Vec<String> {
+fn summary(path: &Path, t: &Tally, rows: u64, catalog: Option<&Catalog>) -> Vec<String> {
     let list = |m: &BTreeMap<String, u64>| {
         let mut v: Vec<(&String, &u64)> = m.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -398,6 +624,33 @@ fn summary(path: &Path, t: &Tally, rows: u64) -> Vec<String> {
     }
     for ((id, field, name), n) in &t.matched {
         out.push(format!("{file}: {n} token rows mapped to model `{id}` by `{name}` found in {field}"));
+    }
+    for (Elsewhere { seller, model: id, other, provider, name, better }, n) in &t.elsewhere {
+        let mut line = format!(
+            "{file}: {n} token rows sold by {seller} mapped to `{id}`, a model of their seller, not to `{other}` of \
+             provider `{provider}`, which `{name}` also names"
+        );
+        if let Some(field) = better {
+            line.push_str(&format!(
+                "; `{name}` in {field} matches them better than the name that mapped them: if these rows are \
+                 `{other}`, add that model as sold by their seller to the price catalog"
+            ));
+        }
+        out.push(line);
+    }
+    for (seller, n) in &t.unknown_seller {
+        let mut providers: Vec<String> = Vec::new();
+        for m in catalog.map_or(&[][..], |c| &c.models) {
+            let p = format!("`{}`", m.provider);
+            if !providers.contains(&p) {
+                providers.push(p);
+            }
+        }
+        out.push(format!(
+            "{file}: {n} token rows sold by {seller}, which is no provider of the price catalog ({}): they were \
+             matched by name among all its models, so they count as sold by those models' providers",
+            providers.join(", ")
+        ));
     }
     out
 }
@@ -433,6 +686,35 @@ mod tests {
         assert_eq!(d("Completion tokens"), Some(Direction::Output));
         assert_eq!(d("Tokens"), None);
         assert_eq!(d("inputs-are-fine? no: inputs"), None);
+    }
+
+    /// Sellers over the providers of the shipped catalog.
+    fn sellers(names: &[&str]) -> Sellers {
+        let providers = names.iter().map(|p| (p.to_string(), seller_words(p))).collect();
+        Sellers { providers, of_model: Vec::new(), cache: BTreeMap::new() }
+    }
+
+    #[test]
+    fn sellers_name_the_catalog_provider_that_sells() {
+        let mut s = sellers(&["openai", "anthropic", "google", "aws-bedrock", "azure-openai"]);
+        let mut of = |seller: &str, service: &str| match s.of(seller, service) {
+            Seller::Providers(p) => p.iter().map(|&i| s.providers[i].0.clone()).collect::<Vec<_>>().join(","),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(of("Microsoft", "Azure OpenAI"), "azure-openai");
+        assert_eq!(of("Microsoft", "Foundry Models"), "azure-openai");
+        assert_eq!(of("AWS", "Amazon Bedrock"), "aws-bedrock");
+        assert_eq!(of("Amazon Web Services, Inc.", ""), "aws-bedrock");
+        assert_eq!(of("OpenAI", "OpenAI API"), "openai");
+        assert_eq!(of("Anthropic", ""), "anthropic");
+        assert_eq!(of("Google Cloud", "Vertex AI"), "google");
+        // Without a seller the service decides; with neither nothing is known.
+        assert_eq!(of("", "Azure OpenAI"), "azure-openai");
+        assert_eq!(of("", ""), "Unstated");
+        // A seller the catalog lacks is not replaced by the developer in its service name.
+        assert_eq!(of("Oracle", "OCI Generative AI"), "NotInCatalog");
+        let mut only_direct = sellers(&["openai", "anthropic"]);
+        assert_eq!(only_direct.of("Microsoft", "Azure OpenAI"), Seller::NotInCatalog);
     }
 
     #[test]

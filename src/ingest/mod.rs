@@ -102,6 +102,8 @@ pub const FOCUS_COLUMNS: &[&str] = &[
     "SkuPriceId",
     "ServiceName",
     "ChargeDescription",
+    "ProviderName",
+    "ServiceProviderName",
     "workload",
     "model",
 ];

@@ -381,6 +381,127 @@ fn a_fixed_model_over_a_model_column_is_a_warning() {
     assert!(run(true).is_empty());
 }
 
+/// The shipped catalog, and the export of the same models bought from
+/// four sellers.
+fn sellers() -> (Catalog, String) {
+    let catalog = Catalog::load(&repo("scenarios/prices.toml")).unwrap();
+    (catalog, std::fs::read_to_string(fixture("focus/providers_focus.csv")).unwrap())
+}
+
+/// Reads FOCUS `text` (written to a file) against `catalog`.
+fn read_focus(text: &str, catalog: &Catalog) -> commitsim::Result<History> {
+    let d = Dir::new();
+    read_history(&d.write("f.csv", text), &focus_opts(), Some(catalog))
+}
+
+/// (model, input, output, cached) of the first month of each series.
+fn first_months(h: &History) -> Vec<(String, f64, f64, f64)> {
+    h.series.iter().map(|s| (s.model.clone(), s.months[0].input, s.months[0].output, s.months[0].cached)).collect()
+}
+
+/// The same model names from Azure OpenAI, Bedrock and the vendors
+/// themselves map to the model each seller sells, by hand: Azure 1000 and
+/// 200 blocks of 1K, OpenAI 3M and 0.5M tokens, Bedrock 2 and 0.4 blocks of
+/// 1M, Anthropic 5M, 1M and 1M cached.
+#[test]
+fn focus_rows_map_to_the_model_their_seller_sells() {
+    let (catalog, text) = sellers();
+    let h = read_focus(&text, &catalog).unwrap();
+    let want = [
+        ("azure-gpt-4.1", 1_000_000.0, 200_000.0, 0.0),
+        ("bedrock-claude-sonnet-5-5", 2_000_000.0, 400_000.0, 0.0),
+        ("claude-sonnet-5-5", 5_000_000.0, 1_000_000.0, 1_000_000.0),
+        ("gpt-4.1", 3_000_000.0, 500_000.0, 0.0),
+    ];
+    let got = first_months(&h);
+    assert_eq!(got.iter().map(|g| g.0.as_str()).collect::<Vec<_>>(), want.iter().map(|w| w.0).collect::<Vec<_>>());
+    for (g, w) in got.iter().zip(want) {
+        assert_eq!((g.1, g.2, g.3), (w.1, w.2, w.3), "{}", w.0);
+    }
+    let w = h.warnings.join("\n");
+    for needle in [
+        "2 token rows sold by `Microsoft` / `Azure OpenAI` mapped to `azure-gpt-4.1`, a model of their seller, not to \
+         `gpt-4.1` of provider `openai`",
+        "2 token rows sold by `AWS` / `Amazon Bedrock` mapped to `bedrock-claude-sonnet-5-5`, a model of their \
+         seller, not to `claude-sonnet-5-5` of provider `anthropic`",
+        "2 token rows mapped to model `bedrock-claude-sonnet-5-5` by `claude-sonnet-5-5` found in ChargeDescription",
+    ] {
+        assert!(w.contains(needle), "expected {needle:?} in:\n{w}");
+    }
+    // Rows sold directly by the vendor have nothing to say.
+    assert!(!w.contains("sold by `OpenAI`") && !w.contains("sold by `Anthropic`"), "{w}");
+}
+
+/// FOCUS 1.3 names the seller `ServiceProviderName`; without any seller or
+/// service column, rows are matched by name among all models, as before.
+#[test]
+fn focus_seller_from_service_provider_name_or_none() {
+    let (catalog, text) = sellers();
+    let v13 = read_focus(&text.replacen("ProviderName", "ServiceProviderName", 1), &catalog).unwrap();
+    let v10 = read_focus(&text, &catalog).unwrap();
+    assert_eq!(first_months(&v13), first_months(&v10));
+    // Dropping ProviderName and ServiceName (columns 10 and 11) leaves the names only.
+    let bare: String = text
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            format!("{},{}\n", cells[..9].join(","), cells[11..].join(","))
+        })
+        .collect();
+    let h = read_focus(&bare, &catalog).unwrap();
+    let models: Vec<String> = first_months(&h).into_iter().map(|g| g.0).collect();
+    assert_eq!(models, ["claude-sonnet-5-5", "gpt-4.1"]);
+    assert!(!h.warnings.join("\n").contains("sold by"), "{:?}", h.warnings);
+}
+
+/// A row whose seller sells no model of that name is an error that names
+/// the other provider's model, not silently that model.
+#[test]
+fn focus_row_whose_seller_lacks_the_model_names_the_other_provider() {
+    let (catalog, text) = sellers();
+    let first = text.lines().nth(1).unwrap();
+    let e = read_focus(&text.replacen(first, &first.replace("gpt-4.1", "gpt-6-luna"), 1), &catalog)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("f.csv:2: SkuId: token usage row sold by `Microsoft` / `Azure OpenAI`"), "{e}");
+    assert!(e.contains("matches no model of catalog provider `azure-openai`"), "{e}");
+    assert!(e.contains("`gpt-6-luna` in SkuId is `gpt-6-luna` of provider `openai`, which does not sell"), "{e}");
+}
+
+/// When another provider's model matches a row by a longer name than the
+/// seller's model does, the warning says the mapping may be wrong.
+#[test]
+fn focus_longer_match_at_another_provider_is_said() {
+    let catalog_text = "[meta]\nas_of = \"2026-11-01\"\n\
+        [[model]]\nid = \"gpt-4.1\"\nprovider = \"openai\"\ninput_per_mtok = 2.0\noutput_per_mtok = 8.0\n\
+        [[model]]\nid = \"gpt-4.1-mini\"\nprovider = \"openai\"\ninput_per_mtok = 0.4\noutput_per_mtok = 1.6\n\
+        [[model]]\nid = \"azure-gpt-4.1\"\nprovider = \"azure-openai\"\ninput_per_mtok = 2.0\noutput_per_mtok = 8.0\n";
+    let d = Dir::new();
+    let catalog = Catalog::load(&d.write("c.toml", catalog_text)).unwrap();
+    let (_, text) = sellers();
+    let text: String = text.lines().take(3).map(|l| format!("{}\n", l.replace("gpt-4.1 ", "gpt-4.1-mini "))).collect();
+    let h = read_focus(&text, &catalog).unwrap();
+    assert_eq!(first_months(&h)[0].0, "azure-gpt-4.1");
+    let w = h.warnings.join("\n");
+    assert!(w.contains("not to `gpt-4.1-mini` of provider `openai`, which `gpt-4.1-mini` also names"), "{w}");
+    assert!(w.contains("`gpt-4.1-mini` in SkuId matches them better than the name that mapped them"), "{w}");
+}
+
+/// A seller no catalog provider matches is matched by name among all
+/// models, and a warning says so.
+#[test]
+fn focus_seller_not_in_the_catalog_is_said() {
+    let (catalog, text) = sellers();
+    let h = read_focus(&text.replace("Microsoft,Azure OpenAI", "Oracle,OCI Generative AI"), &catalog).unwrap();
+    let models: Vec<String> = first_months(&h).into_iter().map(|g| g.0).collect();
+    assert!(!models.contains(&"azure-gpt-4.1".to_string()), "{models:?}");
+    let w = h.warnings.join("\n");
+    assert!(
+        w.contains("2 token rows sold by `Oracle` / `OCI Generative AI`, which is no provider of the price catalog"),
+        "{w}"
+    );
+}
+
 /// `validate` reads a FOCUS export as one, against the catalog given with it,
 /// and asks for a catalog when there is none.
 #[test]

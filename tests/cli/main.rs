@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod brief;
+mod docs;
 mod exact;
 mod forecast;
 mod fuzz;
