@@ -4,6 +4,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::report::escape::terminal;
+
 const FILES: [(&str, &str); 2] = [
     ("example.toml", include_str!("../../scenarios/example.toml")),
     ("prices.toml", include_str!("../../scenarios/prices.toml")),
@@ -18,12 +20,12 @@ pub fn run(dir: &Path) -> Result<()> {
     for (name, text) in FILES {
         let path = dir.join(name);
         if path.exists() {
-            eprintln!("kept existing {}", path.display());
+            eprintln!("kept existing {}", terminal(&path.display().to_string()));
             continue;
         }
         super::output::write_atomic(&path, text.as_bytes(), &[])?;
-        println!("wrote {}", path.display());
+        println!("wrote {}", terminal(&path.display().to_string()));
     }
-    println!("next: commitsim simulate {}", dir.join("example.toml").display());
+    println!("next: commitsim simulate {}", terminal(&dir.join("example.toml").display().to_string()));
     Ok(())
 }

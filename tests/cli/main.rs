@@ -5,6 +5,7 @@ mod brief;
 mod exact;
 mod forecast;
 mod fuzz;
+mod hostile;
 mod ingest;
 mod ingest_errors;
 mod outputs;
