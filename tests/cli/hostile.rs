@@ -195,3 +195,83 @@ fn the_catalog_currency_must_be_an_iso_code() {
     let md = ok(cmd().arg("simulate").arg(&s).args(["--format", "markdown"]).output().unwrap());
     assert!(md.contains("Money in CHF") && md.contains("CHF "), "{md}");
 }
+
+/// Runs `simulate --out report.txt` held before the rename, sends `signal`
+/// once its temporary file exists, and returns the exit status and what the
+/// folder holds afterwards.
+#[cfg(unix)]
+fn interrupted(signal: &str) -> (std::process::ExitStatus, Vec<String>, String) {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", &scenario());
+    let target = d.write("report.txt", "the old report");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("commitsim"))
+        .arg("simulate")
+        .arg(&s)
+        .args(["--paths", "200", "--quiet", "--out"])
+        .arg(&target)
+        .env("COMMITSIM_PAUSE_BEFORE_RENAME", "20000")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temp = |d: &Dir| {
+        std::fs::read_dir(d.path("."))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".tmp"))
+    };
+    let start = std::time::Instant::now();
+    let name = loop {
+        if let Some(n) = temp(&d) {
+            break n;
+        }
+        assert!(start.elapsed().as_secs() < 60, "no temporary file appeared");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    // Created exclusively under an unpredictable name, not `.report.txt.<pid>.tmp`.
+    assert!(name.starts_with(".report.txt.") && !name.contains(&child.id().to_string()), "{name}");
+    let meta = std::fs::symlink_metadata(d.path(&name)).unwrap();
+    assert!(meta.file_type().is_file());
+    assert!(std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(start.elapsed().as_secs() < 15, "the signal did not end the process");
+    let names =
+        std::fs::read_dir(d.path(".")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into()).collect();
+    (status, names, std::fs::read_to_string(&target).unwrap())
+}
+
+#[test]
+#[cfg(unix)]
+fn ctrl_c_or_sigterm_while_writing_leave_no_temporary_file_and_the_old_output() {
+    for signal in ["-INT", "-TERM", "-HUP"] {
+        let (status, names, old) = interrupted(signal);
+        assert_eq!(status.code(), Some(130), "{signal}: {status:?}");
+        assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{signal}: temporary file left behind: {names:?}");
+        assert_eq!(old, "the old report", "{signal}");
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn a_planted_link_is_never_followed_and_a_new_output_gets_the_usual_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", &scenario());
+    // Links at every name the old scheme could have used for the next few processes.
+    let victim = d.write("victim.txt", "precious");
+    let me = std::process::id();
+    for pid in me..me + 200 {
+        std::os::unix::fs::symlink(&victim, d.path(&format!(".report.txt.{pid}.tmp"))).unwrap();
+    }
+    let out =
+        cmd().arg("simulate").arg(&s).args(["--paths", "200", "--quiet", "--out"]).arg(d.path("report.txt")).output();
+    assert!(out.unwrap().status.success());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let mode = std::fs::metadata(d.path("report.txt")).unwrap().permissions().mode() & 0o777;
+    // 0666 less the umask (at least readable by the owner, and more than the 0600 of a temporary file when the umask allows it).
+    assert_eq!(mode & 0o600, 0o600, "{mode:o}");
+    let umask = std::process::Command::new("sh").args(["-c", "umask"]).output().unwrap();
+    let umask = u32::from_str_radix(String::from_utf8_lossy(&umask.stdout).trim(), 8).unwrap();
+    assert_eq!(mode, 0o666 & !umask, "{mode:o}");
+}
