@@ -16,6 +16,7 @@ pub use crate::ingest::{
 };
 pub use crate::math::fastmath::exp;
 pub use crate::math::rng::stream_rng;
+pub use crate::report::escape::terminal;
 pub use crate::scenario::{Overrides, Scenario};
 pub use crate::sim::engine::{Keep, RiskRule};
 pub use crate::sim::Plan;

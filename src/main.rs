@@ -17,7 +17,8 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {}", message(&err));
+            // Names from inputs reach the terminal here: their control characters made visible.
+            eprintln!("error: {}", commitsim::api::terminal(&message(&err)));
             let code =
                 err.chain().find_map(|c| c.downcast_ref::<commitsim::Error>()).map_or(1, commitsim::Error::exit_code);
             ExitCode::from(code)

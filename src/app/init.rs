@@ -7,6 +7,8 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use crate::report::escape::terminal;
+
 const FILES: [(&str, &str); 4] = [
     ("example.toml", include_str!("../../scenarios/example.toml")),
     ("prices.toml", include_str!("../../scenarios/prices.toml")),
@@ -24,18 +26,19 @@ pub fn run(dir: &Path) -> Result<()> {
         let folder = path.parent().unwrap_or(dir);
         std::fs::create_dir_all(folder).with_context(|| format!("cannot create folder {}", folder.display()))?;
         if path.exists() {
-            eprintln!("kept existing {}", path.display());
+            eprintln!("kept existing {}", terminal(&path.display().to_string()));
             continue;
         }
         super::output::write_atomic(&path, text.as_bytes(), &[])?;
-        println!("wrote {}", path.display());
+        println!("wrote {}", terminal(&path.display().to_string()));
     }
-    println!("next: commitsim simulate {}", dir.join("example.toml").display());
+    let shown = |p: std::path::PathBuf| terminal(&p.display().to_string()).into_owned();
+    println!("next: commitsim simulate {}", shown(dir.join("example.toml")));
     println!(
         "then: fill in {} with your signed terms, and write the brief: commitsim brief {} --contract {} --out brief.html",
-        dir.join("contracts/template.toml").display(),
-        dir.join("example.toml").display(),
-        dir.join("contracts/template.toml").display()
+        shown(dir.join("contracts/template.toml")),
+        shown(dir.join("example.toml")),
+        shown(dir.join("contracts/template.toml"))
     );
     Ok(())
 }

@@ -41,7 +41,7 @@ pub fn run(cli: Cli) -> Result<()> {
 fn warn_all(warnings: &[String], quiet: bool) {
     if !quiet {
         for w in warnings {
-            eprintln!("warning: {w}");
+            eprintln!("warning: {}", crate::report::escape::terminal(w));
         }
     }
 }

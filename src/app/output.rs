@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
 
 use crate::error::{Error, Result};
 
@@ -65,61 +66,128 @@ pub fn check_target(path: &Path, inputs: &[PathBuf]) -> Result<()> {
 /// rename, so that the target is either the old file or the whole new one.
 /// A replaced file keeps its permissions.
 pub fn write_atomic(path: &Path, bytes: &[u8], inputs: &[PathBuf]) -> Result<()> {
-    let real = target(path, inputs)?;
-    let tmp = temp_beside(&real)?;
-    let result = write_temp(&tmp, bytes).and_then(|()| replace(&tmp, &real));
-    if let Err(source) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::Write { path: path.to_path_buf(), source });
-    }
-    Ok(())
-}
-
-/// Renames `tmp` onto `real`, giving it `real`'s permissions first when
-/// `real` exists.
-fn replace(tmp: &Path, real: &Path) -> std::io::Result<()> {
-    if let Ok(meta) = std::fs::metadata(real) {
-        std::fs::set_permissions(tmp, meta.permissions())?;
-    }
-    std::fs::rename(tmp, real)
+    write_all_atomic(&[(path.to_path_buf(), bytes.to_vec())], inputs)
 }
 
 /// Writes several files whole or not at all, as far as a file system allows:
 /// every temporary file is written first, and only when all of them are
-/// written are they renamed onto their targets. A failure before the renames
-/// leaves no file behind.
+/// written are they renamed onto their targets. A failure before the renames,
+/// or an interrupt or termination signal at any time, leaves no temporary
+/// file behind.
 pub fn write_all_atomic(files: &[(PathBuf, Vec<u8>)], inputs: &[PathBuf]) -> Result<()> {
-    let mut temps: Vec<PathBuf> = Vec::with_capacity(files.len());
-    let cleanup = |temps: &[PathBuf]| {
-        for t in temps {
-            let _ = std::fs::remove_file(t);
-        }
-    };
     let mut reals: Vec<PathBuf> = Vec::with_capacity(files.len());
     for (path, _) in files {
         reals.push(target(path, inputs)?);
     }
+    let mut temps: Vec<Pending> = Vec::with_capacity(files.len());
     for ((path, bytes), real) in files.iter().zip(&reals) {
-        let tmp = match temp_beside(real) {
-            Ok(t) => t,
-            Err(e) => {
-                cleanup(&temps);
-                return Err(e);
-            }
-        };
-        temps.push(tmp.clone());
-        if let Err(source) = write_temp(&tmp, bytes) {
-            cleanup(&temps);
-            return Err(Error::Write { path: path.clone(), source });
-        }
+        let tmp = Pending::beside(real).map_err(|source| Error::Write { path: path.clone(), source })?;
+        temps.push(tmp);
+        let tmp = temps.last_mut().expect("just pushed");
+        tmp.write(bytes).map_err(|source| Error::Write { path: path.clone(), source })?;
     }
-    for (i, (((path, _), tmp), real)) in files.iter().zip(&temps).zip(&reals).enumerate() {
-        if let Err(source) = replace(tmp, real) {
-            cleanup(&temps[i..]);
-            return Err(Error::Write { path: path.clone(), source });
-        }
+    pause_for_tests();
+    for ((path, _), (tmp, real)) in files.iter().zip(temps.into_iter().zip(&reals)) {
+        tmp.persist(real).map_err(|source| Error::Write { path: path.clone(), source })?;
     }
     Ok(())
+}
+
+/// Waits `COMMITSIM_PAUSE_BEFORE_RENAME` milliseconds, when that is set,
+/// with every temporary file written and none renamed: the window the
+/// signal tests (tests/cli/hostile.rs) interrupt. Documented in docs/testing.md.
+fn pause_for_tests() {
+    if let Some(ms) = std::env::var("COMMITSIM_PAUSE_BEFORE_RENAME").ok().and_then(|v| v.parse::<u64>().ok()) {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)));
+    }
+}
+
+/// Temporary files being written, removed by the signal handler.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Installs, once, the handler of Ctrl-C and of the termination signals
+/// (SIGINT, SIGTERM, SIGHUP; Ctrl-C and Ctrl-Break on Windows): it removes
+/// every temporary file being written and ends the process with status
+/// 130. Until the first output file is written, the signals keep their
+/// default action (the process ends at once; there is nothing to remove).
+fn remove_temporaries_on_signals() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Fails only when another handler is installed (none is): then
+        // temporary files stay behind on a signal, as they did before.
+        let _ = ctrlc::set_handler(|| {
+            // Held until the process ends: no rename can follow the removal.
+            let pending = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for p in pending.iter() {
+                let _ = std::fs::remove_file(p);
+            }
+            std::process::exit(130);
+        });
+    });
+}
+
+/// A temporary file beside its target: created exclusively (`O_EXCL`: a
+/// file or symbolic link planted at its name is never opened) under an
+/// unpredictable name `.NAME.XXXXXX.tmp`, removed when dropped unrenamed
+/// and when the process gets an interrupt or termination signal.
+struct Pending {
+    file: Option<tempfile::NamedTempFile>,
+    path: PathBuf,
+}
+
+impl Pending {
+    fn beside(real: &Path) -> std::io::Result<Pending> {
+        remove_temporaries_on_signals();
+        let dir = match real.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = real.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // A new file gets the permissions `File::create` gives (0666 less the
+        // umask), not the temporary file's default 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let mut pending = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let file = builder.tempfile_in(dir)?;
+        let path = file.path().to_path_buf();
+        pending.push(path.clone());
+        Ok(Pending { file: Some(file), path })
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let f = self.file.as_mut().expect("written before persisted").as_file_mut();
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    /// Renames the file onto `real`, giving it `real`'s permissions first
+    /// when `real` exists.
+    fn persist(mut self, real: &Path) -> std::io::Result<()> {
+        if let Ok(meta) = std::fs::metadata(real) {
+            std::fs::set_permissions(&self.path, meta.permissions())?;
+        }
+        let file = self.file.take().expect("persisted once");
+        let mut pending = PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let result = file.persist(real).map(|_| ()).map_err(|e| {
+            // Dropping the file removes it.
+            drop(e.file);
+            e.error
+        });
+        pending.retain(|p| *p != self.path);
+        result
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            // The NamedTempFile just dropped removed the file.
+            PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|p| *p != self.path);
+        }
+    }
 }
 
 /// The folder `path` will be written in, which must exist.
@@ -133,17 +201,4 @@ pub fn out_dir(path: &Path) -> Result<PathBuf> {
     }
     let why = if dir.exists() { "is not a folder" } else { "does not exist" };
     Err(Error::Usage(format!("cannot write {}: folder {} {why}", path.display(), dir.display())))
-}
-
-/// A temporary file name beside `path`, in a folder that exists.
-fn temp_beside(path: &Path) -> Result<PathBuf> {
-    let dir = out_dir(path)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    Ok(dir.join(format!(".{name}.{}.tmp", std::process::id())))
-}
-
-fn write_temp(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }

@@ -67,10 +67,11 @@ pub fn run(files: &[PathBuf], quiet: bool) -> Result<()> {
                     (FileKind::Contract, Ok(c)) => format!(", checked against {}", c.file().display()),
                     _ => String::new(),
                 };
-                println!("ok: {} ({}{against})", f.display(), kind.label());
+                let line = format!("ok: {} ({}{against})", f.display(), kind.label());
+                println!("{}", crate::report::escape::terminal(&line));
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::report::escape::terminal(&e.to_string()));
                 failed += 1;
             }
         }

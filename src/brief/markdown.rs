@@ -3,7 +3,7 @@
 //! and linked as an image.
 //!
 //! Rendered by minijinja from `templates/brief.md` with Markdown escaping on
-//! for every value (see [`super::template::md_escape`]); the image links are
+//! for every value (see [`crate::report::escape::markdown`]); the image links are
 //! built here and percent-encoded.
 
 use std::path::{Path, PathBuf};

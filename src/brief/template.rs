@@ -1,11 +1,15 @@
 //! The template environment both writers share: minijinja with escaping on
 //! for every value (HTML escaping for `.html` templates, Markdown escaping
-//! for `.md`), undefined names as errors, and the number filters.
+//! for `.md`: the rules of [`crate::report::escape`], which the reports
+//! use too), undefined names as errors, and the number filters.
 
-use minijinja::{default_auto_escape_callback, escape_formatter, AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{
+    default_auto_escape_callback, escape_formatter, AutoEscape, Environment, HtmlEscape, UndefinedBehavior,
+};
 
 use super::words::per_period;
 use crate::error::Error;
+use crate::report::escape;
 use crate::units::{count, money, pct, thousands};
 use crate::Result;
 
@@ -35,7 +39,11 @@ pub fn environment(currency: &str, name: &'static str, source: &'static str) -> 
     });
     env.set_formatter(|out, state, value| match state.auto_escape() {
         AutoEscape::Custom(_) if value.is_safe() => Ok(write!(out, "{value}")?),
-        AutoEscape::Custom(_) => Ok(out.write_str(&md_escape(&value.to_string()))?),
+        AutoEscape::Custom(_) => Ok(out.write_str(&escape::markdown(&value.to_string()))?),
+        // A string from an input: its control characters made visible, then HTML-escaped.
+        AutoEscape::Html if !value.is_safe() && value.as_str().is_some() => {
+            Ok(write!(out, "{}", HtmlEscape(&escape::terminal(value.as_str().unwrap_or_default())))?)
+        }
         _ => escape_formatter(out, state, value),
     });
     env.add_template(name, source).map_err(render_error)?;
@@ -47,31 +55,12 @@ pub fn environment(currency: &str, name: &'static str, source: &'static str) -> 
     env.add_filter("pct", |x: Option<f64>| x.map_or_else(|| "–".into(), pct));
     env.add_filter("thousands", |x: f64| thousands(x));
     env.add_filter("per", |m: Option<usize>| m.map(per_period).unwrap_or_default());
+    // An address meant as a link in the Markdown (safe: every markup character is encoded).
+    env.add_filter("mdurl", |s: String| minijinja::Value::from_safe_string(escape::markdown_url(&s)));
     env.add_filter("num", |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v}")));
     env.add_filter("pt", |x: f64| format!("{:+.1} pt", 100.0 * x));
     env.add_filter("score1", |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v:.1}")));
     Ok(env)
-}
-
-/// Escapes text for Markdown, in a table cell or running text: characters
-/// that would start emphasis, code, links, HTML or a cell are backslashed or
-/// written as entities, and line breaks become spaces.
-pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

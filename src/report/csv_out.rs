@@ -1,5 +1,5 @@
 //! CSV: one row per item, flat columns, full precision, empty cells where a
-//! figure does not apply.
+//! figure does not apply. Every cell goes through [`super::escape::csv_cell`].
 
 use super::Report;
 use crate::analysis::backtest::BacktestReport;
@@ -22,8 +22,10 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
     };
+    // The one rule of the CSV format: text cells cannot run as formulas
+    // and hold no control character; numbers are written as they are.
     for row in rows {
-        w.write_record(&row).map_err(csv_err)?;
+        w.write_record(row.iter().map(|c| super::escape::csv_cell(c).into_owned())).map_err(csv_err)?;
     }
     let bytes = w.into_inner().map_err(|e| csv_err(e.into_error().into()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())

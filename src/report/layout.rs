@@ -157,9 +157,10 @@ fn text_cell(c: &Cell) -> String {
     c.as_str().to_string()
 }
 
-/// Escapes input text for a Markdown table cell.
+/// Escapes input text for a Markdown table cell (the one Markdown rule,
+/// [`super::escape::markdown`]).
 pub fn md_text(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace('\n', " ")
+    super::escape::markdown(s)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape;
 use super::layout::{left, m, md_text, right, Table};
 use super::score_cells;
 use super::Report;
@@ -55,13 +56,25 @@ fn profile(r: &ProfileReport) -> String {
     s
 }
 
-/// Escapes text for a Markdown table cell.
+/// Escapes text from an input for Markdown, in a table cell or running
+/// text: the one rule for text of this format ([`escape::markdown`], which
+/// the Markdown brief uses too).
 pub fn cell(s: &str) -> String {
     md_text(s)
 }
 
+/// An identifier or file name from an input as a code span in running text.
+fn code(s: &str) -> String {
+    escape::code_span(s, false)
+}
+
+/// An identifier from an input as a code span in a table cell.
+fn code_cell(s: &str) -> String {
+    escape::code_span(s, true)
+}
+
 fn simulate(r: &SimulateReport) -> String {
-    let cur = r.currency.as_str();
+    let cur = &cell(&r.currency);
     let sc = &r.scenario;
     let mut s = String::new();
     let _ = writeln!(s, "## {}\n", cell(&sc.name));
@@ -126,7 +139,7 @@ fn simulate(r: &SimulateReport) -> String {
 }
 
 fn sweep(r: &SweepReport) -> String {
-    let cur = r.currency.as_str();
+    let cur = &cell(&r.currency);
     let lv = |x: f64| crate::units::level(x, &r.level_unit, cur);
     let mut s = String::new();
     let _ = writeln!(s, "## Sweep of {}\n", cell(&r.offer));
@@ -180,7 +193,7 @@ fn sweep(r: &SweepReport) -> String {
         money(r.optimum.cost_mean, cur)
     );
     if let Some(n) = &r.newsvendor {
-        let _ = writeln!(s, "- **Newsvendor reference:** {}: {}.", lv(n.level), n.basis);
+        let _ = writeln!(s, "- **Newsvendor reference:** {}: {}.", lv(n.level), cell(&n.basis));
     }
     let _ = writeln!(s, "- **Break-even utilisation:** {}.", pct(r.break_even.utilization));
     for w in &r.warnings {
@@ -196,7 +209,7 @@ fn sweep(r: &SweepReport) -> String {
         ]);
         for l in &r.levers {
             t.push(vec![
-                m(format!("`{}`", l.id)),
+                m(code_cell(&l.id)),
                 super::layout::t(&l.label),
                 m(money(-l.cost_mean_change, cur)),
                 m(format!("{:+.1} pt", 100.0 * l.prob_overcommit_change)),
@@ -213,10 +226,10 @@ fn score(r: &ScoreReport) -> String {
     let mut s = String::from("## Contract scores\n\n");
     let _ = writeln!(
         s,
-        "Checklist: **{}**{version} (`{}`), {} items, total weight {}. Score = 100 × passed weight / total weight; \
+        "Checklist: **{}**{version} ({}), {} items, total weight {}. Score = 100 × passed weight / total weight; \
          ? = the terms do not say (confirm in writing); a failed must-have blocks.\n",
         cell(&cl.name),
-        cell(&cl.file),
+        code(&cl.file),
         cl.items,
         cl.total_weight
     );
@@ -245,7 +258,7 @@ fn score(r: &ScoreReport) -> String {
             })
             .collect();
         let must = if item.must_have { "yes" } else { "" };
-        let _ = writeln!(s, "| `{}` | {} | {must} | {} |", cell(&item.id), item.weight, marks.join(" | "));
+        let _ = writeln!(s, "| {} | {} | {must} | {} |", code_cell(&item.id), item.weight, marks.join(" | "));
     }
     let scores: Vec<String> = cs.iter().map(|c| format!("**{:.1}**", c.score)).collect();
     let _ = writeln!(s, "| **Score** | | | {} |", scores.join(" | "));
@@ -258,7 +271,7 @@ fn score(r: &ScoreReport) -> String {
 }
 
 fn asks(c: &ContractScore) -> String {
-    let mut s = format!("\n### Asks to {} (`{}`)\n\n", cell(&c.vendor), cell(&c.file));
+    let mut s = format!("\n### Asks to {} ({})\n\n", cell(&c.vendor), code(&c.file));
     if c.blocked {
         let _ = writeln!(s, "Blocked by failed must-have(s): {}.\n", cell(&c.blocked_by.join(", ")));
     }
@@ -269,9 +282,9 @@ fn asks(c: &ContractScore) -> String {
         let must = if a.must_have { "must-have, " } else { "" };
         let _ = writeln!(
             s,
-            "{}. `{}` ({}, {must}weight {}): {}",
+            "{}. {} ({}, {must}weight {}): {}",
             a.rank,
-            cell(&a.id),
+            code(&a.id),
             a.status.as_str(),
             a.weight,
             cell(&a.ask)
@@ -326,8 +339,8 @@ fn backtest(r: &BacktestReport) -> String {
     let mut s = String::from("## Forecast back-test\n\n");
     let _ = writeln!(
         s,
-        "`{}`: last {} months held out, {} series, {} paths.\n",
-        cell(&r.file),
+        "{}: last {} months held out, {} series, {} paths.\n",
+        code(&r.file),
         r.holdout,
         r.series.len(),
         thousands(r.paths as f64)

@@ -3,6 +3,7 @@
 //! the report) and never touch the file system (`app::output` writes).
 
 pub mod csv_out;
+pub mod escape;
 pub mod layout;
 pub mod markdown;
 pub mod table;
@@ -50,22 +51,24 @@ pub enum Format {
 /// Renders `report` in `format`.
 pub fn render(report: &Report, format: Format) -> Result<String> {
     match format {
-        Format::Table => Ok(table::render(report)),
+        // The one rule of the table format: no control character reaches the terminal.
+        Format::Table => Ok(escape::terminal(&table::render(report)).into_owned()),
         Format::Markdown => Ok(markdown::render(report)),
         Format::Csv => csv_out::render(report),
         Format::Json => Ok(json(report)),
     }
 }
 
-/// The JSON of a report: the command's documented structure (docs/json.md).
+/// The JSON of a report: the command's documented structure (docs/json.md),
+/// with the control characters of input strings escaped ([`escape::json`]).
 pub fn json(report: &Report) -> String {
     let v = match report {
-        Report::Simulate(r) => serde_json::to_string_pretty(r),
-        Report::Sweep(r) => serde_json::to_string_pretty(r),
-        Report::Score(r) => serde_json::to_string_pretty(r),
-        Report::Profile(r) => serde_json::to_string_pretty(r),
-        Report::Forecast(r) => serde_json::to_string_pretty(r),
-        Report::Backtest(r) => serde_json::to_string_pretty(r),
+        Report::Simulate(r) => escape::json(r),
+        Report::Sweep(r) => escape::json(r),
+        Report::Score(r) => escape::json(r),
+        Report::Profile(r) => escape::json(r),
+        Report::Forecast(r) => escape::json(r),
+        Report::Backtest(r) => escape::json(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

@@ -129,6 +129,13 @@ pub struct Catalog {
     pub models: Vec<Model>,
 }
 
+/// Whether `s` has the shape of an ISO 4217 code: three capital letters
+/// (`USD`, `EUR`, `CHF`). The list itself is not checked: a new code needs
+/// no new release.
+fn is_currency_code(s: &str) -> bool {
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
 impl Catalog {
     /// Loads and validates a catalog file.
     pub fn load(path: &Path) -> Result<Catalog> {
@@ -205,6 +212,13 @@ impl Catalog {
         if !is_date(&raw.meta.as_of) {
             let msg = format!("expected the date the prices were read, as YYYY-MM-DD, found `{}`", raw.meta.as_of);
             return Err(bad("meta.as_of".into(), msg));
+        }
+        if !is_currency_code(&raw.meta.currency) {
+            let msg = format!(
+                "expected an ISO 4217 currency code, three capital letters such as USD, EUR or GBP, found `{}`",
+                raw.meta.currency
+            );
+            return Err(bad("meta.currency".into(), msg));
         }
         Ok(Catalog { file: path.to_path_buf(), as_of: raw.meta.as_of, currency: raw.meta.currency, models })
     }
@@ -299,6 +313,30 @@ output_per_mtok = 6.0
 from = "2027-03"
 input_per_mtok = 1.5
 "#;
+
+    #[test]
+    fn the_currency_must_be_a_three_letter_code() {
+        for ok in ["USD", "EUR", "CHF", "JPY"] {
+            assert!(is_currency_code(ok), "{ok}");
+        }
+        for (bad, toml) in [
+            ("usd", "'usd'"),
+            ("US", "'US'"),
+            ("USDT", "'USDT'"),
+            ("U$D", "'U$D'"),
+            ("", "''"),
+            ("![x](http://t/p.png)", "'![x](http://t/p.png)'"),
+            ("ÉUR", "'ÉUR'"),
+            ("US\u{1b}", "\"US\\u001B\""),
+        ] {
+            assert!(!is_currency_code(bad), "{bad}");
+            let src = SRC.replace("[meta]\n", &format!("[meta]\ncurrency = {toml}\n"));
+            let raw: CatalogFile = toml::from_str(&src).unwrap();
+            let e = Catalog::from_raw(Path::new("c.toml"), raw).unwrap_err();
+            assert!(e.to_string().contains("meta.currency") && e.to_string().contains("ISO 4217"), "{e}");
+            assert_eq!(e.exit_code(), 2);
+        }
+    }
 
     #[test]
     fn schedule_applies_in_month_order_and_keeps_unnamed_prices() {
