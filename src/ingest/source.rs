@@ -218,20 +218,19 @@ impl Source {
             let parts: Vec<Part<S>> = feed
                 .par_bridge()
                 .fold(
-                    || Part { state: init(), tally: Tally::default(), split: Splitter::default(), failed: None },
+                    || Part { state: init(), tally: Tally::default(), split: Splitter::default(), stopped: None },
                     |mut p, piece| {
                         if stop.load(Ordering::Relaxed) {
                             return p;
                         }
-                        let failed = match piece {
+                        p.stopped = match piece {
                             Ok((block, off, at)) => {
                                 let ok = work(&mut p.state, &mut p.tally, &mut p.split, &block, off, at);
-                                (!ok).then_some(None)
+                                (!ok).then_some(Stopped::Refused)
                             }
-                            Err(e) => Some(Some(e)),
+                            Err(e) => Some(Stopped::Read(e)),
                         };
-                        if failed.is_some() {
-                            p.failed = failed;
+                        if p.stopped.is_some() {
                             stop.store(true, Ordering::Relaxed);
                         }
                         p
@@ -241,9 +240,9 @@ impl Source {
             let mut states = Vec::with_capacity(parts.len());
             let mut failed = false;
             for p in parts {
-                match p.failed {
-                    Some(Some(e)) => return Err(read_err(e)),
-                    Some(None) => failed = true,
+                match p.stopped {
+                    Some(Stopped::Read(e)) => return Err(read_err(e)),
+                    Some(Stopped::Refused) => failed = true,
                     None => {}
                 }
                 tally.merge(p.tally);
@@ -322,13 +321,20 @@ impl Source {
 }
 
 /// What one thread of [`Source::fold_par`] holds: its state, its rows,
-/// its splitter, and why it stopped (`Some(None)`: a row was refused;
-/// `Some(Some(e))`: a read failed).
+/// its splitter, and why it stopped, if it did.
 struct Part<S> {
     state: S,
     tally: Tally,
     split: Splitter,
-    failed: Option<Option<io::Error>>,
+    stopped: Option<Stopped>,
+}
+
+/// Why a thread of [`Source::fold_par`] stopped.
+enum Stopped {
+    /// `row` refused a record.
+    Refused,
+    /// Reading the next block failed.
+    Read(io::Error),
 }
 
 /// The line of the first record starting at or after byte `from`: line ends
