@@ -6,6 +6,7 @@ mod docs;
 mod exact;
 mod forecast;
 mod fuzz;
+mod help;
 mod ingest;
 mod ingest_errors;
 mod outputs;
