@@ -155,9 +155,16 @@ pub enum Command {
     #[command(
         after_help = "Contracts are checked against the first checklist among the files, else the built-in default.
 
+The mapping options (--columns, --model, ...) apply to every CSV file given, as in forecast --history, so a raw \
+                      request log can be checked; CSV model ids are checked against --catalog, else the first price \
+                      catalog among the files.
+
 Examples:
   commitsim validate scenarios/example.toml scenarios/prices.toml \\
-    contracts/*.toml"
+    contracts/*.toml
+  commitsim validate tests/fixtures/traces/AzureLLMInferenceTrace_code.csv \\
+    --columns input_tokens=ContextTokens,output_tokens=GeneratedTokens \\
+    --model azure-gpt-4.1 --catalog scenarios/prices.toml"
     )]
     Validate(ValidateArgs),
     /// Write a folder to start from into DIR: the example scenario, the price catalog, contracts/template.toml and
@@ -325,6 +332,9 @@ pub struct ValidateArgs {
     /// Files to check (kind recognised from their content).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// How to read the CSV files among them (a scenario's [history] keeps its own keys).
+    #[command(flatten)]
+    pub map: HistoryArgs,
 }
 
 /// The arguments of `commitsim init`.

@@ -15,3 +15,4 @@ mod simulate;
 mod snapshots;
 mod sweep;
 mod util;
+mod validate;
