@@ -93,27 +93,34 @@ pub struct HistoryArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate every offer of a scenario on the same futures.
-    #[command(
-        after_help = "Examples:\n  commitsim simulate scenarios/example.toml\n  commitsim simulate scenarios/example.toml --paths 50000 --seed 1 --format json --out results.json"
-    )]
+    #[command(after_help = "Examples:
+  commitsim simulate scenarios/example.toml
+  commitsim simulate scenarios/example.toml --paths 50000 --seed 1 \\
+    --format json --out results.json")]
     Simulate(SimulateArgs),
     /// Re-bill one offer at many commitment levels; recommend one; value the levers.
-    #[command(
-        after_help = "Examples:\n  commitsim sweep scenarios/example.toml --offer \"OpenAI commit\"\n  commitsim sweep scenarios/example.toml --offer \"PTU x 300\" --levels 0,100,200,300 --format csv"
-    )]
+    #[command(after_help = "Examples:
+  commitsim sweep scenarios/example.toml --offer \"Anthropic commit\"
+  commitsim sweep scenarios/example.toml --offer \"Azure PTU x 150 (1-yr)\" \\
+    --levels 50,100,150,200,250 --format csv")]
     Sweep(SweepArgs),
     /// Monthly usage forecast with p5..p95 per workload and in total.
-    #[command(
-        after_help = "Examples:\n  commitsim forecast scenarios/example.toml\n  commitsim forecast --history usage.csv --horizon 12 --format csv"
-    )]
+    #[command(after_help = "Examples:
+  commitsim forecast scenarios/example.toml
+  commitsim forecast --history scenarios/northwind-usage.csv --horizon 12 \\
+    --format csv")]
     Forecast(ForecastArgs),
     /// Hold out the last months of each series and measure forecast calibration.
-    #[command(after_help = "Examples:\n  commitsim backtest --history usage.csv --holdout 6")]
+    #[command(after_help = "Examples:
+  commitsim backtest --history scenarios/northwind-usage.csv --holdout 6")]
     Backtest(BacktestArgs),
     /// Per-minute effective-token load of a request log, for provisioned offers.
-    #[command(
-        after_help = "Examples:\n  commitsim profile --history requests.csv --columns timestamp=TIMESTAMP,input_tokens=ContextTokens,output_tokens=GeneratedTokens --out load.csv"
-    )]
+    #[command(after_help = "Examples:
+  # A public Azure trace shipped with the tests (58 minutes of requests):
+  commitsim profile \\
+    --history tests/fixtures/traces/AzureLLMInferenceTrace_code.csv \\
+    --columns input_tokens=ContextTokens,output_tokens=GeneratedTokens \\
+    --out load.csv")]
     Profile(ProfileArgs),
     /// Score contract terms against a checklist: score 0-100, blocked or not, and the ranked asks.
     #[command(
@@ -122,7 +129,11 @@ pub enum Command {
                       of passed items / weight of all items, overall and per category. A failed must-have blocks the \
                       deal whatever the score. Failed and unknown items become asks, must-haves first, then by \
                       weight. A contract field that no item reads is warned about (usually a typo).",
-        after_help = "Examples:\n  commitsim score contracts/openai.toml contracts/anthropic.toml\n  commitsim score my-terms.toml --checklist contracts/checklist.toml --format json"
+        after_help = "Examples:
+  commitsim score contracts/openai.toml contracts/anthropic.toml
+  # Your own terms, written from contracts/template.toml:
+  commitsim score contracts/template.toml \\
+    --checklist contracts/checklist.toml --format json"
     )]
     Score(ScoreArgs),
     /// Write the negotiation brief (self-contained HTML, or Markdown with SVG charts).
@@ -133,12 +144,27 @@ pub enum Command {
                       scorecards, the assumptions, and the SHA-256 of every input. Everything comes from one run \
                       on the same futures as simulate, sweep and forecast with the same seed and paths. See \
                       docs/brief.md.",
-        after_help = "Examples:\n  commitsim brief scenarios/example.toml --contract contracts/openai.toml --contract contracts/anthropic.toml --out brief.html\n  commitsim brief scenarios/example.toml --format markdown --out brief.md   # charts in brief-charts/"
+        after_help = "Examples:
+  commitsim brief scenarios/example.toml --contract contracts/openai.toml \\
+    --contract contracts/anthropic.toml --out brief.html
+  # Markdown, with its charts as SVG files in brief-charts/:
+  commitsim brief scenarios/example.toml --format markdown --out brief.md"
     )]
     Brief(BriefArgs),
     /// Check scenarios, catalogs, contracts and checklists without simulating.
     #[command(
-        after_help = "Contracts are checked against the first checklist among the files, else the built-in default.\n\nExamples:\n  commitsim validate scenarios/example.toml scenarios/prices.toml contracts/*.toml"
+        after_help = "Contracts are checked against the first checklist among the files, else the built-in default.
+
+The mapping options (--columns, --model, ...) apply to every CSV file given, as in forecast --history, so a raw \
+                      request log can be checked; CSV model ids are checked against --catalog, else the first price \
+                      catalog among the files.
+
+Examples:
+  commitsim validate scenarios/example.toml scenarios/prices.toml \\
+    contracts/*.toml
+  commitsim validate tests/fixtures/traces/AzureLLMInferenceTrace_code.csv \\
+    --columns input_tokens=ContextTokens,output_tokens=GeneratedTokens \\
+    --model azure-gpt-4.1 --catalog scenarios/prices.toml"
     )]
     Validate(ValidateArgs),
     /// Write a folder to start from into DIR: the example scenario, the price catalog, contracts/template.toml and
@@ -306,6 +332,9 @@ pub struct ValidateArgs {
     /// Files to check (kind recognised from their content).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// How to read the CSV files among them (a scenario's [history] keeps its own keys).
+    #[command(flatten)]
+    pub map: HistoryArgs,
 }
 
 /// The arguments of `commitsim init`.

@@ -28,7 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Simulate(a) => simulate::run(&a, quiet),
         Command::Sweep(a) => sweep::run(&a, quiet),
         Command::Score(a) => score::run(&a, quiet),
-        Command::Validate(a) => validate::run(&a.files, quiet),
+        Command::Validate(a) => validate::run(&a, quiet),
         Command::Init(a) => init::run(&a.dir),
         Command::Profile(a) => profile::run(&a, quiet),
         Command::Forecast(a) => forecast::run_forecast(&a, quiet),

@@ -5,15 +5,20 @@
 //! reads is a warning (usually a typo). A `.csv` file is recognised from its
 //! header: a FOCUS billing export (`ChargePeriodStart`), read against the
 //! first price catalog among the files; a load profile (`minute,tokens`);
-//! else a usage history with the standard column names (SPEC 3.1).
+//! else a usage history. CSV files are read with the mapping options of the
+//! command line (`--columns`, `--model`, `--history-format`, ...) as
+//! `forecast --history` reads them, and their model ids are checked against
+//! `--catalog`, else the first price catalog among the files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 
+use super::plan;
 use crate::checklist::{contract_warnings, score, Category, Checklist, Contract};
+use crate::cli::{HistoryArgs, ValidateArgs};
 use crate::error::Error;
-use crate::ingest::{read_history, HistoryFormat, HistoryOptions};
+use crate::ingest::{read_history, History, HistoryFormat, HistoryOptions};
 use crate::scenario::{Overrides, Scenario};
 use crate::spec::Catalog;
 
@@ -51,23 +56,46 @@ impl FileKind {
     }
 }
 
-pub fn run(files: &[PathBuf], quiet: bool) -> Result<()> {
+/// How the CSV files among those validated are read: the mapping options
+/// of the command line, and whether `--history-format` was given (else each
+/// file's own header decides between a usage CSV and a FOCUS export).
+struct CsvReading {
+    opts: HistoryOptions,
+    format_given: bool,
+}
+
+pub fn run(a: &ValidateArgs, quiet: bool) -> Result<()> {
+    let files = &a.files;
+    let csv = CsvReading { opts: plan::history_options(&a.map)?, format_given: a.map.history_format.is_some() };
     let kinds: Vec<crate::Result<FileKind>> = files.iter().map(|f| kind(f)).collect();
     let of_kind = |want: FileKind| files.iter().zip(&kinds).filter(move |(_, k)| k.as_ref().is_ok_and(|k| *k == want));
-    // The first valid checklist among the files, else the built-in one; the first valid catalog.
+    if mapping_given(&a.map) && of_kind(FileKind::History).chain(of_kind(FileKind::Focus)).next().is_none() {
+        super::warn_all(
+            &["the mapping options (--columns, --model, --history-format, ...) apply to the CSV files given, and \
+               none is a usage history or FOCUS export; a scenario's [history] is read with its own keys"
+                .to_string()],
+            quiet,
+        );
+    }
+    // The first valid checklist among the files, else the built-in one;
+    // --catalog, else the first valid catalog among the files.
     let checklist =
         of_kind(FileKind::Checklist).find_map(|(f, _)| Checklist::load(f).ok()).map_or_else(Checklist::builtin, Ok);
-    let catalog = of_kind(FileKind::Catalog).find_map(|(f, _)| Catalog::load(f).ok());
+    let catalog = match plan::catalog(&a.map)? {
+        Some(c) => Some(c),
+        None => of_kind(FileKind::Catalog).find_map(|(f, _)| Catalog::load(f).ok()),
+    };
     let mut failed = 0;
     for (f, kind) in files.iter().zip(kinds) {
-        match kind.and_then(|k| check(f, k, &checklist, catalog.as_ref())) {
-            Ok((kind, warnings)) => {
+        match kind.and_then(|k| check(f, k, &checklist, catalog.as_ref(), &csv)) {
+            Ok((kind, warnings, read)) => {
                 super::warn_all(&warnings, quiet);
-                let against = match (kind, &checklist) {
-                    (FileKind::Contract, Ok(c)) => format!(", checked against {}", c.file().display()),
+                let detail = match (kind, &checklist, read) {
+                    (FileKind::Contract, Ok(c), _) => format!(", checked against {}", c.file().display()),
+                    (_, _, Some(h)) => history_summary(&h),
                     _ => String::new(),
                 };
-                let line = format!("ok: {} ({}{against})", f.display(), kind.label());
+                let line = format!("ok: {} ({}{detail})", f.display(), kind.label());
                 println!("{}", crate::report::escape::terminal(&line));
             }
             Err(e) => {
@@ -131,24 +159,55 @@ fn csv_kind(path: &Path) -> FileKind {
     }
 }
 
+/// Whether any of the mapping options was given.
+fn mapping_given(m: &HistoryArgs) -> bool {
+    let HistoryArgs { columns, model, workload, timestamp_unit, timestamp_origin, history_format, catalog, gaps_zero } =
+        m;
+    columns.is_some()
+        || model.is_some()
+        || workload.is_some()
+        || timestamp_unit.is_some()
+        || timestamp_origin.is_some()
+        || history_format.is_some()
+        || catalog.is_some()
+        || *gaps_zero
+}
+
+/// `, N series, FIRST to LAST` of what a history file was read into.
+fn history_summary(h: &History) -> String {
+    let first = h.series.iter().map(|s| s.first).min();
+    let last = h.series.iter().map(|s| s.last()).max();
+    match (first, last) {
+        (Some(first), Some(last)) => format!(", {} series, {first} to {last}", h.series.len()),
+        _ => String::new(),
+    }
+}
+
+/// Checks one file of `kind`: its warnings, and for a history the series read.
 fn check(
     path: &Path,
     kind: FileKind,
     checklist: &crate::Result<Checklist>,
     catalog: Option<&Catalog>,
-) -> crate::Result<(FileKind, Vec<String>)> {
+    csv: &CsvReading,
+) -> crate::Result<(FileKind, Vec<String>, Option<History>)> {
     let warnings = match kind {
-        FileKind::Focus => {
-            let catalog = catalog.ok_or_else(|| {
-                Error::Usage(format!(
+        FileKind::Focus | FileKind::History => {
+            let mut opts = csv.opts.clone();
+            if !csv.format_given {
+                opts.format = if kind == FileKind::Focus { HistoryFormat::Focus } else { HistoryFormat::Usage };
+            }
+            let kind = if opts.format == HistoryFormat::Focus { FileKind::Focus } else { FileKind::History };
+            if kind == FileKind::Focus && catalog.is_none() && opts.model.is_none() {
+                return Err(Error::Usage(format!(
                     "{}: a FOCUS export maps SKUs to models with a price catalog; validate it together with one, \
-                     e.g. commitsim validate {} scenarios/prices.toml",
+                     e.g. commitsim validate {} scenarios/prices.toml (or name it with --catalog)",
                     path.display(),
                     path.display()
-                ))
-            })?;
-            let opts = HistoryOptions { format: HistoryFormat::Focus, ..HistoryOptions::default() };
-            read_history(path, &opts, Some(catalog))?.warnings
+                )));
+            }
+            let history = read_history(path, &opts, catalog)?;
+            return Ok((kind, history.warnings.clone(), Some(history)));
         }
         FileKind::LoadProfile => {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -157,7 +216,6 @@ fn check(
         FileKind::Scenario => Scenario::load(path, Overrides::default())?.warnings,
         FileKind::Catalog => Catalog::load(path).map(|_| Vec::new())?,
         FileKind::Checklist => Checklist::load(path).map(|_| Vec::new())?,
-        FileKind::History => read_history(path, &HistoryOptions::default(), None)?.warnings,
         FileKind::Contract => {
             let contract = Contract::load(path)?;
             let checklist =
@@ -166,5 +224,5 @@ fn check(
             contract_warnings(checklist, &contract)
         }
     };
-    Ok((kind, warnings))
+    Ok((kind, warnings, None))
 }

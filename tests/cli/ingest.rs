@@ -326,7 +326,7 @@ fn daily_rows_sum_into_months_and_the_partial_last_month_is_scaled() {
     assert!(h.warnings[0].contains("month 2027-02 is partial") && h.warnings[0].contains("10.00 of 28.00 days"));
     let out = cmd().arg("validate").arg(&f).output().unwrap();
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("daily.csv (history)"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("daily.csv (history, 1 series, 2027-01 to 2027-02)"));
 }
 
 #[test]
@@ -509,7 +509,7 @@ fn validate_recognises_a_focus_export_and_needs_a_catalog_for_it() {
     let export = fixture("focus/genai_tokens_focus.csv");
     let out = cmd().arg("validate").arg(&export).arg(repo("scenarios/prices.toml")).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && text.contains("genai_tokens_focus.csv (FOCUS export)"), "{out:?}");
+    assert!(out.status.success() && text.contains("genai_tokens_focus.csv (FOCUS export, 2 series"), "{out:?}");
     let out = cmd().arg("validate").arg(&export).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
