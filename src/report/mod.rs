@@ -6,12 +6,14 @@ pub mod csv_out;
 pub mod layout;
 pub mod markdown;
 pub mod table;
+pub mod walkaway;
 
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::analysis::walkaway::WalkawayReport;
 use crate::checklist::ScoreReport;
 use crate::error::Result;
 
@@ -32,6 +34,8 @@ pub enum Report {
     Forecast(ForecastReport),
     /// `backtest`.
     Backtest(BacktestReport),
+    /// `walkaway`.
+    Walkaway(WalkawayReport),
 }
 
 /// Output formats.
@@ -66,6 +70,7 @@ pub fn json(report: &Report) -> String {
         Report::Profile(r) => serde_json::to_string_pretty(r),
         Report::Forecast(r) => serde_json::to_string_pretty(r),
         Report::Backtest(r) => serde_json::to_string_pretty(r),
+        Report::Walkaway(r) => serde_json::to_string_pretty(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

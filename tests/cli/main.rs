@@ -14,3 +14,4 @@ mod simulate;
 mod snapshots;
 mod sweep;
 mod util;
+mod walkaway;
