@@ -104,6 +104,19 @@ pub enum Command {
   commitsim sweep scenarios/example.toml --offer \"Azure PTU x 150 (1-yr)\" \\
     --levels 50,100,150,200,250 --format csv")]
     Sweep(SweepArgs),
+    /// The walk-away point of a commit or provisioned offer: per level the least discount (provisioned: the highest
+    /// unit price) that still beats the alternative, and at the offered terms the most one can commit.
+    #[command(
+        long_about = "The walk-away point of a commit or provisioned offer against its alternative (the baseline, or \
+                      --against another offer), on the same futures as sweep with the same seed and paths: per \
+                      level of the sweep's grid, the smallest discount (provisioned: the highest unit price) at \
+                      which the offer beats the alternative in expected cost, and the one at which it beats it with \
+                      probability at least --confidence; and at the offered discount (unit price) the largest level \
+                      that still beats it, both ways. Each is solved by bisection. Credits offers and portfolios \
+                      are not supported yet. See docs/sweep.md.",
+        after_help = "Examples:\n  commitsim walkaway scenarios/example.toml --offer \"Anthropic commit\"\n  commitsim walkaway scenarios/example.toml --offer \"Anthropic commit\" \\\n    --against \"Enterprise PAYG -6%\" --confidence 0.8 --format json"
+    )]
+    Walkaway(WalkawayArgs),
     /// Monthly usage forecast with p5..p95 per workload and in total.
     #[command(after_help = "Examples:
   commitsim forecast scenarios/example.toml
@@ -197,6 +210,40 @@ pub struct SweepArgs {
     #[arg(long, value_name = "NAME")]
     pub offer: String,
     /// Explicit levels, ascending (amount per period in $ or tokens, or units).
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',', allow_hyphen_values = true, conflicts_with_all = ["from", "to", "steps"])]
+    pub levels: Option<Vec<f64>>,
+    /// First level of an even grid.
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    pub from: Option<f64>,
+    /// Last level of an even grid.
+    #[arg(long, value_name = "Y")]
+    pub to: Option<f64>,
+    /// Number of levels of the grid (default 25).
+    #[arg(long, value_name = "N")]
+    pub steps: Option<usize>,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The arguments of `commitsim walkaway`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct WalkawayArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Name of the commit or provisioned offer.
+    #[arg(long, value_name = "NAME")]
+    pub offer: String,
+    /// The alternative to beat: another offer of the scenario (default: the baseline).
+    #[arg(long, value_name = "OFFER")]
+    pub against: Option<String>,
+    /// Probability of saving for the "to be sure" figures (default 0.9).
+    #[arg(long, value_name = "C")]
+    pub confidence: Option<f64>,
+    /// Explicit levels, ascending (as for sweep; levels of 0 are left out).
     #[arg(long, value_name = "A,B,C", value_delimiter = ',', allow_hyphen_values = true, conflicts_with_all = ["from", "to", "steps"])]
     pub levels: Option<Vec<f64>>,
     /// First level of an even grid.

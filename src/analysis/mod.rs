@@ -8,3 +8,4 @@ pub mod profile;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;
+pub mod walkaway;

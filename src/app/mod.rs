@@ -11,6 +11,7 @@ mod score;
 mod simulate;
 mod sweep;
 mod validate;
+mod walkaway;
 
 use anyhow::Result;
 
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Simulate(a) => simulate::run(&a, quiet),
         Command::Sweep(a) => sweep::run(&a, quiet),
+        Command::Walkaway(a) => walkaway::run(&a, quiet),
         Command::Score(a) => score::run(&a, quiet),
         Command::Validate(a) => validate::run(&a, quiet),
         Command::Init(a) => init::run(&a.dir),

@@ -22,6 +22,8 @@ pub const BACKTEST_PATHS: u64 = 4_000;
 pub const BACKTEST_PATH_RANGE: std::ops::RangeInclusive<u64> = 100..=1_000_000;
 /// Levels of a `sweep --from --to` grid without `--steps`.
 pub const SWEEP_STEPS: usize = 25;
+/// `walkaway --confidence` without a value: the probability of saving of the "to be sure" figures (SPEC 6.6).
+pub const WALKAWAY_CONFIDENCE: f64 = 0.9;
 
 /// `--paths` and `--seed` as overrides of the scenario's `[simulation]`.
 pub fn overrides(r: RunArgs) -> Overrides {

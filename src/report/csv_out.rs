@@ -21,6 +21,7 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Profile(r) => profile(r),
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
+        Report::Walkaway(r) => walkaway(r),
     };
     // The one rule of the CSV format: text cells cannot run as formulas
     // and hold no control character; numbers are written as they are.
@@ -133,6 +134,43 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
 }
 
 /// Levels first (`row = level`), then levers (`row = lever`), in one table.
+/// `walkaway`: a row per level, then the two largest levels at the offered
+/// terms (`row` = `max_level` / `max_level_confident`, in the `level` column;
+/// empty where no level works). Break-even cells are empty where no value works.
+fn walkaway(r: &crate::analysis::walkaway::WalkawayReport) -> Vec<Vec<String>> {
+    let prov = r.kind == "provisioned";
+    let (a, b) = if prov {
+        ("break_even_unit_price", "break_even_unit_price_confident")
+    } else {
+        ("break_even_discount", "break_even_discount_confident")
+    };
+    let head = ["row", "level", a, b, "savings_mean", "savings_std_error", "prob_saving"];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let flat = |x: Option<Option<f64>>| num(x.flatten());
+    for l in &r.levels {
+        let (x, y) = if prov {
+            (l.break_even_unit_price, l.break_even_unit_price_confident)
+        } else {
+            (l.break_even_discount, l.break_even_discount_confident)
+        };
+        rows.push(vec![
+            "level".into(),
+            num(Some(l.level)),
+            flat(x),
+            flat(y),
+            num(Some(l.savings_mean)),
+            num(Some(l.savings_std_error)),
+            num(Some(l.prob_saving)),
+        ]);
+    }
+    for (row, v) in [("max_level", r.max_level), ("max_level_confident", r.max_level_confident)] {
+        let mut cells = vec![row.to_string(), num(v)];
+        cells.extend((0..5).map(|_| String::new()));
+        rows.push(cells);
+    }
+    rows
+}
+
 fn sweep(r: &SweepReport) -> Vec<Vec<String>> {
     let head = [
         "row",

@@ -7,12 +7,14 @@ pub mod escape;
 pub mod layout;
 pub mod markdown;
 pub mod table;
+pub mod walkaway;
 
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::analysis::walkaway::WalkawayReport;
 use crate::checklist::ScoreReport;
 use crate::error::Result;
 
@@ -33,6 +35,8 @@ pub enum Report {
     Forecast(ForecastReport),
     /// `backtest`.
     Backtest(BacktestReport),
+    /// `walkaway`.
+    Walkaway(WalkawayReport),
 }
 
 /// Output formats.
@@ -69,6 +73,7 @@ pub fn json(report: &Report) -> String {
         Report::Profile(r) => escape::json(r),
         Report::Forecast(r) => escape::json(r),
         Report::Backtest(r) => escape::json(r),
+        Report::Walkaway(r) => escape::json(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

@@ -27,6 +27,7 @@ pub fn render(report: &Report) -> String {
         Report::Profile(r) => profile(r),
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
+        Report::Walkaway(r) => super::walkaway::text(r),
     }
 }
 

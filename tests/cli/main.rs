@@ -17,3 +17,4 @@ mod snapshots;
 mod sweep;
 mod util;
 mod validate;
+mod walkaway;

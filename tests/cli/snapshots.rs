@@ -65,3 +65,16 @@ fn score() {
 fn profile() {
     snapshot_all("profile", &["profile", "--history", LOG, "--columns", LOG_COLUMNS]);
 }
+
+#[test]
+fn walkaway_commit() {
+    let args = ["walkaway", "scenarios/example.toml", "--offer", "Anthropic commit", "--paths", "2000", "--seed", "7"];
+    snapshot_all("walkaway-commit", &args);
+}
+
+#[test]
+fn walkaway_provisioned() {
+    let args =
+        ["walkaway", "scenarios/example.toml", "--offer", "Azure PTU x 150 (1-yr)", "--paths", "2000", "--seed", "7"];
+    snapshot_all("walkaway-provisioned", &args);
+}

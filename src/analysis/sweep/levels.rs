@@ -47,7 +47,7 @@ pub fn at_level(o: &Offer, level: f64, horizon: usize) -> Offer {
 
 /// The largest level a sweep accepts: a commit's largest amount, or the
 /// most provisioned units an offer may have.
-pub(super) fn largest_level(offer: &Offer) -> f64 {
+pub fn largest_level(offer: &Offer) -> f64 {
     match &offer.kind {
         OfferKind::Commit(c) => crate::spec::offer::max_amount(c.tokens),
         _ => crate::spec::offer::MAX_UNITS,

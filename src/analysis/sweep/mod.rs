@@ -31,7 +31,7 @@ use crate::spec::offer::{check_units, Offer, OfferKind, Provisioned};
 
 pub use layout::SweepLayout;
 use levels::*;
-pub use levels::{at_level, current_level, level_unit};
+pub use levels::{at_level, current_level, largest_level, level_unit};
 pub use pilot::Pilot;
 use pilot::*;
 use reference::*;
@@ -203,6 +203,14 @@ pub fn sweep(sc: &Scenario, name: &str, levels: &Levels, progress: &(dyn Fn(u64)
     let out = run_offers(sc, &plan, &offers, false, progress);
     out.check_finite(sc)?;
     Ok(layout.report(sc, &plan, &out, 1, &out.offers[0].cost, progress))
+}
+
+/// The levels a sweep of `offer` bills for `levels` (the default grid comes
+/// from the pilot on the run's first chunks): what `walkaway` solves over,
+/// so that its rows are the sweep's.
+pub fn sweep_levels(sc: &Scenario, plan: &Plan, offer: &Offer, levels: &Levels) -> Result<Vec<f64>> {
+    let pilot = pilot(sc, plan, offer);
+    resolve_levels(sc, offer, levels, &pilot)
 }
 
 /// Runs `plan` billing `offers` with what each keeps.
