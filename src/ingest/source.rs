@@ -84,6 +84,9 @@ impl Source {
     pub fn open(path: &Path) -> Result<Source> {
         let read_err = |source| Error::Read { path: path.to_path_buf(), source };
         let mut file = File::open(path).map_err(read_err)?;
+        if file.metadata().is_ok_and(|m| m.is_file() && m.len() > super::split::MAX_INPUT_BYTES) {
+            return Err(read_err(super::split::too_large()));
+        }
         let mut head = [0u8; 3];
         let mut n = 0;
         while n < 3 {
@@ -222,7 +225,7 @@ impl Source {
                             // This thread waits on the disk, not the parsing threads.
                             mapped.populate(from, from.saturating_add(BLOCK).min(map.len()));
                         }
-                        let Some(to) = next_cut(map, from, exact) else { break };
+                        let Some(to) = next_cut(map, from, exact).map_err(read_err)? else { break };
                         if send.send(Piece::Mapped(from, to)).is_err() {
                             break;
                         }

@@ -24,6 +24,32 @@ use memmap2::Mmap;
 /// Bytes read per block (a block grows when one record is longer).
 pub(crate) const BLOCK: usize = 1 << 20;
 
+/// The longest record (row) of a CSV input: 8 MiB. A longer one (a file
+/// without line ends, `/dev/zero`) is an error, so a block stays bounded.
+pub const MAX_RECORD_BYTES: usize = 8 << 20;
+
+/// The most a CSV input read as a stream (a pipe) may hold: 256 GiB, as
+/// for a file ([`super::source`] checks a file's size when it opens it).
+pub const MAX_INPUT_BYTES: u64 = 256 << 30;
+
+fn too_long() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "a row is longer than {} MiB, the most a CSV row may be; is this a CSV file, with line ends?",
+            MAX_RECORD_BYTES >> 20
+        ),
+    )
+}
+
+/// The error of an input larger than [`MAX_INPUT_BYTES`].
+pub fn too_large() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("the input is larger than {} GiB, the most a CSV input may be", MAX_INPUT_BYTES >> 30),
+    )
+}
+
 /// A file read as blocks that each end at a record end (or at the end of the file).
 pub(crate) struct Blocks {
     file: File,
@@ -57,6 +83,9 @@ impl Blocks {
             if buf.is_empty() {
                 return Ok(None);
             }
+            if self.offset + buf.len() as u64 > MAX_INPUT_BYTES {
+                return Err(too_large());
+            }
             let cut = if self.eof { Some(buf.len()) } else { last_record_end(buf) };
             if let Some(cut) = cut.filter(|&c| c > 0) {
                 self.carry.extend_from_slice(&buf[cut..]);
@@ -66,6 +95,9 @@ impl Blocks {
                 return Ok(Some(at));
             }
             // One record longer than the block so far: read more.
+            if buf.len() >= MAX_RECORD_BYTES {
+                return Err(too_long());
+            }
             want = buf.len() * 2;
         }
     }
@@ -196,16 +228,20 @@ impl Mapped {
 /// The end of the block of `data` that starts at `from` (a record start):
 /// about [`BLOCK`] bytes, cut at a record end as [`Blocks::next_into`] cuts
 /// them when `exact`, else at a line end (the same cut unless the block
-/// holds a quote); None at the end of `data`.
-pub(crate) fn next_cut(data: &[u8], from: usize, exact: bool) -> Option<usize> {
+/// holds a quote); None at the end of `data`. A record (when `exact`) or
+/// line longer than [`MAX_RECORD_BYTES`] is an error, as when read.
+pub(crate) fn next_cut(data: &[u8], from: usize, exact: bool) -> io::Result<Option<usize>> {
     let mut want = BLOCK;
     loop {
         let end = from.checked_add(want).filter(|&e| e < data.len());
-        let Some(end) = end else { return (from < data.len()).then_some(data.len()) };
+        let Some(end) = end else { return Ok((from < data.len()).then_some(data.len())) };
         let window = &data[from..end];
         let cut = if exact { last_record_end(window) } else { memrchr2(b'\n', b'\r', window).map(|i| i + 1) };
         if let Some(cut) = cut.filter(|&c| c > 0) {
-            return Some(from + cut);
+            return Ok(Some(from + cut));
+        }
+        if want >= MAX_RECORD_BYTES {
+            return Err(too_long());
         }
         want *= 2;
     }
@@ -656,6 +692,38 @@ mod tests {
         assert!(n > 2);
     }
 
+    /// A row of up to [`MAX_RECORD_BYTES`] reads, read or mapped; a longer
+    /// one is the same error both ways, before a block grows past twice that.
+    #[test]
+    fn rows_longer_than_the_cap_fail_read_or_mapped() {
+        let d = tempfile::tempdir().unwrap();
+        for (len, ok) in [(MAX_RECORD_BYTES - 10, true), (MAX_RECORD_BYTES + 10, false)] {
+            let p = d.path().join(format!("{len}.csv"));
+            std::fs::write(&p, format!("a,b\n1,{}\n2,3\n", "x".repeat(len))).unwrap();
+            let mut blocks = Blocks::new(File::open(&p).unwrap(), Vec::new(), 0);
+            let mut buf = Vec::new();
+            let read = (|| {
+                while blocks.next_into(&mut buf)?.is_some() {
+                    assert!(buf.len() <= 2 * MAX_RECORD_BYTES);
+                }
+                Ok::<(), io::Error>(())
+            })();
+            let data = std::fs::read(&p).unwrap();
+            let mapped = (|| {
+                let mut from = 0;
+                while let Some(to) = next_cut(&data, from, true)? {
+                    from = to;
+                }
+                Ok::<(), io::Error>(())
+            })();
+            assert_eq!(read.is_ok(), ok, "{len}: {read:?}");
+            assert_eq!(mapped.is_ok(), ok, "{len}: {mapped:?}");
+            if !ok {
+                assert!(read.unwrap_err().to_string().contains("longer than 8 MiB"));
+            }
+        }
+    }
+
     /// The blocks cut from a memory map are those read into buffers: same
     /// offsets, same bytes, also with records longer than a block, quoted
     /// line breaks, and a CRLF or a lone CR on a block boundary.
@@ -680,7 +748,7 @@ mod tests {
             let (map, start) = blocks.map_rest(from as u64).expect("a regular file maps");
             assert_eq!(start, from);
             let map = map.bytes();
-            while let Some(to) = next_cut(map, from, true) {
+            while let Some(to) = next_cut(map, from, true).unwrap() {
                 mapped.push((from, map[from..to].to_vec()));
                 from = to;
             }
