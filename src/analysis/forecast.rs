@@ -98,10 +98,15 @@ const BATCH_BYTES: usize = 128 << 20;
 /// processed in batches small enough to keep one batch's per-path monthly
 /// volumes in memory; each source keeps its own random stream and the common
 /// factor is the same in every batch, so the result is that of one joint run.
-pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> ForecastReport {
+/// Fails, before any work, when the per-path monthly volumes of the total
+/// and of one batch (at least one series and its routed parts) exceed the
+/// memory budget of a run ([`crate::sim::engine::RESULT_BUDGET_BYTES`]).
+pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<ForecastReport> {
     let full = Plan::new(sc);
     let h = full.horizon;
     let n_src = full.sources.len();
+    let per_path = (h * (2 + sc.routing.len())) as u64;
+    crate::sim::engine::check_budget(full.paths, per_path, &format!("{h} months of the total and of a series"))?;
     let per_src = full.paths as usize * h * 8 * (1 + sc.routing.len());
     let batch = (BATCH_BYTES / per_src.max(1)).clamp(1, n_src.max(1));
     let mut series = Vec::new();
@@ -124,7 +129,7 @@ pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> ForecastRepor
             series.push(describe(sc, &plan, &keep, seg, b));
         }
     }
-    ForecastReport {
+    Ok(ForecastReport {
         tool: "commitsim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         paths: full.paths,
@@ -133,7 +138,7 @@ pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> ForecastRepor
         series,
         total: bands(&total, 0, h),
         warnings: sc.warnings.clone(),
-    }
+    })
 }
 
 /// Quantiles of columns `offset..offset + h` of the per-path rows.

@@ -175,7 +175,7 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
     let plan = Plan::new(sc);
     let (views, billers) = billers_for(&sc.offers, &plan, &sc.catalog);
     let specs: Vec<_> = billers.into_iter().map(|b| Spec::new(b, Keep::All)).collect();
-    let out = run(&plan, &views, &specs, false, progress);
+    let out = run(&plan, &views, &specs, false, progress)?;
     out.check_finite(sc)?;
     Ok(report(sc, &out))
 }

@@ -61,7 +61,7 @@ pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
     inputs.extend(sc.inputs.iter().cloned());
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(sc.paths, "forecasting", quiet);
-    let report = forecast(&sc, &|n| bar.inc(n));
+    let report = forecast(&sc, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     emit(&render(&Report::Forecast(report), a.out.format)?, a.out.out.as_deref(), &inputs)?;
     Ok(())

@@ -304,8 +304,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn hash_file(role: &str, path: &Path) -> Result<InputFile> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-    Ok(InputFile { role: role.into(), path: path.display().to_string(), sha256: sha256_hex(&bytes), note: None })
+    // Streamed: a usage history or request log may be larger than memory.
+    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path).map_err(read_err)?, &mut hasher).map_err(read_err)?;
+    let sha256 = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok(InputFile { role: role.into(), path: path.display().to_string(), sha256, note: None })
 }
 
 /// The checklist a brief was scored against: a file, or the built-in text.

@@ -67,13 +67,16 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     let candidates: Vec<usize> =
         (0..sc.offers.len()).filter(|&i| !matches!(sc.offers[i].kind, OfferKind::Payg(_))).collect();
     let asked = input.offer.map(|n| find_offer(sc, n)).transpose()?;
-    let guess = asked.or(forced).or_else(|| guess_best(sc, &plan, &candidates, progress));
+    let guess = match asked.or(forced) {
+        Some(i) => Some(i),
+        None => guess_best(sc, &plan, &candidates, progress)?,
+    };
     let layout = guess.map(|i| SweepLayout::new(sc, &plan, i, &Levels::Default)).transpose()?;
     let mut offers: Vec<_> = sc.offers.iter().map(|o| (o.clone(), Keep::All, RiskRule::None)).collect();
     if let Some(l) = &layout {
         offers.extend(l.specs());
     }
-    let out = run_offers(sc, &plan, &offers, true, progress);
+    let out = run_offers(sc, &plan, &offers, true, progress)?;
     out.check_finite(sc)?;
     let sim = simulate::report(sc, &out);
     let base = &out.offers[sc.risk.baseline].cost;
@@ -82,11 +85,11 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         // The guess was wrong: bill the right offer's levels on the same futures.
         (None, Some(g), Some(_)) if Some(g) != best => {
             let layout = SweepLayout::new(sc, &plan, best.expect("a guess implies candidates"), &Levels::Default)?;
-            let again = run_offers(sc, &plan, &layout.specs(), false, progress);
+            let again = run_offers(sc, &plan, &layout.specs(), false, progress)?;
             again.check_finite(sc)?;
-            sweep_report(sc, &plan, &layout, &again, 0, base, progress)
+            sweep_report(sc, &plan, &layout, &again, 0, base, progress)?
         }
-        (_, _, Some(layout)) => sweep_report(sc, &plan, &layout, &out, sc.offers.len(), base, progress),
+        (_, _, Some(layout)) => sweep_report(sc, &plan, &layout, &out, sc.offers.len(), base, progress)?,
         _ => (None, None),
     };
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
@@ -121,14 +124,14 @@ fn sweep_report(
     offset: usize,
     base: &[f64],
     progress: &(dyn Fn(u64) + Sync),
-) -> SweepResult {
-    let report = layout.report(sc, plan, run, offset, base, progress);
+) -> Result<SweepResult> {
+    let report = layout.report(sc, plan, run, offset, base, progress)?;
     let range = report.recommended.and_then(|l| layout.levels.iter().position(|&x| x == l)).map(|k| {
         let savings: Vec<f64> = base.iter().zip(&run.offers[offset + k].cost).map(|(b, c)| b - c).collect();
         let q = percentiles(&savings, &[5.0, 95.0]);
         (q[0], q[1])
     });
-    (Some(report), range)
+    Ok((Some(report), range))
 }
 
 /// Paths of the guess: the run's first paths, enough to tell offers apart
@@ -137,15 +140,20 @@ const GUESS_PATHS: u64 = 256;
 
 /// The candidate with the highest expected saving on the run's first
 /// [`GUESS_PATHS`] paths (the first on ties); `None` without candidates.
-fn guess_best(sc: &Scenario, plan: &Plan, candidates: &[usize], progress: &(dyn Fn(u64) + Sync)) -> Option<usize> {
+fn guess_best(
+    sc: &Scenario,
+    plan: &Plan,
+    candidates: &[usize],
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Option<usize>> {
     if candidates.len() <= 1 {
-        return candidates.first().copied();
+        return Ok(candidates.first().copied());
     }
     let mut first = plan.clone();
     first.paths = sc.paths.min(GUESS_PATHS);
     let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
     offers.extend(candidates.iter().map(|&i| (sc.offers[i].clone(), Keep::Cost, RiskRule::None)));
-    let out = run_offers(sc, &first, &offers, false, progress);
+    let out = run_offers(sc, &first, &offers, false, progress)?;
     let base = mean(&out.offers[0].cost);
     let saving = |k: usize| base - mean(&out.offers[k + 1].cost);
     let mut best = 0;
@@ -154,7 +162,7 @@ fn guess_best(sc: &Scenario, plan: &Plan, candidates: &[usize], progress: &(dyn 
             best = k;
         }
     }
-    Some(candidates[best])
+    Ok(Some(candidates[best]))
 }
 
 /// The candidate with the highest expected saving in the full run (the first on ties).

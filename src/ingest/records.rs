@@ -25,6 +25,32 @@ use csv_core::ReadRecordResult;
 /// Bytes read per block (a block grows when one record is longer).
 pub(crate) const BLOCK: usize = 1 << 20;
 
+/// The longest record (row) of a CSV input: 8 MiB. A longer one (a file
+/// without line ends, `/dev/zero`) is an error, so a block stays bounded.
+pub const MAX_RECORD_BYTES: usize = 8 << 20;
+
+/// The most a CSV input read as a stream (a pipe) may hold: 256 GiB, as
+/// for a file ([`super::source`] checks a file's size when it opens it).
+pub const MAX_INPUT_BYTES: u64 = 256 << 30;
+
+fn too_long() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "a row is longer than {} MiB, the most a CSV row may be; is this a CSV file, with line ends?",
+            MAX_RECORD_BYTES >> 20
+        ),
+    )
+}
+
+/// The error of an input larger than [`MAX_INPUT_BYTES`].
+pub fn too_large() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("the input is larger than {} GiB, the most a CSV input may be", MAX_INPUT_BYTES >> 30),
+    )
+}
+
 /// A file read as blocks that each end at a record end (or at the end of the file).
 pub(crate) struct Blocks {
     file: File,
@@ -58,6 +84,9 @@ impl Blocks {
             if buf.is_empty() {
                 return Ok(None);
             }
+            if self.offset + buf.len() as u64 > MAX_INPUT_BYTES {
+                return Err(too_large());
+            }
             let cut = if self.eof { Some(buf.len()) } else { last_record_end(buf) };
             if let Some(cut) = cut.filter(|&c| c > 0) {
                 self.carry.extend_from_slice(&buf[cut..]);
@@ -67,6 +96,9 @@ impl Blocks {
                 return Ok(Some(at));
             }
             // One record longer than the block so far: read more.
+            if buf.len() >= MAX_RECORD_BYTES {
+                return Err(too_long());
+            }
             want = buf.len() * 2;
         }
     }

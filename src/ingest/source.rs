@@ -74,6 +74,9 @@ impl Source {
     pub fn open(path: &Path) -> Result<Source> {
         let read_err = |source| Error::Read { path: path.to_path_buf(), source };
         let mut file = File::open(path).map_err(read_err)?;
+        if file.metadata().is_ok_and(|m| m.is_file() && m.len() > super::records::MAX_INPUT_BYTES) {
+            return Err(read_err(super::records::too_large()));
+        }
         let mut head = [0u8; 3];
         let mut n = 0;
         while n < 3 {

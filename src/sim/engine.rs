@@ -124,10 +124,49 @@ fn columns(b: &Biller, keep: Keep) -> [bool; 6] {
     }
 }
 
+/// Memory the per-path results of one run may take: 1 GiB. What a run keeps
+/// is 8 bytes per path for the volume, for every metric column every biller
+/// keeps (offers × kept metrics, levels in a sweep) and, with `monthly`, for
+/// every month; [`run`] refuses a run that would keep more (docs/model.md,
+/// "Limits").
+pub const RESULT_BUDGET_BYTES: u64 = 1 << 30;
+
+/// The values a run billing `specs` keeps per path (see [`RESULT_BUDGET_BYTES`]).
+pub fn values_per_path(specs: &[Spec], horizon: usize, monthly: bool) -> u64 {
+    let columns: usize = specs.iter().map(|s| columns(&s.biller, s.keep).iter().filter(|&&c| c).count()).sum();
+    (1 + columns + if monthly { horizon } else { 0 }) as u64
+}
+
+/// Fails with a usage error (exit 2) when `paths` paths of `per_path` values
+/// each exceed [`RESULT_BUDGET_BYTES`], naming the most paths that fit.
+pub fn check_budget(paths: u64, per_path: u64, what: &str) -> crate::Result<()> {
+    let bytes = paths as f64 * per_path as f64 * 8.0;
+    if bytes <= RESULT_BUDGET_BYTES as f64 {
+        return Ok(());
+    }
+    let most = RESULT_BUDGET_BYTES / (8 * per_path.max(1));
+    Err(crate::Error::Usage(format!(
+        "{paths} paths with {per_path} values kept per path ({what}) would take {:.1} GiB, more than the 1 GiB \
+         budget for per-path results; use --paths {most} or fewer (or simulation.paths in the scenario), or fewer \
+         offers or levels",
+        bytes / RESULT_BUDGET_BYTES as f64
+    )))
+}
+
 /// Simulates `plan.paths` paths and bills each with every biller; with
 /// `monthly`, also keeps every path's total tokens by month. `progress` is
-/// called with the number of paths of each finished chunk.
-pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress: &(dyn Fn(u64) + Sync)) -> RunOutput {
+/// called with the number of paths of each finished chunk. Fails, before
+/// any work, when the results would exceed [`RESULT_BUDGET_BYTES`].
+pub fn run(
+    plan: &Plan,
+    views: &[View],
+    specs: &[Spec],
+    monthly: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> crate::Result<RunOutput> {
+    let what =
+        format!("{} offers or levels and their metrics{}", specs.len(), if monthly { ", and months" } else { "" });
+    check_budget(plan.paths, values_per_path(specs, plan.horizon, monthly), &what)?;
     let n = plan.paths as usize;
     let h = plan.horizon;
     let mut out = RunOutput {
@@ -215,7 +254,7 @@ pub fn run(plan: &Plan, views: &[View], specs: &[Spec], monthly: bool, progress:
             o.risk_sum += m;
         }
     }
-    out
+    Ok(out)
 }
 
 struct ChunkSlots<'a> {

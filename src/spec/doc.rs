@@ -6,6 +6,7 @@
 //! document tree, which maps a key path (`offers[1].discount`) to a line and a
 //! byte span back to a key path.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
@@ -13,20 +14,59 @@ use toml::de::{DeTable, DeValue};
 
 use crate::error::{closest, Error, Location, Result};
 
-/// Reads a text input file, rejecting empty and binary files with a clear error.
+/// The largest TOML input (scenario, catalog, contract, checklist): 16 MiB,
+/// a thousand times the largest shipped one. Also what a TOML file may hold
+/// on one line, since it is read whole.
+pub const MAX_TOML_BYTES: u64 = 16 << 20;
+
+/// The longest line of a text input read whole: 1 MiB.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// Reads a TOML input file (at most [`MAX_TOML_BYTES`]), rejecting empty
+/// and binary files with a clear error.
 pub fn read_text(path: &Path, what: &str) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    read_text_at_most(path, what, MAX_TOML_BYTES)
+}
+
+/// Reads a text input file of at most `max_bytes` bytes and lines of at most
+/// [`MAX_LINE_BYTES`], rejecting empty and binary files with a clear error.
+/// A larger input (a device or pipe that never ends, a file of another
+/// kind) is refused after `max_bytes` bytes, so memory stays bounded.
+pub fn read_text_at_most(path: &Path, what: &str, max_bytes: u64) -> Result<String> {
+    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1).read_to_end(&mut bytes).map_err(read_err)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Error::Invalid {
+            at: Location::file(path),
+            message: format!(
+                "the input is larger than {} MiB, the most {what} may be (docs/model.md, \"Limits\"); is this the right file?",
+                max_bytes >> 20
+            ),
+        });
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Invalid {
             at: Location::file(path),
             message: format!("the file is empty; expected {what}"),
         });
     }
+    if let Some((k, _)) = bytes.split(|&b| b == b'\n').enumerate().find(|(_, l)| l.len() > MAX_LINE_BYTES) {
+        return Err(Error::Invalid {
+            at: Location { file: path.to_path_buf(), line: Some(k + 1), key: None },
+            message: format!("the line is longer than {} MiB, the most a line of {what} may be", MAX_LINE_BYTES >> 20),
+        });
+    }
     if bytes.contains(&0) {
         return Err(Error::Invalid { at: Location::file(path), message: format!("this is a binary file, not {what}") });
     }
     let text = String::from_utf8(bytes).map_err(|e| Error::Invalid {
-        at: Location { file: path.to_path_buf(), line: Some(line_at(&[], e.utf8_error().valid_up_to())), key: None },
+        at: Location {
+            file: path.to_path_buf(),
+            line: Some(line_at(e.as_bytes(), e.utf8_error().valid_up_to())),
+            key: None,
+        },
         message: format!("the file is not UTF-8 text (expected {what})"),
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))

@@ -10,13 +10,18 @@ use crate::error::{Error, Location, Result};
 /// low enough that a month of such minutes sums without overflow.
 const MAX_PER_MINUTE: f64 = 1e15;
 
+/// The largest load profile: 256 MiB, ten years of minutes (the longest
+/// span `profile` writes) at 26 bytes a line.
+pub const MAX_PROFILE_BYTES: u64 = 256 << 20;
+
 /// Loads the profile named in `scenario`'s key `key`, relative to the scenario's folder.
 pub fn load_profile(scenario: &Path, rel: &str, key: &str) -> Result<Profile> {
     let path = scenario.parent().unwrap_or(Path::new(".")).join(rel);
     if !path.is_file() {
         return Err(Error::invalid(scenario, key, format!("load profile `{}` not found", path.display())));
     }
-    let text = super::doc::read_text(&path, "a load profile CSV with columns minute,tokens")?;
+    let text =
+        super::doc::read_text_at_most(&path, "a load profile CSV with columns minute,tokens", MAX_PROFILE_BYTES)?;
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| csv_err(&path, None, e.to_string()))?.clone();
     let col = headers.iter().position(|h| h.trim().eq_ignore_ascii_case("tokens")).ok_or_else(|| Error::Invalid {

@@ -275,3 +275,141 @@ fn a_planted_link_is_never_followed_and_a_new_output_gets_the_usual_permissions(
     let umask = u32::from_str_radix(String::from_utf8_lossy(&umask.stdout).trim(), 8).unwrap();
     assert_eq!(mode, 0o666 & !umask, "{mode:o}");
 }
+
+/// Runs `commitsim args` and returns its exit code, standard error and peak
+/// resident memory in MiB (from `wait4`, so it is this child's alone).
+#[cfg(target_os = "linux")]
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which std's `wait` cannot replace
+fn peak(args: &[&std::ffi::OsStr]) -> (i32, String, f64) {
+    use std::io::Read;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("commitsim"))
+        .args(args)
+        .env_remove("RAYON_NUM_THREADS")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    // SAFETY: waits for our own child, with valid pointers to the status and the usage.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    assert!(libc::WIFEXITED(status), "killed by a signal: {err}");
+    (libc::WEXITSTATUS(status), err, usage.ru_maxrss as f64 / 1024.0)
+}
+
+/// Expects exit 2, every needle in standard error, and a peak under `mib`.
+#[cfg(target_os = "linux")]
+#[track_caller]
+fn bounded(args: &[&std::ffi::OsStr], needles: &[&str], mib: f64) {
+    let (code, err, rss) = peak(args);
+    assert_eq!(code, 2, "{err}");
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in: {err}");
+    }
+    assert!(rss < mib, "peak memory {rss:.0} MiB, more than {mib} MiB: {err}");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn endless_and_huge_inputs_end_with_exit_2_in_bounded_memory() {
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let d = Dir::new();
+    // A history that never ends, and one line without an end, on one thread and on two.
+    let long = d.write(
+        "long.csv",
+        &format!("date,workload,model,input_tokens,output_tokens\n2027-01-01,w,m,1,{}\n", "7".repeat(20 << 20)),
+    );
+    for history in [std::path::PathBuf::from("/dev/zero"), long.clone()] {
+        for threads in ["1", "2"] {
+            let args = [os("--threads"), os(threads), os("forecast"), os("--history"), history.clone().into()];
+            let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+            bounded(&args, &["longer than 8 MiB", "line ends"], 200.0);
+        }
+    }
+    let args = [os("profile"), os("--history"), os("/dev/zero")];
+    bounded(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>(), &["longer than 8 MiB"], 200.0);
+    // TOML files: a scenario, a contract, a checklist, each endless, and a
+    // catalog of 20 MiB (a catalog must be a regular file).
+    let big = std::fs::File::create(d.path("big.toml")).unwrap();
+    big.set_len(20 << 20).unwrap();
+    let s = d.write("scenario.toml", &scenario().replace("catalog = \"prices.toml\"", "catalog = \"big.toml\""));
+    for args in [
+        vec![os("simulate"), os("/dev/zero")],
+        vec![os("simulate"), s.into()],
+        vec![os("score"), os("/dev/zero")],
+        vec![os("score"), repo("contracts/openai.toml").into(), os("--checklist"), os("/dev/zero")],
+    ] {
+        bounded(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>(), &["larger than 16 MiB"], 200.0);
+    }
+    // A load profile of 300 MiB (sparse: no disk is used).
+    std::fs::File::create(d.path("load.csv")).unwrap().set_len(300 << 20).unwrap();
+    let p = scenario().replacen(
+        "[[offers]]\nname = \"List\"",
+        "[[offers]]\nname = \"P\"\nkind = \"provisioned\"\nunits = 2\nunit_price = 1.0\n\
+         tokens_per_minute_per_unit = 1000\nload = { profile = \"load.csv\" }\n\n[[offers]]\nname = \"List\"",
+        1,
+    );
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("profiled.toml", &p);
+    let args = [os("simulate"), s.into()];
+    bounded(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>(), &["larger than 256 MiB"], 600.0);
+    // A TOML line of more than 1 MiB inside a small file.
+    let s = d.write("longline.toml", &format!("{}\nname = \"{}\"\n", scenario(), "x".repeat(2 << 20)));
+    let args = [os("simulate"), s.into()];
+    bounded(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>(), &["longline.toml:", "longer than 1 MiB"], 200.0);
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn what_a_run_keeps_per_path_is_bounded_by_the_memory_budget() {
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    // 400 offers at 400,000 paths: 1.2 GiB of per-path costs.
+    let many: String = (0..400)
+        .map(|i| format!("\n[[offers]]\nname = \"o{i}\"\nkind = \"payg\"\ndiscount = 0.0{}\n", i % 10))
+        .collect();
+    let s = d.write("many.toml", &format!("{}{many}", scenario()));
+    let args = [os("simulate"), s.clone().into(), os("--paths"), os("400000")];
+    // 1 + 407 payg costs + the commit's 4 columns per path: at most 2^30 / (8 × 412) paths.
+    let most = format!("--paths {} or fewer", (1u64 << 30) / (8 * 412));
+    bounded(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>(), &["1 GiB", &most], 300.0);
+    // 1,000 levels at 200,000 paths.
+    let levels: Vec<String> = (0..1000).map(|i| (i * 100).to_string()).collect();
+    let args = [
+        os("sweep"),
+        d.path("scenario.toml").into(),
+        os("--offer"),
+        os(EVIL),
+        os("--levels"),
+        os(&levels.join(",")),
+        os("--paths"),
+        os("200000"),
+    ];
+    d.write("scenario.toml", &scenario());
+    bounded(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>(), &["1 GiB", "offers or levels"], 300.0);
+    // A forecast of 600 months at 1,000,000 paths keeps 9 GiB of monthly volumes.
+    let args =
+        [os("forecast"), d.path("scenario.toml").into(), os("--horizon"), os("600"), os("--paths"), os("1000000")];
+    let (code, err, rss) = peak(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("1 GiB") && rss < 300.0, "{err} ({rss} MiB)");
+}
+
+#[test]
+fn levels_are_bounded_like_steps() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", &scenario());
+    let levels: Vec<String> = (0..1001).map(|i| (i * 10).to_string()).collect();
+    let out = cmd().arg("sweep").arg(&s).args(["--offer", EVIL, "--levels", &levels.join(",")]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("--levels: expected at most 1000 levels, found 1001"), "{err}");
+    let out =
+        cmd().arg("sweep").arg(&s).args(["--offer", EVIL, "--from", "0", "--to", "1000", "--steps", "1001"]).output();
+    let out = out.unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--steps: expected 2 to 1000 levels, found 1001"));
+}

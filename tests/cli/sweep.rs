@@ -289,8 +289,8 @@ fn levers_in_the_run_equal_the_lever_pass() {
     let report = |layout: &SweepLayout| {
         let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
         offers.extend(layout.specs());
-        let out = run_offers(&sc, &plan, &offers, false, &|_| {});
-        layout.report(&sc, &plan, &out, 1, &out.offers[0].cost, &|_| {})
+        let out = run_offers(&sc, &plan, &offers, false, &|_| {}).unwrap();
+        layout.report(&sc, &plan, &out, 1, &out.offers[0].cost, &|_| {}).unwrap()
     };
     let in_run = report(&layout);
     assert_eq!(layout.predicted.as_ref().unwrap().at, in_run.levers_at, "the prediction held");

@@ -34,7 +34,7 @@ impl SweepLayout {
         let variants: Vec<Offer> = levels.iter().map(|&l| at_level(&offer, l, sc.horizon)).collect();
         let level_rules = variants.iter().map(|o| risk_rule(sc, o, &pilot)).collect();
         let mut layout = SweepLayout { offer, levels, variants, pilot, level_rules, predicted: None };
-        layout.predicted = Some(layout.predict(sc, plan));
+        layout.predicted = Some(layout.predict(sc, plan)?);
         Ok(layout)
     }
 
@@ -64,16 +64,16 @@ impl SweepLayout {
     /// Bills the baseline and every level on the run's first
     /// [`PREDICT_PATHS`] paths and predicts the level the levers will be
     /// valued at: the recommended level, or the offer's own when that is 0.
-    fn predict(&self, sc: &Scenario, plan: &Plan) -> Predicted {
+    fn predict(&self, sc: &Scenario, plan: &Plan) -> Result<Predicted> {
         let mut first = plan.clone();
         first.paths = sc.paths.min(PREDICT_PATHS);
         let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
         offers.extend(self.level_specs());
-        let out = run_offers(sc, &first, &offers, false, &|_| {});
+        let out = run_offers(sc, &first, &offers, false, &|_| {})?;
         let results = self.level_results(sc, &out, 1, &out.offers[0].cost);
         let (_, recommended) = choose(&results, sc.risk.max_overcommit_probability);
         let at = lever_level(&self.offer, recommended.map(|k| results[k].level), sc.horizon);
-        self.lever_set(sc, at, at_level(&self.offer, at, sc.horizon))
+        Ok(self.lever_set(sc, at, at_level(&self.offer, at, sc.horizon)))
     }
 
     fn level_results(&self, sc: &Scenario, out: &RunOutput, offset: usize, base: &[f64]) -> Vec<LevelResult> {
@@ -97,7 +97,7 @@ impl SweepLayout {
         offset: usize,
         base: &[f64],
         progress: &(dyn Fn(u64) + Sync),
-    ) -> SweepReport {
+    ) -> Result<SweepReport> {
         let offer = &self.offer;
         let results = self.level_results(sc, out, offset, base);
         let limit = sc.risk.max_overcommit_probability;
@@ -128,9 +128,9 @@ impl SweepLayout {
         let levers = match &self.predicted {
             // The prediction held: the levers were billed in this run.
             Some(p) if p.at == lever_level => p.results(out, offset + self.levels.len()),
-            _ => self.levers(sc, plan, &rec_offer, progress),
+            _ => self.levers(sc, plan, &rec_offer, progress)?,
         };
-        SweepReport {
+        Ok(SweepReport {
             tool: "commitsim".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             scenario: ScenarioInfo::of(sc),
@@ -153,7 +153,7 @@ impl SweepLayout {
             levels: results.clone(),
             warnings,
             currency: sc.catalog.currency.clone(),
-        }
+        })
     }
 
     /// Values the levers of `base` (the offer at the level they are valued
@@ -169,12 +169,12 @@ impl SweepLayout {
         plan: &Plan,
         base: &Offer,
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Vec<LeverResult> {
+    ) -> Result<Vec<LeverResult>> {
         let p = self.lever_set(sc, current_level(base, sc.horizon), base.clone());
         let sub = scope_plan(sc, plan, base);
         let offers: Vec<(Offer, Keep, RiskRule)> =
             p.offers().zip(&p.rules).map(|(o, r)| (o.clone(), Keep::Summary, *r)).collect();
-        let out = run_offers(sc, &sub, &offers, false, progress);
-        p.results(&out, 0)
+        let out = run_offers(sc, &sub, &offers, false, progress)?;
+        Ok(p.results(&out, 0))
     }
 }

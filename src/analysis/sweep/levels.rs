@@ -54,12 +54,18 @@ pub fn largest_level(offer: &Offer) -> f64 {
     }
 }
 
+/// The most levels a sweep bills, from `--levels` or `--steps`.
+pub const MAX_LEVELS: usize = 1000;
+
 pub(super) fn resolve_levels(sc: &Scenario, offer: &Offer, levels: &Levels, pilot: &Pilot) -> Result<Vec<f64>> {
     let usage = |m: String| Error::Usage(m);
     let list = match levels {
         Levels::List(l) => {
             if l.is_empty() {
                 return Err(usage("--levels: expected at least one level, e.g. --levels 0,100000,200000".into()));
+            }
+            if l.len() > MAX_LEVELS {
+                return Err(usage(format!("--levels: expected at most {MAX_LEVELS} levels, found {}", l.len())));
             }
             if let Some(x) = l.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
                 return Err(usage(format!("--levels: levels must be numbers >= 0, found {x}")));
@@ -81,8 +87,8 @@ pub(super) fn resolve_levels(sc: &Scenario, offer: &Offer, levels: &Levels, pilo
             if *to > most {
                 return Err(usage(format!("--to: levels must be at most {most:e}, found {to:e}")));
             }
-            if *steps < 2 || *steps > 1000 {
-                return Err(usage(format!("--steps: expected 2 to 1000 levels, found {steps}")));
+            if *steps < 2 || *steps > MAX_LEVELS {
+                return Err(usage(format!("--steps: expected 2 to {MAX_LEVELS} levels, found {steps}")));
             }
             (0..*steps).map(|i| from + (to - from) * i as f64 / (*steps - 1) as f64).collect()
         }

@@ -200,9 +200,9 @@ pub fn sweep(sc: &Scenario, name: &str, levels: &Levels, progress: &(dyn Fn(u64)
     let layout = SweepLayout::new(sc, &plan, idx, levels)?;
     let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
     offers.extend(layout.specs());
-    let out = run_offers(sc, &plan, &offers, false, progress);
+    let out = run_offers(sc, &plan, &offers, false, progress)?;
     out.check_finite(sc)?;
-    Ok(layout.report(sc, &plan, &out, 1, &out.offers[0].cost, progress))
+    layout.report(sc, &plan, &out, 1, &out.offers[0].cost, progress)
 }
 
 /// The levels a sweep of `offer` bills for `levels` (the default grid comes
@@ -213,14 +213,15 @@ pub fn sweep_levels(sc: &Scenario, plan: &Plan, offer: &Offer, levels: &Levels) 
     resolve_levels(sc, offer, levels, &pilot)
 }
 
-/// Runs `plan` billing `offers` with what each keeps.
+/// Runs `plan` billing `offers` with what each keeps (an error when what
+/// they keep exceeds the memory budget of [`run`]).
 pub fn run_offers(
     sc: &Scenario,
     plan: &Plan,
     offers: &[(Offer, Keep, RiskRule)],
     monthly: bool,
     progress: &(dyn Fn(u64) + Sync),
-) -> RunOutput {
+) -> Result<RunOutput> {
     let list: Vec<Offer> = offers.iter().map(|(o, _, _)| o.clone()).collect();
     let (views, billers) = billers_for(&list, plan, &sc.catalog);
     let specs: Vec<Spec> = billers
