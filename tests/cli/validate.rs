@@ -195,10 +195,33 @@ fn files_of_the_right_kind_keep_their_own_errors() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("missing column `month`") && !err.contains("this is"), "{err}");
+    assert!(err.contains("columns not found: `month`") && !err.contains("this is"), "{err}");
     let typo = d.write("typo.toml", "[vendor]\nname = \"V\"\n[retentio]\ndays = 3\n");
     let out = cmd().arg("score").arg(&typo).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("unknown section [retentio]") && !err.contains("this is"), "{err}");
+}
+
+/// `profile` warns when the log covers less than a week, on standard
+/// error and not with --quiet; a week-long log is not warned about.
+#[test]
+fn profile_warns_about_a_log_shorter_than_a_week() {
+    let d = Dir::new();
+    let hour: String = std::iter::once("timestamp,input_tokens,output_tokens\n".to_string())
+        .chain((0..60).map(|m| format!("2027-01-01T00:{m:02}:00,{},1\n", 100 + m)))
+        .collect();
+    let f = d.write("hour.csv", &hour);
+    let out = cmd().arg("profile").arg("--history").arg(&f).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("covers 60 minutes (2027-01-01T00:00 to 2027-01-01T00:59), less than a week"), "{err}");
+    assert!(err.contains("p99 lies between the two busiest minutes"), "{err}");
+    let out = cmd().args(["-q", "profile", "--history"]).arg(&f).output().unwrap();
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let week = "timestamp,input_tokens,output_tokens\n2027-01-01T00:00:00,5,1\n2027-01-08T00:00:00,5,1\n";
+    let f = d.write("week.csv", week);
+    let out = cmd().arg("profile").arg("--history").arg(&f).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !err.contains("less than a week"), "{err}");
 }
