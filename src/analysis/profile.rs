@@ -71,6 +71,39 @@ pub fn summarize(load: &MinuteLoad, file: &std::path::Path, output_weight: f64) 
     })
 }
 
+/// Minutes in a week: a log that covers fewer has no weekly cycle.
+pub const WEEK_MINUTES: usize = 7 * 1440;
+
+/// The warning for a log that covers less than a week: it has no weekly
+/// (under a day, no daily) cycle, so its `peak_to_mean` describes those
+/// minutes, not the months of a provisioned term; and with at most 101
+/// minutes the type-7 p99, at rank 0.99 (n - 1), lies between the two
+/// busiest minutes (it is the peak itself for a single minute).
+pub fn short_log_warning(r: &ProfileReport) -> Option<String> {
+    let n = r.minutes;
+    if n >= WEEK_MINUTES {
+        return None;
+    }
+    let span = if n < 120 {
+        format!("{n} minute{}", if n == 1 { "" } else { "s" })
+    } else if n < 2 * 1440 {
+        format!("{:.1} hours", n as f64 / 60.0)
+    } else {
+        format!("{:.1} days", n as f64 / 1440.0)
+    };
+    let cycles = if n < 1440 { "no daily or weekly cycle" } else { "no weekly cycle" };
+    let p99 = match n {
+        1 => " With one minute, p99 is that minute.".to_string(),
+        2..=101 => format!(" With {n} minutes, p99 lies between the two busiest minutes."),
+        _ => String::new(),
+    };
+    Some(format!(
+        "{} covers {span} ({} to {}), less than a week: it has {cycles}, so its peak_to_mean describes \
+         these minutes, not the months a provisioned offer runs.{p99} Profile a week or more of requests.",
+        r.file, r.first_minute, r.last_minute
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +124,28 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
         assert_eq!(keys.len(), 5, "{keys:?}");
+    }
+
+    #[test]
+    fn a_log_shorter_than_a_week_is_warned_about() {
+        let report = |n: usize| {
+            let load = MinuteLoad { first_minute: 0, tokens: vec![1.0; n], requests: n as u64, warnings: Vec::new() };
+            summarize(&load, std::path::Path::new("r.csv"), 1.0).unwrap()
+        };
+        let w = short_log_warning(&report(58)).unwrap();
+        assert!(
+            w.starts_with("r.csv covers 58 minutes (1970-01-01T00:00 to 1970-01-01T00:57), less than a week"),
+            "{w}"
+        );
+        assert!(w.contains("no daily or weekly cycle") && w.contains("between the two busiest minutes"), "{w}");
+        assert!(short_log_warning(&report(1)).unwrap().contains("1 minute ("));
+        // 101 minutes: rank 0.99 * 100 = 99, the second busiest; 102: rank 100.99, below it.
+        assert!(short_log_warning(&report(101)).unwrap().contains("two busiest"));
+        assert!(!short_log_warning(&report(102)).unwrap().contains("two busiest"));
+        let w = short_log_warning(&report(3 * 1440)).unwrap();
+        assert!(w.contains("covers 3.0 days") && w.contains("no weekly cycle") && !w.contains("daily"), "{w}");
+        assert!(short_log_warning(&report(WEEK_MINUTES - 1)).is_some());
+        assert_eq!(short_log_warning(&report(WEEK_MINUTES)), None);
     }
 
     #[test]

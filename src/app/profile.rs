@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::output::emit;
 use super::plan::{catalog, history_options};
-use crate::analysis::profile::summarize;
+use crate::analysis::profile::{short_log_warning, summarize};
 use crate::cli::ProfileArgs;
 use crate::ingest::read_minute_load;
 use crate::report::{csv_out, render, Report};
@@ -20,6 +20,7 @@ pub fn run(a: &ProfileArgs, quiet: bool) -> Result<()> {
     let load = read_minute_load(&a.history, &opts, a.output_weight, catalog.as_ref())?;
     super::warn_all(&load.warnings, quiet);
     let report = summarize(&load, &a.history, a.output_weight)?;
+    super::warn_all(&short_log_warning(&report).into_iter().collect::<Vec<_>>(), quiet);
     let inputs: Vec<PathBuf> = std::iter::once(a.history.clone()).chain(a.map.catalog.clone()).collect();
     if let Some(out) = &a.out {
         emit(&csv_out::minute_load(&load), Some(out), &inputs)?;

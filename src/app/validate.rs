@@ -1,5 +1,5 @@
 //! `commitsim validate`: check files without simulating. The kind of each file
-//! is recognised from its top-level keys. Contracts are checked against the
+//! is recognised from its content (`spec::kind`). Contracts are checked against the
 //! first checklist among the files, or else the built-in default: every value
 //! must fit the test of the items that read it, and a field that no item
 //! reads is a warning (usually a typo). A `.csv` file is recognised from its
@@ -15,46 +15,13 @@ use std::path::Path;
 use anyhow::Result;
 
 use super::plan;
-use crate::checklist::{contract_warnings, score, Category, Checklist, Contract};
+use crate::checklist::{contract_warnings, score, Checklist, Contract};
 use crate::cli::{HistoryArgs, ValidateArgs};
 use crate::error::Error;
 use crate::ingest::{read_history, History, HistoryFormat, HistoryOptions};
 use crate::scenario::{Overrides, Scenario};
+use crate::spec::kind::{detect, FileKind};
 use crate::spec::Catalog;
-
-/// What an input file is: a history CSV, or a TOML file judged from its top-level keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    /// A scenario.
-    Scenario,
-    /// A price catalog.
-    Catalog,
-    /// A contract-terms file.
-    Contract,
-    /// A checklist.
-    Checklist,
-    /// A usage history (CSV).
-    History,
-    /// A FOCUS billing export (CSV).
-    Focus,
-    /// A per-minute load profile (CSV), as `profile --out` writes it.
-    LoadProfile,
-}
-
-impl FileKind {
-    /// How `validate` names the kind.
-    fn label(self) -> &'static str {
-        match self {
-            FileKind::Scenario => "scenario",
-            FileKind::Catalog => "catalog",
-            FileKind::Contract => "contract",
-            FileKind::Checklist => "checklist",
-            FileKind::History => "history",
-            FileKind::Focus => "FOCUS export",
-            FileKind::LoadProfile => "load profile",
-        }
-    }
-}
 
 /// How the CSV files among those validated are read: the mapping options
 /// of the command line, and whether `--history-format` was given (else each
@@ -67,7 +34,7 @@ struct CsvReading {
 pub fn run(a: &ValidateArgs, quiet: bool) -> Result<()> {
     let files = &a.files;
     let csv = CsvReading { opts: plan::history_options(&a.map)?, format_given: a.map.history_format.is_some() };
-    let kinds: Vec<crate::Result<FileKind>> = files.iter().map(|f| kind(f)).collect();
+    let kinds: Vec<crate::Result<FileKind>> = files.iter().map(|f| detect(f)).collect();
     let of_kind = |want: FileKind| files.iter().zip(&kinds).filter(move |(_, k)| k.as_ref().is_ok_and(|k| *k == want));
     if mapping_given(&a.map) && of_kind(FileKind::History).chain(of_kind(FileKind::Focus)).next().is_none() {
         super::warn_all(
@@ -110,55 +77,6 @@ pub fn run(a: &ValidateArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-/// The kind of file `path` is: a history by its `.csv` extension, else from
-/// its top-level keys.
-fn kind(path: &Path) -> crate::Result<FileKind> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-        return Ok(csv_kind(path));
-    }
-    let text = crate::spec::doc::read_text(path, "a commitsim TOML file")?;
-    let table: toml::Table = crate::spec::doc::parse(path, &text)?;
-    let has = |k: &str| table.contains_key(k);
-    if has("item") {
-        Ok(FileKind::Checklist)
-    } else if has("offers") || has("horizon_months") {
-        Ok(FileKind::Scenario)
-    } else if has("vendor") || Category::names().any(has) {
-        Ok(FileKind::Contract)
-    } else if has("model") || has("meta") {
-        Ok(FileKind::Catalog)
-    } else {
-        Err(Error::Invalid {
-            at: crate::error::Location::file(path),
-            message: "not a recognised commitsim file: expected a scenario (offers, horizon_months), a price catalog \
-                      ([meta], [[model]]), a contract ([vendor], [data_usage], ...) or a checklist ([[item]])"
-                .into(),
-        })
-    }
-}
-
-/// The kind of a CSV file, from the column names of its first line.
-fn csv_kind(path: &Path) -> FileKind {
-    use std::io::BufRead;
-    let mut first = String::new();
-    if let Ok(f) = std::fs::File::open(path) {
-        let _ = std::io::BufReader::new(f).read_line(&mut first);
-    }
-    let names: Vec<String> = first
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
-        .collect();
-    let has = |n: &str| names.iter().any(|c| c == n);
-    if has("chargeperiodstart") {
-        FileKind::Focus
-    } else if has("minute") && has("tokens") && !has("input_tokens") {
-        FileKind::LoadProfile
-    } else {
-        FileKind::History
-    }
-}
-
 /// Whether any of the mapping options was given.
 fn mapping_given(m: &HistoryArgs) -> bool {
     let HistoryArgs { columns, model, workload, timestamp_unit, timestamp_origin, history_format, catalog, gaps_zero } =
@@ -192,7 +110,7 @@ fn check(
     csv: &CsvReading,
 ) -> crate::Result<(FileKind, Vec<String>, Option<History>)> {
     let warnings = match kind {
-        FileKind::Focus | FileKind::History => {
+        FileKind::Focus | FileKind::History | FileKind::RequestLog => {
             let mut opts = csv.opts.clone();
             if !csv.format_given {
                 opts.format = if kind == FileKind::Focus { HistoryFormat::Focus } else { HistoryFormat::Usage };

@@ -15,6 +15,7 @@ use toml::Value;
 use super::{Category, Checklist, Contract, Field, FieldPath, Item, Number, Scalar, Test, Vendor};
 use crate::error::{closest, Error, KeyHint, Location, Result};
 use crate::spec::doc;
+use crate::spec::kind::{or_wrong_kind, FileKind};
 
 /// The default checklist (`contracts/checklist.toml`), built into the binary
 /// so that `score` works from any folder.
@@ -48,7 +49,7 @@ impl Checklist {
     /// Loads and validates a checklist file.
     pub fn load(path: &Path) -> Result<Checklist> {
         let text = doc::read_text(path, "a checklist (TOML)")?;
-        Checklist::from_text(path, &text)
+        Checklist::from_text(path, &text).map_err(|e| or_wrong_kind(e, path, FileKind::Checklist))
     }
 
     /// The built-in default checklist.
@@ -91,7 +92,7 @@ impl Contract {
     /// Loads and validates a contract-terms file.
     pub fn load(path: &Path) -> Result<Contract> {
         let text = doc::read_text(path, "a contract-terms file (TOML)")?;
-        Contract::from_text(path, &text)
+        Contract::from_text(path, &text).map_err(|e| or_wrong_kind(e, path, FileKind::Contract))
     }
 
     /// Parses and validates contract `text`, read from `path`.

@@ -514,6 +514,12 @@ pub struct ScoreReport {
 mod tests {
     use super::*;
 
+    /// File-kind detection (below this layer) tells contracts by these sections.
+    #[test]
+    fn file_kind_detection_knows_every_category() {
+        assert!(Category::names().eq(crate::spec::kind::CONTRACT_SECTIONS));
+    }
+
     #[test]
     fn integers_and_floats_compare_numerically() {
         assert_eq!(Number::Int(30), Number::Float(30.0));

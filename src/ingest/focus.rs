@@ -66,18 +66,29 @@ fn layout(src: &Source, opts: &HistoryOptions) -> Result<Layout> {
     for name in SELLER_FIELDS {
         seller = seller.or(cols.find(name)?);
     }
-    Ok(Layout {
-        seller,
-        service: cols.find("ServiceName")?,
-        start: cols.require("ChargePeriodStart", "start of the charge period, a date-time")?,
-        end: cols.find("ChargePeriodEnd")?,
-        quantity: cols.require("ConsumedQuantity", "quantity consumed, in ConsumedUnit")?,
-        unit: cols.require("ConsumedUnit", "unit of ConsumedQuantity, such as `1K Tokens`")?,
-        category: cols.find("ChargeCategory")?,
-        class: cols.find("ChargeClass")?,
-        texts,
-        workload: if opts.workload.is_some() { None } else { cols.find("workload")? },
-        model: if opts.model.is_some() { None } else { cols.find("model")? },
+    let service = cols.find("ServiceName")?;
+    let start = cols.require("ChargePeriodStart", "start of the charge period, a date-time")?;
+    let end = cols.find("ChargePeriodEnd")?;
+    let quantity = cols.require("ConsumedQuantity", "quantity consumed, in ConsumedUnit")?;
+    let unit = cols.require("ConsumedUnit", "unit of ConsumedQuantity, such as `1K Tokens`")?;
+    let category = cols.find("ChargeCategory")?;
+    let class = cols.find("ChargeClass")?;
+    let workload = if opts.workload.is_some() { None } else { cols.find("workload")? };
+    let model = if opts.model.is_some() { None } else { cols.find("model")? };
+    cols.finish(|| {
+        Some(Layout {
+            seller,
+            service,
+            start: start?,
+            end,
+            quantity: quantity?,
+            unit: unit?,
+            category,
+            class,
+            texts,
+            workload,
+            model,
+        })
     })
 }
 

@@ -26,6 +26,7 @@ pub use timestamp::{Timestamp, TsUnit};
 use crate::error::{closest, Error, Result};
 use crate::spec::catalog::Catalog;
 use crate::spec::file::HistorySec;
+use crate::spec::kind::{or_wrong_kind, FileKind};
 use crate::spec::month::Month;
 
 /// Token counts of one series in one month.
@@ -275,9 +276,23 @@ fn parse_column_map(s: &str) -> std::result::Result<BTreeMap<String, String>, St
 /// closest); a FOCUS export needs the catalog (or a fixed `model`) to map its
 /// SKUs to models. See docs/history.md for the accepted forms and rules.
 pub fn read_history(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
-    match opts.format {
-        HistoryFormat::Usage => usage::read(path, opts, catalog),
-        HistoryFormat::Focus => focus::read(path, opts, catalog),
+    let (read, wanted) = match opts.format {
+        HistoryFormat::Usage => (usage::read(path, opts, catalog), FileKind::History),
+        HistoryFormat::Focus => (focus::read(path, opts, catalog), FileKind::Focus),
+    };
+    read.map_err(|e| misread(e, path, opts, wanted))
+}
+
+/// `err`, or, when a file failed to read as `wanted` without a column
+/// mapping and is another kind of file, the error saying what it is (a
+/// FOCUS export read as the usage format is told `--history-format focus`).
+/// With a mapping the user has said how to read the file, and the reader's
+/// own error stands.
+fn misread(err: Error, path: &Path, opts: &HistoryOptions, wanted: FileKind) -> Error {
+    if opts.columns.is_empty() {
+        or_wrong_kind(err, path, wanted)
+    } else {
+        err
     }
 }
 

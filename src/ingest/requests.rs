@@ -14,6 +14,7 @@ use super::usage::{Fault, FaultAt, Need, RowReader, UsageRows, When};
 use super::{HistoryFormat, HistoryOptions};
 use crate::error::{Error, Location, Result};
 use crate::spec::catalog::Catalog;
+use crate::spec::kind::FileKind;
 
 /// The longest span `profile` accepts: ten years of minutes (40 MB).
 const MAX_MINUTES: i64 = 10 * 366 * 1440;
@@ -171,7 +172,8 @@ pub fn read_minute_load(
     if !(output_weight.is_finite() && output_weight >= 0.0) {
         return Err(Error::Usage(format!("--output-weight must be a number >= 0, found {output_weight}")));
     }
-    let mut rows = UsageRows::open(path, opts, Need::Profile)?;
+    let mut rows =
+        UsageRows::open(path, opts, Need::Profile).map_err(|e| super::misread(e, path, opts, FileKind::RequestLog))?;
     let check = catalog.filter(|_| rows.reader.model_col().is_some());
     // Joining the threads' minutes fails when together they span too long:
     // the ordered re-read then names the row.

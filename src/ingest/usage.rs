@@ -246,19 +246,30 @@ impl<'o> UsageRows<'o> {
 /// Finds the columns; notes columns that a fixed `model`/`workload` overrides.
 fn layout(src: &Source, opts: &HistoryOptions, need: Need, warnings: &mut Vec<String>) -> Result<Layout> {
     let cols = Columns::new(src.path(), src.headers(), &opts.columns, USAGE_COLUMNS, "usage")?;
+    // Every column is looked up before any is reported missing, so that one
+    // error names them all (Columns::finish).
     let period = match need {
         Need::Profile => match cols.find("timestamp")? {
-            Some(c) => PeriodCol::Timestamp(c),
-            None => return Err(cols.missing("timestamp", "one row per request, with its date-time; profile needs it")),
+            Some(c) => Some(PeriodCol::Timestamp(c)),
+            None => {
+                cols.missing("timestamp", "one row per request, with its date-time; profile needs it");
+                None
+            }
         },
         Need::History => match (cols.find("timestamp")?, cols.find("date")?, cols.find("month")?) {
-            (Some(c), _, _) => PeriodCol::Timestamp(c),
-            (None, Some(c), _) => PeriodCol::Date(c),
-            (None, None, Some(c)) => PeriodCol::Month(c),
-            _ => return Err(cols.missing("month", "the period: `month` YYYY-MM, `date` YYYY-MM-DD or `timestamp`")),
+            (Some(c), _, _) => Some(PeriodCol::Timestamp(c)),
+            (None, Some(c), _) => Some(PeriodCol::Date(c)),
+            (None, None, Some(c)) => Some(PeriodCol::Month(c)),
+            _ => {
+                // A mapped period column that is absent is the problem, not a missing `month`.
+                if !cols.has_problem(&["timestamp", "date", "month"]) {
+                    cols.missing("month", "the period: `month` YYYY-MM, `date` YYYY-MM-DD or `timestamp`");
+                }
+                None
+            }
         },
     };
-    if let PeriodCol::Date(c) | PeriodCol::Month(c) = period {
+    if let Some(PeriodCol::Date(c) | PeriodCol::Month(c)) = period {
         let given: Vec<&str> =
             [("timestamp_unit", opts.timestamp_unit.is_some()), ("timestamp_origin", opts.timestamp_origin.is_some())]
                 .iter()
@@ -291,16 +302,12 @@ fn layout(src: &Source, opts: &HistoryOptions, need: Need, warnings: &mut Vec<St
     let workload = fixed("workload", &opts.workload)?;
     let model = fixed("model", &opts.model)?;
     if model.is_none() && opts.model.is_none() && need == Need::History {
-        return Err(cols.missing("model", "the model id of each row; or give a fixed model = \"...\" / --model"));
+        cols.missing("model", "the model id of each row; or give a fixed model = \"...\" / --model");
     }
-    Ok(Layout {
-        period,
-        workload,
-        model,
-        input: cols.require("input_tokens", "uncached input tokens")?,
-        output: cols.require("output_tokens", "output tokens")?,
-        cached: cols.find("cached_input_tokens")?,
-    })
+    let input = cols.require("input_tokens", "uncached input tokens")?;
+    let output = cols.require("output_tokens", "output tokens")?;
+    let cached = cols.find("cached_input_tokens")?;
+    cols.finish(|| Some(Layout { period: period?, workload, model, input: input?, output: output?, cached }))
 }
 
 /// `YYYY-MM`, or a date `YYYY-MM-DD` (its month).

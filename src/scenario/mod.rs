@@ -13,6 +13,7 @@ use crate::spec::catalog::Catalog;
 use crate::spec::dist::Dist;
 use crate::spec::doc;
 use crate::spec::file::{ScenarioFile, WorkloadSec};
+use crate::spec::kind::{or_wrong_kind, FileKind};
 use crate::spec::month::Month;
 use crate::spec::offer::{self, Offer};
 use crate::spec::offer_check::{self, OfferCtx};
@@ -167,7 +168,7 @@ impl Scenario {
     /// Reads and validates a scenario file and everything it refers to.
     pub fn load(path: &Path, ov: Overrides) -> Result<Scenario> {
         let text = doc::read_text(path, "a scenario (TOML)")?;
-        let raw: ScenarioFile = doc::parse(path, &text)?;
+        let raw: ScenarioFile = doc::parse(path, &text).map_err(|e| or_wrong_kind(e, path, FileKind::Scenario))?;
         compile::compile(path, raw, ov).map_err(|e| if is_file(&e, path) { doc::with_line(e, &text) } else { e })
     }
 

@@ -140,7 +140,8 @@ impl Catalog {
     /// Loads and validates a catalog file.
     pub fn load(path: &Path) -> Result<Catalog> {
         let text = doc::read_text(path, "a price catalog (TOML)")?;
-        let raw: CatalogFile = doc::parse(path, &text)?;
+        let raw: CatalogFile =
+            doc::parse(path, &text).map_err(|e| super::kind::or_wrong_kind(e, path, super::kind::FileKind::Catalog))?;
         Catalog::from_raw(path, raw).map_err(|e| doc::with_line(e, &text))
     }
 

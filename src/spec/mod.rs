@@ -6,6 +6,7 @@ pub mod dist;
 pub mod doc;
 #[allow(missing_docs)]
 pub mod file;
+pub mod kind;
 pub mod month;
 pub mod offer;
 pub mod offer_check;

@@ -24,9 +24,12 @@ pub fn load_profile(scenario: &Path, rel: &str, key: &str) -> Result<Profile> {
         super::doc::read_text_at_most(&path, "a load profile CSV with columns minute,tokens", MAX_PROFILE_BYTES)?;
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| csv_err(&path, None, e.to_string()))?.clone();
-    let col = headers.iter().position(|h| h.trim().eq_ignore_ascii_case("tokens")).ok_or_else(|| Error::Invalid {
-        at: Location { file: path.clone(), line: Some(1), key: None },
-        message: format!("expected a `tokens` column; found {}", headers.iter().collect::<Vec<_>>().join(", ")),
+    let col = headers.iter().position(|h| h.trim().eq_ignore_ascii_case("tokens")).ok_or_else(|| {
+        let err = Error::Invalid {
+            at: Location { file: path.clone(), line: Some(1), key: None },
+            message: format!("expected a `tokens` column; found {}", headers.iter().collect::<Vec<_>>().join(", ")),
+        };
+        super::kind::or_wrong_kind(err, &path, super::kind::FileKind::LoadProfile)
     })?;
     let mut values = Vec::new();
     for (i, rec) in rdr.records().enumerate() {

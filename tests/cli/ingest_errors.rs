@@ -185,3 +185,54 @@ fn a_load_profile_with_absurd_or_negative_minutes_names_the_line() {
     );
     rejects(VALIDATE, "minute,tokens\n0,-1\n", &["usage.csv:2", "found `-1`"]);
 }
+
+/// The shipped traces under their own column names: every column that is
+/// not found is in one error, each with the header that reads as it (an
+/// output column is offered `GeneratedTokens` or `Response tokens`, not the
+/// closest spelling), and the suggested mapping reads the file.
+#[test]
+fn every_missing_column_of_a_trace_is_reported_at_once_with_a_mapping_that_works() {
+    let cases = [
+        (
+            "AzureLLMInferenceTrace_code.csv",
+            "2 columns not found",
+            "input_tokens=ContextTokens,output_tokens=GeneratedTokens",
+            &[][..],
+        ),
+        (
+            "BurstGPT_1_first400.csv",
+            "2 columns not found",
+            "input_tokens=Request tokens,output_tokens=Response tokens",
+            &["--timestamp-unit", "s"][..],
+        ),
+        (
+            "mooncake_conversation_trace.csv",
+            "3 columns not found",
+            "timestamp=timestamp_ms,input_tokens=input_length,output_tokens=output_length",
+            &["--timestamp-unit", "ms"][..],
+        ),
+    ];
+    for (file, count, mapping, extra) in cases {
+        let path = crate::util::repo(&format!("tests/fixtures/traces/{file}"));
+        let out = cmd().arg("profile").arg("--history").arg(&path).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(count) && err.contains(mapping), "{file}: {err}");
+        assert_eq!(err.matches("error:").count(), 1, "{err}");
+        let out =
+            cmd().arg("profile").arg("--history").arg(&path).args(["--columns", mapping]).args(extra).output().unwrap();
+        assert!(out.status.success(), "{file} with the suggested mapping: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    // Mapped headers that are absent and a missing column, in one error.
+    rejects(
+        &["profile", "--history", "{f}", "--columns", "input_tokens=Context,output_tokens=Gen"],
+        "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03,1,1\n",
+        &[
+            "2 columns not found",
+            "`input_tokens` (mapped to `Context`, which is not in the file; did you mean `ContextTokens`?)",
+            "`output_tokens` (mapped to `Gen`, which is not in the file; did you mean `GeneratedTokens`?)",
+        ],
+    );
+    // A usage file missing its period and its model: both named.
+    rejects(VALIDATE, "when,input_tokens,output_tokens\nx,1,1\n", &["2 columns not found", "`month`", "`model`"]);
+}

@@ -1,0 +1,240 @@
+//! What kind of commitsim file a path holds, judged from its content: a CSV
+//! from its header (a FOCUS billing export, a per-minute load profile, else
+//! a usage history), a TOML file from its top-level keys. `validate` checks
+//! each file as the kind it is; every loader, when a file fails to load,
+//! asks [`wrong_kind`] whether the file is another kind of commitsim file,
+//! and if so says what it is and where it goes instead of reporting the
+//! first key it did not expect.
+
+use std::io::{BufRead, Read};
+use std::path::Path;
+
+use crate::error::{Error, Location};
+
+/// The scored sections of a contract-terms file (the checklist's
+/// categories, tested to agree with `checklist::Category`).
+pub const CONTRACT_SECTIONS: [&str; 8] =
+    ["data_usage", "retention", "indemnity", "liability", "pricing", "service", "security", "exit"];
+
+/// Files larger than this are not parsed as TOML to find out what they are
+/// (a TOML input is a few kilobytes; a usage log may be gigabytes).
+const MAX_TOML_SNIFF: u64 = 16 << 20;
+
+/// What an input file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A scenario.
+    Scenario,
+    /// A price catalog.
+    Catalog,
+    /// A contract-terms file.
+    Contract,
+    /// A checklist.
+    Checklist,
+    /// A usage history (CSV), monthly, daily or one row per request.
+    History,
+    /// A FOCUS billing export (CSV).
+    Focus,
+    /// A per-minute load profile (CSV), as `profile --out` writes it.
+    LoadProfile,
+    /// A request log, one row per request (what `profile` reads): never
+    /// detected, as it is a usage CSV; only wanted.
+    RequestLog,
+}
+
+impl FileKind {
+    /// How `validate` names the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            FileKind::Scenario => "scenario",
+            FileKind::Catalog => "catalog",
+            FileKind::Contract => "contract",
+            FileKind::Checklist => "checklist",
+            FileKind::History => "history",
+            FileKind::Focus => "FOCUS export",
+            FileKind::LoadProfile => "load profile",
+            FileKind::RequestLog => "request log",
+        }
+    }
+
+    /// The kind with its article, for sentences.
+    pub fn noun(self) -> &'static str {
+        match self {
+            FileKind::Scenario => "a scenario",
+            FileKind::Catalog => "a price catalog",
+            FileKind::Contract => "a contract-terms file",
+            FileKind::Checklist => "a checklist",
+            FileKind::History => "a usage CSV",
+            FileKind::Focus => "a FOCUS billing export",
+            FileKind::LoadProfile => "a per-minute load profile",
+            FileKind::RequestLog => "a request log",
+        }
+    }
+
+    /// Where a file of this kind goes, for one read as `wanted`.
+    fn goes(self, wanted: FileKind) -> &'static str {
+        match (self, wanted) {
+            (FileKind::Focus, FileKind::History) => {
+                "read it with --history-format focus and a price catalog (--catalog), or in a scenario's \
+                 [history] with format = \"focus\""
+            }
+            (FileKind::History, FileKind::Focus) => {
+                "read it without --history-format focus (in a scenario's [history], without format = \"focus\")"
+            }
+            (FileKind::History, FileKind::LoadProfile) => {
+                "a load profile is written from a request log by profile --history FILE --out load.csv"
+            }
+            (FileKind::Scenario, _) => "give it to simulate, sweep, forecast or brief",
+            (FileKind::Catalog, _) => {
+                "a scenario names it with catalog = \"...\", and the commands that read a usage file \
+                 (forecast --history, backtest, validate) take it with --catalog"
+            }
+            (FileKind::Contract, _) => "give it to score, or to brief with --contract",
+            (FileKind::Checklist, _) => "pass it with --checklist (score, brief)",
+            (FileKind::History, _) => "give it to a scenario's [history] or to forecast --history",
+            (FileKind::Focus, _) => {
+                "give it to forecast --history with --history-format focus and --catalog, or to a scenario's \
+                 [history] with format = \"focus\""
+            }
+            (FileKind::LoadProfile, _) => {
+                "a provisioned offer reads it with load = { profile = \"...\" } (it is what profile --out writes)"
+            }
+            (FileKind::RequestLog, _) => "give it to profile --history",
+        }
+    }
+
+    /// Whether a file detected as `self` is of the `wanted` kind: a request
+    /// log is a usage CSV.
+    fn is(self, wanted: FileKind) -> bool {
+        self == wanted || (self == FileKind::History && wanted == FileKind::RequestLog)
+    }
+}
+
+/// The kind of the file at `path`: a CSV by its `.csv` extension or a
+/// header-like first line, else a TOML file judged from its top-level keys.
+/// An error when the file cannot be read or parsed or is no kind we know.
+pub fn detect(path: &Path) -> crate::Result<FileKind> {
+    if let Some(kind) = csv_file_kind(path) {
+        return Ok(kind);
+    }
+    let text = super::doc::read_text(path, "a commitsim TOML file")?;
+    let table: toml::Table = super::doc::parse(path, &text)?;
+    toml_kind(&table).ok_or_else(|| Error::Invalid {
+        at: Location::file(path),
+        message: "not a recognised commitsim file: expected a scenario (offers, horizon_months), a price catalog \
+                  ([meta], [[model]]), a contract ([vendor], [data_usage], ...) or a checklist ([[item]])"
+            .into(),
+    })
+}
+
+/// The kind of a TOML document, from its top-level keys.
+fn toml_kind(table: &toml::Table) -> Option<FileKind> {
+    let has = |k: &str| table.contains_key(k);
+    if has("item") {
+        Some(FileKind::Checklist)
+    } else if has("offers") || has("horizon_months") {
+        Some(FileKind::Scenario)
+    } else if has("vendor") || CONTRACT_SECTIONS.into_iter().any(has) {
+        Some(FileKind::Contract)
+    } else if has("model") || has("meta") {
+        Some(FileKind::Catalog)
+    } else {
+        None
+    }
+}
+
+/// The kind of a CSV file, from the column names of its first line.
+fn csv_kind(first: &str) -> FileKind {
+    let names: Vec<String> = first.split(',').map(|c| c.trim().trim_matches('"').to_ascii_lowercase()).collect();
+    let has = |n: &str| names.iter().any(|c| c == n);
+    if has("chargeperiodstart") {
+        FileKind::Focus
+    } else if has("minute") && has("tokens") && !has("input_tokens") {
+        FileKind::LoadProfile
+    } else {
+        FileKind::History
+    }
+}
+
+/// The kind of the file at `path` when it is a CSV file: named `.csv`, or
+/// with a first line that reads as a CSV header.
+fn csv_file_kind(path: &Path) -> Option<FileKind> {
+    let csv_extension = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let first = first_line(path);
+    (csv_extension || first.as_deref().is_some_and(looks_like_csv_header))
+        .then(|| csv_kind(first.as_deref().unwrap_or("")))
+}
+
+/// The first line of the file (without a byte-order mark), if it can be read.
+fn first_line(path: &Path) -> Option<String> {
+    let f = std::fs::File::open(path).ok()?;
+    let mut line = Vec::new();
+    // At most 64 KiB: a header is short, and a file without line ends is no CSV.
+    std::io::BufReader::new(f).take(64 << 10).read_until(b'\n', &mut line).ok()?;
+    let line = String::from_utf8(line).ok()?;
+    Some(line.trim_start_matches('\u{feff}').trim_end().to_string())
+}
+
+/// Whether a line reads as a CSV header rather than a line of TOML: two or
+/// more cells, and none of TOML's `=`, `[` or a leading `#`.
+fn looks_like_csv_header(line: &str) -> bool {
+    line.contains(',') && !line.contains('=') && !line.starts_with('[') && !line.starts_with('#')
+}
+
+/// When the file at `path`, which failed to load as `wanted`, is
+/// recognisably another kind of commitsim file: the error saying what it
+/// is and where it goes. None when it is of the wanted kind, or of no kind
+/// (then the loader's own error stands).
+pub fn wrong_kind(path: &Path, wanted: FileKind) -> Option<Error> {
+    let size = std::fs::metadata(path).ok()?.len();
+    let found = if let Some(kind) = csv_file_kind(path) {
+        kind
+    } else if size <= MAX_TOML_SNIFF {
+        let text = std::fs::read_to_string(path).ok()?;
+        toml_kind(&toml::from_str(text.trim_start_matches('\u{feff}')).ok()?)?
+    } else {
+        return None;
+    };
+    (!found.is(wanted)).then(|| Error::Invalid {
+        at: Location::file(path),
+        message: format!("this is {}, not {}: {}", found.noun(), wanted.noun(), found.goes(wanted)),
+    })
+}
+
+/// `err`, or the [`wrong_kind`] error when the file at `path` is another
+/// kind of commitsim file than `wanted`.
+pub fn or_wrong_kind(err: Error, path: &Path, wanted: FileKind) -> Error {
+    wrong_kind(path, wanted).unwrap_or(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_kinds_come_from_the_header() {
+        assert_eq!(csv_kind("BilledCost,ChargePeriodStart,ConsumedQuantity"), FileKind::Focus);
+        assert_eq!(csv_kind("minute,tokens"), FileKind::LoadProfile);
+        assert_eq!(csv_kind("minute,tokens,input_tokens"), FileKind::History);
+        assert_eq!(csv_kind("\"date\",model,input_tokens,output_tokens"), FileKind::History);
+    }
+
+    #[test]
+    fn toml_kinds_come_from_the_top_level_keys() {
+        let kind = |t: &str| toml_kind(&toml::from_str(t).unwrap());
+        assert_eq!(kind("[[item]]\nid = \"a\""), Some(FileKind::Checklist));
+        assert_eq!(kind("horizon_months = 12"), Some(FileKind::Scenario));
+        assert_eq!(kind("[retention]\ndays = 3"), Some(FileKind::Contract));
+        assert_eq!(kind("[meta]\nas_of = \"2026-01-01\""), Some(FileKind::Catalog));
+        assert_eq!(kind("name = \"x\""), None);
+    }
+
+    #[test]
+    fn csv_headers_are_told_from_toml_lines() {
+        assert!(looks_like_csv_header("month,model,input_tokens"));
+        assert!(!looks_like_csv_header("name = \"a, b\""));
+        assert!(!looks_like_csv_header("# a, b"));
+        assert!(!looks_like_csv_header("[meta]"));
+        assert!(!looks_like_csv_header("minute"));
+    }
+}
