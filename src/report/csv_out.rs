@@ -5,6 +5,7 @@ use super::Report;
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
+use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{Scalar, ScoreReport};
@@ -21,6 +22,7 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Profile(r) => profile(r),
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
+        Report::Sensitivity(r) => sensitivity(r),
     };
     for row in rows {
         w.write_record(&row).map_err(csv_err)?;
@@ -276,6 +278,39 @@ fn backtest(r: &BacktestReport) -> Vec<Vec<String>> {
     }
     for p in &r.pooled {
         push("pooled", "", p);
+    }
+    rows
+}
+
+fn sensitivity(r: &SensitivityReport) -> Vec<Vec<String>> {
+    let head = [
+        "offer",
+        "input",
+        "cost_low",
+        "cost_low_std_error",
+        "cost_high",
+        "cost_high_std_error",
+        "savings_low",
+        "savings_high",
+        "swing",
+        "variance_share",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for e in &r.inputs {
+        let mut row = vec![r.offer.clone(), e.input.clone()];
+        for v in [
+            e.cost_low,
+            e.cost_low_std_error,
+            e.cost_high,
+            e.cost_high_std_error,
+            e.savings_low,
+            e.savings_high,
+            e.swing,
+            e.variance_share,
+        ] {
+            row.push(num(Some(v)));
+        }
+        rows.push(row);
     }
     rows
 }

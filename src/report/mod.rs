@@ -6,10 +6,12 @@ pub mod csv_out;
 pub mod layout;
 pub mod markdown;
 pub mod table;
+pub mod xlsx;
 
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
+use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::ScoreReport;
@@ -32,6 +34,8 @@ pub enum Report {
     Forecast(ForecastReport),
     /// `backtest`.
     Backtest(BacktestReport),
+    /// `sensitivity`.
+    Sensitivity(SensitivityReport),
 }
 
 /// Output formats.
@@ -45,15 +49,18 @@ pub enum Format {
     Csv,
     /// A Markdown table.
     Markdown,
+    /// An Excel workbook (bytes, with `--out`; see [`xlsx::render`]).
+    Xlsx,
 }
 
-/// Renders `report` in `format`.
+/// Renders `report` in `format` as text (a workbook is bytes: [`xlsx::render`]).
 pub fn render(report: &Report, format: Format) -> Result<String> {
     match format {
         Format::Table => Ok(table::render(report)),
         Format::Markdown => Ok(markdown::render(report)),
         Format::Csv => csv_out::render(report),
         Format::Json => Ok(json(report)),
+        Format::Xlsx => Err(crate::Error::Usage(xlsx::UNSUPPORTED.into())),
     }
 }
 
@@ -66,6 +73,7 @@ pub fn json(report: &Report) -> String {
         Report::Profile(r) => serde_json::to_string_pretty(r),
         Report::Forecast(r) => serde_json::to_string_pretty(r),
         Report::Backtest(r) => serde_json::to_string_pretty(r),
+        Report::Sensitivity(r) => serde_json::to_string_pretty(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {
