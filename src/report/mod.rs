@@ -49,11 +49,11 @@ pub enum Format {
     Csv,
     /// A Markdown table.
     Markdown,
-    /// An Excel workbook (bytes, with `--out`; see [`xlsx::render`]).
+    /// An Excel workbook (bytes, with `--out`; see `report::xlsx::render`).
     Xlsx,
 }
 
-/// Renders `report` in `format` as text (a workbook is bytes: [`xlsx::render`]).
+/// Renders `report` in `format` as text (a workbook is bytes: `xlsx::render`).
 pub fn render(report: &Report, format: Format) -> Result<String> {
     match format {
         Format::Table => Ok(table::render(report)),
