@@ -25,7 +25,7 @@ pub use crate::report::Format;
 
 impl ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Table, Format::Json, Format::Csv, Format::Markdown]
+        &[Format::Table, Format::Json, Format::Csv, Format::Markdown, Format::Xlsx]
     }
 
     fn to_possible_value(&self) -> Option<PossibleValue> {
@@ -34,6 +34,7 @@ impl ValueEnum for Format {
             Format::Json => PossibleValue::new("json").help("JSON (a stable interface; see docs/json.md)"),
             Format::Csv => PossibleValue::new("csv").help("Comma-separated values, one row per item"),
             Format::Markdown => PossibleValue::new("markdown").alias("md").help("A Markdown table"),
+            Format::Xlsx => PossibleValue::new("xlsx").help("An Excel workbook (simulate, sweep; needs --out FILE)"),
         })
     }
 }
@@ -104,6 +105,16 @@ pub enum Command {
   commitsim sweep scenarios/example.toml --offer \"Azure PTU x 150 (1-yr)\" \\
     --levels 50,100,150,200,250 --format csv")]
     Sweep(SweepArgs),
+    /// Which uncertain input drives an offer's cost: a tornado of decile costs and variance shares.
+    #[command(
+        long_about = "Which uncertain input drives an offer's cost. From one run on the same futures as simulate: for \
+                      every distribution of the scenario (growth per workload, volatility, events' occurrence and \
+                      size, price change, step cuts, routing shares), the offer's expected cost and savings with \
+                      that input's draw in its lowest and highest decile, ranked by the swing, and the first-order \
+                      share of the variance of cost it explains alone. See docs/sensitivity.md.",
+        after_help = "Examples:\n  commitsim sensitivity scenarios/example.toml\n  commitsim sensitivity scenarios/example.toml --offer \"Anthropic commit\" \\\n    --format json"
+    )]
+    Sensitivity(SensitivityArgs),
     /// The walk-away point of a commit or provisioned offer: per level the least discount (provisioned: the highest
     /// unit price) that still beats the alternative, and at the offered terms the most one can commit.
     #[command(
@@ -255,6 +266,22 @@ pub struct WalkawayArgs {
     /// Number of levels of the grid (default 25).
     #[arg(long, value_name = "N")]
     pub steps: Option<usize>,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The arguments of `commitsim sensitivity`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Offer to analyse (default: the one with the highest expected saving against the baseline).
+    #[arg(long, value_name = "NAME")]
+    pub offer: Option<String>,
     #[command(flatten)]
     pub run: RunArgs,
     #[command(flatten)]

@@ -5,6 +5,7 @@ pub mod backtest;
 pub mod forecast;
 pub mod levers;
 pub mod profile;
+pub mod sensitivity;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;

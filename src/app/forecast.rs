@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::output::emit;
+use super::output::{check_format, emit};
 use super::plan::{
     catalog, history_options, overrides, BACKTEST_PATHS, BACKTEST_PATH_RANGE, HISTORY_FORECAST_HORIZON,
     HISTORY_FORECAST_PATHS, MAX_HORIZON,
@@ -29,6 +29,7 @@ fn history_inputs(file: &std::path::Path, args: &HistoryArgs) -> Vec<PathBuf> {
 }
 
 pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
+    check_format(a.out.format, a.out.out.as_deref(), false)?;
     let (horizon, m, run) = (a.horizon, a.method.as_deref(), a.run);
     if horizon == Some(0) || horizon.is_some_and(|h| h > MAX_HORIZON) {
         return Err(Error::Usage(format!("--horizon: expected 1 to {MAX_HORIZON} months")).into());
@@ -68,6 +69,7 @@ pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
 }
 
 pub fn run_backtest(a: &BacktestArgs, quiet: bool) -> Result<()> {
+    check_format(a.out.format, a.out.out.as_deref(), false)?;
     let (file, args, holdout, m, run) = (a.history.as_path(), &a.map, a.holdout, a.method.as_deref(), a.run);
     if holdout == 0 {
         return Err(Error::Usage("--holdout: expected at least 1 month".into()).into());

@@ -8,6 +8,7 @@ pub mod output;
 mod plan;
 mod profile;
 mod score;
+mod sensitivity;
 mod simulate;
 mod sweep;
 mod validate;
@@ -29,6 +30,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Simulate(a) => simulate::run(&a, quiet),
         Command::Sweep(a) => sweep::run(&a, quiet),
         Command::Walkaway(a) => walkaway::run(&a, quiet),
+        Command::Sensitivity(a) => sensitivity::run(&a, quiet),
         Command::Score(a) => score::run(&a, quiet),
         Command::Validate(a) => validate::run(&a, quiet),
         Command::Init(a) => init::run(&a.dir),
@@ -37,6 +39,24 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backtest(a) => forecast::run_backtest(&a, quiet),
         Command::Brief(a) => brief::run(&a, quiet),
     }
+}
+
+/// Writes `report` in the format `out` asks for: text through
+/// [`output::emit`], or a workbook (checked by [`output::check_format`]
+/// before the run) with an `Inputs` sheet hashing every file of `sc.inputs`.
+fn emit_report(report: crate::report::Report, out: &crate::cli::OutArgs, sc: &crate::scenario::Scenario) -> Result<()> {
+    use crate::report::{render, xlsx, Format};
+    match (out.format, out.out.as_deref()) {
+        (Format::Xlsx, Some(path)) => {
+            let files = crate::brief::assumptions::reproducibility(sc, &[], None, String::new())?.files;
+            let rows: Vec<xlsx::InputRow> =
+                files.into_iter().map(|f| xlsx::InputRow { role: f.role, path: f.path, sha256: f.sha256 }).collect();
+            let bytes = xlsx::render(&report, &rows)?;
+            output::write_atomic(path, &bytes, &sc.inputs)?;
+        }
+        _ => output::emit(&render(&report, out.format)?, out.out.as_deref(), &sc.inputs)?,
+    }
+    Ok(())
 }
 
 /// Prints warnings to standard error unless quiet.

@@ -8,6 +8,26 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
 
 use crate::error::{Error, Result};
+use crate::report::Format;
+
+/// Checks, before any work, that `format` can be written where `out` says: a
+/// workbook (`xlsx`) needs a command that has one (`workbook`) and `--out
+/// FILE` (it is not text for a terminal or a pipe). A usage error (exit 2)
+/// otherwise.
+pub fn check_format(format: Format, out: Option<&Path>, workbook: bool) -> Result<()> {
+    if format != Format::Xlsx {
+        return Ok(());
+    }
+    if !workbook {
+        return Err(Error::Usage(crate::report::xlsx::UNSUPPORTED.into()));
+    }
+    match out {
+        Some(p) if p.as_os_str() != "-" => Ok(()),
+        _ => Err(Error::Usage(
+            "--format xlsx writes a workbook, which is not text: give --out FILE.xlsx (a file, not -)".into(),
+        )),
+    }
+}
 
 /// Writes `text` to `out` (stdout when None or `-`).
 pub fn emit(text: &str, out: Option<&Path>, inputs: &[PathBuf]) -> Result<()> {

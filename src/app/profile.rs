@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use super::output::emit;
+use super::output::{check_format, emit};
 use super::plan::{catalog, history_options};
 use crate::analysis::profile::{short_log_warning, summarize};
 use crate::cli::ProfileArgs;
@@ -15,6 +15,7 @@ use crate::report::{csv_out, render, Report};
 /// Reads the log, writes the minutes to `--out` (`-` = standard output,
 /// instead of the summary) and prints the summary in `--format`.
 pub fn run(a: &ProfileArgs, quiet: bool) -> Result<()> {
+    check_format(a.format, None, false)?;
     let opts = history_options(&a.map)?;
     let catalog = catalog(&a.map)?;
     let load = read_minute_load(&a.history, &opts, a.output_weight, catalog.as_ref())?;

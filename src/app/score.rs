@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::output::emit;
+use super::output::{check_format, emit};
 use crate::checklist::{contract_warnings, score_all, Checklist, Contract};
 use crate::cli::ScoreArgs;
 use crate::report::{render, Report};
 
 pub fn run(a: &ScoreArgs, quiet: bool) -> Result<()> {
+    check_format(a.out.format, a.out.out.as_deref(), false)?;
     let checklist = load_checklist(a.checklist.as_deref())?;
     let mut loaded = Vec::with_capacity(a.contracts.len());
     for path in &a.contracts {

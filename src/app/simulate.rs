@@ -2,20 +2,20 @@
 
 use anyhow::Result;
 
-use super::output::emit;
+use super::output::check_format;
 use super::plan::overrides;
 use crate::analysis::simulate::simulate;
 use crate::cli::SimulateArgs;
-use crate::report::{render, Report};
+use crate::report::Report;
 use crate::scenario::Scenario;
 
 pub fn run(a: &SimulateArgs, quiet: bool) -> Result<()> {
+    check_format(a.out.format, a.out.out.as_deref(), true)?;
     let sc = Scenario::load(&a.scenario, overrides(a.run))?;
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(sc.paths, "simulating", quiet);
     let report = simulate(&sc, &|n| bar.inc(n));
     bar.finish_and_clear();
     let report = report?;
-    emit(&render(&Report::Simulate(report), a.out.format)?, a.out.out.as_deref(), &sc.inputs)?;
-    Ok(())
+    super::emit_report(Report::Simulate(report), &a.out, &sc)
 }

@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 
-use super::output::emit;
+use super::output::check_format;
 use super::plan::{overrides, SWEEP_STEPS};
 use crate::analysis::sweep::{sweep, Levels};
 use crate::cli::{Format, SweepArgs};
-use crate::report::{render, Report};
+use crate::report::Report;
 use crate::scenario::Scenario;
 
 /// The levels the command line asks for.
@@ -23,6 +23,7 @@ fn levels(a: &SweepArgs) -> Result<Levels, crate::Error> {
 
 pub fn run(a: &SweepArgs, quiet: bool) -> Result<()> {
     let levels = levels(a)?;
+    check_format(a.out.format, a.out.out.as_deref(), true)?;
     let sc = Scenario::load(&a.scenario, overrides(a.run))?;
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(2 * sc.paths, "sweeping", quiet);
@@ -30,9 +31,8 @@ pub fn run(a: &SweepArgs, quiet: bool) -> Result<()> {
     bar.finish_and_clear();
     let report = report?;
     // The table and Markdown show the analysis notes; JSON and CSV readers see them on standard error too.
-    if matches!(a.out.format, Format::Json | Format::Csv) {
+    if matches!(a.out.format, Format::Json | Format::Csv | Format::Xlsx) {
         super::warn_all(&report.warnings, quiet);
     }
-    emit(&render(&Report::Sweep(report), a.out.format)?, a.out.out.as_deref(), &sc.inputs)?;
-    Ok(())
+    super::emit_report(Report::Sweep(report), &a.out, &sc)
 }

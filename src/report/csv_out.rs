@@ -5,6 +5,7 @@ use super::Report;
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
+use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{Scalar, ScoreReport};
@@ -22,6 +23,7 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => walkaway(r),
+        Report::Sensitivity(r) => sensitivity(r),
     };
     // The one rule of the CSV format: text cells cannot run as formulas
     // and hold no control character; numbers are written as they are.
@@ -316,6 +318,39 @@ fn backtest(r: &BacktestReport) -> Vec<Vec<String>> {
     }
     for p in &r.pooled {
         push("pooled", "", p);
+    }
+    rows
+}
+
+fn sensitivity(r: &SensitivityReport) -> Vec<Vec<String>> {
+    let head = [
+        "offer",
+        "input",
+        "cost_low",
+        "cost_low_std_error",
+        "cost_high",
+        "cost_high_std_error",
+        "savings_low",
+        "savings_high",
+        "swing",
+        "variance_share",
+    ];
+    let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    for e in &r.inputs {
+        let mut row = vec![r.offer.clone(), e.input.clone()];
+        for v in [
+            e.cost_low,
+            e.cost_low_std_error,
+            e.cost_high,
+            e.cost_high_std_error,
+            e.savings_low,
+            e.savings_high,
+            e.swing,
+            e.variance_share,
+        ] {
+            row.push(num(Some(v)));
+        }
+        rows.push(row);
     }
     rows
 }

@@ -9,6 +9,7 @@ use super::Report;
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
+use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
@@ -24,6 +25,7 @@ pub fn render(report: &Report) -> String {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::markdown(r),
+        Report::Sensitivity(r) => sensitivity(r),
     }
 }
 
@@ -355,5 +357,29 @@ fn backtest(r: &BacktestReport) -> String {
         t.push(score_cells(p).map(m).to_vec());
     }
     s.push_str(&t.markdown());
+    s
+}
+
+fn sensitivity(r: &SensitivityReport) -> String {
+    let cur = r.currency.as_str();
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "## What drives the cost of {}\n\nExpected cost {}, savings {} against {} ({} paths, seed {}). Each input: \
+         expected cost with its draw in its lowest and highest decile ({} paths each), largest swing first; the \
+         variance share is the first-order share of the variance of cost it explains alone.\n",
+        md_text(&r.offer),
+        money(r.cost_mean, cur),
+        money(r.savings_mean, cur),
+        md_text(&r.baseline),
+        r.scenario.paths,
+        r.scenario.seed,
+        thousands(r.paths_per_decile as f64)
+    );
+    if r.inputs.is_empty() {
+        s.push_str("No uncertain input: every distribution of the scenario is fixed.\n");
+        return s;
+    }
+    s.push_str(&super::table::sensitivity_rows(r).markdown());
     s
 }

@@ -8,10 +8,12 @@ pub mod layout;
 pub mod markdown;
 pub mod table;
 pub mod walkaway;
+pub mod xlsx;
 
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
+use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::analysis::walkaway::WalkawayReport;
@@ -37,6 +39,8 @@ pub enum Report {
     Backtest(BacktestReport),
     /// `walkaway`.
     Walkaway(WalkawayReport),
+    /// `sensitivity`.
+    Sensitivity(SensitivityReport),
 }
 
 /// Output formats.
@@ -50,9 +54,11 @@ pub enum Format {
     Csv,
     /// A Markdown table.
     Markdown,
+    /// An Excel workbook (bytes, with `--out`; see `report::xlsx::render`).
+    Xlsx,
 }
 
-/// Renders `report` in `format`.
+/// Renders `report` in `format` as text (a workbook is bytes: `xlsx::render`).
 pub fn render(report: &Report, format: Format) -> Result<String> {
     match format {
         // The one rule of the table format: no control character reaches the terminal.
@@ -60,6 +66,7 @@ pub fn render(report: &Report, format: Format) -> Result<String> {
         Format::Markdown => Ok(markdown::render(report)),
         Format::Csv => csv_out::render(report),
         Format::Json => Ok(json(report)),
+        Format::Xlsx => Err(crate::Error::Usage(xlsx::UNSUPPORTED.into())),
     }
 }
 
@@ -74,6 +81,7 @@ pub fn json(report: &Report) -> String {
         Report::Forecast(r) => escape::json(r),
         Report::Backtest(r) => escape::json(r),
         Report::Walkaway(r) => escape::json(r),
+        Report::Sensitivity(r) => escape::json(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

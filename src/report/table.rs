@@ -10,6 +10,7 @@ use super::Report;
 use crate::analysis::backtest::BacktestReport;
 use crate::analysis::forecast::ForecastReport;
 use crate::analysis::profile::ProfileReport;
+use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
@@ -28,6 +29,7 @@ pub fn render(report: &Report) -> String {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::text(r),
+        Report::Sensitivity(r) => sensitivity(r),
     }
 }
 
@@ -443,5 +445,69 @@ fn backtest(r: &BacktestReport) -> String {
     for k in &r.skipped {
         let _ = writeln!(s, "Skipped {k}");
     }
+    s
+}
+
+fn sensitivity_table(r: &SensitivityReport, markdown: bool) -> Table {
+    let cur = r.currency.as_str();
+    let cols = vec![
+        left("Input", 40),
+        right("Cost, low decile", 16),
+        right("Cost, high decile", 17),
+        right("Swing", 9),
+        right("Savings low", 11),
+        right("Savings high", 12),
+        right("Variance share", 14),
+    ];
+    let mut t = Table::new(cols);
+    for e in &r.inputs {
+        let name = if markdown { e.input.clone() } else { clip(&e.input, 40) };
+        t.push(vec![
+            tx(name),
+            m(money(e.cost_low, cur)),
+            m(money(e.cost_high, cur)),
+            m(money(e.swing, cur)),
+            m(money(e.savings_low, cur)),
+            m(money(e.savings_high, cur)),
+            m(pct(e.variance_share)),
+        ]);
+    }
+    t
+}
+
+/// The tornado as a table, shared with the Markdown renderer.
+pub(crate) fn sensitivity_rows(r: &SensitivityReport) -> Table {
+    sensitivity_table(r, true)
+}
+
+fn sensitivity(r: &SensitivityReport) -> String {
+    let cur = r.currency.as_str();
+    let sc = &r.scenario;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} · {} months from {} · {} paths · seed {}",
+        sc.name, sc.horizon_months, sc.start, sc.paths, sc.seed
+    );
+    let _ = writeln!(
+        s,
+        "What drives the cost of {}: expected cost {}, savings {} against {}.",
+        r.offer,
+        money(r.cost_mean, cur),
+        money(r.savings_mean, cur),
+        r.baseline
+    );
+    let _ = writeln!(
+        s,
+        "Each input: expected cost with its draw in its lowest and highest decile ({} paths each), largest swing first;\nvariance share = first-order share of the variance of cost it explains alone.\n",
+        thousands(r.paths_per_decile as f64)
+    );
+    if r.inputs.is_empty() {
+        s.push_str("No uncertain input: every distribution of the scenario is fixed.\n");
+        return s;
+    }
+    s.push_str(&sensitivity_table(r, false).text());
+    let total: f64 = r.inputs.iter().map(|e| e.variance_share).sum();
+    let _ = writeln!(s, "\nShares sum to {} (above 100% when inputs are correlated, each counting what they share; below when they interact or noise is not listed).", pct(total));
     s
 }

@@ -94,6 +94,9 @@ pub struct RunOutput {
     pub offers: Vec<OfferPaths>,
     /// With `monthly`: total tokens per path and month (`path * horizon + t`).
     pub monthly: Vec<f64>,
+    /// From [`run_recording`]: each path's input draws (`path * width + slot`,
+    /// `width` = [`super::path::draw_width`], slots as [`super::path::draw_slot`] says).
+    pub draws: Vec<f64>,
 }
 
 impl RunOutput {
@@ -164,15 +167,41 @@ pub fn run(
     monthly: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> crate::Result<RunOutput> {
+    run_with(plan, views, specs, monthly, false, progress)
+}
+
+/// [`run`], also keeping every path's draw of each uncertain input (for
+/// `sensitivity`): the same paths, the same bills, one row of
+/// [`super::path::draw_width`] numbers more per path.
+pub fn run_recording(
+    plan: &Plan,
+    views: &[View],
+    specs: &[Spec],
+    progress: &(dyn Fn(u64) + Sync),
+) -> crate::Result<RunOutput> {
+    run_with(plan, views, specs, false, true, progress)
+}
+
+fn run_with(
+    plan: &Plan,
+    views: &[View],
+    specs: &[Spec],
+    monthly: bool,
+    record: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> crate::Result<RunOutput> {
     let what =
         format!("{} offers or levels and their metrics{}", specs.len(), if monthly { ", and months" } else { "" });
-    check_budget(plan.paths, values_per_path(specs, plan.horizon, monthly), &what)?;
+    let draws = if record { super::path::draw_width(plan) as u64 } else { 0 };
+    check_budget(plan.paths, values_per_path(specs, plan.horizon, monthly) + draws, &what)?;
     let n = plan.paths as usize;
     let h = plan.horizon;
+    let w = super::path::draw_width(plan);
     let mut out = RunOutput {
         volume: vec![0.0; n],
         offers: Vec::with_capacity(specs.len()),
         monthly: if monthly { vec![0.0; n * h] } else { Vec::new() },
+        draws: if record { vec![0.0; n * w] } else { Vec::new() },
     };
     for spec in specs {
         let cols = columns(&spec.biller, spec.keep);
@@ -197,6 +226,11 @@ pub fn run(
     } else {
         Box::new(std::iter::repeat_with(|| &mut [][..]))
     };
+    let mut draw_rows: Box<dyn Iterator<Item = &mut [f64]>> = if record {
+        Box::new(out.draws.chunks_mut(CHUNK * w))
+    } else {
+        Box::new(std::iter::repeat_with(|| &mut [][..]))
+    };
     let mut sum_rows: Box<dyn Iterator<Item = &mut [(f64, u64, f64)]>> = if summaries.is_empty() {
         Box::new(std::iter::repeat_with(|| &mut [][..]))
     } else {
@@ -209,10 +243,11 @@ pub fn run(
             volume: v,
             cols: Vec::new(),
             monthly: month_rows.next().unwrap_or_default(),
+            draws: draw_rows.next().unwrap_or_default(),
             sums: sum_rows.next().unwrap_or_default(),
         })
         .collect();
-    drop((month_rows, sum_rows));
+    drop((month_rows, draw_rows, sum_rows));
     // Per biller, the indices of the metric columns it keeps, in order.
     let kept: Vec<Vec<usize>> =
         specs.iter().map(|s| (0..6).filter(|&c| columns(&s.biller, s.keep)[c]).collect()).collect();
@@ -263,6 +298,8 @@ struct ChunkSlots<'a> {
     cols: Vec<Vec<&'a mut [f64]>>,
     /// Monthly totals of the chunk's paths (empty unless asked for).
     monthly: &'a mut [f64],
+    /// Input draws of the chunk's paths (empty unless recording).
+    draws: &'a mut [f64],
     /// Cost sum, paths at risk and risk-measure sum of each summary biller over the chunk.
     sums: &'a mut [(f64, u64, f64)],
 }
@@ -286,9 +323,14 @@ fn run_chunk(plan: &Plan, views: &[View], billing: &Billing, chunk: u64, slot: &
     let mut data: Vec<ViewData> = vec![ViewData::default(); views.len()];
     let h = plan.horizon;
     let n_seg = plan.segments.len();
+    ps.record = !slot.draws.is_empty();
+    let w = ps.draws.len();
     for i in 0..slot.volume.len() {
         generate(plan, &mut streams, &mut ps);
         slot.volume[i] = ps.total_tokens;
+        if ps.record {
+            slot.draws[i * w..(i + 1) * w].copy_from_slice(&ps.draws);
+        }
         if !slot.monthly.is_empty() {
             let row = &mut slot.monthly[i * h..(i + 1) * h];
             row.fill(0.0);

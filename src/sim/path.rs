@@ -53,6 +53,69 @@ pub struct PathState {
     pub total_tokens: f64,
     /// Sum of `cost` over segments and months.
     pub total_cost: f64,
+    /// Whether [`generate`] records each uncertain input's draw in `draws`.
+    pub record: bool,
+    /// With `record`: the path's input draws, laid out as [`draw_slot`] says.
+    pub draws: Vec<f64>,
+}
+
+/// What a path's draw record holds in one slot (see [`draw_slot`]). Every
+/// value is monotone in the input it stands for: the higher the draw, the
+/// larger the growth, the shocks, the chance an event happens, its size,
+/// the price change, the cuts or the routed share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draw {
+    /// A source's growth draw: its standard normal `z` (drift, fitted, event).
+    Growth(usize),
+    /// A source's monthly shocks as one standard normal: `sum_t (h - t) e_t`
+    /// over its log-increment shocks `e_t`, scaled to unit variance (the
+    /// weight of month `t`'s shock on the sum of the path's log volumes).
+    Shocks(usize),
+    /// An event's occurrence: `1 - u`, where it happens when `u < p`.
+    Occurs(usize),
+    /// An event's size: the standard normal its monthly volume is drawn from.
+    Size(usize),
+    /// The annual price change's uniform draw.
+    PriceChange,
+    /// Step cuts, summed: `sum -ln(1 - s) (h - month)` over the cuts that hit.
+    StepCuts,
+    /// A routing rule's share: its uniform draw.
+    Route(usize),
+}
+
+/// The number of slots of a path's draw record.
+pub fn draw_width(plan: &Plan) -> usize {
+    4 * plan.sources.len() + 2 + plan.routes.len()
+}
+
+/// The slot of `d` in a path's draw record.
+pub fn draw_slot(plan: &Plan, d: Draw) -> usize {
+    let n = plan.sources.len();
+    match d {
+        Draw::Growth(i) => 4 * i,
+        Draw::Shocks(i) => 4 * i + 1,
+        Draw::Occurs(i) => 4 * i + 2,
+        Draw::Size(i) => 4 * i + 3,
+        Draw::PriceChange => 4 * n,
+        Draw::StepCuts => 4 * n + 1,
+        Draw::Route(r) => 4 * n + 2 + r,
+    }
+}
+
+/// `sum_t (h - t) e_t / sqrt(sum_t (h - t)^2)` for shocks `e_t = x_t - g d_t`.
+fn shock_score(out: &[f64], g: f64, damp: &[f64]) -> f64 {
+    let h = out.len();
+    let (mut s, mut w2) = (0.0, 0.0);
+    for (t, (&x, &d)) in out.iter().zip(damp).enumerate() {
+        let w = (h - t) as f64;
+        s += w * (x - g * d);
+        w2 += w * w;
+    }
+    if w2 > 0.0 {
+        s / w2.sqrt()
+    } else {
+        0.0
+    }
 }
 
 impl PathState {
@@ -71,6 +134,8 @@ impl PathState {
             event_scale: vec![0.0; plan.sources.len()],
             total_tokens: 0.0,
             total_cost: 0.0,
+            record: false,
+            draws: vec![0.0; draw_width(plan)],
         }
     }
 
@@ -109,22 +174,33 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
         let out = &mut ps.tokens[i * h..(i + 1) * h];
         match &src.kind {
             SourceKind::Workload { log_base, model: VolumeModel::Drift { sigma, .. }, .. } => {
-                let g = src.rate.at(mix_normal(plan, ps.common_growth, rng));
+                let z = mix_normal(plan, ps.common_growth, rng);
+                let g = src.rate.at(z);
                 draw_normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
                 for ((x, &d), &c) in out.iter_mut().zip(&plan.damp_pow[..h]).zip(&ps.common[..h]) {
                     *x = g * d + sa * c + sb * *x;
+                }
+                if ps.record {
+                    ps.draws[4 * i] = z;
+                    ps.draws[4 * i + 1] = shock_score(out, g, &plan.damp_pow[..h]);
                 }
                 out[0] += log_base;
             }
             SourceKind::Workload { model: VolumeModel::Fitted(f), .. } => {
                 let z = mix_normal(plan, ps.common_growth, rng);
                 f.sample(rng, z, &ps.common, plan.corr, out);
+                if ps.record {
+                    ps.draws[4 * i] = z;
+                }
             }
             SourceKind::Event { probability, start, monthly, sigma, .. } => {
-                let active = rng.random::<f64>() < *probability;
-                let m = monthly.from_normal(rng.sample(StandardNormal)).clamp(0.0, MAX_MONTHLY_TOKENS);
-                let g = src.rate.at(mix_normal(plan, ps.common_growth, rng));
+                let u: f64 = rng.random();
+                let active = u < *probability;
+                let zm: f64 = rng.sample(StandardNormal);
+                let m = monthly.from_normal(zm).clamp(0.0, MAX_MONTHLY_TOKENS);
+                let z = mix_normal(plan, ps.common_growth, rng);
+                let g = src.rate.at(z);
                 draw_normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
                 for t in 0..h {
@@ -136,6 +212,12 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                     };
                 }
                 ps.event_scale[i] = if active { m } else { 0.0 };
+                if ps.record {
+                    // Months from `start + 1` carry shocks, at damping age `t - start - 1`.
+                    let (k, age) = ((*start + 1).max(0) as usize, (-(*start + 1)).max(0) as usize);
+                    let shocks = if k < h { shock_score(&out[k..], g, &plan.damp_pow[age..age + h - k]) } else { 0.0 };
+                    ps.draws[4 * i..4 * i + 4].copy_from_slice(&[z, shocks, 1.0 - u, zm]);
+                }
             }
         }
     }
@@ -218,7 +300,11 @@ fn route(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
     let n_src = plan.sources.len();
     ps.tokens[n_src * h..].fill(0.0);
     for (r, rule) in plan.routes.iter().enumerate() {
-        let f = rule.share.quantile(st.routes[r].random::<f64>()).clamp(0.0, 1.0);
+        let u: f64 = st.routes[r].random();
+        if ps.record {
+            ps.draws[4 * plan.sources.len() + 2 + r] = u;
+        }
+        let f = rule.share.quantile(u).clamp(0.0, 1.0);
         let span = f64::from(rule.by - rule.start + 1);
         for t in 0..h {
             let moved = f * (f64::from(t as i32 - rule.start + 1) / span).clamp(0.0, 1.0);
@@ -243,7 +329,13 @@ fn mix_normal(plan: &Plan, common: f64, rng: &mut Rng) -> f64 {
 /// combined into one factor per model slot and month.
 fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
     let h = plan.horizon;
-    let c = plan.price_change.quantile(rng.random::<f64>()).clamp(GROWTH_FLOOR, GROWTH_CEILING);
+    let u: f64 = rng.random();
+    let c = plan.price_change.quantile(u).clamp(GROWTH_FLOOR, GROWTH_CEILING);
+    let n = plan.sources.len();
+    if ps.record {
+        ps.draws[4 * n] = u;
+        ps.draws[4 * n + 1] = 0.0;
+    }
     // (1 + c)^(t/12) as a running product of the monthly factor.
     let q = (c.ln_1p() / 12.0).exp();
     let mut x = 1.0;
@@ -261,6 +353,9 @@ fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
             let month = year * 12 + (rng.random::<f64>() * 12.0) as usize;
             let s = size.quantile(rng.random::<f64>()).clamp(0.0, 1.0);
             if hit && month < h {
+                if ps.record {
+                    ps.draws[4 * n + 1] -= (1.0 - s).ln() * (h - month) as f64;
+                }
                 for x in &mut ps.factor[slot * h + month..(slot + 1) * h] {
                     *x *= 1.0 - s;
                 }

@@ -186,10 +186,12 @@ fn looks_like_csv_header(line: &str) -> bool {
 /// is and where it goes. None when it is of the wanted kind, or of no kind
 /// (then the loader's own error stands).
 pub fn wrong_kind(path: &Path, wanted: FileKind) -> Option<Error> {
-    let size = std::fs::metadata(path).ok()?.len();
+    let meta = std::fs::metadata(path).ok()?;
     let found = if let Some(kind) = csv_file_kind(path) {
         kind
-    } else if size <= MAX_TOML_SNIFF {
+    } else if meta.is_file() && meta.len() <= MAX_TOML_SNIFF {
+        // Only a regular file: a pipe or a device (`/dev/zero`) reports no
+        // size and may never end.
         let text = std::fs::read_to_string(path).ok()?;
         toml_kind(&toml::from_str(text.trim_start_matches('\u{feff}')).ok()?)?
     } else {
