@@ -11,10 +11,16 @@ use crate::analysis::profile::summarize;
 use crate::cli::ProfileArgs;
 use crate::ingest::read_minute_load;
 use crate::report::{csv_out, render, Report};
+use crate::spec::values::MAX_OUTPUT_WEIGHT;
 
 /// Reads the log, writes the minutes to `--out` (`-` = standard output,
 /// instead of the summary) and prints the summary in `--format`.
 pub fn run(a: &ProfileArgs, quiet: bool) -> Result<()> {
+    let w = a.output_weight;
+    if !(w.is_finite() && (0.0..=MAX_OUTPUT_WEIGHT).contains(&w)) {
+        let msg = format!("--output-weight must be a number >= 0 and at most {MAX_OUTPUT_WEIGHT}, found {w}");
+        return Err(crate::Error::Usage(msg).into());
+    }
     let opts = history_options(&a.map)?;
     let catalog = catalog(&a.map)?;
     let load = read_minute_load(&a.history, &opts, a.output_weight, catalog.as_ref())?;

@@ -116,7 +116,7 @@ fn simulate(r: &SimulateReport) -> String {
             money(o.savings.p5, cur),
             money(o.savings.p95, cur),
             pct(o.savings.prob_negative),
-            pct(o.effective_savings_rate),
+            o.effective_savings_rate.map_or("–".into(), pct),
             over,
             util
         );
