@@ -26,6 +26,7 @@ pub fn run(a: &ProfileArgs, quiet: bool) -> Result<()> {
     let load = read_minute_load(&a.history, &opts, a.output_weight, catalog.as_ref())?;
     super::warn_all(&load.warnings, quiet);
     let report = summarize(&load, &a.history, a.output_weight)?;
+    super::warn_all(&report.warnings, quiet);
     let inputs: Vec<PathBuf> = std::iter::once(a.history.clone()).chain(a.map.catalog.clone()).collect();
     if let Some(out) = &a.out {
         emit(&csv_out::minute_load(&load), Some(out), &inputs)?;

@@ -50,6 +50,12 @@ fn profile(r: &ProfileReport) -> String {
         thousands(r.peak),
         r.peak_to_mean
     );
+    if r.sparse {
+        s.push_str(
+            "\nNote: most minutes have no requests, so p99 / mean is at most 1 and does not describe the load; \
+             use the minutes themselves (`--out load.csv`, then `load = { profile = \"load.csv\" }`).\n",
+        );
+    }
     s
 }
 

@@ -588,3 +588,52 @@ fn the_savings_rate_is_null_when_the_baseline_costs_nothing() {
         assert_eq!(&r.unwrap()[col], "", "an undefined rate is an empty cell");
     }
 }
+
+#[test]
+fn a_utf16_file_is_named_with_the_fix() {
+    let d = Dir::new();
+    let utf16 = |text: &str, bom: bool| -> Vec<u8> {
+        let body = if bom { format!("\u{feff}{text}") } else { text.to_string() };
+        body.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    };
+    let history = std::fs::read_to_string(repo("scenarios/northwind-usage.csv")).unwrap();
+    let requests = "timestamp,input_tokens,output_tokens\n2027-01-01T00:00:00,10,5\n";
+    for (name, bytes, args) in [
+        ("usage.csv", utf16(&history, true), vec!["forecast", "--history"]),
+        ("usage-nobom.csv", utf16(&history, false), vec!["backtest", "--history"]),
+        ("requests.csv", utf16(requests, true), vec!["profile", "--history"]),
+        ("scenario.toml", utf16(&scenario(), true), vec!["simulate"]),
+    ] {
+        let p = d.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        let out = cmd().args(&args).arg(&p).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(name) && err.contains("UTF-16") && err.contains("save it as UTF-8"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn profile_of_a_sparse_log_warns_and_points_to_the_minutes() {
+    let d = Dir::new();
+    // Three requests over 1,001 minutes: p99 per minute is 0.
+    let log = d.write(
+        "sparse.csv",
+        "timestamp,input_tokens,output_tokens\n2027-01-01T00:00:10,1000,100\n2027-01-01T08:00:00,900,90\n\
+         2027-01-01T16:40:00,1200,80\n",
+    );
+    let out = cmd().args(["profile", "--history"]).arg(&log).output().unwrap();
+    let (table, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("warning: the log is sparse: 998 of 1001 minutes have no requests"), "{err}");
+    assert!(err.contains("load = { profile = \"load.csv\" }"), "{err}");
+    assert!(!table.contains("use it as load = { peak_to_mean"), "{table}");
+    assert!(table.contains("does not") && table.contains("--out load.csv"), "{table}");
+    let md = cmd().args(["profile", "-q", "--format", "markdown", "--history"]).arg(&log).output().unwrap();
+    assert!(String::from_utf8_lossy(&md.stdout).contains("Note: most minutes have no requests"));
+    // The JSON keeps its five fields.
+    let json = cmd().args(["profile", "-q", "--format", "json", "--history"]).arg(&log).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 5);
+    assert_eq!(v["peak_to_mean"].as_f64(), Some(0.0));
+}
