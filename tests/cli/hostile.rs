@@ -169,6 +169,15 @@ fn an_error_message_shows_a_name_with_escapes_visible() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     no_controls("error", &err, true);
     assert!(err.contains("nope\\u{1b}]0;pwned\\u{7}\\u{9b}2J"), "{err}");
+    // A usage error from the argument parser quotes what was typed; forced
+    // colours make it write as to a terminal, which passes escapes through.
+    let mut c = cmd();
+    c.env("CLICOLOR_FORCE", "1").arg("simulate").arg(&s).args(["--format", "x\u{1b}]0;pwned\u{7}\u{9b}2J"]);
+    let out = c.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("invalid value"), "{err}");
+    no_controls("usage error", &err, true);
     // A warning naming the offer, and `validate`'s own report.
     let scoped = scenario().replacen("kind = \"commit\"\n", "kind = \"commit\"\nscope = { models = [\"n\"] }\n", 1);
     let s2 = d.write("warn.toml", &scoped);
