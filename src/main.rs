@@ -6,7 +6,16 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = commitsim::cli::Cli::parse();
+    let cli = match commitsim::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and version: clap's own text, styled for a terminal.
+        Err(e) if !e.use_stderr() => e.exit(),
+        // A usage error quotes what was typed: its control characters made visible.
+        Err(e) => {
+            eprint!("{}", commitsim::api::terminal(&e.render().to_string()));
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match commitsim::app::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -105,6 +105,14 @@ pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Foreca
     let full = Plan::new(sc);
     let h = full.horizon;
     let n_src = full.sources.len();
+    let last = sc.start.plus(h as i32 - 1);
+    if last > crate::spec::month::Month::LAST {
+        return Err(Error::Usage(format!(
+            "{h} months from {} run to {last}, past {}, the last month a report can name; shorten --horizon",
+            sc.start,
+            crate::spec::month::Month::LAST
+        )));
+    }
     let per_path = (h * (2 + sc.routing.len())) as u64;
     crate::sim::engine::check_budget(full.paths, per_path, &format!("{h} months of the total and of a series"))?;
     let per_src = full.paths as usize * h * 8 * (1 + sc.routing.len());

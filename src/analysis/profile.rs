@@ -42,6 +42,14 @@ pub struct ProfileReport {
     /// The output weight used.
     #[serde(skip)]
     pub output_weight: f64,
+    /// Whether `peak_to_mean` is at most 1 (a sparse log: the 99th
+    /// percentile at or below the mean), so that it cannot describe the
+    /// load as `load = { peak_to_mean = ... }`, which needs a ratio above 1.
+    #[serde(skip)]
+    pub sparse: bool,
+    /// What the reader should know (printed to standard error).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// Summarises `load` (read from `file` with `output_weight`). A log without
@@ -56,6 +64,24 @@ pub fn summarize(load: &MinuteLoad, file: &std::path::Path, output_weight: f64) 
         });
     }
     let p = percentiles(v, &[99.0])[0];
+    let empty_minutes = v.iter().filter(|&&x| x == 0.0).count();
+    let sparse = p / m <= 1.0;
+    let mut warnings = Vec::new();
+    if sparse {
+        let why = if 2 * empty_minutes > v.len() {
+            format!("the log is sparse: {empty_minutes} of {} minutes have no requests, so ", v.len())
+        } else {
+            String::new()
+        };
+        warnings.push(format!(
+            "{why}the 99th percentile per minute ({p:.0}) is {} the mean ({m:.0}), and peak_to_mean = {:.2} does not \
+             describe the load (a provisioned offer's load = {{ peak_to_mean = ... }} needs a ratio above 1). Use the \
+             minutes themselves: write them with --out load.csv and give load = {{ profile = \"load.csv\" }}, or \
+             profile a busier stretch of the log",
+            if p == 0.0 { "zero, below" } else { "at or below" },
+            p / m
+        ));
+    }
     Ok(ProfileReport {
         minutes: v.len(),
         mean: m,
@@ -66,8 +92,10 @@ pub fn summarize(load: &MinuteLoad, file: &std::path::Path, output_weight: f64) 
         requests: load.requests,
         first_minute: load.minute_label(0),
         last_minute: load.minute_label(v.len() - 1),
-        empty_minutes: v.iter().filter(|&&x| x == 0.0).count(),
+        empty_minutes,
         output_weight,
+        sparse,
+        warnings,
     })
 }
 
@@ -107,6 +135,31 @@ pub fn short_log_warning(r: &ProfileReport) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn load(tokens: Vec<f64>) -> MinuteLoad {
+        MinuteLoad { first_minute: 0, tokens, requests: 3, warnings: vec![] }
+    }
+
+    #[test]
+    fn a_sparse_log_warns_instead_of_recommending_its_ratio() {
+        // Three busy minutes in a day: p99 = 0, ratio 0.
+        let mut t = vec![0.0; 1440];
+        t[10] = 500.0;
+        t[700] = 800.0;
+        t[1439] = 100.0;
+        let r = summarize(&load(t), std::path::Path::new("log.csv"), 1.0).unwrap();
+        assert_eq!(r.p99, 0.0);
+        assert!(r.sparse);
+        assert_eq!(r.warnings.len(), 1);
+        let w = &r.warnings[0];
+        assert!(w.contains("1437 of 1440 minutes have no requests") && w.contains("profile = \"load.csv\""), "{w}");
+        // A flat load: p99 = mean, no use as a ratio either, but not called sparse.
+        let r = summarize(&load(vec![7.0; 100]), std::path::Path::new("log.csv"), 1.0).unwrap();
+        assert!(r.sparse && !r.warnings[0].contains("sparse"), "{:?}", r.warnings);
+        // A busy log: no warning.
+        let r = summarize(&load((1..=100).map(f64::from).collect()), std::path::Path::new("log.csv"), 1.0).unwrap();
+        assert!(!r.sparse && r.warnings.is_empty());
+    }
 
     #[test]
     fn hand_computed_profile() {

@@ -139,8 +139,9 @@ pub struct OfferResult {
     pub cost: CostStats,
     /// Baseline cost minus this offer's, per path.
     pub savings: SavingsStats,
-    /// Savings mean / baseline cost mean.
-    pub effective_savings_rate: f64,
+    /// Savings mean / baseline cost mean; None (null in the JSON) when the
+    /// baseline costs nothing, where no rate is defined.
+    pub effective_savings_rate: Option<f64>,
     /// Commitment risk (commit offers).
     pub commitment: Option<Commitment>,
     /// Capacity figures (provisioned offers).
@@ -227,7 +228,7 @@ fn offer_result(sc: &Scenario, o: &crate::spec::Offer, p: &OfferPaths, base: &[f
             p95: s.p95,
             prob_negative: prob_loss(&savings, base),
         },
-        effective_savings_rate: if base_mean != 0.0 { s.mean / base_mean } else { 0.0 },
+        effective_savings_rate: (base_mean != 0.0).then(|| s.mean / base_mean).filter(|r| r.is_finite()),
         commitment,
         provisioned,
     }

@@ -47,6 +47,13 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_of_input_strings_are_made_visible() {
+        let env = environment("USD", "t.html", "<p>{{ s }}</p>").unwrap();
+        let out = env.get_template("t.html").unwrap().render(context! { s => "a\u{1b}]0;t\u{7}<b>" }).unwrap();
+        assert_eq!(out, "<p>a\\u{1b}]0;t\\u{7}&lt;b&gt;</p>");
+    }
+
+    #[test]
     fn a_missing_field_is_an_error_not_an_empty_string() {
         let env = environment("USD", "t.html", "{{ nope.x }}").unwrap();
         assert!(env.get_template("t.html").unwrap().render(context! {}).is_err());

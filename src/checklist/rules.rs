@@ -17,8 +17,8 @@
 use std::cmp::{Ordering, Reverse};
 
 use super::{
-    Category, CategoryScores, Checklist, ChecklistInfo, Contract, ContractScore, Field, Item, ItemResult, RankedAsk,
-    Scalar, ScoreReport, Status, Test,
+    Category, CategoryScores, Checklist, ChecklistInfo, Contract, ContractScore, Field, Item, ItemResult, Number,
+    RankedAsk, Scalar, ScoreReport, Status, Test,
 };
 use crate::error::{Error, Location, Result};
 
@@ -26,6 +26,9 @@ use crate::error::{Error, Location, Result};
 /// the test (a string for `max`, a number for `one_of`, …).
 pub fn passes(test: &Test, value: &Scalar) -> Option<bool> {
     match (test, value) {
+        // No end: fails every maximum, passes every minimum.
+        (Test::Max(_), Scalar::Str(s)) if is_endless(s) => Some(false),
+        (Test::Min(_), Scalar::Str(s)) if is_endless(s) => Some(true),
         (Test::Max(limit), Scalar::Num(v)) => Some(matches!(v.compare(*limit), Some(Ordering::Less | Ordering::Equal))),
         (Test::Min(limit), Scalar::Num(v)) => {
             Some(matches!(v.compare(*limit), Some(Ordering::Greater | Ordering::Equal)))
@@ -36,11 +39,34 @@ pub fn passes(test: &Test, value: &Scalar) -> Option<bool> {
     }
 }
 
+/// Whether a contract value says a quantity has no end: `"indefinite"` (a
+/// retention kept indefinitely) or `"unlimited"` (an uncapped liability),
+/// in any case. It compares above every number.
+pub fn is_endless(s: &str) -> bool {
+    let s = s.trim();
+    s.eq_ignore_ascii_case("indefinite") || s.eq_ignore_ascii_case("unlimited")
+}
+
 /// The status of `item` on `contract`, or an error when the contract's value
-/// does not fit the item's test.
+/// does not fit the item's test, or is a negative quantity.
 pub fn status(checklist: &Checklist, item: &Item, contract: &Contract) -> Result<Status> {
     let Some(field) = contract.get(&item.field) else { return Ok(Status::Unknown) };
     let Some(value) = &field.value else { return Ok(Status::Unknown) };
+    if let (Test::Max(_) | Test::Min(_), Scalar::Num(v)) = (&item.test, value) {
+        if !matches!(v.compare(Number::Int(0)), Some(Ordering::Greater | Ordering::Equal)) {
+            let at = Location { file: contract.file.clone(), line: field.line, key: Some(field.path.to_string()) };
+            let message = format!(
+                "checklist item `{}` ({}) tests this field with `{}`, and a contract's days, months, amounts and \
+                 percentages are never negative, found {value}; if the terms set no limit (kept indefinitely, \
+                 uncapped), write value = \"indefinite\" or \"unlimited\", which fails every maximum and passes every \
+                 minimum",
+                item.id,
+                checklist.file().display(),
+                item.test,
+            );
+            return Err(Error::Invalid { at, message });
+        }
+    }
     match passes(&item.test, value) {
         Some(true) => Ok(Status::Pass),
         Some(false) => Ok(Status::Fail),
@@ -292,6 +318,25 @@ mod tests {
             item("d", Liability, "cap", Test::Min(Number::Float(12.0)), 2, true),
         ];
         Checklist::new(Path::new("c.toml"), "t".into(), None, items).unwrap()
+    }
+
+    #[test]
+    fn a_negative_quantity_is_an_error_and_indefinite_fails_every_maximum() {
+        use Category::Retention;
+        let list = checklist();
+        let c = contract(&[(Retention, "days", int(-1))]);
+        let e = score(&list, &c).unwrap_err().to_string();
+        assert!(e.contains("retention.days") && e.contains("never negative, found -1"), "{e}");
+        assert!(e.contains("value = \"indefinite\""), "{e}");
+        let c = contract(&[(Retention, "days", float(-0.5))]);
+        assert!(score(&list, &c).is_err());
+        for word in ["indefinite", "Unlimited", " INDEFINITE "] {
+            assert_eq!(passes(&Test::Max(Number::Int(30)), &Scalar::Str(word.into())), Some(false), "{word}");
+            assert_eq!(passes(&Test::Min(Number::Int(12)), &Scalar::Str(word.into())), Some(true), "{word}");
+        }
+        let c = contract(&[(Retention, "days", s("indefinite"))]);
+        let r = score(&list, &c).unwrap();
+        assert_eq!(r.items[0].status, Status::Fail);
     }
 
     #[test]

@@ -28,6 +28,7 @@ use crate::spec::catalog::Catalog;
 use crate::spec::file::HistorySec;
 use crate::spec::kind::{or_wrong_kind, FileKind};
 use crate::spec::month::Month;
+use crate::spec::values::MAX_MONTHLY_TOKENS;
 
 /// Token counts of one series in one month.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -280,7 +281,9 @@ pub fn read_history(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog
         HistoryFormat::Usage => (usage::read(path, opts, catalog), FileKind::History),
         HistoryFormat::Focus => (focus::read(path, opts, catalog), FileKind::Focus),
     };
-    read.map_err(|e| misread(e, path, opts, wanted))
+    let history = read.map_err(|e| misread(e, path, opts, wanted))?;
+    check_plausible(path, &history)?;
+    Ok(history)
 }
 
 /// `err`, or, when a file failed to read as `wanted` without a column
@@ -294,6 +297,32 @@ fn misread(err: Error, path: &Path, opts: &HistoryOptions, wanted: FileKind) -> 
     } else {
         err
     }
+}
+
+/// Refuses a history no forecast can start from: a month past
+/// [`Month::LAST`], or one with more tokens than a workload may have in a
+/// month ([`MAX_MONTHLY_TOKENS`]: a quantity in the wrong unit, a column
+/// mapped to the wrong figure).
+fn check_plausible(path: &Path, h: &History) -> Result<()> {
+    for s in &h.series {
+        let name = format!("series `{}` on `{}`", s.workload, s.model);
+        if s.last() > Month::LAST {
+            let msg = format!("{name} runs to {}, past {}, the last month a report can name", s.last(), Month::LAST);
+            return Err(Error::invalid(path, "month", msg));
+        }
+        if let Some((i, m)) =
+            s.months.iter().enumerate().find(|(_, m)| m.total().is_nan() || m.total() > MAX_MONTHLY_TOKENS)
+        {
+            let msg = format!(
+                "{name} has {:e} tokens in {}, more than the {MAX_MONTHLY_TOKENS:e} a workload may use in a month; \
+                 check the quantity's unit (a FOCUS ConsumedQuantity in tokens, not thousands or millions) or the column mapping",
+                m.total(),
+                s.first.plus(i as i32)
+            );
+            return Err(Error::invalid(path, "input_tokens", msg));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -77,15 +77,18 @@ impl Source {
         if file.metadata().is_ok_and(|m| m.is_file() && m.len() > super::records::MAX_INPUT_BYTES) {
             return Err(read_err(super::records::too_large()));
         }
-        let mut head = [0u8; 3];
+        let mut head = [0u8; 4];
         let mut n = 0;
-        while n < 3 {
+        while n < 4 {
             match file.read(&mut head[n..]).map_err(read_err)? {
                 0 => break,
                 k => n += k,
             }
         }
-        let skipped = if head[..n] == *BOM { n } else { 0 };
+        if let Some(e) = crate::spec::doc::utf16_error(path, &head[..n]) {
+            return Err(e);
+        }
+        let skipped = if head[..n].starts_with(BOM) { BOM.len() } else { 0 };
         let mut blocks = Blocks::new(file, head[skipped..n].to_vec(), skipped as u64);
         let mut block = Vec::with_capacity(BLOCK);
         let block_at = blocks.next_into(&mut block).map_err(read_err)?.unwrap_or(skipped as u64);

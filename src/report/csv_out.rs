@@ -115,7 +115,7 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
             Some(o.savings.p50),
             Some(o.savings.p95),
             Some(o.savings.prob_negative),
-            Some(o.effective_savings_rate),
+            o.effective_savings_rate,
             c.map(|c| c.committed),
             c.map(|c| c.unused_mean),
             c.map(|c| c.unused_p95),

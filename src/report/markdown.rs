@@ -56,6 +56,12 @@ fn profile(r: &ProfileReport) -> String {
         m(format!("{:.2}", r.peak_to_mean)),
     ]);
     s.push_str(&t.markdown());
+    if r.sparse {
+        s.push_str(
+            "\nNote: most minutes have no requests, so p99 / mean is at most 1 and does not describe the load; \
+             use the minutes themselves (`--out load.csv`, then `load = { profile = \"load.csv\" }`).\n",
+        );
+    }
     s
 }
 
@@ -132,7 +138,7 @@ fn simulate(r: &SimulateReport) -> String {
             m(format!("{} ± {}", money(o.savings.mean, cur), money(o.savings.std_error, cur))),
             m(format!("{} – {}", money(o.savings.p5, cur), money(o.savings.p95, cur))),
             m(pct(o.savings.prob_negative)),
-            m(pct(o.effective_savings_rate)),
+            m(o.effective_savings_rate.map_or("–".into(), pct)),
             m(over),
             m(util),
         ]);

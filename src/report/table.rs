@@ -49,8 +49,16 @@ fn profile(r: &ProfileReport) -> String {
         let _ = writeln!(s, "  {label:<14}{:>14}", thousands(v));
     }
     let _ = writeln!(s, "  {:<14}{:>14.2}", "peak_to_mean", r.peak_to_mean);
-    s.push_str("\npeak_to_mean is p99 / mean: use it as load = { peak_to_mean = ... } in a provisioned offer,\n");
-    s.push_str("or write the minutes with --out load.csv and use load = { profile = \"load.csv\" }.\n");
+    if r.sparse {
+        s.push_str("\npeak_to_mean is p99 / mean, and at most 1 here: most minutes have no requests, so it does not\n");
+        s.push_str(
+            "describe the load. Write the minutes with --out load.csv and use load = { profile = \"load.csv\" }\n",
+        );
+        s.push_str("in a provisioned offer, or profile a busier stretch of the log.\n");
+    } else {
+        s.push_str("\npeak_to_mean is p99 / mean: use it as load = { peak_to_mean = ... } in a provisioned offer,\n");
+        s.push_str("or write the minutes with --out load.csv and use load = { profile = \"load.csv\" }.\n");
+    }
     s
 }
 

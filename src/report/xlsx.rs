@@ -201,7 +201,7 @@ fn simulate(wb: &mut Workbook, r: &SimulateReport) -> Result<()> {
                 n(o.savings.p50, Money),
                 n(o.savings.p95, Money),
                 n(o.savings.prob_negative, Pct),
-                n(o.effective_savings_rate, Pct),
+                n(o.effective_savings_rate.unwrap_or(f64::NAN), Pct),
             ]
         })
         .collect();

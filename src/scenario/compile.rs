@@ -16,6 +16,16 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
         return Err(bad("horizon_months", format!("expected 1 to 600 months, found {}", raw.horizon_months)));
     }
     let horizon = raw.horizon_months as usize;
+    if start.plus(raw.horizon_months as i32 - 1) > Month::LAST {
+        return Err(bad(
+            "horizon_months",
+            format!(
+                "{} months from {start} run past {}, the last month a report can name; start earlier or shorten the horizon",
+                raw.horizon_months,
+                Month::LAST
+            ),
+        ));
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let catalog_path = dir.join(&raw.catalog);
     if !catalog_path.is_file() {
@@ -146,35 +156,35 @@ pub(super) fn simulation_settings(
     horizon: usize,
     streams: usize,
 ) -> Result<(u64, u64)> {
-    let paths = match (ov.paths, raw.simulation.paths) {
-        (Some(p), _) => p,
-        (None, Some(p)) if p >= 0 => p as u64,
-        (None, Some(p)) => {
+    let check = |paths: i128, key: &str| -> Result<u64> {
+        if paths < 0 {
+            return Err(Error::invalid(path, key, format!("expected a positive number of paths, found {paths}")));
+        }
+        if paths < 100 {
             return Err(Error::invalid(
                 path,
-                "simulation.paths",
-                format!("expected a positive number of paths, found {p}"),
-            ))
+                key,
+                format!("expected at least 100 paths for usable statistics, found {paths}"),
+            ));
         }
-        (None, None) => 20_000,
+        let cells = paths as f64 * horizon as f64 * (streams as f64 + 1.0);
+        if paths > MAX_PATHS as i128 || cells > MAX_CELLS {
+            let most = (MAX_CELLS / (horizon as f64 * (streams as f64 + 1.0))).min(MAX_PATHS as f64) as u64;
+            return Err(Error::invalid(
+                path,
+                key,
+                format!("{paths} paths is too many to finish in reasonable time for {horizon} months and {streams} workloads; use at most {most}"),
+            ));
+        }
+        Ok(paths as u64)
     };
-    let key = if ov.paths.is_some() { "--paths" } else { "simulation.paths" };
-    if paths < 100 {
-        return Err(Error::invalid(
-            path,
-            key,
-            format!("expected at least 100 paths for usable statistics, found {paths}"),
-        ));
-    }
-    let cells = paths as f64 * horizon as f64 * (streams as f64 + 1.0);
-    if paths > MAX_PATHS || cells > MAX_CELLS {
-        let most = (MAX_CELLS / (horizon as f64 * (streams as f64 + 1.0))).min(MAX_PATHS as f64) as u64;
-        return Err(Error::invalid(
-            path,
-            key,
-            format!("{paths} paths is too many to finish in reasonable time for {horizon} months and {streams} workloads; use at most {most}"),
-        ));
-    }
+    // The file must be valid on its own: `--paths` replaces a valid value for
+    // one run; it does not hide a wrong one.
+    let own = raw.simulation.paths.map(|p| check(p.into(), "simulation.paths")).transpose()?;
+    let paths = match ov.paths {
+        Some(p) => check(p.into(), "--paths")?,
+        None => own.unwrap_or(20_000),
+    };
     Ok((paths, ov.seed.or(raw.simulation.seed).unwrap_or(0)))
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{check_share_dist, check_shares, unit_interval, Event, Routing, MAX_MONTHLY_TOKENS, MAX_NEGLIGIBLE};
+use super::{check_share_dist, check_shares, negligible, unit_interval, Event, Routing, MAX_MONTHLY_TOKENS};
 use crate::error::{Error, Result};
 use crate::spec::catalog::Catalog;
 use crate::spec::file::{EventSec, RoutingSec};
@@ -28,7 +28,11 @@ pub(crate) fn compile_events(
         let month = Month::parse(&e.start)
             .ok_or_else(|| bad("start", format!("expected a month as YYYY-MM, found `{}`", e.start)))?;
         let lo = e.monthly_tokens.cdf(-1e-9);
-        if lo > MAX_NEGLIGIBLE {
+        let hi = 1.0 - e.monthly_tokens.cdf(MAX_MONTHLY_TOKENS);
+        if lo.is_nan() || hi.is_nan() {
+            return Err(bad("monthly_tokens", "the probabilities of this distribution cannot be computed (its parameters are too extreme); use values of a plausible size".into()));
+        }
+        if !negligible(lo) {
             return Err(bad(
                 "monthly_tokens",
                 format!(
@@ -36,8 +40,7 @@ pub(crate) fn compile_events(
                 ),
             ));
         }
-        let hi = 1.0 - e.monthly_tokens.cdf(MAX_MONTHLY_TOKENS);
-        if hi > MAX_NEGLIGIBLE {
+        if !negligible(hi) {
             let msg = format!(
                 "this distribution draws more than {MAX_MONTHLY_TOKENS:e} tokens a month with probability {hi:.4}"
             );

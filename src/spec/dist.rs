@@ -242,6 +242,14 @@ impl Dist {
                 Err(format!("`{k}` must be a finite number, found {x}"))
             }
         };
+        // A range whose width overflows makes every probability NaN.
+        let span = |min: f64, max: f64| {
+            if (max - min).is_finite() {
+                Ok(())
+            } else {
+                Err(format!("the range from min = {min:e} to max = {max:e} of this {kind} distribution is too wide to compute with; use values of a plausible size"))
+            }
+        };
         match kind {
             "fixed" => fixed(num("value")?),
             "uniform" => {
@@ -249,6 +257,7 @@ impl Dist {
                 if min > max {
                     return Err(format!("uniform needs min <= max (min = {min}, max = {max})"));
                 }
+                span(min, max)?;
                 Ok(Dist::Uniform { min, max })
             }
             "triangular" | "pert" => {
@@ -256,6 +265,7 @@ impl Dist {
                 if !(min <= mode && mode <= max) {
                     return Err(format!("{kind} needs min <= mode <= max (got {min}, {mode}, {max})"));
                 }
+                span(min, max)?;
                 if kind == "triangular" {
                     return Ok(Dist::Triangular { min, mode, max });
                 }

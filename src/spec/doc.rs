@@ -46,6 +46,9 @@ pub fn read_text_at_most(path: &Path, what: &str, max_bytes: u64) -> Result<Stri
             ),
         });
     }
+    if let Some(e) = utf16_error(path, &bytes) {
+        return Err(e);
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Invalid {
             at: Location::file(path),
@@ -70,6 +73,26 @@ pub fn read_text_at_most(path: &Path, what: &str, max_bytes: u64) -> Result<Stri
         message: format!("the file is not UTF-8 text (expected {what})"),
     })?;
     Ok(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text))
+}
+
+/// The error of a file that starts as UTF-16 (or UTF-32) text, what
+/// Excel's "Unicode Text" and PowerShell's `>` write: a byte-order mark
+/// `FF FE` or `FE FF`, or, without one, ASCII with a zero byte after (or
+/// before) each character. `head` is the file's first bytes (4 suffice).
+pub fn utf16_error(path: &Path, head: &[u8]) -> Option<Error> {
+    let kind = match head {
+        [0xFF, 0xFE, 0, 0, ..] => "UTF-32",
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => "UTF-16",
+        [a, 0, b, 0, ..] | [0, a, 0, b, ..] if a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0 => "UTF-16",
+        _ => return None,
+    };
+    Some(Error::Invalid {
+        at: Location::file(path),
+        message: format!(
+            "the file is {kind} text (what Excel's \"Unicode Text\" and PowerShell's `>` write), not UTF-8: save it \
+             as UTF-8 (Excel: Save As \"CSV UTF-8\"; PowerShell: `Out-File -Encoding utf8`; or `iconv -f {kind} -t UTF-8`)"
+        ),
+    })
 }
 
 /// Parses `text` (read from `path`) into `T`.
@@ -321,6 +344,22 @@ mod tests {
         let err = parse::<Doc>(Path::new("s.toml"), src).unwrap_err().to_string();
         assert!(err.contains("s.toml:4: items[0].amount"), "{err}");
         assert!(err.contains("expected a number"), "{err}");
+    }
+
+    #[test]
+    fn utf16_and_utf32_are_named_with_the_fix() {
+        let p = Path::new("u.csv");
+        let le: Vec<u8> = "\u{feff}date,model\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = "\u{feff}date,model\n".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let no_bom: Vec<u8> = "date,model\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        for bytes in [&le, &be, &no_bom] {
+            let e = utf16_error(p, bytes).expect("UTF-16").to_string();
+            assert!(e.contains("UTF-16 text") && e.contains("save it as UTF-8"), "{e}");
+        }
+        assert!(utf16_error(p, &[0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]).unwrap().to_string().contains("UTF-32"));
+        for fine in [&b"date,model\n"[..], b"\xEF\xBB\xBFdate", b"a", b"", b"\0\0\0\0"] {
+            assert!(utf16_error(p, fine).is_none(), "{fine:?}");
+        }
     }
 
     #[test]

@@ -7,6 +7,10 @@ use std::fmt;
 pub struct Month(i32);
 
 impl Month {
+    /// The last month a report can name: 9999-12 (`YYYY-MM` has four digits
+    /// of year). A scenario, a forecast or a history reaching past it is an error.
+    pub const LAST: Month = Month(9999 * 12 + 11);
+
     /// The month of `year` and `month` (1..=12).
     pub fn new(year: i32, month: u32) -> Option<Month> {
         (1..=12).contains(&month).then(|| Month(year * 12 + month as i32 - 1))

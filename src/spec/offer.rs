@@ -271,8 +271,13 @@ pub fn check_units(units: f64, min_units: f64, increment: f64) -> std::result::R
         return Err(format!("{units} units is below the minimum purchase of {min_units}"));
     }
     let k = units / increment;
-    if (k - k.round()).abs() > 1e-9 {
+    // NaN-proof (a comparison NaN fails), and a positive purchase is at least one increment.
+    let off = (k - k.round()).abs();
+    if off.is_nan() || off > 1e-9 {
         return Err(format!("{units} units is not a multiple of the increment {increment}"));
+    }
+    if k.round() < 1.0 {
+        return Err(format!("{units} units is less than one increment of {increment}; buy 0 or at least {increment}"));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::catalog::Catalog;
 use super::file::{OfferSec, ScopeSec};
 use super::offer::*;
+use super::values::MAX_OUTPUT_WEIGHT;
 use crate::error::{closest, Error, Result};
 
 /// Validation context for one `[[offers]]` entry.
@@ -277,6 +278,12 @@ fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
     let hourly = cx.choice("price_basis", &o.price_basis, "hour", &["hour", "month"])? == "hour";
     let tpm = cx.positive("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit)?;
     let output_weight = cx.positive("output_weight", Some(o.output_weight.unwrap_or(1.0)))?;
+    if output_weight > MAX_OUTPUT_WEIGHT {
+        let msg = format!(
+            "expected an output token's weight in capacity from above 0 to {MAX_OUTPUT_WEIGHT}, found {output_weight}"
+        );
+        return Err(cx.err("output_weight", msg));
+    }
     let min_units = match o.min_units.unwrap_or(0.0) {
         m if m.is_finite() && m >= 0.0 => m,
         m => return Err(cx.err("min_units", format!("expected a number >= 0, found {m}"))),

@@ -24,13 +24,21 @@ pub fn load_profile(scenario: &Path, rel: &str, key: &str) -> Result<Profile> {
         super::doc::read_text_at_most(&path, "a load profile CSV with columns minute,tokens", MAX_PROFILE_BYTES)?;
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| csv_err(&path, None, e.to_string()))?.clone();
-    let col = headers.iter().position(|h| h.trim().eq_ignore_ascii_case("tokens")).ok_or_else(|| {
+    let is_tokens = |h: &&str| h.trim().eq_ignore_ascii_case("tokens");
+    let col = headers.iter().position(|h| is_tokens(&h)).ok_or_else(|| {
         let err = Error::Invalid {
             at: Location { file: path.clone(), line: Some(1), key: None },
             message: format!("expected a `tokens` column; found {}", headers.iter().collect::<Vec<_>>().join(", ")),
         };
         super::kind::or_wrong_kind(err, &path, super::kind::FileKind::LoadProfile)
     })?;
+    if headers.iter().filter(is_tokens).count() > 1 {
+        return Err(csv_err(
+            &path,
+            Some(1),
+            "two `tokens` columns; keep one (which of them is the load is not clear)".into(),
+        ));
+    }
     let mut values = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;

@@ -15,6 +15,9 @@ pub const MAX_NEGLIGIBLE: f64 = 1e-3;
 pub const GROWTH_FLOOR: f64 = -0.99;
 /// ... and to at most this (a hundredfold a year is not a forecast).
 pub const GROWTH_CEILING: f64 = 100.0;
+/// Largest accepted weight of an output token against an input token in
+/// provisioned capacity and `profile` (real deployments weigh 1 to 8).
+pub const MAX_OUTPUT_WEIGHT: f64 = 100.0;
 /// Largest accepted monthly token volume of one workload (a billion billion).
 pub const MAX_MONTHLY_TOKENS: f64 = 1e18;
 
@@ -76,17 +79,34 @@ pub fn unit_interval(x: f64) -> Option<f64> {
     (x.is_finite() && (0.0..=1.0).contains(&x)).then_some(x)
 }
 
+/// Whether probability `p` is at most [`MAX_NEGLIGIBLE`]. A probability that
+/// could not be computed (NaN) is not: every plausibility check asks this,
+/// never `p > MAX_NEGLIGIBLE`, which NaN would pass.
+pub fn negligible(p: f64) -> bool {
+    p <= MAX_NEGLIGIBLE
+}
+
+/// The message of a distribution whose probabilities came out NaN.
+fn not_computable() -> String {
+    "the probabilities of this distribution cannot be computed (its parameters are too extreme); use values of a \
+     plausible size"
+        .into()
+}
+
 /// An annual growth distribution must put negligible mass at or below -100%.
 pub fn check_growth(g: &Dist) -> std::result::Result<(), String> {
     let p = if g.lower_bound() > -1.0 { 0.0 } else { g.cdf(-1.0) };
-    if p > MAX_NEGLIGIBLE {
+    let q = 1.0 - g.cdf(GROWTH_CEILING);
+    if p.is_nan() || q.is_nan() || !g.mean().is_finite() {
+        return Err(not_computable());
+    }
+    if !negligible(p) {
         return Err(format!(
             "this annual growth distribution draws -100% or less with probability {p:.4}, which would mean negative volume; \
              narrow it so that such draws are below {MAX_NEGLIGIBLE} (rarer draws are clamped to {GROWTH_FLOOR})"
         ));
     }
-    let q = 1.0 - g.cdf(GROWTH_CEILING);
-    if q > MAX_NEGLIGIBLE {
+    if !negligible(q) {
         return Err(format!(
             "this annual growth distribution draws more than a hundredfold ({}%) a year with probability {q:.4}; \
              expected a growth rate such as 0.3 for +30% (rarer draws are clamped to {GROWTH_CEILING})",
@@ -108,11 +128,118 @@ pub fn check_volatility(v: f64) -> std::result::Result<(), String> {
 /// A distribution of a share must stay (essentially) within [0, 1].
 pub fn check_share_dist(d: &Dist) -> std::result::Result<(), String> {
     let (lo, hi) = (d.cdf(0.0 - 1e-12), 1.0 - d.cdf(1.0));
-    if lo > MAX_NEGLIGIBLE || hi > MAX_NEGLIGIBLE {
+    if lo.is_nan() || hi.is_nan() {
+        return Err(not_computable());
+    }
+    if !(negligible(lo) && negligible(hi)) {
         return Err(format!(
             "expected a share within [0, 1]; this distribution falls outside with probability {:.4}",
             lo + hi
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Extreme and ordinary parameter values.
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            prop::sample::select(vec![
+                0.0,
+                -0.0,
+                1e-308,
+                -1e-308,
+                5e-324,
+                1e-12,
+                0.5,
+                -0.5,
+                -0.99,
+                -1.0,
+                -1.5,
+                1.0,
+                2.0,
+                100.0,
+                101.0,
+                1e18,
+                1e150,
+                -1e150,
+                1e300,
+                -1e300,
+                1.7e308,
+                -1.7e308,
+                f64::MAX,
+                f64::MIN,
+            ]),
+            -2.0..2.0f64,
+        ]
+    }
+
+    /// A distribution of every kind with parameters from [`value`], as the files write them.
+    fn dist() -> impl Strategy<Value = Option<Dist>> {
+        (0..7usize, value(), value(), value()).prop_map(|(k, a, b, c)| {
+            let mut v = [a, b, c];
+            v.sort_by(f64::total_cmp);
+            let src = match k {
+                0 => format!("{a:?}"),
+                1 => format!("{{ dist = \"uniform\", min = {:?}, max = {:?} }}", v[0], v[2]),
+                2 => format!("{{ dist = \"triangular\", min = {:?}, mode = {:?}, max = {:?} }}", v[0], v[1], v[2]),
+                3 => format!("{{ dist = \"pert\", min = {:?}, mode = {:?}, max = {:?} }}", v[0], v[1], v[2]),
+                4 => format!("{{ dist = \"normal\", mean = {a:?}, sd = {:?} }}", b.abs()),
+                5 => format!("{{ dist = \"lognormal\", median = {:?}, p90 = {:?} }}", v[1].abs(), v[2].abs()),
+                _ => format!("{{ dist = \"lognormal\", mu = {a:?}, sigma = {:?} }}", b.abs()),
+            };
+            let t: toml::Table = toml::from_str(&format!("x = {src}")).ok()?;
+            Dist::from_toml(&t["x"]).ok()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1500))]
+
+        /// A distribution that passes a check behaves as the check says: its
+        /// probabilities are numbers, the mass the check bounds is negligible,
+        /// and what it feeds is not NaN. NaN can fool no check.
+        #[test]
+        fn no_check_passes_a_distribution_it_could_not_compute(d in dist()) {
+            let Some(d) = d else { return Ok(()) };
+            let zs = [-6.0, -3.0, -1.0, 0.0, 1.0, 3.0, 6.0];
+            if check_growth(&d).is_ok() {
+                let below = if d.lower_bound() > -1.0 { 0.0 } else { d.cdf(-1.0) };
+                prop_assert!(negligible(below), "{d:?}: P(G <= -1) = {below}");
+                prop_assert!(negligible(1.0 - d.cdf(GROWTH_CEILING)), "{d:?}");
+                for z in zs {
+                    let r = Growth::Annual(d.clone()).monthly_rate(z);
+                    prop_assert!(r.is_finite(), "{d:?} at z = {z}: monthly rate {r}");
+                }
+            }
+            if check_share_dist(&d).is_ok() {
+                prop_assert!(negligible(d.cdf(-1e-12)) && negligible(1.0 - d.cdf(1.0)), "{d:?}");
+                for z in zs {
+                    let x = d.from_normal(z);
+                    prop_assert!(!x.is_nan(), "{d:?} at z = {z}: {x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn extreme_triangular_and_uniform_bounds_are_refused_not_passed() {
+        let parse = |src: &str| {
+            let t: toml::Table = toml::from_str(&format!("x = {src}")).unwrap();
+            Dist::from_toml(&t["x"])
+        };
+        // The range overflows: refused when read.
+        let e = parse("{ dist = \"triangular\", min = -1.7e308, mode = 0.1, max = 1.7e308 }").unwrap_err();
+        assert!(e.contains("too wide"), "{e}");
+        // The range fits, its probabilities do not: refused by the check, which NaN used to pass.
+        let d = parse("{ dist = \"triangular\", min = -1.7e308, mode = 0.1, max = 0.2 }").unwrap();
+        assert!(d.cdf(-1.0).is_nan());
+        assert!(check_growth(&d).unwrap_err().contains("cannot be computed"));
+        assert!(check_share_dist(&d).is_err());
+        assert!(!negligible(f64::NAN));
+    }
 }

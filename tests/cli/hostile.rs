@@ -169,6 +169,15 @@ fn an_error_message_shows_a_name_with_escapes_visible() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     no_controls("error", &err, true);
     assert!(err.contains("nope\\u{1b}]0;pwned\\u{7}\\u{9b}2J"), "{err}");
+    // A usage error from the argument parser quotes what was typed; forced
+    // colours make it write as to a terminal, which passes escapes through.
+    let mut c = cmd();
+    c.env("CLICOLOR_FORCE", "1").arg("simulate").arg(&s).args(["--format", "x\u{1b}]0;pwned\u{7}\u{9b}2J"]);
+    let out = c.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("invalid value"), "{err}");
+    no_controls("usage error", &err, true);
     // A warning naming the offer, and `validate`'s own report.
     let scoped = scenario().replacen("kind = \"commit\"\n", "kind = \"commit\"\nscope = { models = [\"n\"] }\n", 1);
     let s2 = d.write("warn.toml", &scoped);
@@ -412,4 +421,228 @@ fn levels_are_bounded_like_steps() {
         cmd().arg("sweep").arg(&s).args(["--offer", EVIL, "--from", "0", "--to", "1000", "--steps", "1001"]).output();
     let out = out.unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("--steps: expected 2 to 1000 levels, found 1001"));
+}
+
+/// Runs `args` on a folder holding `prices.toml` and `scenario.toml` =
+/// [`scenario`] with `from` replaced by `to`; expects exit 2 with every needle.
+#[track_caller]
+fn refuses(from: &str, to: &str, args: &[&str], needles: &[&str]) {
+    let text = scenario();
+    assert!(text.contains(from), "fixture lacks {from:?}");
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", &text.replacen(from, to, 1));
+    let out = cmd().arg(args[0]).arg(&s).args(&args[1..]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{from} -> {to}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "expected {n:?} in: {err}");
+    }
+}
+
+#[test]
+fn no_distribution_fools_a_check_with_nan_wherever_it_feeds() {
+    // A triangular bound so extreme that the plausibility check computed NaN, which passed `p > 1e-3`.
+    let tri = "{ dist = \"triangular\", min = -1.7e308, mode = 0.1, max = 0.2 }";
+    let wide = "{ dist = \"uniform\", min = -1.7e308, max = 1.7e308 }";
+    let growth = "growth_annual = 0.1";
+    for d in [tri, wide] {
+        let needle = if d == tri { "cannot be computed" } else { "too wide" };
+        refuses(growth, &format!("growth_annual = {d}"), &["simulate"], &["workloads[0].growth_annual", needle]);
+        refuses(
+            "[risk]",
+            &format!("[prices]\nannual_change = {d}\n\n[risk]"),
+            &["simulate"],
+            &["prices.annual_change", needle],
+        );
+        refuses(
+            "[risk]",
+            &format!("[prices]\nstep_cut = {{ annual_probability = 0.5, size = {d} }}\n\n[risk]"),
+            &["simulate"],
+            &["prices.step_cut.size", needle],
+        );
+        refuses(
+            "[risk]",
+            &format!(
+                "[[forecast.events]]\nname = \"launch\"\nmodel = \"m\"\nprobability = 1\nstart = \"2027-03\"\n\
+                 monthly_tokens = {}\ninput_share = 0.6\noutput_share = 0.4\n\n[risk]",
+                d.replace("mode = 0.1, max = 0.2", "mode = 1e9, max = 2e9")
+            ),
+            &["simulate"],
+            &["forecast.events[0].monthly_tokens"],
+        );
+        refuses(
+            "[risk]",
+            &format!("[[forecast.routing]]\nfrom = \"m\"\nto = \"n\"\nshare = {d}\nstart = \"2027-03\"\nby = \"2027-06\"\n\n[risk]"),
+            &["simulate"],
+            &["forecast.routing[0].share"],
+        );
+    }
+}
+
+#[test]
+fn implausible_values_are_refused_with_the_key() {
+    let prov = "[[offers]]\nname = \"List\"\nkind = \"payg\"";
+    let with = |extra: &str| {
+        format!(
+            "[[offers]]\nname = \"P\"\nkind = \"provisioned\"\nunits = 2\nunit_price = 1.0\n\
+             tokens_per_minute_per_unit = 100000\nload = {{ peak_to_mean = 3.0 }}\n{extra}\n{prov}"
+        )
+    };
+    refuses(prov, &with("output_weight = 1e300"), &["simulate"], &["offers[0].output_weight", "100"]);
+    refuses(
+        prov,
+        &with("increment = 1.0").replace("units = 2", "units = 1e-12"),
+        &["simulate"],
+        &["offers[0].units", "less than one increment"],
+    );
+    refuses("start = \"2027-01\"", "start = \"9999-06\"", &["simulate"], &["horizon_months", "9999-12"]);
+    // The file's own `paths` is checked even when --paths replaces it.
+    refuses(
+        "paths = 200",
+        "paths = 5",
+        &["simulate", "--paths", "1000"],
+        &["simulation.paths", "at least 100", "found 5"],
+    );
+    refuses("paths = 200", "paths = -3", &["simulate", "--paths", "1000"], &["simulation.paths"]);
+    let out = cmd().args(["profile", "--history", "x.csv", "--output-weight", "1e300"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--output-weight must be a number >= 0 and at most 100"));
+    // A forecast from a scenario, made to run past 9999-12.
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("scenario.toml", &scenario().replace("start = \"2027-01\"", "start = \"9990-01\""));
+    let out = cmd().arg("forecast").arg(&s).args(["--horizon", "600"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code() == Some(2) && err.contains("past 9999-12"), "{err}");
+}
+
+#[test]
+fn a_load_profile_with_two_token_columns_is_refused() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    d.write("load.csv", "minute,tokens,Tokens\n2027-01-01T00:00,5,9\n2027-01-01T00:01,7,1\n");
+    let prov = "[[offers]]\nname = \"List\"\nkind = \"payg\"";
+    let p = "[[offers]]\nname = \"P\"\nkind = \"provisioned\"\nunits = 2\nunit_price = 1.0\n\
+             tokens_per_minute_per_unit = 100000\nload = { profile = \"load.csv\" }\n";
+    let s = d.write("scenario.toml", &scenario().replacen(prov, &format!("{p}\n{prov}"), 1));
+    let out = cmd().arg("simulate").arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("load.csv:1") && err.contains("two `tokens` columns"), "{err}");
+}
+
+#[test]
+fn a_focus_quantity_in_the_wrong_unit_is_refused() {
+    let d = Dir::new();
+    let focus = std::fs::read_to_string(repo("tests/fixtures/focus/genai_tokens_focus.csv")).unwrap();
+    let h = d.write("focus.csv", &focus.replacen(",1200,1K Tokens,", ",1e30,1K Tokens,", 1));
+    let out = cmd()
+        .args(["forecast", "--history-format", "focus", "--catalog"])
+        .arg(repo("tests/fixtures/focus/catalog_aliases.toml"))
+        .arg("--history")
+        .arg(&h)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("focus.csv") && err.contains("more than the 1e18"), "{err}");
+}
+
+#[test]
+fn a_negative_retention_is_refused_and_indefinite_fails_the_maximum() {
+    let d = Dir::new();
+    let contract = std::fs::read_to_string(repo("contracts/openai.toml")).unwrap();
+    let line = contract.lines().find(|l| l.starts_with("prompt_retention_days")).unwrap();
+    let k = d.write("neg.toml", &contract.replacen(line, "prompt_retention_days = -1", 1));
+    let out = cmd().arg("score").arg(&k).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("neg.toml:") && err.contains("retention.prompt_retention_days"), "{err}");
+    assert!(err.contains("never negative") && err.contains("\"indefinite\""), "{err}");
+    let k = d.write("forever.toml", &contract.replacen(line, "prompt_retention_days = \"indefinite\"", 1));
+    let out = cmd().arg("score").arg(&k).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &v["contracts"][0];
+    let item = c["items"].as_array().unwrap().iter().find(|i| i["id"] == "retention.max_days").unwrap();
+    assert_eq!(item["status"], "fail");
+    assert_eq!(c["blocked"], true, "a failed must-have blocks the deal");
+}
+
+#[test]
+fn the_savings_rate_is_null_when_the_baseline_costs_nothing() {
+    // Model `m` is free (an internal model billed elsewhere): the list-price baseline costs $0.
+    let d = Dir::new();
+    let free = catalog("").replacen(
+        "input_per_mtok = 2.0\noutput_per_mtok = 8.0\ncached_input_per_mtok = 0.5",
+        "input_per_mtok = 0.0\noutput_per_mtok = 0.0\ncached_input_per_mtok = 0.0",
+        1,
+    );
+    assert_ne!(free, catalog(""));
+    d.write("prices.toml", &free);
+    let s = d.write("scenario.toml", &scenario());
+    let v = crate::util::simulate_json(&s, &["--quiet"]);
+    let base = crate::util::offer(&v, "List");
+    assert_eq!(base["cost"]["mean"].as_f64(), Some(0.0));
+    let commit = crate::util::offer(&v, EVIL);
+    assert_eq!(commit["cost"]["mean"].as_f64(), Some(50_000.0), "the commitment is paid in full");
+    assert!(commit["effective_savings_rate"].is_null(), "{}", commit["effective_savings_rate"]);
+    let csv = String::from_utf8(cmd().arg("simulate").arg(&s).args(["--format", "csv", "-q"]).output().unwrap().stdout)
+        .unwrap();
+    let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+    let col = rdr.headers().unwrap().iter().position(|h| h == "effective_savings_rate").unwrap();
+    for r in rdr.records() {
+        assert_eq!(&r.unwrap()[col], "", "an undefined rate is an empty cell");
+    }
+}
+
+#[test]
+fn a_utf16_file_is_named_with_the_fix() {
+    let d = Dir::new();
+    let utf16 = |text: &str, bom: bool| -> Vec<u8> {
+        let body = if bom { format!("\u{feff}{text}") } else { text.to_string() };
+        body.encode_utf16().flat_map(u16::to_le_bytes).collect()
+    };
+    let history = std::fs::read_to_string(repo("scenarios/northwind-usage.csv")).unwrap();
+    let requests = "timestamp,input_tokens,output_tokens\n2027-01-01T00:00:00,10,5\n";
+    for (name, bytes, args) in [
+        ("usage.csv", utf16(&history, true), vec!["forecast", "--history"]),
+        ("usage-nobom.csv", utf16(&history, false), vec!["backtest", "--history"]),
+        ("requests.csv", utf16(requests, true), vec!["profile", "--history"]),
+        ("scenario.toml", utf16(&scenario(), true), vec!["simulate"]),
+    ] {
+        let p = d.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        let out = cmd().args(&args).arg(&p).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(name) && err.contains("UTF-16") && err.contains("save it as UTF-8"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn profile_of_a_sparse_log_warns_and_points_to_the_minutes() {
+    let d = Dir::new();
+    // Three requests over 1,001 minutes: p99 per minute is 0.
+    let log = d.write(
+        "sparse.csv",
+        "timestamp,input_tokens,output_tokens\n2027-01-01T00:00:10,1000,100\n2027-01-01T08:00:00,900,90\n\
+         2027-01-01T16:40:00,1200,80\n",
+    );
+    let out = cmd().args(["profile", "--history"]).arg(&log).output().unwrap();
+    let (table, err) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("warning: the log is sparse: 998 of 1001 minutes have no requests"), "{err}");
+    assert!(err.contains("load = { profile = \"load.csv\" }"), "{err}");
+    assert!(!table.contains("use it as load = { peak_to_mean"), "{table}");
+    assert!(table.contains("does not") && table.contains("--out load.csv"), "{table}");
+    let md = cmd().args(["profile", "-q", "--format", "markdown", "--history"]).arg(&log).output().unwrap();
+    assert!(String::from_utf8_lossy(&md.stdout).contains("Note: most minutes have no requests"));
+    // The JSON keeps its five fields.
+    let json = cmd().args(["profile", "-q", "--format", "json", "--history"]).arg(&log).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 5);
+    assert_eq!(v["peak_to_mean"].as_f64(), Some(0.0));
 }
