@@ -406,7 +406,7 @@ pub struct ValidateArgs {
     /// Files to check (kind recognised from their content).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// How to read the CSV files among them (a scenario's [history] keeps its own keys).
+    /// How to read the CSV files among them (a scenario's `[history]` keeps its own keys).
     #[command(flatten)]
     pub map: HistoryArgs,
 }

@@ -214,7 +214,7 @@ pub fn sweep_levels(sc: &Scenario, plan: &Plan, offer: &Offer, levels: &Levels) 
 }
 
 /// Runs `plan` billing `offers` with what each keeps (an error when what
-/// they keep exceeds the memory budget of [`run`]).
+/// they keep exceeds the memory budget of `sim::engine::run`).
 pub fn run_offers(
     sc: &Scenario,
     plan: &Plan,
