@@ -136,8 +136,16 @@ pub fn asks_sentence(
         let label = t.label.trim_end_matches('.');
         let mut chars = label.chars();
         let label = chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect());
+        let why = if sw.levers_at_own_level() {
+            match sw.recommended {
+                Some(_) => ", its own level, as the sweep recommends no commitment",
+                None => ", its own level, as the sweep recommends no level",
+            }
+        } else {
+            ""
+        };
         s.push_str(&format!(
-            " Ask first for the concession worth most on {} at {}: {label} (worth {} in expected cost).",
+            " Ask first for the concession worth most on {} at {}{why}: {label} (worth {} in expected cost).",
             t.offer,
             at.unwrap_or_default(),
             money(t.saving, cur)

@@ -58,7 +58,7 @@ pub(crate) fn compile_events(
         let offset = month.since(start);
         if offset < 0 {
             warnings.push(format!(
-                "event `{}` starts before the scenario start; it is treated as already {} months old",
+                "event `{}` starts before the scenario start; it is treated as already {} months old, grown since its start",
                 e.name, -offset
             ));
         }

@@ -211,6 +211,16 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                         0.0
                     };
                 }
+                // An event that began k0 >= 2 months before the scenario has
+                // grown over its months 1..k0-1 too, which come before month
+                // 0 (SPEC 6.9): their drift, and their shocks, whose sum is
+                // one normal of variance (k0 - 1) sigma^2 (before the
+                // scenario there is no common factor to share).
+                let before = (-start - 1).max(0) as usize;
+                if before > 0 {
+                    let z: f64 = rng.sample(StandardNormal);
+                    out[0] += g * plan.damp_pow[..before].iter().sum::<f64>() + sigma * (before as f64).sqrt() * z;
+                }
                 ps.event_scale[i] = if active { m } else { 0.0 };
                 if ps.record {
                     // Months from `start + 1` carry shocks, at damping age `t - start - 1`.

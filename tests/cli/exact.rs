@@ -159,6 +159,51 @@ fn schedule_change_applies_from_its_month() {
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 2.0 * 5000.0 + 2.0 * 3000.0, REL);
 }
 
+/// A cached price that the catalog never states follows the input price
+/// through a schedule entry that cuts it; a stated one stays (SPEC 6.9).
+#[test]
+fn an_unstated_cached_price_follows_the_input_price_through_the_schedule() {
+    let catalog = r#"[meta]
+as_of = "2026-11-01"
+currency = "USD"
+[[model]]
+id = "x"
+provider = "p"
+input_per_mtok = 2.0
+output_per_mtok = 8.0
+[[model.schedule]]
+from = "2027-03"
+input_per_mtok = 1.0
+[[model]]
+id = "y"
+provider = "p"
+input_per_mtok = 2.0
+output_per_mtok = 8.0
+cached_input_per_mtok = 0.5
+[[model.schedule]]
+from = "2027-03"
+input_per_mtok = 1.0
+"#;
+    let workload = |name: &str, model: &str| {
+        format!(
+            "[[workloads]]\nname = \"{name}\"\nmodel = \"{model}\"\nmonthly_tokens = 1.0e9\ninput_share = 0.5\n\
+             output_share = 0.0\ncached_share = 0.5\ngrowth_annual = 0.0\nvolatility_monthly = 0.0\n"
+        )
+    };
+    let offers = "[[offers]]\nname = \"X\"\nkind = \"payg\"\nscope = { models = [\"x\"] }\ndiscount = 0.5\n\
+                  [[offers]]\nname = \"Y\"\nkind = \"payg\"\nscope = { models = [\"y\"] }\ndiscount = 0.5\n";
+    let d = Dir::new();
+    d.write("prices.toml", catalog);
+    let s = d.write("s.toml", &scenario(4, &(workload("a", "x") + &workload("b", "y")), offers, ""));
+    let r = simulate_json(&s, &[]);
+    // x: cached = input: $2 per 1M in Jan and Feb, then $1. y: 0.5 * 2 + 0.5 * 0.5 = $1.25, then 0.5 * 1 + 0.25.
+    let (x, y) = (2.0 * 2000.0 + 2.0 * 1000.0, 2.0 * 1250.0 + 2.0 * 750.0);
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), x + y, REL);
+    // Each offer halves its own model's cost and bills the other at list.
+    close(offer(&r, "X")["savings"]["mean"].as_f64().unwrap(), x / 2.0, REL);
+    close(offer(&r, "Y")["savings"]["mean"].as_f64().unwrap(), y / 2.0, REL);
+}
+
 #[test]
 fn term_shorter_than_horizon_bills_the_rest_at_list() {
     let offers = "[[offers]]\nname = \"C\"\nkind = \"commit\"\nperiod = \"month\"\nterm_months = 2\namount = 4000\ndiscount = 0.2\n";
@@ -276,8 +321,9 @@ by = "2027-02"
 fn event_older_than_the_scenario_grows_with_the_damping_of_its_age() {
     // An event that began in 2026-10, three months before the scenario: in
     // scenario month t it is k = t + 3 months old, and its log-volume has
-    // grown by g * damping^(k-1) in each scenario month so far (model.md,
-    // Events). Input tokens on model n cost $1 per 1M.
+    // grown by g * damping^(s-1) in each of its months s = 1..k, the two
+    // before the scenario (Nov, Dec 2026) included (model.md, Events).
+    // Input tokens on model n cost $1 per 1M.
     let extra = r#"[forecast]
 growth_annual = 0.5
 damping = 0.9
@@ -292,13 +338,47 @@ output_share = 0.0
 "#;
     let r = run(24, &workload(0.0), "", extra, "");
     let g = 1.5f64.ln() / 12.0;
-    let mut log_growth = 0.0;
+    // Its months 1 and 2, before the scenario.
+    let mut log_growth = g * (1.0 + 0.9);
     let mut want = 0.0;
     for t in 0..24 {
         log_growth += g * 0.9f64.powi(t + 2);
         want += 1e9 * 5e-6 + 3e9 * log_growth.exp() * 1e-6;
     }
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
+}
+
+/// The months an event lived before the scenario carry their shocks too:
+/// begun in 2026-10, in 2027-01 its log-volume has three months of shocks
+/// (variance 3 sigma^2), not one, and its first-month cost is lognormal
+/// with that variance (SPEC 6.9).
+#[test]
+fn event_older_than_the_scenario_carries_the_shocks_of_its_earlier_months() {
+    let extra = r#"[forecast]
+volatility_monthly = 0.1
+[[forecast.events]]
+name = "launch"
+model = "n"
+probability = 1.0
+start = "2026-10"
+monthly_tokens = 1.0e9
+input_share = 1.0
+output_share = 0.0
+"#;
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &scenario(1, &workload(0.0), "", extra).replace("paths = 100", "paths = 40000"));
+    let r = simulate_json(&s, &[]);
+    let cost = &offer(&r, "List")["cost"];
+    // The workload's $5,000, plus $1,000 * exp(sigma * sqrt(3) * Z).
+    let (mean, se) = (cost["mean"].as_f64().unwrap() - 5000.0, cost["std_error"].as_f64().unwrap());
+    let sd = 0.1 * 3f64.sqrt();
+    let want = 1000.0 * (sd * sd / 2.0).exp();
+    assert!((mean - want).abs() < 4.0 * se, "mean {mean} vs {want} (se {se})");
+    // One month of shocks only would give 1000 exp(0.005): eight standard errors off.
+    assert!((mean - 1000.0 * 0.005f64.exp()).abs() > 4.0 * se, "mean {mean} (se {se})");
+    let p95 = cost["p95"].as_f64().unwrap() - 5000.0;
+    close(p95, 1000.0 * (1.6448536269514722 * sd).exp(), 0.01);
 }
 
 #[test]

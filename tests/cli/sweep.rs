@@ -329,3 +329,43 @@ fn sweep_notes_reach_json_readers_on_standard_error() {
         assert!(err.contains(&format!("warning: {n}")), "{n:?} not in: {err}");
     }
 }
+
+/// When the recommendation is no commitment, the levers are valued at the
+/// offer's own level, and every output says so in words (SPEC 6.9): the
+/// sweep's note, the table, and in the brief the levers' section and the
+/// first ask. A commitment at no discount only adds waste, so 0 is best.
+#[test]
+fn levers_at_a_zero_recommendation_are_valued_at_the_offers_own_level_and_say_so() {
+    let d = Dir::new();
+    let text = one_month("").replace("paths = 200000", "paths = 4000").replace("discount = 0.2", "discount = 0.0");
+    let r = sweep_json(&d, &text, "C", &[]);
+    assert_eq!(r["recommended"].as_f64(), Some(0.0), "{r}");
+    assert_eq!(r["levers_at"].as_f64(), Some(4000.0));
+    let notes: Vec<&str> = r["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(
+        notes.iter().any(|n| n.contains("the recommended level is no commitment")
+            && n.ends_with("the levers are valued at the offer's own level, $4.00k")),
+        "{notes:?}"
+    );
+    let s = d.path("s.toml");
+    let out = cmd().arg("sweep").arg(&s).args(["--offer", "C"]).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("Levers at $4.00k"), "{table}");
+    let md = d.path("brief.md");
+    let out =
+        cmd().arg("brief").arg(&s).args(["--offer", "C", "--format", "markdown", "--out"]).arg(&md).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let brief = std::fs::read_to_string(&md).unwrap();
+    assert!(brief.contains("on C at $4.00k, the offer's own level, as the sweep recommends no commitment"), "{brief}");
+    assert!(brief.contains("Ask first for the concession worth most on C at $4.00k per month, its own level, as the sweep recommends no commitment"), "{brief}");
+    // With a recommendation above zero, nothing of the kind is said.
+    let text = one_month("").replace("paths = 200000", "paths = 4000");
+    d.write("s.toml", &text);
+    let r = sweep_json(&d, &text, "C", &[]);
+    assert!(r["recommended"].as_f64().unwrap() > 0.0);
+    assert!(!r["warnings"].to_string().contains("own level"), "{r}");
+    let out =
+        cmd().arg("brief").arg(&s).args(["--offer", "C", "--format", "markdown", "--out"]).arg(&md).output().unwrap();
+    assert!(out.status.success());
+    assert!(!std::fs::read_to_string(&md).unwrap().contains("own level"));
+}

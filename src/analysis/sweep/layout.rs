@@ -110,8 +110,16 @@ impl SweepLayout {
             ));
         }
         let lever_level = lever_level(offer, recommended.map(|(_, r)| r.level), sc.horizon);
-        if !matches!(recommended, Some((_, r)) if r.level > 0.0) {
-            warnings.push("the recommended level is no commitment; levers are valued at the offer's own level".into());
+        let own = || crate::units::level(lever_level, level_unit(offer), &sc.catalog.currency);
+        match recommended {
+            Some((_, r)) if r.level > 0.0 => {}
+            Some(_) => warnings.push(format!(
+                "the recommended level is no commitment, where a concession is worth nothing; the levers are \
+                 valued at the offer's own level, {}",
+                own()
+            )),
+            None => warnings
+                .push(format!("with no level recommended, the levers are valued at the offer's own level, {}", own())),
         }
         let newsvendor = newsvendor(sc, offer, &self.pilot, optimum.level);
         if let Some(n) = &newsvendor {

@@ -172,6 +172,14 @@ fn choose(results: &[LevelResult], limit: f64) -> (usize, Option<usize>) {
     (best(&|_| true).expect("at least one level"), best(&|r| r.prob_overcommit <= limit))
 }
 
+impl SweepReport {
+    /// Whether the levers are valued at the offer's own level, the
+    /// recommendation being no commitment (or none within the risk limit).
+    pub fn levers_at_own_level(&self) -> bool {
+        !self.recommended.is_some_and(|r| r > 0.0)
+    }
+}
+
 /// The level the levers are valued at: the recommended level, or the
 /// offer's own when the recommendation is no commitment (or none).
 fn lever_level(offer: &Offer, recommended: Option<f64>, horizon: usize) -> f64 {
