@@ -172,7 +172,9 @@ pub enum Command {
   commitsim brief scenarios/example.toml --contract contracts/openai.toml \\
     --contract contracts/anthropic.toml --out brief.html
   # Markdown, with its charts as SVG files in brief-charts/:
-  commitsim brief scenarios/example.toml --format markdown --out brief.md"
+  commitsim brief scenarios/example.toml --format markdown --out brief.md
+  # A workbook, one sheet per table, with native charts:
+  commitsim brief scenarios/example.toml --format xlsx --out brief.xlsx"
     )]
     Brief(BriefArgs),
     /// Check scenarios, catalogs, contracts and checklists without simulating.
@@ -388,8 +390,8 @@ pub struct BriefArgs {
     /// Commit or provisioned offer whose commitment to sweep (default: the one with the highest expected saving).
     #[arg(long, value_name = "NAME")]
     pub offer: Option<String>,
-    /// html (one self-contained file) or markdown (md; charts as SVG files beside it).
-    #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html"])]
+    /// html (one self-contained file), markdown (md; charts as SVG files beside it) or xlsx (a workbook).
+    #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html", "xlsx"])]
     pub format: String,
     /// Output file, written whole or not at all; Markdown charts go into NAME-charts/ beside it.
     #[arg(long, short, value_name = "FILE")]

@@ -200,18 +200,26 @@ pub fn sensitivity(sc: &Scenario, offer: Option<&str>, progress: &(dyn Fn(u64) +
             .max_by(|&a, &b| saving(a).total_cmp(&saving(b)).then(b.cmp(&a)))
             .unwrap_or(base_i)
     });
-    let cost = &out.offers[k].cost;
+    Ok(report(sc, &plan, &out.draws, base, &out.offers[k].cost, &sc.offers[k].name))
+}
+
+/// The sensitivity of the cost column `cost` (per path) of the offer named
+/// `offer`, against the baseline's `base`, with the paths' input draws
+/// `draws` (from a recording run of `plan`).
+pub fn report(sc: &Scenario, plan: &Plan, draws: &[f64], base: &[f64], cost: &[f64], offer: &str) -> SensitivityReport {
+    let base_i = sc.risk.baseline;
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let savings: Vec<f64> = base.iter().zip(cost).map(|(b, c)| b - c).collect();
     let n = cost.len();
-    let w = draw_width(&plan);
+    let w = draw_width(plan);
     let d = (n / 10).max(1);
     let b = bins(n);
-    let mut effects: Vec<InputEffect> = inputs(sc, &plan)
+    let mut effects: Vec<InputEffect> = inputs(sc, plan)
         .into_par_iter()
         .filter_map(|(name, draw)| {
-            let slot = draw_slot(&plan, draw);
+            let slot = draw_slot(plan, draw);
             // (draw, path) pairs: path indices are distinct, so the order is total and the same on every run.
-            let mut keyed: Vec<(f64, usize)> = (0..n).map(|i| (out.draws[i * w + slot], i)).collect();
+            let mut keyed: Vec<(f64, usize)> = (0..n).map(|i| (draws[i * w + slot], i)).collect();
             keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             if n == 0 || keyed[0].0 == keyed[n - 1].0 {
                 return None; // never varied on these paths
@@ -234,11 +242,11 @@ pub fn sensitivity(sc: &Scenario, offer: Option<&str>, progress: &(dyn Fn(u64) +
         })
         .collect();
     effects.sort_by(|a, b| b.swing.total_cmp(&a.swing).then_with(|| a.input.cmp(&b.input)));
-    Ok(SensitivityReport {
+    SensitivityReport {
         tool: "commitsim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         scenario: ScenarioInfo::of(sc),
-        offer: sc.offers[k].name.clone(),
+        offer: offer.to_string(),
         baseline: sc.offers[base_i].name.clone(),
         cost_mean: mean(cost),
         savings_mean: mean(&savings),
@@ -246,7 +254,7 @@ pub fn sensitivity(sc: &Scenario, offer: Option<&str>, progress: &(dyn Fn(u64) +
         bins: b as u64,
         inputs: effects,
         currency: sc.catalog.currency.clone(),
-    })
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ fn given_inputs(a: &BriefArgs) -> Vec<PathBuf> {
 
 pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
     let format = BriefFormat::parse(&a.format)
-        .ok_or_else(|| Error::Usage(format!("--format: expected markdown or html, found `{}`", a.format)))?;
+        .ok_or_else(|| Error::Usage(format!("--format: expected html, markdown or xlsx, found `{}`", a.format)))?;
     let mut inputs = given_inputs(a);
     check_out(&a.out, format, &inputs)?;
     // The contracts are read and scored while the scenario loads.
@@ -59,6 +59,7 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
     match format {
         BriefFormat::Html => write_atomic(&a.out, html::render(&brief, &charts)?.as_bytes(), &inputs)?,
         BriefFormat::Markdown => write_markdown(&a.out, markdown::render(&brief, &charts, &a.out)?, &charts, &inputs)?,
+        BriefFormat::Xlsx => write_atomic(&a.out, &crate::brief::xlsx::render(&brief)?, &inputs)?,
     }
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! plots on one shared axis), the commitment sweep (expected cost and
 //! probability of over-commitment against the level, recommended level
 //! marked), the usage forecast fan (p5–p95 and p10–p90 bands, median,
-//! history) and the levers (bars of dollars saved).
+//! history), the levers (bars of dollars saved) and what drives the
+//! recommended offer's cost (a tornado of each uncertain input's lowest and
+//! highest decile).
 //!
 //! Every chart is readable in greyscale print: series differ by line style,
 //! marker shape, hatching and direct labels, never by colour alone. Axes name
@@ -42,6 +44,7 @@ pub fn all(b: &Brief) -> Vec<Chart> {
     let mut out = vec![costs(b)];
     out.extend(sweep(b));
     out.extend(levers(b));
+    out.extend(drivers(b));
     out.push(forecast(b));
     out
 }
@@ -318,6 +321,80 @@ fn draw_bar(svg: &mut Svg, sx: &Scale, y: f64, v: f64, cur: &str) {
     svg.rect((zero, y - 8.0), (x - zero, 16.0), &fill, Some("#000000"));
     let (ax, anchor) = if v >= 0.0 { (x.max(zero) + 5.0, Anchor::Start) } else { (x - 5.0, Anchor::End) };
     svg.text((ax, y + 4.0), anchor, 10.5, "bold", &money(v, cur));
+}
+
+/// The tornado: per uncertain input (largest swing first), the recommended
+/// offer's expected cost when the input is in its lowest decile (hatched
+/// bar) and in its highest (solid bar), from the expected cost over all
+/// futures (the vertical line).
+fn drivers(b: &Brief) -> Option<Chart> {
+    let d = b.drivers.as_ref()?;
+    let cur = &b.currency;
+    let labels: Vec<String> = d.inputs.iter().map(|x| clip(&x.label, 46)).collect();
+    let left = 16.0 + labels.iter().map(|n| text_width(n, 11.0)).fold(80.0, f64::max).min(310.0);
+    let (top, row) = (44.0, 28.0);
+    let axis_y = top + row * labels.len() as f64;
+    let lo = d.inputs.iter().flat_map(|x| [x.cost_low, x.cost_high]).fold(d.cost_mean, f64::min);
+    let hi = d.inputs.iter().flat_map(|x| [x.cost_low, x.cost_high]).fold(d.cost_mean, f64::max);
+    let ticks = nice_ticks(lo, hi, 5);
+    // Room on both sides for the value labels.
+    let sx = Scale { d0: ticks[0], d1: *ticks.last().unwrap_or(&1.0), r0: left + 52.0, r1: W - RIGHT - 56.0 };
+    let title = format!("What drives the cost of {}", clip(&d.offer, 40));
+    let each: Vec<String> = d
+        .inputs
+        .iter()
+        .map(|x| {
+            format!(
+                "{}: {} in its lowest tenth, {} in its highest.",
+                x.label,
+                money(x.cost_low, cur),
+                money(x.cost_high, cur)
+            )
+        })
+        .collect();
+    let desc = format!(
+        "Tornado chart of the expected cost {} in {cur} of {}, {} on all futures: for each uncertain input, a \
+         hatched bar to the cost when that input is in its lowest tenth and a solid bar to the cost when it is in \
+         its highest tenth. {}",
+        horizon_words(b),
+        d.offer,
+        money(d.cost_mean, cur),
+        each.join(" ")
+    );
+    let mut svg = Svg::new("chart-drivers", W, axis_y + 52.0, &title, &desc);
+    let hatch = svg.hatch();
+    for (x, fill, text) in
+        [(left + 44.0, hatch.as_str(), "input in its lowest tenth"), (left + 230.0, "#4d4d4d", "in its highest tenth")]
+    {
+        svg.rect((x, 12.0), (18.0, 12.0), fill, Some("#000000"));
+        svg.text((x + 24.0, 22.0), Anchor::Start, 10.5, "normal", text);
+    }
+    let axis = format!("Expected cost {} ({cur})", horizon_words(b));
+    x_axis(&mut svg, &sx, &ticks, (top - 6.0, axis_y), &|t| money(t, cur), &axis);
+    let mid = sx.at(d.cost_mean);
+    for (i, (label, x)) in labels.iter().zip(&d.inputs).enumerate() {
+        let y = top + row * (i as f64 + 0.5);
+        svg.text((left - 8.0, y + 4.0), Anchor::End, 11.0, "normal", label);
+        for (v, fill) in [(x.cost_low, hatch.as_str()), (x.cost_high, "#4d4d4d")] {
+            let end = sx.at(v);
+            svg.rect((mid.min(end), y - 8.0), ((end - mid).abs(), 16.0), fill, Some("#000000"));
+            let (ax, anchor) = if end >= mid { (end + 5.0, Anchor::Start) } else { (end - 5.0, Anchor::End) };
+            svg.text((ax, y + 4.0), anchor, 10.0, "normal", &money(v, cur));
+        }
+    }
+    svg.line((mid, top - 6.0), (mid, axis_y), "#000000", 1.4, None);
+    Some(Chart {
+        id: "drivers".into(),
+        title,
+        caption: format!(
+            "Each row is one uncertain assumption. Hatched: the expected cost over the tenth of the simulated futures \
+             where that assumption came out lowest; solid: the tenth where it came out highest. The vertical line is \
+             the expected cost over all futures, {}. The longest bars are the assumptions worth pinning down before \
+             signing.",
+            money(d.cost_mean, cur)
+        ),
+        svg: svg.finish(),
+    })
 }
 
 /// Month `m` as a position on the fan's axis: months since `first`.

@@ -22,9 +22,12 @@ use rayon::prelude::*;
 use super::assumptions::{describe, reproducibility, ChecklistSource};
 use super::{Brief, CostBox, Fan, FirstAsk, Recommendation, TopLever};
 use crate::analysis::forecast::{Bands, HistoryPoint};
+use crate::analysis::sensitivity;
 use crate::analysis::simulate::{self, SimulateReport};
 use crate::analysis::stats::{mean, percentiles};
-use crate::analysis::sweep::{current_level, find_offer, run_offers, Levels, SweepLayout, SweepReport};
+use crate::analysis::sweep::{
+    current_level, find_offer, run_offers, run_offers_with, Levels, SweepLayout, SweepReport,
+};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -49,9 +52,9 @@ pub struct BriefInput<'a> {
     pub command: String,
 }
 
-/// The swept offer's report and the 5th and 95th percentiles of the saving at
-/// its recommended level.
-type SweepResult = (Option<SweepReport>, Option<(f64, f64)>);
+/// The swept offer's report, the 5th and 95th percentiles of the saving at
+/// its recommended level, and the cost per path there.
+type SweepResult = (Option<SweepReport>, Option<(f64, f64)>, Option<Vec<f64>>);
 
 /// Builds the brief: one run, the reports, the fan, the recommendation.
 pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief> {
@@ -76,12 +79,13 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     if let Some(l) = &layout {
         offers.extend(l.specs());
     }
-    let out = run_offers(sc, &plan, &offers, true, progress)?;
+    // Recording each path's input draws costs little and gives the tornado.
+    let out = run_offers_with(sc, &plan, &offers, true, true, progress)?;
     out.check_finite(sc)?;
     let sim = simulate::report(sc, &out);
     let base = &out.offers[sc.risk.baseline].cost;
     let best = best_candidate(&sim, &candidates);
-    let (sweep, range) = match (asked, guess, layout) {
+    let (sweep, range, at_level) = match (asked, guess, layout) {
         // The guess was wrong: bill the right offer's levels on the same futures.
         (None, Some(g), Some(_)) if Some(g) != best => {
             let layout = SweepLayout::new(sc, &plan, best.expect("a guess implies candidates"), &Levels::Default)?;
@@ -90,12 +94,13 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
             sweep_report(sc, &plan, &layout, &again, 0, base, progress)?
         }
         (_, _, Some(layout)) => sweep_report(sc, &plan, &layout, &out, sc.offers.len(), base, progress)?,
-        _ => (None, None),
+        _ => (None, None, None),
     };
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
     let recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
     let cost_boxes = cost_boxes(&sim, &out);
     let fan = fan(sc, &out.monthly);
+    let drivers = recommended_drivers(sc, &plan, &out, &recommendation, at_level.as_deref());
     // Unmapping the per-path columns (16 MB for the example) takes the kernel
     // milliseconds that the brief need not wait for.
     std::thread::spawn(move || drop(out));
@@ -106,12 +111,32 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         sweep,
         sweep_note,
         fan,
+        drivers,
         score: input.score,
         assumptions: describe(sc, &plan),
         reproducibility,
         warnings: sc.warnings.clone(),
         simulate: sim,
     })
+}
+
+/// What drives the cost of the recommended offer on the run's futures: its
+/// cost per path as written, or `at_level` when the level comes from the
+/// sweep, ranked by the run's recorded draws.
+fn recommended_drivers(
+    sc: &Scenario,
+    plan: &Plan,
+    out: &RunOutput,
+    rec: &Recommendation,
+    at_level: Option<&[f64]>,
+) -> Option<super::drivers::Drivers> {
+    let cost = match (rec.level_from_sweep, at_level) {
+        (true, Some(cost)) => cost,
+        (true, None) => return None,
+        (false, _) => &out.offers[sc.offers.iter().position(|o| o.name == rec.offer)?].cost,
+    };
+    let base = &out.offers[sc.risk.baseline].cost;
+    super::drivers::from_report(&sensitivity::report(sc, plan, &out.draws, base, cost, &rec.offer))
 }
 
 /// The sweep report from `run` (levels at `offset`) and the saving's p5 and
@@ -126,12 +151,13 @@ fn sweep_report(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<SweepResult> {
     let report = layout.report(sc, plan, run, offset, base, progress)?;
-    let range = report.recommended.and_then(|l| layout.levels.iter().position(|&x| x == l)).map(|k| {
+    let at = report.recommended.and_then(|l| layout.levels.iter().position(|&x| x == l));
+    let range = at.map(|k| {
         let savings: Vec<f64> = base.iter().zip(&run.offers[offset + k].cost).map(|(b, c)| b - c).collect();
         let q = percentiles(&savings, &[5.0, 95.0]);
         (q[0], q[1])
     });
-    Ok((Some(report), range))
+    Ok((Some(report), range, at.map(|k| run.offers[offset + k].cost.clone())))
 }
 
 /// Paths of the guess: the run's first paths, enough to tell offers apart

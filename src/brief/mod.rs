@@ -13,11 +13,13 @@
 pub mod assumptions;
 pub mod charts;
 pub mod compute;
+pub mod drivers;
 pub mod html;
 pub mod markdown;
 pub mod svg;
 pub mod template;
 pub mod words;
+pub mod xlsx;
 
 use serde::Serialize;
 
@@ -44,6 +46,8 @@ pub struct Brief {
     pub sweep_note: String,
     /// The usage forecast fan.
     pub fan: Fan,
+    /// What drives the recommended offer's cost (the tornado), when something is uncertain.
+    pub drivers: Option<drivers::Drivers>,
     /// Contract scorecards, when contracts were given.
     pub score: Option<ScoreReport>,
     /// Assumptions and method.
@@ -179,13 +183,16 @@ pub enum BriefFormat {
     Html,
     /// A Markdown file with its charts as SVG files in a folder beside it.
     Markdown,
+    /// An Excel workbook: one sheet per table, native charts.
+    Xlsx,
 }
 
 impl BriefFormat {
-    /// `html`, or `markdown`/`md`.
+    /// `html`, `markdown`/`md` or `xlsx`.
     pub fn parse(s: &str) -> Option<BriefFormat> {
         match s {
             "html" => Some(BriefFormat::Html),
+            "xlsx" => Some(BriefFormat::Xlsx),
             "markdown" | "md" => Some(BriefFormat::Markdown),
             _ => None,
         }

@@ -182,7 +182,9 @@ pub fn run_recording(
     run_with(plan, views, specs, false, true, progress)
 }
 
-fn run_with(
+/// [`run`], with the choice of keeping every path's draws (`record`, as
+/// [`run_recording`]) and its monthly tokens (`monthly`) together.
+pub fn run_with(
     plan: &Plan,
     views: &[View],
     specs: &[Spec],

@@ -202,6 +202,22 @@ fn the_numbers_are_those_of_simulate_sweep_score_and_forecast() {
         .map(|o| o["savings"]["mean"].as_f64().unwrap())
         .fold(f64::NEG_INFINITY, f64::max);
     assert!(mean >= best_within, "the recommendation saves the most within the risk limit");
+
+    // What drives the cost: `sensitivity` of the recommended offer (here as
+    // written) on the same paths, largest swing first, at most eight rows.
+    assert!(as_written, "this scenario recommends an offer as written");
+    let sens = json(&[&["sensitivity", sc, "--offer", &name][..], &run].concat());
+    let drivers = rows(&html, "data-input");
+    let want = sens["inputs"].as_array().unwrap();
+    assert!(!want.is_empty());
+    assert_eq!(drivers.len(), want.len().min(8));
+    for ((input, cells), e) in drivers.iter().zip(want) {
+        assert_eq!(input, e["input"].as_str().unwrap());
+        for c in cells {
+            assert_eq!(c.value, e[&c.field].as_f64().unwrap(), "{input} {}", c.field);
+        }
+        assert_eq!(cell(cells, "cost_low").text, money(e["cost_low"].as_f64().unwrap(), "USD"));
+    }
 }
 
 #[test]
@@ -389,7 +405,7 @@ fn without_a_commitment_the_brief_says_so_and_the_fan_shows_history() {
     ok(&cmd().arg("brief").arg(&sc).arg("--out").arg(&out).output().unwrap());
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(html.contains("no commit or provisioned offer, so there is no commitment level to choose"));
-    assert_eq!(html.matches("<svg ").count(), 2, "costs and forecast only");
+    assert_eq!(html.matches("<svg ").count(), 3, "costs, what drives them, and the forecast only");
     assert!(html.contains("and the history as a line with round markers"), "the fan has a history line");
     assert!(html.contains("Sign Minus 5 with no commitment"), "recommends the discount");
     assert!(html.contains("No contract terms were given"));
@@ -613,7 +629,7 @@ fn squash(s: &str) -> String {
 }
 
 #[test]
-fn a_reader_sees_the_recommendation_offers_four_charts_and_the_scorecard() {
+fn a_reader_sees_the_recommendation_offers_five_charts_and_the_scorecard() {
     let Some(bin) = browser() else { return };
     let d = Dir::new();
     let page = d.path("brief.html");
@@ -621,11 +637,11 @@ fn a_reader_sees_the_recommendation_offers_four_charts_and_the_scorecard() {
     let html = std::fs::read_to_string(&page).unwrap();
     let profile = d.path("profile");
 
-    // The DOM as the browser built it: four figures, each an <svg> with its title.
+    // The DOM as the browser built it: five figures, each an <svg> with its title.
     let dom = String::from_utf8(chromium(&bin, &profile, &["--dump-dom".into()], &page)).unwrap();
     assert!(!dom.contains("<script"), "no script element in the rendered page");
     let figures: Vec<&str> = dom.split("<figure").skip(1).collect();
-    assert_eq!(figures.len(), 4, "four figures");
+    assert_eq!(figures.len(), 5, "five figures");
     let titles: Vec<String> = figures
         .iter()
         .map(|f| {
@@ -634,11 +650,12 @@ fn a_reader_sees_the_recommendation_offers_four_charts_and_the_scorecard() {
             unescape(&t[t.find('>').unwrap() + 1..t.find("</title>").unwrap()])
         })
         .collect();
-    assert_eq!(dom.matches("<svg").count(), 4);
+    assert_eq!(dom.matches("<svg").count(), 5);
     for (t, want) in titles.iter().zip([
         "Total cost per offer over 24 months",
         "Commitment sweep of Anthropic commit",
         "What each concession is worth on Anthropic commit",
+        "What drives the cost of Enterprise PAYG -6%",
         "Usage forecast: total tokens per month",
     ]) {
         assert_eq!(t, want);
@@ -672,6 +689,9 @@ fn a_reader_sees_the_recommendation_offers_four_charts_and_the_scorecard() {
         "P(over-commitment)".into(),
         "Tokens per month".into(),
         "Expected saving over 24 months (USD)".into(),
+        "What drives the cost".into(),
+        "Month-to-month swings of code-assist".into(),
+        "Expected cost over 24 months (USD)".into(),
         // The scorecard.
         "Contract scorecards".into(),
         "Deal-breakers".into(),
@@ -708,4 +728,44 @@ fn the_commitment_alternative_is_simulate_at_that_amount() {
         s("p95")
     );
     assert!(html.contains(&want), "expected `{want}` in the recommendation");
+}
+
+/// When the recommendation is a commitment at the sweep's level, the tornado
+/// is that of the offer at that level: `sensitivity` of the scenario with
+/// the level written in, on the same seed and paths.
+#[test]
+fn what_drives_the_cost_is_measured_at_the_recommended_level() {
+    let d = Dir::new();
+    let text = std::fs::read_to_string(repo("scenarios/example.toml")).unwrap();
+    // Only the baseline and the commitment: the brief recommends the commitment at the sweep's level.
+    let blocks: Vec<&str> = text.split("[[offers]]").collect();
+    let keep: String = blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| *i == 0 || b.contains("name = \"List price\"") || b.contains("name = \"Anthropic commit\""))
+        .map(|(i, b)| if i == 0 { b.to_string() } else { format!("[[offers]]{b}") })
+        .collect();
+    d.write("s.toml", &keep);
+    std::fs::copy(repo("scenarios/prices.toml"), d.path("prices.toml")).unwrap();
+    let out = d.path("b.html");
+    let run = ["--paths", PATHS, "--seed", "11"];
+    ok(&cmd().arg("brief").arg(d.path("s.toml")).args(run).arg("--out").arg(&out).output().unwrap());
+    let html = std::fs::read_to_string(&out).unwrap();
+    let table = &html[html.find("<table id=\"sweep-table\"").unwrap()..];
+    let level: f64 = attr(&table[..table.find('>').unwrap()], "data-recommended").unwrap().parse().unwrap();
+    assert!(html.contains("Sign Anthropic commit"), "the commitment is recommended");
+    let amount = keep.lines().find(|l| l.starts_with("amount = ")).unwrap();
+    assert_ne!(amount, format!("amount = {level}"), "the level differs from the offer as written");
+    d.write("at.toml", &keep.replace(amount, &format!("amount = {level}")));
+    let sc = d.path("at.toml");
+    let sens = json(&[&["sensitivity", sc.to_str().unwrap(), "--offer", "Anthropic commit"][..], &run].concat());
+    let drivers = rows(&html, "data-input");
+    let want = sens["inputs"].as_array().unwrap();
+    assert_eq!(drivers.len(), want.len().min(8));
+    for ((input, cells), e) in drivers.iter().zip(want) {
+        assert_eq!(input, e["input"].as_str().unwrap());
+        for c in cells {
+            assert_eq!(c.value, e[&c.field].as_f64().unwrap(), "{input} {}", c.field);
+        }
+    }
 }

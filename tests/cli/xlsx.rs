@@ -171,6 +171,62 @@ fn xlsx_needs_a_file_and_a_command_with_a_workbook() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("simulate and sweep"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("simulate, sweep and brief"));
     assert!(!d.path("f.xlsx").exists());
+}
+
+#[test]
+fn brief_workbook_holds_the_offers_sweep_tornado_and_forecast_with_charts() {
+    let d = Dir::new();
+    let sc = repo("scenarios/example.toml");
+    let sc = sc.to_str().unwrap();
+    let contract = repo("contracts/anthropic.toml");
+    let out = d.path("brief.xlsx");
+    let o = cmd()
+        .args(["brief", sc, "--paths", "2000", "--seed", "7", "--format", "xlsx", "-q", "--out"])
+        .arg(&out)
+        .arg("--contract")
+        .arg(&contract)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let wb = read_workbook(&out);
+    // The brief's figures are those of simulate and sensitivity on the same seed and paths.
+    let sim = run_json(&["simulate", sc, "--paths", "2000", "--seed", "7"]);
+    let offers = &wb["Offers"];
+    let cost = column(offers, "Expected cost");
+    for o in sim["offers"].as_array().unwrap() {
+        let (i, r) = row(offers, o["name"].as_str().unwrap());
+        assert_eq!(offers["types"][i][cost], "n");
+        assert_eq!(r[cost].as_f64().unwrap(), o["cost"]["mean"].as_f64().unwrap());
+    }
+    let rec = &wb["Recommendation"];
+    let (_, r) = row(rec, "Offer");
+    let offer = r[1].as_str().unwrap().to_string();
+    let want = sim["offers"].as_array().unwrap().iter().find(|o| o["name"] == offer.as_str()).unwrap();
+    let (i, r) = row(rec, "Expected saving");
+    assert_eq!(r[1].as_f64().unwrap(), want["savings"]["mean"].as_f64().unwrap());
+    assert!(rec["formats"][i][1].as_str().unwrap().contains('$'));
+    let sens = run_json(&["sensitivity", sc, "--offer", &offer, "--paths", "2000", "--seed", "7"]);
+    let drivers = &wb["Drivers"];
+    assert!(drivers["charts"].as_u64().unwrap() >= 1, "the tornado is a native chart");
+    let (lo, hi) = (column(drivers, "Cost when lowest tenth"), column(drivers, "Cost when highest tenth"));
+    let key = column(drivers, "Scenario key");
+    let rows = drivers["rows"].as_array().unwrap();
+    let inputs = sens["inputs"].as_array().unwrap();
+    assert_eq!(rows.len() - 1, inputs.len().min(8), "at most eight inputs, largest swing first");
+    for (k, e) in inputs.iter().take(8).enumerate() {
+        assert_eq!(rows[k + 1][key], e["input"]);
+        assert_eq!(rows[k + 1][lo].as_f64().unwrap(), e["cost_low"].as_f64().unwrap());
+        assert_eq!(rows[k + 1][hi].as_f64().unwrap(), e["cost_high"].as_f64().unwrap());
+    }
+    for name in ["Sweep Levels", "Forecast", "Offers"] {
+        assert!(wb[name]["charts"].as_u64().unwrap() >= 1, "{name} has a chart");
+    }
+    assert!(wb.get("Scorecards").is_some() && wb.get("Asks").is_some());
+    let (_, r) = row(&wb["Inputs"], "contract terms");
+    assert_eq!(r[2].as_str().unwrap(), sha256(&contract));
+    // The recommendation's paragraph wraps in a column of readable width.
+    let w = rec["widths"]["B"].as_f64().unwrap();
+    assert!((80.0..=100.0).contains(&w), "{w}");
 }

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::math::rng::CHUNK;
 use crate::pricing::ViewData;
 use crate::scenario::Scenario;
-use crate::sim::engine::{map_paths, run, Keep, OfferPaths, RiskRule, RunOutput, Spec};
+use crate::sim::engine::{map_paths, run_with, Keep, OfferPaths, RiskRule, RunOutput, Spec};
 use crate::sim::view::billers_for;
 use crate::sim::Plan;
 use crate::spec::offer::{check_units, Offer, OfferKind, Provisioned};
@@ -230,6 +230,19 @@ pub fn run_offers(
     monthly: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<RunOutput> {
+    run_offers_with(sc, plan, offers, monthly, false, progress)
+}
+
+/// [`run_offers`], also keeping each path's input draws when `record` (for
+/// [`crate::analysis::sensitivity`]): the same paths and bills.
+pub fn run_offers_with(
+    sc: &Scenario,
+    plan: &Plan,
+    offers: &[(Offer, Keep, RiskRule)],
+    monthly: bool,
+    record: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunOutput> {
     let list: Vec<Offer> = offers.iter().map(|(o, _, _)| o.clone()).collect();
     let (views, billers) = billers_for(&list, plan, &sc.catalog);
     let specs: Vec<Spec> = billers
@@ -237,7 +250,7 @@ pub fn run_offers(
         .zip(offers)
         .map(|(biller, (_, keep, risk))| Spec { biller, keep: *keep, risk: *risk })
         .collect();
-    run(plan, &views, &specs, monthly, progress)
+    run_with(plan, &views, &specs, monthly, record, progress)
 }
 
 /// The index of the offer named `name`, which must be a commit or provisioned
