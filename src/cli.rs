@@ -169,7 +169,8 @@ pub enum Command {
                       on the same futures as simulate, sweep and forecast with the same seed and paths. See \
                       docs/brief.md.",
         after_help = "Examples:
-  commitsim brief scenarios/example.toml --contract contracts/openai.toml \\
+  commitsim brief scenarios/example.toml \\
+    --contract contracts/azure-openai.toml \\
     --contract contracts/anthropic.toml --out brief.html
   # Markdown, with its charts as SVG files in brief-charts/:
   commitsim brief scenarios/example.toml --format markdown --out brief.md

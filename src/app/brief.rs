@@ -36,7 +36,9 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
     });
     let sc = sc?;
     super::warn_all(&sc.warnings, quiet);
-    let score = score?;
+    let (score, scopes) = score?;
+    let notes = contract_scopes(&sc, &scopes);
+    super::warn_all(&notes, quiet);
     inputs.extend(sc.inputs.iter().cloned());
     let checklist = match (score.is_some(), a.checklist.as_deref()) {
         (false, _) => None,
@@ -50,6 +52,7 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
         contracts: a.contracts.iter().map(PathBuf::as_path).collect(),
         checklist,
         command: command_line(a, &sc),
+        notes,
     };
     let bar = crate::progress::bar(2 * sc.paths, "briefing", quiet);
     let brief = build(input, &|n| bar.inc(n));
@@ -64,13 +67,17 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-/// The contracts' scorecards against the checklist, when contracts were given.
-fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<Option<crate::checklist::ScoreReport>> {
+/// Each contract's vendor and the catalog providers its terms govern.
+type Scopes = Vec<(String, Vec<String>)>;
+
+/// The contracts' scorecards against the checklist, when contracts were
+/// given, and each contract's providers.
+fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<(Option<crate::checklist::ScoreReport>, Scopes)> {
     if a.contracts.is_empty() {
         if a.checklist.is_some() {
             super::warn_all(&["--checklist without --contract: there are no contract terms to score".into()], quiet);
         }
-        return Ok(None);
+        return Ok((None, Vec::new()));
     }
     let checklist = super::score::load_checklist(a.checklist.as_deref())?;
     let mut loaded = Vec::with_capacity(a.contracts.len());
@@ -79,7 +86,27 @@ fn score_contracts(a: &BriefArgs, quiet: bool) -> Result<Option<crate::checklist
         super::warn_all(&contract_warnings(&checklist, &c), quiet);
         loaded.push(c);
     }
-    Ok(Some(score_all(&checklist, &loaded)?))
+    let scopes = loaded.iter().map(|c| (c.vendor.name.clone(), c.vendor.providers.clone())).collect();
+    Ok((Some(score_all(&checklist, &loaded)?), scopes))
+}
+
+/// A note for each contract whose terms govern none of the providers the
+/// scenario's usage runs on (a contract that names no providers is not
+/// checked).
+fn contract_scopes(sc: &Scenario, scopes: &Scopes) -> Vec<String> {
+    let used = sc.providers();
+    scopes
+        .iter()
+        .filter(|(_, p)| !p.is_empty() && !p.iter().any(|x| used.contains(x)))
+        .map(|(vendor, p)| {
+            format!(
+                "the {vendor} contract covers {}, which none of the scenario's workloads use (they run on {}): its \
+                 scorecard describes terms this usage would not be bought under",
+                p.join(", "),
+                used.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Fails early, before any simulation, when the output cannot be written

@@ -50,6 +50,9 @@ pub struct BriefInput<'a> {
     pub checklist: Option<ChecklistSource<'a>>,
     /// The command line that reproduces the brief.
     pub command: String,
+    /// Notes from reading the inputs beside the scenario's warnings (a
+    /// contract for a provider the scenario does not use).
+    pub notes: Vec<String>,
 }
 
 /// The swept offer's report, the 5th and 95th percentiles of the saving at
@@ -115,7 +118,7 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         score: input.score,
         assumptions: describe(sc, &plan),
         reproducibility,
-        warnings: sc.warnings.clone(),
+        warnings: sc.warnings.iter().chain(&input.notes).cloned().collect(),
         simulate: sim,
     })
 }
@@ -479,6 +482,7 @@ mod tests {
             contracts: vec![],
             checklist: None,
             command: String::new(),
+            notes: vec![],
         }
     }
 

@@ -42,7 +42,7 @@ const ITEM_KEYS: [&str; 13] = [
     "read",
 ];
 const TEST_KEYS: [&str; 4] = ["max", "min", "equals", "one_of"];
-const VENDOR_KEYS: [&str; 5] = ["name", "product", "documents", "read", "note"];
+const VENDOR_KEYS: [&str; 6] = ["name", "product", "providers", "documents", "read", "note"];
 const PROVENANCE_KEYS: [&str; 4] = ["value", "source", "read", "note"];
 
 impl Checklist {
@@ -328,19 +328,22 @@ fn vendor_section(src: &Src, v: &Value) -> Result<Vendor> {
     };
     src.known_keys(t, "vendor", Some("vendor"), &VENDOR_KEYS)?;
     let s = |k: &str| src.opt_string(t, "vendor", k, &format!("vendor.{k}"));
-    let documents = match t.get("documents") {
-        None => Vec::new(),
+    let strings = |k: &str| match t.get(k) {
+        None => Ok(Vec::new()),
         Some(Value::Array(a)) if a.iter().all(Value::is_str) => {
-            a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect()
+            Ok(a.iter().filter_map(|d| d.as_str().map(str::to_string)).collect())
         }
         Some(v) => {
-            let msg = format!("`documents` must be an array of strings, found {}", describe(v));
-            return Err(src.invalid("vendor.documents", "vendor.documents", msg));
+            let msg = format!("`{k}` must be an array of strings, found {}", describe(v));
+            Err(src.invalid(&format!("vendor.{k}"), &format!("vendor.{k}"), msg))
         }
     };
+    let documents = strings("documents")?;
+    let providers = strings("providers")?;
     Ok(Vendor {
         name: s("name")?.unwrap_or_default(),
         product: s("product")?,
+        providers,
         documents,
         read: s("read")?,
         note: s("note")?,

@@ -339,6 +339,9 @@ pub struct Vendor {
     pub name: String,
     /// What is bought.
     pub product: Option<String>,
+    /// The catalog providers whose usage these terms govern (e.g.
+    /// `azure-openai`); empty when the file does not say.
+    pub providers: Vec<String>,
     /// The documents the terms were read from.
     pub documents: Vec<String>,
     /// When they were read.

@@ -177,6 +177,19 @@ impl Scenario {
         self.file.parent().unwrap_or(Path::new("."))
     }
 
+    /// The catalog providers the scenario's usage runs on (workloads,
+    /// launches and routing targets), sorted, without repeats.
+    pub fn providers(&self) -> Vec<String> {
+        let models = self.workloads.iter().map(|w| w.model).chain(self.events.iter().map(|e| e.model));
+        let mut v: Vec<String> = models
+            .chain(self.routing.iter().flat_map(|r| [r.from, r.to]))
+            .map(|m| self.catalog.models[m].provider.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
     /// Names of all workloads, including events, for scopes.
     pub fn workload_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.workloads.iter().map(|w| w.name.clone()).collect();

@@ -22,7 +22,7 @@ fn example_brief(out: &Path, extra: &[&str]) -> std::process::Output {
         .arg("brief")
         .arg(repo("scenarios/example.toml"))
         .arg("--contract")
-        .arg(repo("contracts/openai.toml"))
+        .arg(repo("contracts/azure-openai.toml"))
         .arg("--contract")
         .arg(repo("contracts/anthropic.toml"))
         .args(["--paths", PATHS, "--seed", "11", "--out"])
@@ -162,7 +162,7 @@ fn the_numbers_are_those_of_simulate_sweep_score_and_forecast() {
     // The scorecards.
     let score = json(&[
         "score",
-        repo("contracts/openai.toml").to_str().unwrap(),
+        repo("contracts/azure-openai.toml").to_str().unwrap(),
         repo("contracts/anthropic.toml").to_str().unwrap(),
     ]);
     for c in score["contracts"].as_array().unwrap() {
@@ -366,7 +366,7 @@ fn reproducibility_lists_every_input_with_its_sha256() {
     for (role, file) in [
         ("scenario", "scenarios/example.toml"),
         ("price catalog", "scenarios/prices.toml"),
-        ("contract terms", "contracts/openai.toml"),
+        ("contract terms", "contracts/azure-openai.toml"),
         ("contract terms", "contracts/anthropic.toml"),
     ] {
         let bytes = std::fs::read(repo(file)).unwrap();
@@ -695,7 +695,7 @@ fn a_reader_sees_the_recommendation_offers_five_charts_and_the_scorecard() {
         // The scorecard.
         "Contract scorecards".into(),
         "Deal-breakers".into(),
-        "Asks to OpenAI".into(),
+        "Asks to Microsoft".into(),
         "Asks to Anthropic".into(),
         "Reproducibility".into(),
     ] {
@@ -768,4 +768,34 @@ fn what_drives_the_cost_is_measured_at_the_recommended_level() {
             assert_eq!(c.value, e[&c.field].as_f64().unwrap(), "{input} {}", c.field);
         }
     }
+}
+
+/// A contract whose providers the scenario does not use is named, on the
+/// terminal and in the brief; contracts for the scenario's providers are not.
+#[test]
+fn a_contract_for_a_provider_the_scenario_does_not_use_is_noted() {
+    let d = Dir::new();
+    let out = d.path("b.html");
+    let o = cmd()
+        .arg("brief")
+        .arg(repo("scenarios/example.toml"))
+        .arg("--contract")
+        .arg(repo("contracts/openai.toml"))
+        .arg("--contract")
+        .arg(repo("contracts/anthropic.toml"))
+        .args(["--paths", "500", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    ok(&o);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let want = "the OpenAI contract covers openai, which none of the scenario's workloads use (they run on anthropic, \
+                azure-openai)";
+    assert!(stderr.contains(want), "{stderr}");
+    assert!(!stderr.contains("the Anthropic contract covers"), "{stderr}");
+    let html = unescape(&std::fs::read_to_string(&out).unwrap());
+    assert!(html.contains(want), "the brief notes it too");
+    // The example's own contracts match its providers: no note.
+    ok(&example_brief(&out, &[]));
+    assert!(!std::fs::read_to_string(&out).unwrap().contains("none of the scenario's workloads use"));
 }
