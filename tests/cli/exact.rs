@@ -348,6 +348,28 @@ output_share = 0.0
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
 }
 
+/// An event begun before the scenario is part way up its ramp (SPEC 6.9):
+/// begun in 2026-11, k = 2 months before 2027-01, so in scenario month t
+/// (0-based) it carries `M * min(1, (k + 1 + t) / ramp_months)`: 3/6, 4/6,
+/// 5/6, then all of it; not 1/6 as an event begun in 2027-01 would.
+#[test]
+fn event_older_than_the_scenario_is_part_way_up_its_ramp() {
+    let extra = r#"[[forecast.events]]
+name = "launch"
+model = "n"
+probability = 1.0
+start = "2026-11"
+monthly_tokens = 3.0e9
+ramp_months = 6
+input_share = 1.0
+output_share = 0.0
+"#;
+    let r = run(6, &workload(0.0), "", extra, "");
+    // The workload's $5,000 a month, plus the event's input tokens at $1 per 1M.
+    let want: f64 = (0..6).map(|t| 5000.0 + 3e9 * ((3.0 + t as f64) / 6.0).min(1.0) * 1e-6).sum();
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
+}
+
 /// The months an event lived before the scenario carry their shocks too:
 /// begun in 2026-10, in 2027-01 its log-volume has three months of shocks
 /// (variance 3 sigma^2), not one, and its first-month cost is lognormal
