@@ -74,6 +74,17 @@ pub fn pct_to(x: f64, decimals: usize) -> String {
     format!("{}{digits}%", sign(x, &digits))
 }
 
+/// A change in percentage points to one decimal, always signed: `+1.5`,
+/// `-0.3`, and `+0.0` for a change that rounds to zero (never `-0.0`).
+pub fn points(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let digits = format!("{:.1}", (100.0 * x).abs());
+    let sign = sign(x, &digits);
+    format!("{}{digits}", if sign.is_empty() { "+" } else { sign })
+}
+
 /// `1,234,567` (rounded to an integer).
 pub fn thousands(x: f64) -> String {
     let s = format!("{:.0}", x.abs());
@@ -187,5 +198,9 @@ mod tests {
         assert_eq!(thousands(-0.6), "-1");
         assert_eq!(count(-1500.0), "-1.50k");
         assert_eq!(level(-0.06, "units", "USD"), "-0.1 u");
+        assert_eq!(points(-0.0004), "+0.0");
+        assert_eq!(points(-0.0), "+0.0");
+        assert_eq!(points(0.015), "+1.5");
+        assert_eq!(points(-0.003), "-0.3");
     }
 }
