@@ -14,8 +14,18 @@ pub fn money(x: f64, currency: &str) -> String {
         "GBP" => "£".to_string(),
         c => format!("{c} "),
     };
-    let sign = if x < 0.0 { "-" } else { "" };
-    format!("{sign}{sym}{}", si(x.abs()))
+    let digits = si(x.abs());
+    format!("{}{sym}{digits}", sign(x, &digits))
+}
+
+/// `-` for a negative number whose printed digits are not all zero: a value
+/// that rounds to zero is shown as zero, never `-$0.00`, `-0` or `-0.0%`.
+fn sign(x: f64, digits: &str) -> &'static str {
+    if x < 0.0 && digits.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+        "-"
+    } else {
+        ""
+    }
 }
 
 /// `12.3B`-style counts.
@@ -23,8 +33,8 @@ pub fn count(x: f64) -> String {
     if !x.is_finite() {
         return "–".into();
     }
-    let sign = if x < 0.0 { "-" } else { "" };
-    format!("{sign}{}", si(x.abs()))
+    let digits = si(x.abs());
+    format!("{}{digits}", sign(x, &digits))
 }
 
 fn si(a: f64) -> String {
@@ -52,16 +62,33 @@ fn si(a: f64) -> String {
 
 /// `12.3%`.
 pub fn pct(x: f64) -> String {
+    pct_to(x, 1)
+}
+
+/// A percentage to `decimals` decimals: `pct_to(0.0931, 2)` is `9.31%`.
+pub fn pct_to(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return "–".into();
     }
-    format!("{:.1}%", 100.0 * x)
+    let digits = format!("{:.decimals$}", (100.0 * x).abs());
+    format!("{}{digits}%", sign(x, &digits))
+}
+
+/// A change in percentage points to one decimal, always signed: `+1.5`,
+/// `-0.3`, and `+0.0` for a change that rounds to zero (never `-0.0`).
+pub fn points(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let digits = format!("{:.1}", (100.0 * x).abs());
+    let sign = sign(x, &digits);
+    format!("{}{digits}", if sign.is_empty() { "+" } else { sign })
 }
 
 /// `1,234,567` (rounded to an integer).
 pub fn thousands(x: f64) -> String {
-    let neg = x < 0.0;
     let s = format!("{:.0}", x.abs());
+    let neg = !sign(x, &s).is_empty();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if i > 0 && (s.len() - i) % 3 == 0 {
@@ -123,7 +150,10 @@ pub fn level(x: f64, unit: &str, cur: &str) -> String {
     match unit {
         "usd" => money(x, cur),
         "tokens" => format!("{} tok", count(x)),
-        _ => format!("{} u", (x * 10.0).round() / 10.0),
+        _ => {
+            let digits = format!("{}", ((x * 10.0).round() / 10.0).abs());
+            format!("{}{digits} u", sign(x, &digits))
+        }
     }
 }
 
@@ -144,5 +174,33 @@ mod tests {
         assert_eq!(wrap("aa bb cc dd", 8, "1. ", 3), "1. aa bb\n   cc dd\n");
         assert_eq!(wrap("short", 80, "", 2), "short\n");
         assert_eq!(file_stem("contracts/openai.toml"), "openai");
+    }
+
+    #[test]
+    fn what_rounds_to_zero_has_no_sign() {
+        // -2.27e-13 is what rounding leaves of a sum that is zero by construction.
+        for x in [-2.27e-13, -0.0, -0.004] {
+            assert_eq!(money(x, "USD"), money(x.abs(), "USD"), "{x}");
+            assert!(money(x, "USD").starts_with("$0"), "{x}");
+            assert_eq!(money(x, "EUR").chars().next(), Some('€'));
+            assert!(!count(x).starts_with('-'), "{x}: {}", count(x));
+            assert_eq!(pct(x / 100.0), "0.0%");
+            assert_eq!(pct(-0.0004), "0.0%");
+            assert_eq!(thousands(x), "0");
+            assert_eq!(level(x, "units", "USD"), "0 u");
+            assert_eq!(level(x, "tokens", "USD").chars().next(), Some('0'));
+        }
+        // A negative figure that shows a digit keeps its sign.
+        assert_eq!(money(-0.006, "USD"), "-$0.01");
+        assert_eq!(pct(-0.0006), "-0.1%");
+        assert_eq!(pct_to(-0.00004, 2), "0.00%");
+        assert_eq!(pct_to(0.0931, 2), "9.31%");
+        assert_eq!(thousands(-0.6), "-1");
+        assert_eq!(count(-1500.0), "-1.50k");
+        assert_eq!(level(-0.06, "units", "USD"), "-0.1 u");
+        assert_eq!(points(-0.0004), "+0.0");
+        assert_eq!(points(-0.0), "+0.0");
+        assert_eq!(points(0.015), "+1.5");
+        assert_eq!(points(-0.003), "-0.3");
     }
 }

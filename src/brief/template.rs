@@ -58,7 +58,7 @@ pub fn environment(currency: &str, name: &'static str, source: &'static str) -> 
     // An address meant as a link in the Markdown (safe: every markup character is encoded).
     env.add_filter("mdurl", |s: String| minijinja::Value::from_safe_string(escape::markdown_url(&s)));
     env.add_filter("num", |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v}")));
-    env.add_filter("pt", |x: f64| format!("{:+.1} pt", 100.0 * x));
+    env.add_filter("pt", |x: f64| format!("{} pt", crate::units::points(x)));
     env.add_filter("score1", |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v:.1}")));
     Ok(env)
 }

@@ -47,7 +47,9 @@ fn sums(p: &Provisioned, v: &ViewData, served: impl Fn(usize) -> f64) -> (f64, f
     let (eff, list) = (&v.eff[..n], &v.list[..n]);
     for t in 0..n {
         let e = eff[t];
-        let share = if e > 0.0 { served(t) } else { 1.0 };
+        // Clamped to [0, 1]: rounding in the table never serves more than
+        // all, nor a negative share (SPEC 6.9).
+        let share = if e > 0.0 { served(t).clamp(0.0, 1.0) } else { 1.0 };
         let miss = 1.0 - share;
         served_eff += share * e;
         // What misses capacity is billed (spill cost) or dropped (unserved tokens), never both.
@@ -80,7 +82,8 @@ fn finish(drop: bool, v: &ViewData, totals: &TermTotals, served_eff: f64, missed
     PathBill {
         cost: v.outside + fee + if drop { 0.0 } else { missed },
         util: if capacity > 0.0 { served_eff / capacity } else { 0.0 },
-        spill: if v.eff_total > 0.0 { (v.eff_total - served_eff) / v.eff_total } else { 0.0 },
+        // A share of what was drawn: in [0, 1] whatever the summation order.
+        spill: if v.eff_total > 0.0 { ((v.eff_total - served_eff) / v.eff_total).clamp(0.0, 1.0) } else { 0.0 },
         unserved: if drop { missed } else { 0.0 },
         ..PathBill::default()
     }
@@ -173,6 +176,8 @@ impl Levels {
                 self.table.eval_many(&self.ln_cap, &self.cap, v.ln_rate[t], v.inv_rate[t], share);
                 let w = weight[t];
                 for j in 0..l {
+                    // Clamped as in [`bill`], so both give the same bill.
+                    share[j] = share[j].clamp(0.0, 1.0);
                     served[j] += share[j] * e;
                     missed[j] += (1.0 - share[j]) * w;
                 }

@@ -56,6 +56,8 @@ fn csv_err(e: csv::Error) -> Error {
 /// A number cell: full precision, empty for a missing figure.
 pub fn num(x: Option<f64>) -> String {
     match x {
+        // `-0` would read as a negative figure: zero has no sign.
+        Some(0.0) => "0".into(),
         Some(v) if v.is_finite() => format!("{v}"),
         _ => String::new(),
     }
@@ -353,4 +355,19 @@ fn sensitivity(r: &SensitivityReport) -> Vec<Vec<String>> {
         rows.push(row);
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn zero_has_no_sign_and_other_numbers_keep_full_precision() {
+        assert_eq!(num(Some(-0.0)), "0");
+        assert_eq!(num(Some(0.0)), "0");
+        assert_eq!(num(Some(-1.5e-3)), "-0.0015");
+        assert_eq!(num(Some(2370713.0031892397)), "2370713.0031892397");
+        assert_eq!(num(Some(f64::NAN)), "");
+        assert_eq!(num(None), "");
+    }
 }

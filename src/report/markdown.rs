@@ -13,7 +13,7 @@ use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
-use crate::units::{count, file_stem, money, pct, thousands};
+use crate::units::{count, file_stem, money, pct, points, thousands};
 
 /// Renders a report as Markdown.
 pub fn render(report: &Report) -> String {
@@ -221,7 +221,7 @@ fn sweep(r: &SweepReport) -> String {
                 m(code_cell(&l.id)),
                 super::layout::t(&l.label),
                 m(money(-l.cost_mean_change, cur)),
-                m(format!("{:+.1} pt", 100.0 * l.prob_overcommit_change)),
+                m(format!("{} pt", points(l.prob_overcommit_change))),
             ]);
         }
         s.push_str(&t.markdown());

@@ -14,7 +14,7 @@ use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
-use crate::units::{clip, count, file_stem, money, pct, thousands, wrap};
+use crate::units::{clip, count, file_stem, money, pct, points, thousands, wrap};
 
 /// Terminal width the `score` table is laid out for.
 pub const SCORE_WIDTH: usize = 120;
@@ -248,7 +248,7 @@ fn sweep(r: &SweepReport) -> String {
             t.push(vec![
                 m(&l.id),
                 m(money(-l.cost_mean_change, cur)),
-                m(format!("{:>+8.1}pt", 100.0 * l.prob_overcommit_change)),
+                m(format!("{:>8}pt", points(l.prob_overcommit_change))),
                 m(""),
                 tx(clip(&l.label, 52)),
             ]);

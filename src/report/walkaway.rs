@@ -10,7 +10,7 @@ use crate::units::{level, money, pct, thousands, wrap};
 
 /// A discount to 0.01 points: `9.31%`.
 pub fn discount(d: f64) -> String {
-    format!("{:.2}%", 100.0 * d)
+    crate::units::pct_to(d, 2)
 }
 
 /// The words for a reservation point that does not exist.

@@ -89,7 +89,7 @@ impl ViewData {
             } else {
                 view.segments.iter().map(|&s| crate::math::sum(&ps.seg_cost(s)[..view.term])).sum()
             };
-            self.outside = ps.total_cost - self.inside;
+            self.outside = outside(view, ps.total_cost, self.inside);
             return;
         }
         let t_end = view.term;
@@ -146,7 +146,19 @@ impl ViewData {
             }
         }
         self.inside = crate::math::sum(&self.list);
-        self.outside = ps.total_cost - self.inside;
+        self.outside = outside(view, ps.total_cost, self.inside);
+    }
+}
+
+/// The list cost outside a view: zero by construction when the view covers
+/// every segment over the whole horizon (the two sums then differ only by
+/// rounding, which would show as a cost of -2e-13 for an offer that bills
+/// nothing), and never below zero otherwise (SPEC 6.9).
+fn outside(view: &View, total: f64, inside: f64) -> f64 {
+    if view.everything {
+        0.0
+    } else {
+        (total - inside).max(0.0)
     }
 }
 

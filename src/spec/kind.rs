@@ -114,6 +114,13 @@ impl FileKind {
 /// header-like first line, else a TOML file judged from its top-level keys.
 /// An error when the file cannot be read or parsed or is no kind we know.
 pub fn detect(path: &Path) -> crate::Result<FileKind> {
+    if let Some(report) = std::fs::metadata(path).is_ok_and(|m| m.is_file()).then(|| report_kind(path)).flatten() {
+        let message = format!(
+            "this is {report} that commitsim wrote, not an input: validate checks scenarios, catalogs, \
+             contracts, checklists and usage CSVs"
+        );
+        return Err(Error::Invalid { at: Location::file(path), message });
+    }
     if let Some(kind) = csv_file_kind(path) {
         return Ok(kind);
     }
@@ -187,6 +194,9 @@ fn looks_like_csv_header(line: &str) -> bool {
 /// (then the loader's own error stands).
 pub fn wrong_kind(path: &Path, wanted: FileKind) -> Option<Error> {
     let meta = std::fs::metadata(path).ok()?;
+    if let Some(report) = meta.is_file().then(|| report_kind(path)).flatten() {
+        return Some(Error::Invalid { at: Location::file(path), message: report_message(path, report, wanted) });
+    }
     let found = if let Some(kind) = csv_file_kind(path) {
         kind
     } else if meta.is_file() && meta.len() <= MAX_TOML_SNIFF {
@@ -201,6 +211,60 @@ pub fn wrong_kind(path: &Path, wanted: FileKind) -> Option<Error> {
         at: Location::file(path),
         message: format!("this is {}, not {}: {}", found.noun(), wanted.noun(), found.goes(wanted)),
     })
+}
+
+/// What a file commitsim writes is, when the file at `path` is one: a
+/// JSON, Markdown, CSV or HTML report or an Excel workbook, judged from its
+/// first line (a CSV report by the figures it has as columns), or an
+/// `.xlsx` name.
+fn report_kind(path: &Path) -> Option<&'static str> {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if ext == "xlsx" {
+        return Some("an Excel workbook");
+    }
+    let first = first_line(path)?;
+    let lower = first.to_ascii_lowercase();
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
+        Some("an HTML brief")
+    } else if first == "{" || (first.starts_with('{') && first.contains("\"tool\"")) {
+        Some("a JSON report")
+    } else if (ext == "md" || ext == "markdown") && first.starts_with('#') {
+        Some("a Markdown report")
+    } else if looks_like_csv_header(&first) && is_report_header(&lower) {
+        Some("a CSV report")
+    } else {
+        None
+    }
+}
+
+/// Whether a CSV header is that of a report: it has a column only reports
+/// have (a cost, a quantile of a forecast, a score).
+fn is_report_header(lower: &str) -> bool {
+    let names: Vec<&str> = lower.split(',').map(|c| c.trim().trim_matches('"')).collect();
+    let has = |n: &str| names.contains(&n);
+    ["cost_mean", "peak_to_mean", "coverage_50", "break_even_discount", "break_even_unit_price", "blocked"]
+        .into_iter()
+        .any(has)
+        || (has("p5") && has("p95") && has("mean"))
+}
+
+/// The error for a report given where an input of kind `wanted` is read:
+/// what it is, and the input of the same name beside it when there is one.
+fn report_message(path: &Path, report: &str, wanted: FileKind) -> String {
+    let ext = match wanted {
+        FileKind::Scenario | FileKind::Catalog | FileKind::Contract | FileKind::Checklist => "toml",
+        _ => "csv",
+    };
+    let sibling = path.with_extension(ext);
+    let hint = if sibling != path && sibling.is_file() {
+        format!("did you mean {}?", sibling.display())
+    } else {
+        format!("give the .{ext} file it was made from")
+    };
+    format!(
+        "this is {report} that commitsim wrote, not {}: commands read their inputs and write reports; {hint}",
+        wanted.noun()
+    )
 }
 
 /// `err`, or the [`wrong_kind`] error when the file at `path` is another
@@ -229,6 +293,35 @@ mod tests {
         assert_eq!(kind("[retention]\ndays = 3"), Some(FileKind::Contract));
         assert_eq!(kind("[meta]\nas_of = \"2026-01-01\""), Some(FileKind::Catalog));
         assert_eq!(kind("name = \"x\""), None);
+    }
+
+    #[test]
+    fn reports_are_told_from_inputs() {
+        let d = tempfile::tempdir().unwrap();
+        let w = |name: &str, text: &str| {
+            let p = d.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let kind = |name: &str, text: &str| report_kind(&w(name, text));
+        assert_eq!(kind("r.json", "{\n  \"tool\": \"commitsim\",\n"), Some("a JSON report"));
+        assert_eq!(kind("b.html", "<!DOCTYPE html>\n<html>"), Some("an HTML brief"));
+        assert_eq!(kind("s.md", "## Northwind\n"), Some("a Markdown report"));
+        assert_eq!(kind("r.csv", "offer,kind,cost_mean,cost_std_error\n"), Some("a CSV report"));
+        assert_eq!(kind("f.csv", "workload,model,month,p5,p10,p50,p90,p95,mean\n"), Some("a CSV report"));
+        assert_eq!(kind("w.xlsx", "PK"), Some("an Excel workbook"));
+        // Inputs are not reports.
+        assert_eq!(kind("h.csv", "month,model,input_tokens,output_tokens\n"), None);
+        assert_eq!(kind("s.toml", "name = \"x\"\n"), None);
+        assert_eq!(kind("notes.md", "name = \"x\"\n"), None);
+        // The input of the same name beside it is suggested.
+        let report = w("northwind.json", "{\n");
+        w("northwind.toml", "name = \"x\"\n");
+        let m = report_message(&report, "a JSON report", FileKind::Scenario);
+        assert!(m.starts_with("this is a JSON report that commitsim wrote, not a scenario"), "{m}");
+        assert!(m.ends_with(&format!("did you mean {}?", d.path().join("northwind.toml").display())), "{m}");
+        let m = report_message(&report, "a JSON report", FileKind::History);
+        assert!(m.ends_with("give the .csv file it was made from"), "{m}");
     }
 
     #[test]

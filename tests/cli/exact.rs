@@ -348,6 +348,28 @@ output_share = 0.0
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
 }
 
+/// An event begun before the scenario is part way up its ramp (SPEC 6.9):
+/// begun in 2026-11, k = 2 months before 2027-01, so in scenario month t
+/// (0-based) it carries `M * min(1, (k + 1 + t) / ramp_months)`: 3/6, 4/6,
+/// 5/6, then all of it; not 1/6 as an event begun in 2027-01 would.
+#[test]
+fn event_older_than_the_scenario_is_part_way_up_its_ramp() {
+    let extra = r#"[[forecast.events]]
+name = "launch"
+model = "n"
+probability = 1.0
+start = "2026-11"
+monthly_tokens = 3.0e9
+ramp_months = 6
+input_share = 1.0
+output_share = 0.0
+"#;
+    let r = run(6, &workload(0.0), "", extra, "");
+    // The workload's $5,000 a month, plus the event's input tokens at $1 per 1M.
+    let want: f64 = (0..6).map(|t| 5000.0 + 3e9 * ((3.0 + t as f64) / 6.0).min(1.0) * 1e-6).sum();
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), want, REL);
+}
+
 /// The months an event lived before the scenario carry their shocks too:
 /// begun in 2026-10, in 2027-01 its log-volume has three months of shocks
 /// (variance 3 sigma^2), not one, and its first-month cost is lognormal
@@ -409,4 +431,46 @@ output_share = 0.0
     assert!(q > 0.01 && q < 0.05, "launch share {q}");
     close(cost["p95"].as_f64().unwrap(), 1e5, REL);
     close(cost["cvar95"].as_f64().unwrap(), 1e5 + (mean - 1e5) / 0.05, REL);
+}
+
+/// Sums that are zero by construction print as zero, and shares stay in
+/// [0, 1] (SPEC 6.9): noisy workloads on two models, so that the in-scope
+/// sum and the path's total are summed in different orders.
+#[test]
+fn rounding_never_shows_a_negative_cost_spillover_or_unserved_count() {
+    let noisy = |name: &str, model: &str, tokens: f64| {
+        format!(
+            "[[workloads]]\nname = \"{name}\"\nmodel = \"{model}\"\nmonthly_tokens = {tokens:e}\ninput_share = 0.3\n\
+             output_share = 0.7\ngrowth_annual = 0.37\nvolatility_monthly = 0.21\n"
+        )
+    };
+    let workloads = noisy("a", "m", 1.37e9) + &noisy("b", "n", 7.3e8) + &noisy("c", "m", 3.1e7);
+    // No capacity with dropped overflow: bills nothing at all, whatever rounding does.
+    let nothing = "[[offers]]\nname = \"Nothing\"\nkind = \"provisioned\"\nterm_months = 12\nunits = 0\n\
+                   unit_price = 100.0\nprice_basis = \"month\"\ntokens_per_minute_per_unit = 1000\n\
+                   overflow = \"drop\"\nload = { peak_to_mean = 1.8 }\n";
+    // Far more capacity than the load: all is served, nothing spills.
+    let ample = "[[offers]]\nname = \"Ample\"\nkind = \"provisioned\"\nterm_months = 12\nunits = 100000\n\
+                 unit_price = 1.0\nprice_basis = \"month\"\ntokens_per_minute_per_unit = 100000\n\
+                 load = { peak_to_mean = 1.8 }\n";
+    let offers = format!("{nothing}{ample}");
+    let r = run(12, &workloads, &offers, "", "");
+    let nothing = offer(&r, "Nothing");
+    for q in ["mean", "p5", "p50", "p95"] {
+        assert_eq!(nothing["cost"][q].as_f64().unwrap(), 0.0, "cost {q}: {nothing}");
+    }
+    let p = &nothing["provisioned"];
+    assert_eq!(p["spillover_share_mean"].as_f64().unwrap(), 1.0);
+    close(p["unserved_tokens_mean"].as_f64().unwrap(), r["volume"]["total_tokens"]["mean"].as_f64().unwrap(), 1e-12);
+    let ample = &offer(&r, "Ample")["provisioned"];
+    let spill = ample["spillover_share_mean"].as_f64().unwrap();
+    assert!((0.0..1e-12).contains(&spill), "spillover {spill}");
+    assert_eq!(ample["unserved_tokens_mean"].as_f64().unwrap(), 0.0);
+    // The baseline's savings against itself are zero, and the table shows no "-$0".
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &scenario(12, &workloads, &offers, ""));
+    let out = crate::util::cmd().arg("simulate").arg(&s).args(["--format", "markdown"]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && !text.contains("-$0") && !text.contains("-0.0%"), "{text}");
 }

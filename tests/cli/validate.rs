@@ -225,3 +225,32 @@ fn profile_warns_about_a_log_shorter_than_a_week() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success() && !err.contains("less than a week"), "{err}");
 }
+
+/// A report commitsim wrote, given where an input is read, says what it is
+/// and suggests the input of the same name beside it (issue 15).
+#[test]
+fn a_report_given_as_an_input_says_what_it_is_and_suggests_the_input() {
+    let d = Dir::new();
+    let scenario = d.path("northwind.toml");
+    std::fs::copy(repo("scenarios/example.toml"), &scenario).unwrap();
+    std::fs::copy(repo("scenarios/prices.toml"), d.path("prices.toml")).unwrap();
+    let json = cmd().arg("simulate").arg(&scenario).args(["--paths", "200", "--format", "json"]).output().unwrap();
+    assert!(json.status.success());
+    let report = d.write("northwind.json", &String::from_utf8(json.stdout).unwrap());
+    let out = cmd().arg("simulate").arg(&report).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("northwind.json: this is a JSON report that commitsim wrote, not a scenario"), "{err}");
+    assert!(err.contains(&format!("did you mean {}?", scenario.display())), "{err}");
+    // A CSV report given as a usage history, with no CSV input beside it.
+    let csv = cmd().arg("simulate").arg(&scenario).args(["--paths", "200", "--format", "csv"]).output().unwrap();
+    let report = d.write("costs.csv", &String::from_utf8(csv.stdout).unwrap());
+    let out = cmd().args(["forecast", "--history"]).arg(&report).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("this is a CSV report that commitsim wrote, not a usage CSV"), "{err}");
+    assert!(err.contains("give the .csv file it was made from"), "{err}");
+    let (code, _, err) = run(&[report.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("this is a CSV report that commitsim wrote, not an input"), "{err}");
+}

@@ -96,7 +96,10 @@ pub(super) fn resolve_levels(sc: &Scenario, offer: &Offer, levels: &Levels, pilo
             let p95 = percentiles(&pilot.consumption, &[95.0])[0];
             let top =
                 if p95.is_finite() && p95 > 0.0 { 1.5 * p95 } else { 2.0 * current_level(offer, sc.horizon).max(1.0) };
-            (0..25).map(|i| round_sig(top * i as f64 / 24.0, 3)).collect()
+            // Exact fractions of the top: rounding every level would move the
+            // grid off the optimum; the recommendation is rounded once, where
+            // it is shown (`units::level`).
+            (0..25).map(|i| top * i as f64 / 24.0).collect()
         }
     };
     match &offer.kind {
@@ -123,14 +126,6 @@ pub(super) fn snap_units(list: &[f64], p: &Provisioned) -> Vec<f64> {
         }
     }
     out
-}
-
-pub(super) fn round_sig(x: f64, digits: i32) -> f64 {
-    if x == 0.0 {
-        return 0.0;
-    }
-    let k = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
-    (x * k).round() / k
 }
 
 pub(super) fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths, base: &[f64]) -> LevelResult {
