@@ -5,6 +5,11 @@
 
 /// `$1.23M`-style money (the currency symbol for USD/EUR/GBP, else a code prefix).
 pub fn money(x: f64, currency: &str) -> String {
+    money_to(x, currency, 0)
+}
+
+/// [`money`] with `extra` more significant digits: `$2.3712M` at 2.
+pub fn money_to(x: f64, currency: &str, extra: usize) -> String {
     if !x.is_finite() {
         return "–".into();
     }
@@ -14,8 +19,24 @@ pub fn money(x: f64, currency: &str) -> String {
         "GBP" => "£".to_string(),
         c => format!("{c} "),
     };
-    let digits = si(x.abs());
+    let digits = si_to(x.abs(), extra);
     format!("{}{sym}{digits}", sign(x, &digits))
+}
+
+/// The fewest extra digits (0 to 2) at which [`money_to`] prints a column's
+/// neighbouring values differently wherever they differ by more than one
+/// part in 10,000 of the column's largest value: a table of levels then
+/// separates its rows, and differences of rounding stay unprinted.
+pub fn separating_digits(xs: &[f64]) -> usize {
+    let scale = xs.iter().filter(|x| x.is_finite()).fold(0.0, |m: f64, x| m.max(x.abs()));
+    (0..=2)
+        .find(|&extra| {
+            xs.windows(2).all(|w| {
+                let (a, b) = (w[0], w[1]);
+                (a - b).abs() <= 1e-4 * scale || money_to(a, "", extra) != money_to(b, "", extra)
+            })
+        })
+        .unwrap_or(2)
 }
 
 /// `-` for a negative number whose printed digits are not all zero: a value
@@ -38,6 +59,11 @@ pub fn count(x: f64) -> String {
 }
 
 fn si(a: f64) -> String {
+    si_to(a, 0)
+}
+
+/// Three significant digits and `extra` more, with an SI suffix.
+fn si_to(a: f64, extra: usize) -> String {
     let (v, suffix) = if a >= 1e12 {
         (a / 1e12, "T")
     } else if a >= 1e9 {
@@ -56,7 +82,7 @@ fn si(a: f64) -> String {
     } else {
         2
     };
-    let digits = if suffix.is_empty() && a.fract() == 0.0 { 0 } else { digits };
+    let digits = if suffix.is_empty() && a.fract() == 0.0 { 0 } else { digits + extra };
     format!("{v:.digits$}{suffix}")
 }
 
@@ -174,6 +200,22 @@ mod tests {
         assert_eq!(wrap("aa bb cc dd", 8, "1. ", 3), "1. aa bb\n   cc dd\n");
         assert_eq!(wrap("short", 80, "", 2), "short\n");
         assert_eq!(file_stem("contracts/openai.toml"), "openai");
+    }
+
+    #[test]
+    fn a_column_gets_the_digits_that_separate_its_rows() {
+        assert_eq!(money_to(2_371_234.0, "USD", 2), "$2.3712M");
+        assert_eq!(money_to(80_234.0, "USD", 1), "$80.23k");
+        // $2.37M twice, yet the two differ by $4k: one more digit separates them.
+        assert_eq!(separating_digits(&[2_371_000.0, 2_367_000.0, 2_340_000.0]), 1);
+        assert_eq!(separating_digits(&[2_371_000.0, 2_370_600.0]), 2);
+        // Equal neighbours, or neighbours within 1/10,000 of the largest, need nothing.
+        assert_eq!(separating_digits(&[2_370_000.0, 2_370_000.0, 2_340_000.0]), 0);
+        assert_eq!(separating_digits(&[2_370_000.0, 2_370_100.0]), 0);
+        assert_eq!(separating_digits(&[0.0, -3.6e-12, 29_700.0]), 0);
+        // Never more than five significant digits.
+        assert_eq!(separating_digits(&[1_000_000.0, 1_000_000.0 + 0.00011 * 1e6]), 2);
+        assert_eq!(separating_digits(&[]), 0);
     }
 
     #[test]

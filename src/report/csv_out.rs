@@ -186,6 +186,7 @@ fn sweep(r: &SweepReport) -> Vec<Vec<String>> {
         "prob_overcommit",
         "prob_negative",
         "savings_mean",
+        "savings_std_error",
         "recommended",
         "lever",
         "cost_mean_change",
@@ -204,6 +205,7 @@ fn sweep(r: &SweepReport) -> Vec<Vec<String>> {
                 l.prob_overcommit,
                 l.prob_negative,
                 l.savings_mean,
+                l.savings_std_error,
             ]
             .into_iter()
             .map(|x| num(Some(x))),
@@ -214,7 +216,7 @@ fn sweep(r: &SweepReport) -> Vec<Vec<String>> {
     }
     for l in &r.levers {
         let mut row = vec!["lever".to_string(), num(Some(r.levers_at))];
-        row.extend((0..8).map(|_| String::new()));
+        row.extend((0..9).map(|_| String::new()));
         row.extend([l.id.clone(), num(Some(l.cost_mean_change)), num(Some(l.prob_overcommit_change))]);
         rows.push(row);
     }

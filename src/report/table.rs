@@ -14,7 +14,7 @@ use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
 use crate::checklist::{ContractScore, ScoreReport, Status};
-use crate::units::{clip, count, file_stem, money, pct, points, thousands, wrap};
+use crate::units::{clip, count, file_stem, money, money_to, pct, points, separating_digits, thousands, wrap};
 
 /// Terminal width the `score` table is laid out for.
 pub const SCORE_WIDTH: usize = 120;
@@ -157,17 +157,18 @@ fn sweep(r: &SweepReport) -> String {
     );
     let _ = writeln!(s, "Baseline: {}. Risk limit: P(over-commitment) <= {}.", r.baseline, pct(r.risk_limit));
     s.push('\n');
-    let (lo, hi) =
-        r.levels.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), l| (a.min(l.cost_mean), b.max(l.cost_mean)));
+    let costs: Vec<f64> = r.levels.iter().map(|l| l.cost_mean).collect();
+    let savings: Vec<f64> = r.levels.iter().map(|l| l.savings_mean).collect();
+    let (dc, ds) = (separating_digits(&costs), separating_digits(&savings));
     let mut t = Table::new(vec![
         right("Level", 11),
         right("E[cost]", 9),
+        right("Saving ± s.e.", 19),
         right("cost p95", 9),
         right("Unused", 9),
         right("P(over)", 7),
         right("Loses", 6),
         left("", 0),
-        left("E[cost] min→max", 16),
         left("P(over)", 8),
         left("", 0),
     ]);
@@ -181,7 +182,8 @@ fn sweep(r: &SweepReport) -> String {
         };
         t.push(vec![
             m(level(l.level, &r.level_unit, cur)),
-            m(money(l.cost_mean, cur)),
+            m(money_to(l.cost_mean, cur, dc)),
+            m(format!("{} ± {}", money_to(l.savings_mean, cur, ds), money(l.savings_std_error, cur))),
             m(money(l.cost_p95, cur)),
             m(if r.level_unit == "usd" || r.level_unit == "units" {
                 money(l.unused_mean, cur)
@@ -191,7 +193,6 @@ fn sweep(r: &SweepReport) -> String {
             m(pct(l.prob_overcommit)),
             m(pct(l.prob_negative)),
             m(""),
-            m(bar(l.cost_mean, lo, hi, 16)),
             m(bar(l.prob_overcommit, 0.0, 1.0, 8)),
             m(mark),
         ]);

@@ -369,3 +369,22 @@ fn levers_at_a_zero_recommendation_are_valued_at_the_offers_own_level_and_say_so
     assert!(out.status.success());
     assert!(!std::fs::read_to_string(&md).unwrap().contains("own level"));
 }
+
+/// A level's savings standard error is that of `simulate` with the level
+/// written into the offer: the same futures, `sd(savings) / √N`.
+#[test]
+fn a_levels_savings_standard_error_is_simulates_at_that_amount() {
+    let d = Dir::new();
+    let r = sweep_json(&d, &one_month(""), "C", &["--levels", "0,3000,6000", "--paths", "4000"]);
+    for l in r["levels"].as_array().unwrap() {
+        let level = l["level"].as_f64().unwrap();
+        let s = d.write("at.toml", &one_month("").replace("amount = 4000", &format!("amount = {level}")));
+        let sim = simulate_json(&s, &["--paths", "4000"]);
+        let want = offer(&sim, "C")["savings"]["std_error"].as_f64().unwrap();
+        let got = l["savings_std_error"].as_f64().unwrap();
+        assert!((got - want).abs() <= 1e-9 * want.abs().max(1e-9), "level {level}: {got} vs {want}");
+        if level > 0.0 {
+            assert!(got > 0.0, "a commitment's saving varies from future to future");
+        }
+    }
+}

@@ -140,6 +140,13 @@ pub(super) fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths,
         OfferKind::Provisioned(pr) => (provisioned_fee(sc, o, pr) * per_path(p.risk_sum), per_path(p.at_risk as f64)),
         OfferKind::Payg(_) => (0.0, 0.0),
     };
+    let savings_mean = if n == 0 { f64::NAN } else { savings().sum::<f64>() / n as f64 };
+    let savings_std_error = if n < 2 {
+        f64::NAN
+    } else {
+        let ss: f64 = savings().map(|s| (s - savings_mean) * (s - savings_mean)).sum();
+        (ss / (n - 1) as f64).sqrt() / (n as f64).sqrt()
+    };
     LevelResult {
         level,
         cost_mean: mean(&p.cost),
@@ -148,6 +155,7 @@ pub(super) fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths,
         unused_mean,
         prob_overcommit,
         prob_negative: if n == 0 { f64::NAN } else { losses as f64 / n as f64 },
-        savings_mean: if n == 0 { f64::NAN } else { savings().sum::<f64>() / n as f64 },
+        savings_mean,
+        savings_std_error,
     }
 }

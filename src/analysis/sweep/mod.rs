@@ -73,6 +73,8 @@ pub struct LevelResult {
     pub prob_negative: f64,
     /// Expected saving against the baseline.
     pub savings_mean: f64,
+    /// Its standard error (of the path-by-path savings, common random numbers).
+    pub savings_std_error: f64,
 }
 
 /// A lever's value at the recommended level.
