@@ -205,6 +205,10 @@ fn sweep(r: &SweepReport) -> String {
         let _ = writeln!(s, "- **Newsvendor reference:** {}: {}.", lv(n.level), cell(&n.basis));
     }
     let _ = writeln!(s, "- **Break-even utilisation:** {}.", pct(r.break_even.utilization));
+    let per = super::per_suffix(r.period_months);
+    for t in &r.tiers {
+        let _ = writeln!(s, "- **Tier:** {}.", cell(&super::tier_words(t, &r.level_unit, per, cur)));
+    }
     for w in &r.warnings {
         let _ = writeln!(s, "- Note: {}", cell(w));
     }

@@ -104,3 +104,30 @@ pub(crate) fn score_cells(p: &crate::analysis::backtest::Score) -> [String; 7] {
         format!("{:.3}", p.scaled_median_error),
     ]
 }
+
+/// A discount tier's cliff in words: "at $400k per year the discount rises
+/// from 5.0% to 8.0%: expected cost $24.0k lower than at $399k".
+pub fn tier_words(t: &crate::analysis::sweep::TierStep, unit: &str, per: &str, cur: &str) -> String {
+    let lv = |x: f64| crate::units::level(x, unit, cur);
+    let diff = t.cost_mean_below - t.cost_mean;
+    let (by, way) = if diff >= 0.0 { (diff, "lower") } else { (-diff, "higher") };
+    format!(
+        "at {}{per} the discount rises from {} to {}: expected cost {} {way} than at {}",
+        lv(t.threshold),
+        crate::units::pct(t.discount_below),
+        crate::units::pct(t.discount),
+        crate::units::money(by, cur),
+        lv(t.below)
+    )
+}
+
+/// ` per year`-style words for a commitment period of `months` (empty for none).
+pub fn per_suffix(months: Option<usize>) -> &'static str {
+    match months {
+        Some(1) => " per month",
+        Some(3) => " per quarter",
+        Some(12) => " per year",
+        Some(_) => " per term",
+        None => "",
+    }
+}

@@ -139,13 +139,7 @@ pub fn level(x: f64, unit: &str, cur: &str) -> String {
 fn sweep(r: &SweepReport) -> String {
     let cur = r.currency.as_str();
     let mut s = String::new();
-    let per = match r.period_months {
-        Some(1) => " per month",
-        Some(3) => " per quarter",
-        Some(12) => " per year",
-        Some(_) => " per term",
-        None => "",
-    };
+    let per = super::per_suffix(r.period_months);
     let sc = &r.scenario;
     let _ = writeln!(
         s,
@@ -233,6 +227,9 @@ fn sweep(r: &SweepReport) -> String {
         None => {
             let _ = writeln!(notes, "Break-even utilisation of capacity: {}.", pct(be.utilization));
         }
+    }
+    for t in &r.tiers {
+        let _ = writeln!(notes, "Tier: {}.", super::tier_words(t, &r.level_unit, per, cur));
     }
     for w in &r.warnings {
         let _ = writeln!(notes, "Note: {w}");

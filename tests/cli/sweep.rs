@@ -388,3 +388,41 @@ fn a_levels_savings_standard_error_is_simulates_at_that_amount() {
         }
     }
 }
+
+/// A discount tier inside the default grid: its threshold and the level just
+/// below it are billed, their costs match the closed form, and the cliff is
+/// said in words; when it is the optimum, the optimum is the threshold.
+#[test]
+fn a_tier_threshold_joins_the_default_grid_and_its_cliff_is_said() {
+    let d = Dir::new();
+    // One tier at $3,000 a month: no discount below, 20% from there.
+    let s =
+        one_month("").replace(&format!("discount = {D}"), "discount_tiers = [{ min_commit = 3000, discount = 0.2 }]");
+    let r = sweep_json(&d, &s, "C", &["--paths", "100000"]);
+    let levels: Vec<f64> = r["levels"].as_array().unwrap().iter().map(|l| l["level"].as_f64().unwrap()).collect();
+    assert!(levels.contains(&3000.0) && levels.contains(&(3000.0 * (1.0 - 0.0025))), "{levels:?}");
+    assert!(levels.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+    let tiers = r["tiers"].as_array().unwrap();
+    assert_eq!(tiers.len(), 1);
+    let t = &tiers[0];
+    // Closed form: a level A at discount d costs A + E[(L - A/(1-d))+], L = 5000 exp(0.3 Z).
+    let list_call = |k: f64| {
+        let mu = 5000f64.ln();
+        let d1 = (mu + SIGMA * SIGMA - k.ln()) / SIGMA;
+        (mu + SIGMA * SIGMA / 2.0).exp() * phi(d1) - k * phi(d1 - SIGMA)
+    };
+    let at = 3000.0 + list_call(3000.0 / 0.8);
+    let below = 2992.5 + list_call(2992.5);
+    assert!((t["cost_mean"].as_f64().unwrap() / at - 1.0).abs() < 0.003, "{t} vs {at}");
+    assert!((t["cost_mean_below"].as_f64().unwrap() / below - 1.0).abs() < 0.003, "{t} vs {below}");
+    assert_eq!(t["discount"].as_f64(), Some(0.2));
+    assert_eq!(t["discount_below"].as_f64(), Some(0.0));
+    // Here the cliff is the cheapest level of all: the optimum is the threshold.
+    assert_eq!(r["optimum"]["level"].as_f64(), Some(3000.0));
+    let out = cmd().arg("sweep").arg(d.path("s.toml")).args(["--offer", "C", "--paths", "100000"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let saved = commitsim::api::money(t["cost_mean_below"].as_f64().unwrap() - t["cost_mean"].as_f64().unwrap(), "USD");
+    let want = format!("Tier: at $3.00k per month the discount rises from 0.0% to 20.0%: expected cost {saved}");
+    assert!(text.contains("Unconstrained optimum: $3.00k"), "{text}");
+    assert!(text.replace("\n  ", " ").contains(&want), "{want}\n{text}");
+}

@@ -158,6 +158,7 @@ impl SweepLayout {
             break_even: break_even(&rec_offer, &self.pilot),
             levers_at: lever_level,
             levers,
+            tiers: tier_steps(offer, &results),
             levels: results.clone(),
             warnings,
             currency: sc.catalog.currency.clone(),
@@ -185,4 +186,26 @@ impl SweepLayout {
         let out = run_offers(sc, &sub, &offers, false, progress)?;
         Ok(p.results(&out, 0))
     }
+}
+
+/// The tier cliffs among `results`: each threshold of `offer`'s tiers whose
+/// level and the level just below it were both billed.
+fn tier_steps(offer: &Offer, results: &[LevelResult]) -> Vec<TierStep> {
+    let OfferKind::Commit(c) = &offer.kind else { return Vec::new() };
+    let top = results.last().map_or(0.0, |r| r.level);
+    let at = |x: f64| results.iter().find(|r| r.level == x);
+    tier_levels(offer, top)
+        .into_iter()
+        .filter_map(|(t, b)| {
+            let (hi, lo) = (at(t)?, at(b)?);
+            Some(TierStep {
+                threshold: t,
+                discount: c.discount.at(t),
+                below: b,
+                discount_below: c.discount.at(b),
+                cost_mean: hi.cost_mean,
+                cost_mean_below: lo.cost_mean,
+            })
+        })
+        .collect()
 }

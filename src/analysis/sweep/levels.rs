@@ -54,6 +54,29 @@ pub fn largest_level(offer: &Offer) -> f64 {
     }
 }
 
+/// How far below a tier threshold the grid's "just below" level lies, as a
+/// share of the threshold (`$399k` for a `$400k` tier).
+pub const BELOW_TIER: f64 = 0.0025;
+
+/// The discount tiers of a flat commitment whose thresholds lie in
+/// `(0, top]`: `(threshold, just below it)` for each. Empty for a ramp (its
+/// level is a mean per period, while tiers apply to each period's amount)
+/// and for a flat discount.
+pub fn tier_levels(offer: &Offer, top: f64) -> Vec<(f64, f64)> {
+    match &offer.kind {
+        OfferKind::Commit(c) if c.amounts.iter().all(|&a| a == c.amounts[0]) => match &c.discount {
+            crate::spec::offer::DiscountRule::Tiers(t) => t
+                .iter()
+                .map(|&(min, _)| min)
+                .filter(|&min| min > 0.0 && min <= top)
+                .map(|min| (min, min * (1.0 - BELOW_TIER)))
+                .collect(),
+            crate::spec::offer::DiscountRule::Flat(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
 /// The most levels a sweep bills, from `--levels` or `--steps`.
 pub const MAX_LEVELS: usize = 1000;
 
@@ -98,8 +121,14 @@ pub(super) fn resolve_levels(sc: &Scenario, offer: &Offer, levels: &Levels, pilo
                 if p95.is_finite() && p95 > 0.0 { 1.5 * p95 } else { 2.0 * current_level(offer, sc.horizon).max(1.0) };
             // Exact fractions of the top: rounding every level would move the
             // grid off the optimum; the recommendation is rounded once, where
-            // it is shown (`units::level`).
-            (0..25).map(|i| top * i as f64 / 24.0).collect()
+            // it is shown (`units::level`). Each discount tier's threshold
+            // and the level just below it join the grid, so that the cliff
+            // between them is billed.
+            let mut grid: Vec<f64> = (0..25).map(|i| top * i as f64 / 24.0).collect();
+            grid.extend(tier_levels(offer, top).into_iter().flat_map(|(t, b)| [t, b]));
+            grid.sort_by(f64::total_cmp);
+            grid.dedup();
+            grid
         }
     };
     match &offer.kind {

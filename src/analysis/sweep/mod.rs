@@ -77,6 +77,24 @@ pub struct LevelResult {
     pub savings_std_error: f64,
 }
 
+/// A discount tier's cliff: the threshold and the level just below it, both
+/// billed on the same futures.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TierStep {
+    /// The tier's threshold (`min_commit`).
+    pub threshold: f64,
+    /// Its discount.
+    pub discount: f64,
+    /// The level just below the threshold.
+    pub below: f64,
+    /// The discount there.
+    pub discount_below: f64,
+    /// Expected cost at the threshold.
+    pub cost_mean: f64,
+    /// Expected cost just below it.
+    pub cost_mean_below: f64,
+}
+
 /// A lever's value at the recommended level.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct LeverResult {
@@ -156,6 +174,9 @@ pub struct SweepReport {
     pub levers_at: f64,
     /// Levers, largest saving first.
     pub levers: Vec<LeverResult>,
+    /// Each discount tier whose threshold and the level just below it were
+    /// both billed (the default grid holds them), lowest threshold first.
+    pub tiers: Vec<TierStep>,
     /// Things to know: divergences, levels outside the risk limit.
     pub warnings: Vec<String>,
     /// Currency (not part of the JSON interface).
