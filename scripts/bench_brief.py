@@ -40,7 +40,7 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--locked"], check=True, cwd=ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         sim = [BIN, *threads, "simulate", "scenarios/example.toml", "--format", "json"]
-        brief = [BIN, *threads, "brief", "scenarios/example.toml", "--contract", "contracts/openai.toml",
+        brief = [BIN, *threads, "brief", "scenarios/example.toml", "--contract", "contracts/azure-openai.toml",
                  "--contract", "contracts/anthropic.toml", "--out", os.path.join(tmp, "brief.html")]
         for _ in range(3):  # warm-up: page cache, CPU frequency
             timed(sim)
