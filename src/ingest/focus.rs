@@ -385,7 +385,7 @@ fn classify(src: &Source, l: &Layout, tally: &mut Tally) -> Result<Kind> {
             let nd = &mut tally.no_direction;
             nd.0 += 1;
             nd.1 += q * block;
-            nd.2.get_or_insert_with(|| format!("line {}", src.line()));
+            nd.2.get_or_insert_with(|| src.place());
             Ok(Kind::Skip)
         }
     }

@@ -11,6 +11,7 @@
 mod aggregate;
 mod columns;
 mod focus;
+pub mod input;
 mod records;
 mod requests;
 mod source;

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::aggregate::{Aggregator, Counts};
 use super::columns::Columns;
+use super::input::Input;
 use super::records::Rec;
 use super::source::{shown, Source};
 use super::timestamp::{self, MonthOf, Timestamp, MS_PER_DAY};
@@ -175,7 +176,13 @@ pub(crate) struct UsageRows<'o> {
 impl<'o> UsageRows<'o> {
     /// Opens `path` and finds the columns `need` requires.
     pub fn open(path: &Path, opts: &'o HistoryOptions, need: Need) -> Result<UsageRows<'o>> {
-        let src = Source::open(path)?;
+        UsageRows::from_input(Input::open(path)?, opts, need)
+    }
+
+    /// Finds the columns `need` requires in `input` (a file, or a table a
+    /// preset made).
+    pub fn from_input(input: Input, opts: &'o HistoryOptions, need: Need) -> Result<UsageRows<'o>> {
+        let src = Source::from_input(input)?;
         let mut warnings = Vec::new();
         let layout = layout(&src, opts, need, &mut warnings)?;
         let origin = opts.timestamp_origin.unwrap_or(Timestamp::EPOCH);
@@ -199,14 +206,7 @@ impl<'o> UsageRows<'o> {
     pub fn error(&self, f: Fault) -> crate::Error {
         match f.at {
             FaultAt::Cell(col) => self.src.error(col, f.message),
-            FaultAt::Row => crate::Error::Invalid {
-                at: crate::error::Location {
-                    file: self.src.path().to_path_buf(),
-                    line: Some(self.src.line()),
-                    key: None,
-                },
-                message: f.message,
-            },
+            FaultAt::Row => crate::Error::Invalid { at: self.src.location(None), message: f.message },
             FaultAt::FixedModel => crate::Error::invalid(self.src.path(), "model", f.message),
         }
     }
@@ -232,7 +232,7 @@ impl<'o> UsageRows<'o> {
         if let Some(state) = parts.and_then(|v| combine(v.into_iter().map(|(_, s)| s).collect())) {
             return Ok(state);
         }
-        *self = UsageRows::open(self.src.path(), self.reader.opts, self.need)?;
+        *self = UsageRows::from_input(self.src.input().clone(), self.reader.opts, self.need)?;
         let mut state = init();
         while self.src.next_record()? {
             if let Err(f) = add(&mut state, &mut self.reader, self.src.record()) {

@@ -114,7 +114,7 @@ impl FileKind {
 /// header-like first line, else a TOML file judged from its top-level keys.
 /// An error when the file cannot be read or parsed or is no kind we know.
 pub fn detect(path: &Path) -> crate::Result<FileKind> {
-    if let Some(kind) = csv_file_kind(path) {
+    if let Some(kind) = export_file_kind(path).or_else(|| csv_file_kind(path)) {
         return Ok(kind);
     }
     let text = super::doc::read_text(path, "a commitsim TOML file")?;
@@ -165,6 +165,38 @@ fn csv_file_kind(path: &Path) -> Option<FileKind> {
         .then(|| csv_kind(first.as_deref().unwrap_or("")))
 }
 
+/// The kind of a regular file holding a gzip stream, JSON or Parquet (told
+/// from its first bytes, SPEC 6.4): a FOCUS export when a FOCUS column name
+/// (`ChargePeriodStart`) is among its first 64 KiB (decompressed), else a
+/// usage history. None for any other file.
+fn export_file_kind(path: &Path) -> Option<FileKind> {
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path).ok()?.take(64 << 10).read_to_end(&mut head).ok()?;
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    // `{`, or `[` then `{` or `]`: JSON rows, not a TOML table header.
+    let mut chars = text.iter().copied().filter(|b| !b.is_ascii_whitespace());
+    let json = match chars.next() {
+        Some(b'{') => true,
+        Some(b'[') => matches!(chars.next(), Some(b'{' | b']')),
+        _ => false,
+    };
+    let body = if head.starts_with(&[0x1f, 0x8b]) {
+        let mut inner = Vec::new();
+        // A stream cut short still gives its first bytes.
+        let _ = flate2::read::MultiGzDecoder::new(&head[..]).take(64 << 10).read_to_end(&mut inner);
+        inner
+    } else if head.starts_with(b"PAR1") || json {
+        head
+    } else {
+        return None;
+    };
+    let focus = body.windows(17).any(|w| w.eq_ignore_ascii_case(b"chargeperiodstart"));
+    Some(if focus { FileKind::Focus } else { FileKind::History })
+}
+
 /// The first line of the file (without a byte-order mark), if it can be read.
 fn first_line(path: &Path) -> Option<String> {
     let f = std::fs::File::open(path).ok()?;
@@ -187,7 +219,7 @@ fn looks_like_csv_header(line: &str) -> bool {
 /// (then the loader's own error stands).
 pub fn wrong_kind(path: &Path, wanted: FileKind) -> Option<Error> {
     let meta = std::fs::metadata(path).ok()?;
-    let found = if let Some(kind) = csv_file_kind(path) {
+    let found = if let Some(kind) = export_file_kind(path).or_else(|| csv_file_kind(path)) {
         kind
     } else if meta.is_file() && meta.len() <= MAX_TOML_SNIFF {
         // Only a regular file: a pipe or a device (`/dev/zero`) reports no
