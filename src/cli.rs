@@ -79,8 +79,10 @@ pub struct HistoryArgs {
     /// Origin of numeric timestamps, an ISO 8601 date-time (default 1970-01-01T00:00:00).
     #[arg(long, value_name = "T")]
     pub timestamp_origin: Option<String>,
-    /// File format: `usage` (SPEC columns, or mapped) or `focus` (FOCUS 1.x billing export).
-    #[arg(long, value_name = "F", value_parser = ["usage", "focus"])]
+    /// File format: `usage` (SPEC columns, or mapped), `focus` (FOCUS 1.x billing export),
+    /// `openai-usage` (OpenAI Usage API JSON or dashboard CSV) or `anthropic-usage`
+    /// (Anthropic usage report JSON). CSV, gzip CSV or JSON, told from the content.
+    #[arg(long, value_name = "F", value_parser = ["usage", "focus", "openai-usage", "anthropic-usage"])]
     pub history_format: Option<String>,
     /// Price catalog used to map FOCUS SKUs to models and to check model ids.
     #[arg(long, value_name = "FILE")]

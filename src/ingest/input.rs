@@ -208,6 +208,12 @@ impl Input {
         Ok(Input { path: path.to_path_buf(), content, table })
     }
 
+    /// A table made in memory from the file at `path` (by a vendor preset),
+    /// whose rows are named by `table.places`.
+    pub fn from_table(path: &Path, content: Content, table: Table) -> Input {
+        Input { path: path.to_path_buf(), content, table: Some(Arc::new(table)) }
+    }
+
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path

@@ -131,6 +131,7 @@ impl<'o> RowReader<'o> {
         };
         let model = match (l.model, &self.opts.model) {
             (_, Some(m)) => m.as_bytes(),
+            (Some(c), None) if self.opts.window_rows && r.cell(c).is_empty() => b"",
             (Some(c), None) => nonempty(r, c, "model id")?,
             (None, None) => b"",
         };
@@ -415,7 +416,14 @@ pub(crate) fn parse_count(cell: &[u8]) -> std::result::Result<u64, &'static str>
 /// thread count); when a row is faulty, again in file order for the error
 /// at the first faulty row.
 pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
-    let mut rows = UsageRows::open(path, opts, Need::History)?;
+    read_input(Input::open(path)?, opts, catalog)
+}
+
+/// [`read`] of an input already opened (a file, or a preset's table).
+pub(crate) fn read_input(input: Input, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
+    let path = input.path().to_path_buf();
+    let path = path.as_path();
+    let mut rows = UsageRows::from_input(input, opts, Need::History)?;
     let agg = rows.fold(
         Aggregator::default,
         |agg: &mut Aggregator<Counts>, rd, r| add_row(agg, rd, catalog, r),
@@ -439,6 +447,15 @@ fn add_row(
     r: Rec<'_>,
 ) -> std::result::Result<(), Fault> {
     let row = rd.row(r)?;
+    if row.model.is_empty() {
+        // A period observed without use (rows the presets write): the window only.
+        match row.when {
+            When::Day(d) => agg.cover(d * MS_PER_DAY, (d + 1) * MS_PER_DAY),
+            When::Instant(t) => agg.cover(t.millis(), t.millis()),
+            When::Month(_) => {}
+        }
+        return Ok(());
+    }
     let i = match agg.find(row.workload, row.model) {
         Some(i) => i,
         None => {

@@ -105,3 +105,217 @@ fn bad_json_and_gzip_files_exit_2_with_where_and_what() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("bad.json: data[0], field `output_tokens`: negative token count"), "{e}");
 }
+
+fn prices() -> Catalog {
+    Catalog::load(&repo("scenarios/prices.toml")).unwrap()
+}
+
+fn opts(format: HistoryFormat, workload_field: Option<&str>) -> HistoryOptions {
+    let mut o = HistoryOptions { format, ..HistoryOptions::default() };
+    if let Some(w) = workload_field {
+        o.columns.insert("workload".into(), w.into());
+    }
+    o
+}
+
+/// (workload, model, first month, [(input, cached, output)]) of a series.
+type Row = (String, String, String, Vec<(f64, f64, f64)>);
+/// The same, borrowed.
+type RowRef<'a> = (&'a str, &'a str, &'a str, Vec<(f64, f64, f64)>);
+
+/// The rows of a history.
+fn series(h: &History) -> Vec<Row> {
+    h.series
+        .iter()
+        .map(|s| {
+            let m = s.months.iter().map(|u| (u.input, u.cached, u.output)).collect();
+            (s.workload.clone(), s.model.clone(), s.first.to_string(), m)
+        })
+        .collect()
+}
+
+fn owned(rows: &[RowRef]) -> Vec<Row> {
+    rows.iter().map(|(w, m, f, v)| (w.to_string(), m.to_string(), f.to_string(), v.clone())).collect()
+}
+
+/// OpenAI Usage API, two pages of 1d buckets (Nov and Dec 2026), counted by
+/// hand from scripts/make_export_fixtures.py: gpt-6.2-sol in November is
+/// 1,000,000 − 400,000 + 500,000 + 300,000 − 100,000 = 1,300,000 uncached
+/// (input_tokens counts the cached tokens: they are taken out), 500,000
+/// cached, 350,000 output; the snapshot ids map to catalog ids; the empty
+/// buckets of the month ends make both months complete (no scaling).
+#[test]
+fn openai_usage_api_daily_buckets_to_the_token() {
+    let h = read_history(
+        &fixture("exports/openai_usage_1d.json"),
+        &opts(HistoryFormat::OpenAiUsage, None),
+        Some(&prices()),
+    )
+    .unwrap();
+    let want = owned(&[
+        ("all", "gpt-4.1", "2026-12", vec![(2_000.0, 0.0, 1_000.0)]),
+        ("all", "gpt-6.2-sol", "2026-11", vec![(1_300_000.0, 500_000.0, 350_000.0), (500_000.0, 300_000.0, 90_000.0)]),
+    ]);
+    assert_eq!(series(&h), want);
+    let w = h.warnings.join("\n");
+    for needle in [
+        "read as openai-usage (JSON): 5 of 62 rows are token usage; 57 skipped: period without use (empty bucket or row) 57",
+        "`gpt-4.1-2025-04-14` → `gpt-4.1` (1 rows), `gpt-6.2-sol-2026-11-17` → `gpt-6.2-sol` (3 rows)",
+        "600000 tokens went through the batch API",
+    ] {
+        assert!(w.contains(needle), "expected {needle:?} in:\n{w}");
+    }
+    assert!(!w.contains("partial"), "{w}");
+}
+
+/// The dashboard's CSV: counts as floats, TRUE/FALSE, a row of empty cells
+/// (a blank line), and days without use whose dates are kept: the first
+/// and last of November are observed, so November is not scaled.
+#[test]
+fn openai_dashboard_csv_with_floats_and_empty_rows_to_the_token() {
+    let h = read_history(
+        &fixture("exports/openai_dashboard.csv"),
+        &opts(HistoryFormat::OpenAiUsage, Some("project_id")),
+        Some(&prices()),
+    )
+    .unwrap();
+    let want = owned(&[
+        ("proj_a", "gpt-6-luna", "2026-11", vec![(70.0, 0.0, 20.0)]),
+        ("proj_a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 500.0, 300.0)]),
+        ("proj_b", "gpt-6.2-sol", "2026-11", vec![(4_000.0, 0.0, 1_000.0)]),
+    ]);
+    assert_eq!(series(&h), want);
+    let w = h.warnings.join("\n");
+    assert!(
+        w.contains("(CSV): 3 of 5 rows are token usage; 2 skipped: period without use (empty bucket or row) 2"),
+        "{w}"
+    );
+    assert!(w.contains("5000 tokens went through the batch API"), "{w}");
+    assert!(!w.contains("partial"), "{w}");
+}
+
+/// Anthropic's usage report: cache writes by lifetime are billed as input
+/// until the catalog prices them apart (150,000 uncached, 40,000 5-minute
+/// and 10,000 1-hour writes: 200,000 input for Sonnet), and the warning
+/// says how many; the batch tier counts as batch.
+#[test]
+fn anthropic_usage_report_to_the_token() {
+    let h = read_history(
+        &fixture("exports/anthropic_usage_1d.json"),
+        &opts(HistoryFormat::AnthropicUsage, Some("workspace_id")),
+        Some(&prices()),
+    )
+    .unwrap();
+    let want = owned(&[
+        ("wrkspc_a", "claude-sonnet-5-5", "2026-11", vec![(200_000.0, 800_000.0, 69_000.0)]),
+        ("wrkspc_b", "claude-haiku-5-5", "2026-11", vec![(5_500.0, 1_000.0, 2_000.0)]),
+    ]);
+    assert_eq!(series(&h), want);
+    let w = h.warnings.join("\n");
+    for needle in [
+        "3 of 4 rows are token usage; 1 skipped: period without use (empty bucket) 1",
+        "50500 tokens were cache writes (40500 short-lived, 10000 long-lived); they are billed at the input price",
+        "39000 tokens went through the batch API",
+        "`claude-sonnet-5-5-20261002` → `claude-sonnet-5-5` (2 rows)",
+    ] {
+        assert!(w.contains(needle), "expected {needle:?} in:\n{w}");
+    }
+    assert!(!w.contains("partial"), "{w}");
+}
+
+/// Usage API 1-minute buckets as `profile` input: 12 minutes (10:00 to
+/// 10:11, the empty buckets counted as zero minutes), effective tokens
+/// per minute with output weight 1: 1,100, 0, 3,500, 0, 550, 0, 0, 0, 0,
+/// 2,000, 0, 0 (numpy: mean 595.8333…, p99 3335.0, peak 3500).
+#[test]
+fn openai_minute_buckets_give_profile_its_per_minute_load() {
+    let out = cmd()
+        .args(["profile", "--history"])
+        .arg(fixture("exports/openai_usage_1m.jsonl"))
+        .args(["--history-format", "openai-usage", "--output-weight", "1", "--format", "json", "--catalog"])
+        .arg(repo("scenarios/prices.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["minutes"], 12);
+    crate::util::close(j["mean"].as_f64().unwrap(), 7150.0 / 12.0, 1e-12);
+    crate::util::close(j["p99"].as_f64().unwrap(), 3335.0, 1e-12);
+    assert_eq!(j["peak"].as_f64().unwrap(), 3500.0);
+    // Daily buckets cannot give a per-minute load.
+    let out = cmd()
+        .args(["profile", "--history"])
+        .arg(fixture("exports/openai_usage_1d.json"))
+        .args(["--history-format", "openai-usage"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("profile needs 1-minute usage buckets, and this export has buckets of 24 h"), "{e}");
+}
+
+/// An unknown model, cached tokens above input tokens, and a cost report
+/// given as usage: exit 2, naming the row and field and what was expected.
+#[test]
+fn bad_vendor_exports_exit_2_naming_row_field_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf, format: &str| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", format, "--catalog"])
+            .arg(repo("scenarios/prices.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let page = |model: &str, inp: u64, cached: u64| {
+        format!(
+            r#"{{"object":"page","data":[{{"object":"bucket","start_time":1793491200,"end_time":1793577600,"results":[{{"model":"{model}","input_tokens":{inp},"input_cached_tokens":{cached},"output_tokens":5}}]}}]}}"#
+        )
+    };
+    let unknown = d.write("unknown.json", &page("gpt-6.2-sl-2026-11-17", 10, 0));
+    let e = run(&unknown, "openai-usage");
+    assert!(
+        e.contains("unknown.json: data[0].results[0], field `model`: model `gpt-6.2-sl-2026-11-17` (read as `gpt-6.2-sl` without its date) is not in catalog"),
+        "{e}"
+    );
+    assert!(e.contains("the closest catalog id is `gpt-6.2-sol`"), "{e}");
+    let over = d.write("over.json", &page("gpt-6.2-sol", 10, 11));
+    let e = run(&over, "openai-usage");
+    assert!(e.contains("field `input_cached_tokens`: input_cached_tokens 11 is more than input_tokens 10"), "{e}");
+    let e = run(&fixture("exports/anthropic_cost_1d.json"), "anthropic-usage");
+    assert!(e.contains("no token usage found in 2 rows read as anthropic-usage"), "{e}");
+    assert!(e.contains("2 cost report rows total $0.44 (their `amount` is in cents)"), "{e}");
+}
+
+/// `[history] format` in a scenario reads a vendor export: the Anthropic
+/// usage report as a scenario's history, with growth stated (one month of
+/// history is enough then); a misspelt format names the closest.
+#[test]
+fn scenario_history_format_reads_a_vendor_export() {
+    let d = Dir::new();
+    std::fs::copy(repo("scenarios/prices.toml"), d.path("prices.toml")).unwrap();
+    std::fs::copy(fixture("exports/anthropic_usage_1d.json"), d.path("u.json")).unwrap();
+    let scenario = |format: &str| {
+        format!(
+            "name = \"usage report\"\nstart = \"2026-12\"\nhorizon_months = 12\ncatalog = \"prices.toml\"\n\n\
+             [history]\nfile = \"u.json\"\nformat = \"{format}\"\n\n[forecast]\ngrowth_annual = 0.5\n\
+             volatility_monthly = 0.1\n\n[[offers]]\nname = \"List\"\nkind = \"payg\"\n"
+        )
+    };
+    let s = d.write("s.toml", &scenario("anthropic-usage"));
+    let out = cmd().arg("validate").arg(&s).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("50500 tokens were cache writes"), "{e}");
+    let s = d.write("s.toml", &scenario("anthropic"));
+    let out = cmd().arg("validate").arg(&s).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("s.toml:8: history.format: expected one of") && e.contains("did you mean \"anthropic-usage\"?"),
+        "{e}"
+    );
+}
