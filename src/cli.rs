@@ -190,7 +190,10 @@ Examples:
     contracts/*.toml
   commitsim validate tests/fixtures/traces/AzureLLMInferenceTrace_code.csv \\
     --columns input_tokens=ContextTokens,output_tokens=GeneratedTokens \\
-    --model azure-gpt-4.1 --catalog scenarios/prices.toml"
+    --model azure-gpt-4.1 --catalog scenarios/prices.toml
+  commitsim validate tests/fixtures/exports/openai_usage_1d.json \\
+    --history-format openai-usage --catalog scenarios/prices.toml \\
+    --format json"
     )]
     Validate(ValidateArgs),
     /// Write a folder to start from into DIR: the example scenario, the price catalog, contracts/template.toml and
@@ -411,6 +414,10 @@ pub struct ValidateArgs {
     /// How to read the CSV files among them (a scenario's `[history]` keeps its own keys).
     #[command(flatten)]
     pub map: HistoryArgs,
+    /// `text` (one line per file) or `json` (per file its kind, and for a usage file the rows read and skipped
+    /// by reason and, per series, the months and each token class's tokens per month before scaling).
+    #[arg(long, value_name = "F", default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
 }
 
 /// The arguments of `commitsim init`.

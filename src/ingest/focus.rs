@@ -567,6 +567,16 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
     }
     let mut h = finish(path, opts, agg, &tally, src.rows(), catalog)?;
     h.warnings.extend(src.long_rows_warning());
+    h.rows_read = Some(src.rows());
+    for (cat, n) in &tally.not_usage {
+        h.skipped.insert(format!("ChargeCategory {cat}"), *n);
+    }
+    for (unit, n) in &tally.not_tokens {
+        h.skipped.insert(format!("ConsumedUnit {unit}"), *n);
+    }
+    if tally.no_direction.0 > 0 {
+        h.skipped.insert("token row of unknown direction".into(), tally.no_direction.0);
+    }
     Ok(h)
 }
 

@@ -16,6 +16,7 @@ mod preset;
 mod records;
 mod requests;
 mod source;
+pub mod summary;
 pub mod timestamp;
 mod usage;
 

@@ -435,6 +435,7 @@ pub(crate) fn read_input(input: Input, opts: &HistoryOptions, catalog: Option<&C
         },
     )?;
     let mut h = agg.finish(path, opts.gaps_zero)?;
+    h.rows_read = Some(rows.rows());
     h.warnings.splice(0..0, rows.into_warnings());
     Ok(h)
 }

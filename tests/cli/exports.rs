@@ -319,3 +319,83 @@ fn scenario_history_format_reads_a_vendor_export() {
         "{e}"
     );
 }
+
+/// `validate --format json` on `files`, decoded; asserts success.
+fn validate_json(files: &[PathBuf], extra: &[&str]) -> serde_json::Value {
+    let out = cmd().arg("validate").args(files).args(extra).args(["--format", "json", "--quiet"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn ints(v: &serde_json::Value) -> Vec<u64> {
+    v.as_array().expect("array").iter().map(|x| x.as_u64().expect("whole number")).collect()
+}
+
+/// `validate --format json` (SPEC 6.4): per file the rows read and skipped
+/// by reason, per series the months and each class's tokens per month,
+/// before partial-month scaling: the FOCUS fixture's March (15 of 31 days,
+/// scaled by 31/15 for forecasting) shows the 1,000,000 input tokens the
+/// file holds; the Anthropic report shows its cache writes apart from the
+/// uncached input; the FOCUS export as CSV, gzip and JSON reads the same.
+#[test]
+fn validate_json_shows_classes_months_and_skips_before_scaling() {
+    let cat = repo("tests/fixtures/focus/catalog_aliases.toml");
+    let focus: Vec<PathBuf> =
+        ["focus/genai_tokens_focus.csv", "exports/focus_tokens.csv.gz", "exports/focus_tokens.json"]
+            .iter()
+            .map(|f| fixture(f))
+            .collect();
+    let j = validate_json(&focus, &["--catalog", cat.to_str().unwrap()]);
+    let files = j["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    let f = &files[0];
+    assert_eq!(f["kind"], "FOCUS export");
+    assert_eq!(f["rows_read"], 25);
+    assert_eq!(f["rows_skipped"]["ChargeCategory Credit"], 1);
+    assert_eq!(f["rows_skipped"]["ConsumedUnit Hours"], 1);
+    assert_eq!(f["rows_skipped"]["token row of unknown direction"], 1);
+    let s = &f["series"][0];
+    assert_eq!(s["model"], "bedrock-claude-sonnet-5-5");
+    assert_eq!(s["months"], serde_json::json!(["2027-01", "2027-02", "2027-03"]));
+    assert_eq!(ints(&s["tokens"]["input"]), [2_000_000, 2_500_000, 1_000_000]);
+    assert_eq!(ints(&s["tokens"]["cached"]), [0, 0, 100_000]);
+    assert_eq!(ints(&s["tokens"]["output"]), [500_000, 600_000, 250_000]);
+    for other in &files[1..] {
+        assert_eq!(other["series"], f["series"]);
+        assert_eq!(other["rows_skipped"], f["rows_skipped"]);
+        assert_eq!(other["rows_read"], 25);
+    }
+
+    let j = validate_json(
+        &[fixture("exports/anthropic_usage_1d.json")],
+        &[
+            "--history-format",
+            "anthropic-usage",
+            "--columns",
+            "workload=workspace_id",
+            "--catalog",
+            "scenarios/prices.toml",
+        ],
+    );
+    let f = &j["files"][0];
+    assert_eq!(f["rows_read"], 4);
+    assert_eq!(f["rows_skipped"], serde_json::json!({ "period without use (empty bucket)": 1 }));
+    let t = &f["series"][0]["tokens"];
+    assert_eq!(f["series"][0]["workload"], "wrkspc_a");
+    let got: Vec<Vec<u64>> = ["input", "cached", "cache_write", "cache_write_long", "output", "batch"]
+        .iter()
+        .map(|k| ints(&t[*k]))
+        .collect();
+    assert_eq!(got, [[150_000], [800_000], [40_000], [10_000], [69_000], [39_000]]);
+
+    let j = validate_json(
+        &[fixture("exports/openai_usage_1d.json")],
+        &["--history-format", "openai-usage", "--catalog", "scenarios/prices.toml"],
+    );
+    let s = &j["files"][0]["series"][1];
+    assert_eq!(s["model"], "gpt-6.2-sol");
+    assert_eq!(s["months"], serde_json::json!(["2026-11", "2026-12"]));
+    assert_eq!(ints(&s["tokens"]["input"]), [1_300_000, 500_000]);
+    assert_eq!(ints(&s["tokens"]["batch"]), [600_000, 0]);
+    assert_eq!(j["files"][0]["rows_read"], 62);
+}
