@@ -178,3 +178,33 @@ def vendors():
 
 if __name__ == "__main__":
     vendors()
+
+
+def parquet_fixtures():
+    """The FOCUS export as Parquet (Snappy), with its columns typed as FOCUS
+    types them: ChargePeriodStart/End as timestamps, ConsumedQuantity and
+    BilledCost as doubles, the rest strings (NULL cells as nulls). And the
+    same file without ConsumedQuantity, for the missing-column error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with open(SRC, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    names = list(rows[0].keys())
+    parse_ts = lambda s: __import__("datetime").datetime.fromisoformat(s.replace("Z", "+00:00"))
+    cols = {}
+    for n in names:
+        vals = [r[n] for r in rows]
+        if n in ("ChargePeriodStart", "ChargePeriodEnd"):
+            cols[n] = pa.array([parse_ts(v) for v in vals], pa.timestamp("ms", tz="UTC"))
+        elif n in ("ConsumedQuantity", "BilledCost"):
+            cols[n] = pa.array([None if v == "NULL" else float(v) for v in vals], pa.float64())
+        else:
+            cols[n] = pa.array([None if v == "NULL" else v for v in vals], pa.string())
+    table = pa.table(cols)
+    pq.write_table(table, OUT / "focus_tokens.parquet", compression="snappy", row_group_size=10)
+    pq.write_table(table.drop(["ConsumedQuantity"]), OUT / "focus_no_quantity.parquet", compression="snappy")
+
+
+if __name__ == "__main__":
+    parquet_fixtures()

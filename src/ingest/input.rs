@@ -102,8 +102,14 @@ pub fn head_of(r: &mut impl Read, n: usize) -> io::Result<Vec<u8>> {
 pub struct Table {
     /// Header line and rows, as CSV.
     pub csv: Vec<u8>,
-    /// Where data row `i` came from (`page 1: data[0].results[2]`, `row 7`).
+    /// Where data row `i` came from (`page 1: data[0].results[2]`), unless
+    /// `numbered`.
     pub places: Vec<String>,
+    /// Data row `i` is `row i+1` of its file (a Parquet file's rows).
+    pub numbered: bool,
+    /// Further rows, after `csv`, in order (a Parquet file's row groups,
+    /// kept apart rather than copied into one buffer).
+    pub parts: Vec<Vec<u8>>,
 }
 
 impl Table {
@@ -196,13 +202,7 @@ impl Input {
                 }
                 Some(Arc::new(json_table(path, &bytes)?))
             }
-            Content::Parquet => {
-                return Err(Error::Invalid {
-                    at: Location::file(path),
-                    message: "this is a Parquet file, which this build does not read yet; export CSV or gzip CSV"
-                        .into(),
-                })
-            }
+            Content::Parquet => Some(Arc::new(super::parquet::parquet_table(path)?)),
             _ => None,
         };
         Ok(Input { path: path.to_path_buf(), content, table })
@@ -227,7 +227,7 @@ impl Input {
     /// The bytes, as CSV, from the start.
     pub fn reader(&self) -> io::Result<Box<dyn Read + Send>> {
         Ok(match (&self.table, self.content) {
-            (Some(t), _) => Box::new(io::Cursor::new(ArcBytes(t.clone()))),
+            (Some(t), _) => Box::new(TableReader { table: t.clone(), part: 0, at: 0 }),
             (None, Content::GzipCsv) => Box::new(gunzip(File::open(&self.path)?)),
             (None, _) => Box::new(File::open(&self.path)?),
         })
@@ -235,17 +235,38 @@ impl Input {
 
     /// The place of data row `i` (0-based) of a table; None for CSV files,
     /// whose rows are named by line.
-    pub fn place(&self, i: usize) -> Option<&str> {
-        self.table.as_ref().map(|t| t.places.get(i).map_or("the end of the data", String::as_str))
+    pub fn place(&self, i: usize) -> Option<String> {
+        self.table.as_ref().map(|t| match t.places.get(i) {
+            _ if t.numbered => format!("row {}", i + 1),
+            Some(p) => p.clone(),
+            None => "the end of the data".to_string(),
+        })
     }
 }
 
-/// A table's CSV bytes, shared.
-struct ArcBytes(Arc<Table>);
+/// Reads a shared table's bytes: `csv`, then each of `parts`.
+struct TableReader {
+    table: Arc<Table>,
+    /// 0 for `csv`, `k` for `parts[k - 1]`.
+    part: usize,
+    at: usize,
+}
 
-impl AsRef<[u8]> for ArcBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0.csv
+impl Read for TableReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let t = &self.table;
+            let Some(bytes) = (if self.part == 0 { Some(&t.csv) } else { t.parts.get(self.part - 1) }) else {
+                return Ok(0);
+            };
+            if self.at < bytes.len() {
+                let n = buf.len().min(bytes.len() - self.at);
+                buf[..n].copy_from_slice(&bytes[self.at..self.at + n]);
+                self.at += n;
+                return Ok(n);
+            }
+            (self.part, self.at) = (self.part + 1, 0);
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod aggregate;
 mod columns;
 mod focus;
 pub mod input;
+mod parquet;
 mod preset;
 mod records;
 mod requests;

@@ -313,7 +313,7 @@ impl Source {
     fn place_at(&self, at: u64) -> String {
         let line = line_at(&self.input, at).unwrap_or(0);
         match self.input.place(line.saturating_sub(2)) {
-            Some(p) => p.to_string(),
+            Some(p) => p,
             None => format!("line {line}"),
         }
     }
@@ -321,6 +321,14 @@ impl Source {
     /// Where the current record is, for messages: `line 7` or its place.
     pub fn place(&self) -> String {
         self.place_at(self.rec_at)
+    }
+
+    /// Where the current record is, found without reading the file again
+    /// (for a note kept per row): its place in a table, else `data row N`.
+    /// Only after [`Source::next_record`].
+    pub fn quick_place(&self) -> String {
+        let i = self.tally.rows.saturating_sub(1) as usize;
+        self.input.place(i).unwrap_or_else(|| format!("data row {}", i + 1))
     }
 
     /// The location of the current record, with `key` (a column name):
@@ -333,7 +341,7 @@ impl Source {
                 line: None,
                 key: Some(match key {
                     Some(k) => format!("{p}, field `{k}`"),
-                    None => p.to_string(),
+                    None => p,
                 }),
             },
             None => Location { file: self.path.clone(), line: Some(line), key },

@@ -167,8 +167,8 @@ fn csv_file_kind(path: &Path) -> Option<FileKind> {
 
 /// The kind of a regular file holding a gzip stream, JSON or Parquet (told
 /// from its first bytes, SPEC 6.4): a FOCUS export when a FOCUS column name
-/// (`ChargePeriodStart`) is among its first 64 KiB (decompressed), else a
-/// usage history. None for any other file.
+/// (`ChargePeriodStart`) is among its first 64 KiB (decompressed; for
+/// Parquet, the last 64 KiB, which hold the schema), else a usage history. None for any other file.
 fn export_file_kind(path: &Path) -> Option<FileKind> {
     if !std::fs::metadata(path).ok()?.is_file() {
         return None;
@@ -188,7 +188,16 @@ fn export_file_kind(path: &Path) -> Option<FileKind> {
         // A stream cut short still gives its first bytes.
         let _ = flate2::read::MultiGzDecoder::new(&head[..]).take(64 << 10).read_to_end(&mut inner);
         inner
-    } else if head.starts_with(b"PAR1") || json {
+    } else if head.starts_with(b"PAR1") {
+        // The schema is in the footer: the last 64 KiB hold its column names.
+        use std::io::{Seek, SeekFrom};
+        let mut f = std::fs::File::open(path).ok()?;
+        let len = f.metadata().ok()?.len();
+        f.seek(SeekFrom::Start(len.saturating_sub(64 << 10))).ok()?;
+        let mut tail = Vec::new();
+        f.take(64 << 10).read_to_end(&mut tail).ok()?;
+        tail
+    } else if json {
         head
     } else {
         return None;

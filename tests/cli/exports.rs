@@ -29,15 +29,17 @@ fn gzip(data: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-/// The same FOCUS export as CSV, gzip CSV and JSON (an array of rows, made
-/// by scripts/make_export_fixtures.py) reads into identical series; only
-/// the place of a row in the warnings differs (a line, or `[14]`).
+/// The same FOCUS export as CSV, gzip CSV, JSON (an array of rows) and
+/// Parquet (typed columns: timestamps, doubles, nullable strings; row
+/// groups of 10 rows), made by scripts/make_export_fixtures.py, reads into
+/// identical series; only the place of a row in the warnings differs (a
+/// line, `[14]`, or `row 15`).
 #[test]
 fn focus_export_as_csv_gzip_and_json_gives_identical_series() {
     let read = |f: &str| read_history(&fixture(f), &focus_opts(), Some(&aliases_catalog())).unwrap();
     let csv = read("focus/genai_tokens_focus.csv");
     assert_eq!(csv.series.len(), 3);
-    for other in ["exports/focus_tokens.csv.gz", "exports/focus_tokens.json"] {
+    for other in ["exports/focus_tokens.csv.gz", "exports/focus_tokens.json", "exports/focus_tokens.parquet"] {
         let h = read(other);
         assert_eq!(h.series, csv.series, "{other}");
         assert_eq!(h.warnings.len(), csv.warnings.len(), "{other}");
@@ -46,6 +48,39 @@ fn focus_export_as_csv_gzip_and_json_gives_identical_series() {
     let w = json.warnings.join("\n");
     // Line 16 of the CSV is its 15th data row, element [14] of the array.
     assert!(w.contains("1 token rows (5000 tokens, first at [14]) skipped"), "{w}");
+    let pq = read("exports/focus_tokens.parquet");
+    let w = pq.warnings.join("\n");
+    assert!(w.contains("1 token rows (5000 tokens, first at row 15) skipped"), "{w}");
+}
+
+/// A Parquet file without a column the reader needs, and one cut short:
+/// exit 2, naming the file, the column and what it should hold.
+#[test]
+fn bad_parquet_files_exit_2_with_the_column_or_the_problem() {
+    let cat = repo("tests/fixtures/focus/catalog_aliases.toml");
+    let run = |p: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(p)
+            .args(["--history-format", "focus", "--catalog"])
+            .arg(&cat)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let e = run(&fixture("exports/focus_no_quantity.parquet"));
+    assert!(e.contains("focus_no_quantity.parquet"), "{e}");
+    assert!(e.contains("missing column `ConsumedQuantity` (quantity consumed, in ConsumedUnit)"), "{e}");
+    let d = Dir::new();
+    let bytes = std::fs::read(fixture("exports/focus_tokens.parquet")).unwrap();
+    let cut = d.path("cut.parquet");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let e = run(&cut);
+    assert!(
+        e.contains("cut.parquet: cannot read the Parquet file") && e.contains("expected a complete Parquet file"),
+        "{e}"
+    );
 }
 
 /// A usage CSV written as gzip, and as JSON lines of rows, reads as the CSV.
@@ -336,18 +371,23 @@ fn ints(v: &serde_json::Value) -> Vec<u64> {
 /// before partial-month scaling: the FOCUS fixture's March (15 of 31 days,
 /// scaled by 31/15 for forecasting) shows the 1,000,000 input tokens the
 /// file holds; the Anthropic report shows its cache writes apart from the
-/// uncached input; the FOCUS export as CSV, gzip and JSON reads the same.
+/// uncached input; the FOCUS export as CSV, gzip, JSON and Parquet reads
+/// the same.
 #[test]
 fn validate_json_shows_classes_months_and_skips_before_scaling() {
     let cat = repo("tests/fixtures/focus/catalog_aliases.toml");
-    let focus: Vec<PathBuf> =
-        ["focus/genai_tokens_focus.csv", "exports/focus_tokens.csv.gz", "exports/focus_tokens.json"]
-            .iter()
-            .map(|f| fixture(f))
-            .collect();
+    let focus: Vec<PathBuf> = [
+        "focus/genai_tokens_focus.csv",
+        "exports/focus_tokens.csv.gz",
+        "exports/focus_tokens.json",
+        "exports/focus_tokens.parquet",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
     let j = validate_json(&focus, &["--catalog", cat.to_str().unwrap()]);
     let files = j["files"].as_array().unwrap();
-    assert_eq!(files.len(), 3);
+    assert_eq!(files.len(), 4);
     let f = &files[0];
     assert_eq!(f["kind"], "FOCUS export");
     assert_eq!(f["rows_read"], 25);

@@ -79,7 +79,7 @@ const COST_ROW: &str = "cost report row (amount in cents, no tokens)";
 
 /// Reads one row; returns the cents of a cost row (0 otherwise).
 fn row(f: &Fields, c: &Cols, opts: &HistoryOptions, models: &mut Models, out: &mut Read) -> Result<f64> {
-    let place = f.src.place();
+    let place = f.src.quick_place();
     let token_cols = [c.uncached, c.cached, c.write_5m, c.write_1h, c.output];
     let mut no_tokens = true;
     for col in token_cols {

@@ -64,7 +64,7 @@ struct Cols {
 }
 
 fn row(f: &Fields, c: &Cols, opts: &HistoryOptions, models: &mut Models, out: &mut Read) -> Result<()> {
-    let place = f.src.place();
+    let place = f.src.quick_place();
     let blank = |col: Option<usize>| -> Result<bool> { Ok(f.text(col)?.is_empty()) };
     let no_tokens = blank(c.input)? && blank(c.output)? && blank(c.cached)?;
     if no_tokens && blank(Some(c.start))? {
