@@ -241,22 +241,20 @@ fn write_value(out: &mut Vec<u8>, d: &Decoded, days: &mut DayCache) {
         (Values::F64(_, v), _) => {
             let _ = write!(out, "{}", v[i]);
         }
-        (Values::Bytes(_, v), _) => match std::str::from_utf8(v[i].data()) {
-            Ok(text) => write_cell(out, text),
-            Err(_) => write_cell(out, &String::from_utf8_lossy(v[i].data())),
-        },
+        // Bytes as they are: the readers check a name's UTF-8 when they first meet it.
+        (Values::Bytes(_, v), _) => write_cell(out, v[i].data()),
         (Values::Unread, _) => {}
     }
 }
 
 /// A CSV cell on one line (as [`Table`] writes them).
-fn write_cell(out: &mut Vec<u8>, cell: &str) {
-    if !cell.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.extend_from_slice(cell.as_bytes());
+fn write_cell(out: &mut Vec<u8>, cell: &[u8]) {
+    if !cell.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.extend_from_slice(cell);
         return;
     }
     out.push(b'"');
-    for b in cell.bytes() {
+    for &b in cell {
         match b {
             b'"' => out.extend_from_slice(b"\"\""),
             b'\n' | b'\r' => out.push(b' '),
