@@ -121,7 +121,7 @@ pub struct History {
     pub scaled: Vec<(Month, f64)>,
     /// Per (workload, model, month), the token classes a vendor preset read,
     /// before scaling (empty for the usage and FOCUS formats, whose classes
-    /// are those of [`MonthUsage`]).
+    /// are those of the series' months).
     pub classes: BTreeMap<(String, String, Month), Classes>,
     /// Rows read, when the reader counts them apart from the data rows.
     pub rows_read: Option<u64>,
