@@ -79,8 +79,10 @@ pub struct HistoryArgs {
     /// Origin of numeric timestamps, an ISO 8601 date-time (default 1970-01-01T00:00:00).
     #[arg(long, value_name = "T")]
     pub timestamp_origin: Option<String>,
-    /// File format: `usage` (SPEC columns, or mapped) or `focus` (FOCUS 1.x billing export).
-    #[arg(long, value_name = "F", value_parser = ["usage", "focus"])]
+    /// File format: `usage` (SPEC columns, or mapped), `focus` (FOCUS 1.x billing export),
+    /// `openai-usage` (OpenAI Usage API JSON or dashboard CSV) or `anthropic-usage`
+    /// (Anthropic usage report JSON). CSV, gzip CSV or JSON, told from the content.
+    #[arg(long, value_name = "F", value_parser = ["usage", "focus", "openai-usage", "anthropic-usage"])]
     pub history_format: Option<String>,
     /// Price catalog used to map FOCUS SKUs to models and to check model ids.
     #[arg(long, value_name = "FILE")]
@@ -191,7 +193,10 @@ Examples:
     contracts/*.toml
   commitsim validate tests/fixtures/traces/AzureLLMInferenceTrace_code.csv \\
     --columns input_tokens=ContextTokens,output_tokens=GeneratedTokens \\
-    --model azure-gpt-4.1 --catalog scenarios/prices.toml"
+    --model azure-gpt-4.1 --catalog scenarios/prices.toml
+  commitsim validate tests/fixtures/exports/openai_usage_1d.json \\
+    --history-format openai-usage --catalog scenarios/prices.toml \\
+    --format json"
     )]
     Validate(ValidateArgs),
     /// Write a folder to start from into DIR: the example scenario, the price catalog, contracts/template.toml and
@@ -412,6 +417,10 @@ pub struct ValidateArgs {
     /// How to read the CSV files among them (a scenario's `[history]` keeps its own keys).
     #[command(flatten)]
     pub map: HistoryArgs,
+    /// `text` (one line per file) or `json` (per file its kind, and for a usage file the rows read and skipped
+    /// by reason and, per series, the months and each token class's tokens per month before scaling).
+    #[arg(long, value_name = "F", default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
 }
 
 /// The arguments of `commitsim init`.

@@ -52,11 +52,17 @@ pub fn run(a: &ValidateArgs, quiet: bool) -> Result<()> {
         Some(c) => Some(c),
         None => of_kind(FileKind::Catalog).find_map(|(f, _)| Catalog::load(f).ok()),
     };
+    let json = a.format == "json";
     let mut failed = 0;
+    let mut read_files = Vec::new();
     for (f, kind) in files.iter().zip(kinds) {
         match kind.and_then(|k| check(f, k, &checklist, catalog.as_ref(), &csv)) {
             Ok((kind, warnings, read)) => {
                 super::warn_all(&warnings, quiet);
+                if json {
+                    read_files.push(file_json(f, kind, read.as_ref()));
+                    continue;
+                }
                 let detail = match (kind, &checklist, read) {
                     (FileKind::Contract, Ok(c), _) => format!(", checked against {}", c.file().display()),
                     (_, _, Some(h)) => history_summary(&h),
@@ -67,9 +73,16 @@ pub fn run(a: &ValidateArgs, quiet: bool) -> Result<()> {
             }
             Err(e) => {
                 eprintln!("error: {}", crate::report::escape::terminal(&e.to_string()));
+                if json {
+                    read_files.push(serde_json::json!({ "file": f.display().to_string(), "error": e.to_string() }));
+                }
                 failed += 1;
             }
         }
+    }
+    if json {
+        let doc = serde_json::json!({ "files": read_files });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
     }
     if failed > 0 {
         return Err(Error::Usage(format!("{failed} of {} file(s) failed validation", files.len())).into());
@@ -89,6 +102,18 @@ fn mapping_given(m: &HistoryArgs) -> bool {
         || history_format.is_some()
         || catalog.is_some()
         || *gaps_zero
+}
+
+/// The JSON of one file that validated (docs/json.md, `validate`): its kind,
+/// and for a usage file what was read (SPEC 6.4).
+fn file_json(path: &Path, kind: FileKind, read: Option<&History>) -> serde_json::Value {
+    let mut v = serde_json::json!({ "file": path.display().to_string(), "kind": kind.label() });
+    if let Some(h) = read {
+        v["rows_read"] = serde_json::json!(h.rows_read);
+        v["rows_skipped"] = serde_json::json!(h.skipped);
+        v["series"] = serde_json::json!(crate::ingest::summary::series_read(h));
+    }
+    v
 }
 
 /// `, N series, FIRST to LAST` of what a history file was read into.

@@ -212,10 +212,11 @@ impl<V: Tokens> Aggregator<V> {
         for acc in accs {
             series.push(consecutive(path, acc, file_last, gaps_zero, &mut warnings)?);
         }
-        if let Some(window) = self.window {
-            scale_edges(&mut series, window, &mut warnings);
-        }
-        Ok(History { series, warnings })
+        let scaled = match self.window {
+            Some(window) => scale_edges(&mut series, window, &mut warnings),
+            None => Vec::new(),
+        };
+        Ok(History { series, warnings, scaled, ..History::default() })
     }
 }
 
@@ -265,7 +266,9 @@ fn consecutive(
 
 /// Scales the first and last month of the observation window when they are
 /// only partly observed.
-fn scale_edges(series: &mut [Series], w: Window, warnings: &mut Vec<String>) {
+/// Returns the months scaled, with their factors.
+fn scale_edges(series: &mut [Series], w: Window, warnings: &mut Vec<String>) -> Vec<(Month, f64)> {
+    let mut scaled = Vec::new();
     let ts = |ms| Timestamp::from_millis(ms).map_or_else(|| ms.to_string(), |t| t.to_string());
     let (first, last) = (month_of_ms(w.start), month_of_ms(w.last_start));
     let edges: Vec<(Month, i64, i64)> = if first == last {
@@ -292,6 +295,7 @@ fn scale_edges(series: &mut [Series], w: Window, warnings: &mut Vec<String>) {
             continue;
         }
         let factor = (m1 - m0) as f64 / observed as f64;
+        scaled.push((month, factor));
         for s in series.iter_mut() {
             let k = month.since(s.first);
             if let Some(u) = usize::try_from(k).ok().and_then(|k| s.months.get_mut(k)) {
@@ -309,6 +313,7 @@ fn scale_edges(series: &mut [Series], w: Window, warnings: &mut Vec<String>) {
             days(m1 - m0)
         ));
     }
+    scaled
 }
 
 #[cfg(test)]

@@ -385,7 +385,7 @@ fn classify(src: &Source, l: &Layout, tally: &mut Tally) -> Result<Kind> {
             let nd = &mut tally.no_direction;
             nd.0 += 1;
             nd.1 += q * block;
-            nd.2.get_or_insert_with(|| format!("line {}", src.line()));
+            nd.2.get_or_insert_with(|| src.place());
             Ok(Kind::Skip)
         }
     }
@@ -567,6 +567,16 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
     }
     let mut h = finish(path, opts, agg, &tally, src.rows(), catalog)?;
     h.warnings.extend(src.long_rows_warning());
+    h.rows_read = Some(src.rows());
+    for (cat, n) in &tally.not_usage {
+        h.skipped.insert(format!("ChargeCategory {cat}"), *n);
+    }
+    for (unit, n) in &tally.not_tokens {
+        h.skipped.insert(format!("ConsumedUnit {unit}"), *n);
+    }
+    if tally.no_direction.0 > 0 {
+        h.skipped.insert("token row of unknown direction".into(), tally.no_direction.0);
+    }
     Ok(h)
 }
 

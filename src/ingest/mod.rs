@@ -11,9 +11,13 @@
 mod aggregate;
 mod columns;
 mod focus;
+pub mod input;
+mod parquet;
+mod preset;
 mod records;
 mod requests;
 mod source;
+pub mod summary;
 pub mod timestamp;
 mod usage;
 
@@ -48,6 +52,43 @@ impl MonthUsage {
     }
 }
 
+/// Whole tokens of one series in one month, class by class, as a vendor
+/// export states them (SPEC 6.4), before any partial-month scaling.
+/// `input` is uncached input without cache writes; `batch` counts the
+/// tokens of every class sent through a batch API (a part of the others).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Classes {
+    /// Uncached input tokens (cache writes apart).
+    pub input: u64,
+    /// Cached input tokens (cache reads).
+    pub cached: u64,
+    /// Short-lived (e.g. 5-minute) cache writes.
+    pub cache_write: u64,
+    /// Long-lived (e.g. 1-hour) cache writes.
+    pub cache_write_long: u64,
+    /// Output tokens.
+    pub output: u64,
+    /// Tokens of all classes sent through a batch API.
+    pub batch: u64,
+}
+
+impl Classes {
+    /// Adds `o`, class by class.
+    pub fn add(&mut self, o: &Classes) {
+        self.input += o.input;
+        self.cached += o.cached;
+        self.cache_write += o.cache_write;
+        self.cache_write_long += o.cache_write_long;
+        self.output += o.output;
+        self.batch += o.batch;
+    }
+
+    /// Tokens of the five classes (batch is a part of them).
+    pub fn total(&self) -> u64 {
+        self.input + self.cached + self.cache_write + self.cache_write_long + self.output
+    }
+}
+
 /// One (workload, model) series of consecutive months.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
@@ -76,6 +117,16 @@ pub struct History {
     /// What the reader did that a user should know (partial months scaled,
     /// rows skipped, how FOCUS rows were mapped).
     pub warnings: Vec<String>,
+    /// The months scaled up as partly observed, with their factors.
+    pub scaled: Vec<(Month, f64)>,
+    /// Per (workload, model, month), the token classes a vendor preset read,
+    /// before scaling (empty for the usage and FOCUS formats, whose classes
+    /// are those of the series' months).
+    pub classes: BTreeMap<(String, String, Month), Classes>,
+    /// Rows read, when the reader counts them apart from the data rows.
+    pub rows_read: Option<u64>,
+    /// Rows skipped, by reason.
+    pub skipped: BTreeMap<String, u64>,
 }
 
 /// The kind of history file.
@@ -86,6 +137,29 @@ pub enum HistoryFormat {
     Usage,
     /// A FOCUS 1.x billing export.
     Focus,
+    /// OpenAI's Usage API JSON or dashboard CSV (`openai-usage`).
+    OpenAiUsage,
+    /// Anthropic's usage report JSON (`anthropic-usage`).
+    AnthropicUsage,
+}
+
+impl HistoryFormat {
+    /// Every format, by its `--history-format` name.
+    pub const ALL: [(&'static str, HistoryFormat); 4] = [
+        ("usage", HistoryFormat::Usage),
+        ("focus", HistoryFormat::Focus),
+        ("openai-usage", HistoryFormat::OpenAiUsage),
+        ("anthropic-usage", HistoryFormat::AnthropicUsage),
+    ];
+
+    /// The vendor preset that reads this format, if it is one.
+    fn preset(self) -> Option<preset::Preset> {
+        match self {
+            HistoryFormat::OpenAiUsage => Some(preset::Preset::OpenAiUsage),
+            HistoryFormat::AnthropicUsage => Some(preset::Preset::AnthropicUsage),
+            HistoryFormat::Usage | HistoryFormat::Focus => None,
+        }
+    }
 }
 
 /// The standard column names of the usage format, which `columns` may map.
@@ -127,6 +201,9 @@ pub struct HistoryOptions {
     pub format: HistoryFormat,
     /// Count months missing inside a series as zero instead of failing.
     pub gaps_zero: bool,
+    /// A row with an empty model and no tokens only marks its period as
+    /// observed (set by the vendor presets for periods without use).
+    pub window_rows: bool,
 }
 
 /// The mapping options as given on the command line, before validation.
@@ -210,9 +287,18 @@ impl RawOptions<'_> {
     /// Checks every value; an error is (the option's key, the message).
     fn validate(self) -> std::result::Result<HistoryOptions, (&'static str, String)> {
         let format = match self.format {
-            None | Some("usage") => HistoryFormat::Usage,
-            Some("focus") => HistoryFormat::Focus,
-            Some(f) => return Err(("format", format!("expected \"usage\" or \"focus\", found \"{f}\""))),
+            None => HistoryFormat::Usage,
+            Some(f) => match HistoryFormat::ALL.iter().find(|(name, _)| *name == f) {
+                Some((_, format)) => *format,
+                None => {
+                    let names: Vec<&str> = HistoryFormat::ALL.iter().map(|(n, _)| *n).collect();
+                    let hint = closest(f, names.iter().copied())
+                        .map(|c| format!("; did you mean \"{c}\"?"))
+                        .unwrap_or_default();
+                    let list = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+                    return Err(("format", format!("expected one of {list}, found \"{f}\"{hint}")));
+                }
+            },
         };
         let timestamp_unit = match self.unit {
             None => None,
@@ -251,6 +337,7 @@ impl RawOptions<'_> {
             timestamp_origin,
             format,
             gaps_zero: self.gaps_zero,
+            window_rows: false,
         })
     }
 }
@@ -280,6 +367,10 @@ pub fn read_history(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog
     let (read, wanted) = match opts.format {
         HistoryFormat::Usage => (usage::read(path, opts, catalog), FileKind::History),
         HistoryFormat::Focus => (focus::read(path, opts, catalog), FileKind::Focus),
+        f => {
+            let p = f.preset().expect("the other formats are presets");
+            (preset::read_history(path, p, opts, catalog), FileKind::History)
+        }
     };
     let history = read.map_err(|e| misread(e, path, opts, wanted))?;
     check_plausible(path, &history)?;

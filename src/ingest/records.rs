@@ -17,7 +17,6 @@
 //! `csv_core` and ends after its last whole record: the cut is exact, never
 //! a guess, whatever the quotes.
 
-use std::fs::File;
 use std::io::{self, Read};
 
 use csv_core::ReadRecordResult;
@@ -53,7 +52,7 @@ pub fn too_large() -> io::Error {
 
 /// A file read as blocks that each end at a record end (or at the end of the file).
 pub(crate) struct Blocks {
-    file: File,
+    file: Box<dyn Read + Send>,
     /// Bytes read after the last cut: the start of the next block.
     carry: Vec<u8>,
     /// File offset of `carry[0]`.
@@ -63,7 +62,7 @@ pub(crate) struct Blocks {
 
 impl Blocks {
     /// Blocks of `file`, whose first `pre` bytes (from `offset`) are already read.
-    pub fn new(file: File, pre: Vec<u8>, offset: u64) -> Blocks {
+    pub fn new(file: Box<dyn Read + Send>, pre: Vec<u8>, offset: u64) -> Blocks {
         Blocks { file, carry: pre, offset, eof: false }
     }
 
@@ -243,6 +242,7 @@ impl<'a> Rec<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::File;
 
     /// Every record of `data` as cells, through blocks cut at `BLOCK`-sized
     /// reads of a file (so records cross reads).
@@ -250,7 +250,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("x.csv");
         std::fs::write(&p, data).unwrap();
-        let mut blocks = Blocks::new(File::open(&p).unwrap(), Vec::new(), 0);
+        let mut blocks = Blocks::new(Box::new(File::open(&p).unwrap()), Vec::new(), 0);
         let (mut buf, mut sp, mut recs) = (Vec::new(), Splitter::default(), Vec::new());
         let mut expect_off = 0;
         while let Some(off) = blocks.next_into(&mut buf).unwrap() {
@@ -306,7 +306,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("x.csv");
         std::fs::write(&p, &data).unwrap();
-        let mut blocks = Blocks::new(File::open(&p).unwrap(), Vec::new(), 0);
+        let mut blocks = Blocks::new(Box::new(File::open(&p).unwrap()), Vec::new(), 0);
         let mut buf = Vec::new();
         let mut n = 0;
         while let Some(off) = blocks.next_into(&mut buf).unwrap() {

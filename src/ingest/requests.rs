@@ -172,9 +172,26 @@ pub fn read_minute_load(
     if !(output_weight.is_finite() && output_weight >= 0.0) {
         return Err(Error::Usage(format!("--output-weight must be a number >= 0, found {output_weight}")));
     }
-    let mut rows =
-        UsageRows::open(path, opts, Need::Profile).map_err(|e| super::misread(e, path, opts, FileKind::RequestLog))?;
-    let check = catalog.filter(|_| rows.reader.model_col().is_some());
+    let preset_opts;
+    let mut preset_warnings = Vec::new();
+    let (mut rows, check) = match opts.format.preset() {
+        Some(p) => {
+            let made = super::preset::make(path, p, opts, catalog)?;
+            if made.width != Some(60_000) {
+                return Err(one_minute_needed(path, made.width));
+            }
+            preset_opts = made.opts.clone();
+            preset_warnings = made.warnings;
+            // The preset mapped the models to catalog ids already.
+            (UsageRows::from_input(made.input.clone(), &preset_opts, Need::Profile)?, None)
+        }
+        None => {
+            let rows = UsageRows::open(path, opts, Need::Profile)
+                .map_err(|e| super::misread(e, path, opts, FileKind::RequestLog))?;
+            let check = catalog.filter(|_| rows.reader.model_col().is_some());
+            (rows, check)
+        }
+    };
     // Joining the threads' minutes fails when together they span too long:
     // the ordered re-read then names the row.
     let all = rows.fold(
@@ -186,7 +203,25 @@ pub fn read_minute_load(
         },
     )?;
     let requests = rows.rows();
-    all.minutes.into_load(path, output_weight, requests, rows.into_warnings())
+    let mut warnings = rows.into_warnings();
+    warnings.splice(0..0, preset_warnings);
+    all.minutes.into_load(path, output_weight, requests, warnings)
+}
+
+/// The error of a usage export whose buckets are not one minute wide.
+fn one_minute_needed(path: &Path, width: Option<i64>) -> Error {
+    let found = match width {
+        Some(w) if w % 3_600_000 == 0 => format!("buckets of {} h", w / 3_600_000),
+        Some(w) if w % 60_000 == 0 => format!("buckets of {} min", w / 60_000),
+        Some(w) => format!("buckets of {w} ms"),
+        None => "buckets of different widths".to_string(),
+    };
+    Error::Invalid {
+        at: Location::file(path),
+        message: format!(
+            "profile needs 1-minute usage buckets, and this export has {found}; fetch it with bucket_width=1m"
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -10,13 +10,13 @@
 //! so the line of a record is worked out only when an error needs it, by
 //! counting line ends in the file up to the record's first byte.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
+use super::input::{Content, Input};
 use super::records::{Blocks, Rec, Splitter, BLOCK};
 use crate::error::{Error, Location, Result};
 
@@ -26,6 +26,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// An open CSV file positioned after its header.
 pub(crate) struct Source {
     path: PathBuf,
+    input: Input,
     blocks: Blocks,
     headers: Vec<String>,
     /// The current block, its file offset, and the read position in it.
@@ -71,25 +72,29 @@ impl Tally {
 
 impl Source {
     /// Opens `path` and reads its header row. An empty file is an error.
+    /// The content is told from the bytes ([`Input::open`]): CSV, gzip
+    /// CSV, or JSON made into a table.
     pub fn open(path: &Path) -> Result<Source> {
-        let read_err = |source| Error::Read { path: path.to_path_buf(), source };
-        let mut file = File::open(path).map_err(read_err)?;
-        if file.metadata().is_ok_and(|m| m.is_file() && m.len() > super::records::MAX_INPUT_BYTES) {
-            return Err(read_err(super::records::too_large()));
-        }
-        let mut head = [0u8; 4];
-        let mut n = 0;
-        while n < 4 {
-            match file.read(&mut head[n..]).map_err(read_err)? {
-                0 => break,
-                k => n += k,
+        Source::from_input(Input::open(path)?)
+    }
+
+    /// Reads the header row of `input`.
+    pub fn from_input(input: Input) -> Result<Source> {
+        let path = input.path().to_path_buf();
+        let read_err = |source| Error::Read { path: path.clone(), source };
+        if input.content() == Content::Csv {
+            let meta = std::fs::metadata(&path).map_err(read_err)?;
+            if meta.is_file() && meta.len() > super::records::MAX_INPUT_BYTES {
+                return Err(read_err(super::records::too_large()));
             }
         }
-        if let Some(e) = crate::spec::doc::utf16_error(path, &head[..n]) {
+        let mut file = input.reader().map_err(read_err)?;
+        let head = super::input::head_of(&mut file, 4).map_err(read_err)?;
+        if let Some(e) = crate::spec::doc::utf16_error(&path, &head) {
             return Err(e);
         }
-        let skipped = if head[..n].starts_with(BOM) { BOM.len() } else { 0 };
-        let mut blocks = Blocks::new(file, head[skipped..n].to_vec(), skipped as u64);
+        let skipped = if head.starts_with(BOM) { BOM.len() } else { 0 };
+        let mut blocks = Blocks::new(file, head[skipped..].to_vec(), skipped as u64);
         let mut block = Vec::with_capacity(BLOCK);
         let block_at = blocks.next_into(&mut block).map_err(read_err)?.unwrap_or(skipped as u64);
         let (mut split, mut at) = (Splitter::default(), 0);
@@ -102,12 +107,16 @@ impl Source {
         };
         if headers.iter().all(String::is_empty) {
             return Err(Error::Invalid {
-                at: Location::file(path),
-                message: "the file is empty; expected a CSV file with a header row and data rows".into(),
+                at: Location::file(&path),
+                message: match input.content() {
+                    Content::Csv => "the file is empty; expected a CSV file with a header row and data rows".into(),
+                    c => format!("the {} file holds no rows; expected a header row and data rows", c.label()),
+                },
             });
         }
         Ok(Source {
-            path: path.to_path_buf(),
+            path,
+            input,
             blocks,
             headers,
             block,
@@ -117,6 +126,11 @@ impl Source {
             rec_at: block_at,
             tally: Tally::default(),
         })
+    }
+
+    /// The input (to open it again, or to know its content).
+    pub fn input(&self) -> &Input {
+        &self.input
     }
 
     /// The file.
@@ -277,9 +291,9 @@ impl Source {
     /// once, at the end.
     pub fn long_rows_warning(&self) -> Option<String> {
         let at = self.tally.first_long?;
-        let line = line_at(&self.path, at).unwrap_or(0);
+        let line = self.place_at(at);
         Some(format!(
-            "{}: {} row(s) have more cells than the header's {} columns, the first at line {line}; \
+            "{}: {} row(s) have more cells than the header's {} columns, the first at {line}; \
              the extra cells are not read (an unquoted comma inside a value?)",
             self.path.display(),
             self.tally.long_rows,
@@ -288,9 +302,50 @@ impl Source {
     }
 
     /// 1-based line where the current record starts (reads the file up to
-    /// the record: call it for messages, not per row).
+    /// the record: call it for messages, not per row). In a table made
+    /// from JSON, the line of its CSV form (the header, then one per row).
     pub fn line(&self) -> usize {
-        line_at(&self.path, self.rec_at).unwrap_or(0)
+        line_at(&self.input, self.rec_at).unwrap_or(0)
+    }
+
+    /// Where the record at byte `at` is, for messages: `line 7`, or in a
+    /// table made from JSON its place (`data[0].results[2]`).
+    fn place_at(&self, at: u64) -> String {
+        let line = line_at(&self.input, at).unwrap_or(0);
+        match self.input.place(line.saturating_sub(2)) {
+            Some(p) => p,
+            None => format!("line {line}"),
+        }
+    }
+
+    /// Where the current record is, for messages: `line 7` or its place.
+    pub fn place(&self) -> String {
+        self.place_at(self.rec_at)
+    }
+
+    /// Where the current record is, found without reading the file again
+    /// (for a note kept per row): its place in a table, else `data row N`.
+    /// Only after [`Source::next_record`].
+    pub fn quick_place(&self) -> String {
+        let i = self.tally.rows.saturating_sub(1) as usize;
+        self.input.place(i).unwrap_or_else(|| format!("data row {}", i + 1))
+    }
+
+    /// The location of the current record, with `key` (a column name):
+    /// file and line, or for a table, file and the row's place before the key.
+    pub fn location(&self, key: Option<String>) -> Location {
+        let line = self.line();
+        match self.input.place(line.saturating_sub(2)) {
+            Some(p) => Location {
+                file: self.path.clone(),
+                line: None,
+                key: Some(match key {
+                    Some(k) => format!("{p}, field `{k}`"),
+                    None => p,
+                }),
+            },
+            None => Location { file: self.path.clone(), line: Some(line), key },
+        }
     }
 
     /// The current record.
@@ -310,14 +365,7 @@ impl Source {
 
     /// An [`Error::Invalid`] at the current line and column `col`.
     pub fn error(&self, col: usize, message: String) -> Error {
-        Error::Invalid {
-            at: Location {
-                file: self.path.clone(),
-                line: Some(self.line()),
-                key: Some(self.headers.get(col).cloned().unwrap_or_default()),
-            },
-            message,
-        }
+        Error::Invalid { at: self.location(Some(self.headers.get(col).cloned().unwrap_or_default())), message }
     }
 
     /// `cell` quoted for a message, shortened when long.
@@ -345,8 +393,8 @@ enum Stopped {
 
 /// The line of the first record starting at or after byte `from`: line ends
 /// before `from`, plus those of the blank lines the csv reader skipped.
-fn line_at(path: &Path, from: u64) -> Option<usize> {
-    let mut r = BufReader::new(File::open(path).ok()?);
+fn line_at(input: &Input, from: u64) -> Option<usize> {
+    let mut r = BufReader::new(input.reader().ok()?);
     let (mut line, mut pos, mut after_cr) = (1, 0u64, false);
     loop {
         let buf = r.fill_buf().ok()?;

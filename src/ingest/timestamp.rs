@@ -118,7 +118,6 @@ pub fn format_minute(minute: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}", mins / 60, mins % 60)
 }
 
-#[cfg(test)]
 /// `YYYY-MM-DD` of day `days` since the epoch.
 pub fn format_day(days: i64) -> String {
     let (y, m, d) = civil_from_days(days);

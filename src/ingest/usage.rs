@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::aggregate::{Aggregator, Counts};
 use super::columns::Columns;
+use super::input::Input;
 use super::records::Rec;
 use super::source::{shown, Source};
 use super::timestamp::{self, MonthOf, Timestamp, MS_PER_DAY};
@@ -130,6 +131,7 @@ impl<'o> RowReader<'o> {
         };
         let model = match (l.model, &self.opts.model) {
             (_, Some(m)) => m.as_bytes(),
+            (Some(c), None) if self.opts.window_rows && r.cell(c).is_empty() => b"",
             (Some(c), None) => nonempty(r, c, "model id")?,
             (None, None) => b"",
         };
@@ -175,7 +177,13 @@ pub(crate) struct UsageRows<'o> {
 impl<'o> UsageRows<'o> {
     /// Opens `path` and finds the columns `need` requires.
     pub fn open(path: &Path, opts: &'o HistoryOptions, need: Need) -> Result<UsageRows<'o>> {
-        let src = Source::open(path)?;
+        UsageRows::from_input(Input::open(path)?, opts, need)
+    }
+
+    /// Finds the columns `need` requires in `input` (a file, or a table a
+    /// preset made).
+    pub fn from_input(input: Input, opts: &'o HistoryOptions, need: Need) -> Result<UsageRows<'o>> {
+        let src = Source::from_input(input)?;
         let mut warnings = Vec::new();
         let layout = layout(&src, opts, need, &mut warnings)?;
         let origin = opts.timestamp_origin.unwrap_or(Timestamp::EPOCH);
@@ -199,14 +207,7 @@ impl<'o> UsageRows<'o> {
     pub fn error(&self, f: Fault) -> crate::Error {
         match f.at {
             FaultAt::Cell(col) => self.src.error(col, f.message),
-            FaultAt::Row => crate::Error::Invalid {
-                at: crate::error::Location {
-                    file: self.src.path().to_path_buf(),
-                    line: Some(self.src.line()),
-                    key: None,
-                },
-                message: f.message,
-            },
+            FaultAt::Row => crate::Error::Invalid { at: self.src.location(None), message: f.message },
             FaultAt::FixedModel => crate::Error::invalid(self.src.path(), "model", f.message),
         }
     }
@@ -232,7 +233,7 @@ impl<'o> UsageRows<'o> {
         if let Some(state) = parts.and_then(|v| combine(v.into_iter().map(|(_, s)| s).collect())) {
             return Ok(state);
         }
-        *self = UsageRows::open(self.src.path(), self.reader.opts, self.need)?;
+        *self = UsageRows::from_input(self.src.input().clone(), self.reader.opts, self.need)?;
         let mut state = init();
         while self.src.next_record()? {
             if let Err(f) = add(&mut state, &mut self.reader, self.src.record()) {
@@ -415,7 +416,14 @@ pub(crate) fn parse_count(cell: &[u8]) -> std::result::Result<u64, &'static str>
 /// thread count); when a row is faulty, again in file order for the error
 /// at the first faulty row.
 pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
-    let mut rows = UsageRows::open(path, opts, Need::History)?;
+    read_input(Input::open(path)?, opts, catalog)
+}
+
+/// [`read`] of an input already opened (a file, or a preset's table).
+pub(crate) fn read_input(input: Input, opts: &HistoryOptions, catalog: Option<&Catalog>) -> Result<History> {
+    let path = input.path().to_path_buf();
+    let path = path.as_path();
+    let mut rows = UsageRows::from_input(input, opts, Need::History)?;
     let agg = rows.fold(
         Aggregator::default,
         |agg: &mut Aggregator<Counts>, rd, r| add_row(agg, rd, catalog, r),
@@ -427,6 +435,7 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
         },
     )?;
     let mut h = agg.finish(path, opts.gaps_zero)?;
+    h.rows_read = Some(rows.rows());
     h.warnings.splice(0..0, rows.into_warnings());
     Ok(h)
 }
@@ -439,6 +448,15 @@ fn add_row(
     r: Rec<'_>,
 ) -> std::result::Result<(), Fault> {
     let row = rd.row(r)?;
+    if row.model.is_empty() {
+        // A period observed without use (rows the presets write): the window only.
+        match row.when {
+            When::Day(d) => agg.cover(d * MS_PER_DAY, (d + 1) * MS_PER_DAY),
+            When::Instant(t) => agg.cover(t.millis(), t.millis()),
+            When::Month(_) => {}
+        }
+        return Ok(());
+    }
     let i = match agg.find(row.workload, row.model) {
         Some(i) => i,
         None => {

@@ -121,7 +121,7 @@ pub fn detect(path: &Path) -> crate::Result<FileKind> {
         );
         return Err(Error::Invalid { at: Location::file(path), message });
     }
-    if let Some(kind) = csv_file_kind(path) {
+    if let Some(kind) = export_file_kind(path).or_else(|| csv_file_kind(path)) {
         return Ok(kind);
     }
     let text = super::doc::read_text(path, "a commitsim TOML file")?;
@@ -172,6 +172,47 @@ fn csv_file_kind(path: &Path) -> Option<FileKind> {
         .then(|| csv_kind(first.as_deref().unwrap_or("")))
 }
 
+/// The kind of a regular file holding a gzip stream, JSON or Parquet (told
+/// from its first bytes, SPEC 6.4): a FOCUS export when a FOCUS column name
+/// (`ChargePeriodStart`) is among its first 64 KiB (decompressed; for
+/// Parquet, the last 64 KiB, which hold the schema), else a usage history. None for any other file.
+fn export_file_kind(path: &Path) -> Option<FileKind> {
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut head = Vec::new();
+    std::fs::File::open(path).ok()?.take(64 << 10).read_to_end(&mut head).ok()?;
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    // `{`, or `[` then `{` or `]`: JSON rows, not a TOML table header.
+    let mut chars = text.iter().copied().filter(|b| !b.is_ascii_whitespace());
+    let json = match chars.next() {
+        Some(b'{') => true,
+        Some(b'[') => matches!(chars.next(), Some(b'{' | b']')),
+        _ => false,
+    };
+    let body = if head.starts_with(&[0x1f, 0x8b]) {
+        let mut inner = Vec::new();
+        // A stream cut short still gives its first bytes.
+        let _ = flate2::read::MultiGzDecoder::new(&head[..]).take(64 << 10).read_to_end(&mut inner);
+        inner
+    } else if head.starts_with(b"PAR1") {
+        // The schema is in the footer: the last 64 KiB hold its column names.
+        use std::io::{Seek, SeekFrom};
+        let mut f = std::fs::File::open(path).ok()?;
+        let len = f.metadata().ok()?.len();
+        f.seek(SeekFrom::Start(len.saturating_sub(64 << 10))).ok()?;
+        let mut tail = Vec::new();
+        f.take(64 << 10).read_to_end(&mut tail).ok()?;
+        tail
+    } else if json {
+        head
+    } else {
+        return None;
+    };
+    let focus = body.windows(17).any(|w| w.eq_ignore_ascii_case(b"chargeperiodstart"));
+    Some(if focus { FileKind::Focus } else { FileKind::History })
+}
+
 /// The first line of the file (without a byte-order mark), if it can be read.
 fn first_line(path: &Path) -> Option<String> {
     let f = std::fs::File::open(path).ok()?;
@@ -197,7 +238,7 @@ pub fn wrong_kind(path: &Path, wanted: FileKind) -> Option<Error> {
     if let Some(report) = meta.is_file().then(|| report_kind(path)).flatten() {
         return Some(Error::Invalid { at: Location::file(path), message: report_message(path, report, wanted) });
     }
-    let found = if let Some(kind) = csv_file_kind(path) {
+    let found = if let Some(kind) = export_file_kind(path).or_else(|| csv_file_kind(path)) {
         kind
     } else if meta.is_file() && meta.len() <= MAX_TOML_SNIFF {
         // Only a regular file: a pipe or a device (`/dev/zero`) reports no
@@ -226,7 +267,7 @@ fn report_kind(path: &Path) -> Option<&'static str> {
     let lower = first.to_ascii_lowercase();
     if lower.starts_with("<!doctype html") || lower.starts_with("<html") {
         Some("an HTML brief")
-    } else if first == "{" || (first.starts_with('{') && first.contains("\"tool\"")) {
+    } else if first.starts_with('{') && names_commitsim(path) {
         Some("a JSON report")
     } else if (ext == "md" || ext == "markdown") && first.starts_with('#') {
         Some("a Markdown report")
@@ -235,6 +276,20 @@ fn report_kind(path: &Path) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Whether a JSON file's first 4 KiB name commitsim as the tool that wrote
+/// it (`"tool": "commitsim"`, the first field of every JSON report): vendor
+/// exports are JSON objects too.
+fn names_commitsim(path: &Path) -> bool {
+    let Ok(f) = std::fs::File::open(path) else { return false };
+    let mut head = Vec::new();
+    if f.take(4 << 10).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.contains("\"tool\":\"commitsim\"")
 }
 
 /// Whether a CSV header is that of a report: it has a column only reports

@@ -78,7 +78,7 @@ fn commands(sub: &str, block: &[String]) -> Vec<String> {
 /// the request-log traces.
 fn workspace() -> Dir {
     let d = Dir::new();
-    for dir in ["scenarios", "contracts", "tests/fixtures/traces"] {
+    for dir in ["scenarios", "contracts", "tests/fixtures/traces", "tests/fixtures/exports"] {
         copy_dir(&repo(dir), &d.path(dir));
     }
     d

@@ -4,6 +4,7 @@ mod bad_input;
 mod brief;
 mod docs;
 mod exact;
+mod exports;
 mod forecast;
 mod fuzz;
 mod help;

@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""Writes the derived fixtures of tests/fixtures/exports/ from their sources.
+
+The FOCUS export `tests/fixtures/focus/genai_tokens_focus.csv` is written
+again as gzip CSV (gzip header time 0, so the bytes do not change between
+runs) and as JSON (an array of row objects, every cell a string, as the
+CSV holds it), so that tests can check that the three read the same.
+Run from the repository root; the output is committed.
+"""
+import csv
+import gzip
+import json
+import pathlib
+
+SRC = pathlib.Path("tests/fixtures/focus/genai_tokens_focus.csv")
+OUT = pathlib.Path("tests/fixtures/exports")
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    raw = SRC.read_bytes()
+    with open(OUT / "focus_tokens.csv.gz", "wb") as f:
+        with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="") as g:
+            g.write(raw)
+    with open(SRC, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    (OUT / "focus_tokens.json").write_text(json.dumps(rows, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
+
+
+# --- Vendor usage exports, in the shapes the vendors document -------------
+# (sources in tests/fixtures/ATTRIBUTION.md). The token figures are few and
+# round, so that tests/cli/exports.rs states each expected sum by hand.
+
+DAY = 86400
+NOV_1_2026 = 1793491200  # 2026-11-01T00:00:00Z
+MIN_0 = NOV_1_2026 + 16 * DAY + 10 * 3600  # 2026-11-17T10:00:00Z
+
+
+def openai_result(model, inp, cached, out, batch=False, project=None, requests=1):
+    """One `organization.usage.completions.result` (OpenAI API spec)."""
+    return {
+        "object": "organization.usage.completions.result",
+        "input_tokens": inp,
+        "output_tokens": out,
+        "input_cached_tokens": cached,
+        "input_audio_tokens": 0,
+        "output_audio_tokens": 0,
+        "num_model_requests": requests,
+        "project_id": project,
+        "user_id": None,
+        "api_key_id": None,
+        "model": model,
+        "batch": batch,
+    }
+
+
+def openai_page(buckets, width, has_more, next_page):
+    data = []
+    for start, results in buckets:
+        data.append({"object": "bucket", "start_time": start, "end_time": start + width, "results": results})
+    return {"object": "page", "data": data, "has_more": has_more, "next_page": next_page}
+
+
+def openai_daily():
+    """Two pages (an array) of 1d buckets, 2026-11-01 to 2026-12-31, group_by=model."""
+    usage = {
+        2: [openai_result("gpt-6.2-sol-2026-11-17", 1_000_000, 400_000, 200_000, requests=120),
+            openai_result("gpt-6.2-sol-2026-11-17", 500_000, 0, 100_000, batch=True, requests=40)],
+        19: [openai_result("gpt-6.2-sol", 300_000, 100_000, 50_000)],
+        34: [openai_result("gpt-4.1-2025-04-14", 2_000, 0, 1_000)],
+        39: [openai_result("gpt-6.2-sol-2026-11-17", 800_000, 300_000, 90_000)],
+    }
+    days = [(NOV_1_2026 + d * DAY, usage.get(d, [])) for d in range(61)]
+    pages = [openai_page(days[:31], DAY, True, "page_AAA"), openai_page(days[31:], DAY, False, None)]
+    (OUT / "openai_usage_1d.json").write_text(json.dumps(pages, indent=1) + "\n")
+
+
+def openai_minutes():
+    """JSON lines of two pages of 1m buckets, 10:00 to 10:11 on 2026-11-17."""
+    usage = {
+        0: [openai_result("gpt-6.2-sol-2026-11-17", 1000, 200, 100)],
+        2: [openai_result("gpt-6.2-sol-2026-11-17", 3000, 0, 500)],
+        4: [openai_result("gpt-6.2-sol-2026-11-17", 500, 100, 50)],
+        9: [openai_result("gpt-6.2-sol-2026-11-17", 2000, 1000, 0)],
+    }
+    mins = [(MIN_0 + m * 60, usage.get(m, [])) for m in range(12)]
+    pages = [openai_page(mins[:6], 60, True, "page_BBB"), openai_page(mins[6:], 60, False, None)]
+    (OUT / "openai_usage_1m.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pages))
+
+
+def openai_dashboard():
+    """The dashboard's usage CSV: floats, TRUE/FALSE, days without use as empty cells."""
+    cols = ("start_time,end_time,start_time_iso,end_time_iso,project_id,num_model_requests,user_id,api_key_id,"
+            "model,batch,service_tier,input_tokens,output_tokens,input_cached_tokens,input_uncached_tokens,"
+            "input_text_tokens,output_text_tokens,input_cached_text_tokens,input_audio_tokens,"
+            "input_cached_audio_tokens,output_audio_tokens,input_image_tokens,input_cached_image_tokens,"
+            "output_image_tokens").split(",")
+
+    def day(d):
+        s = NOV_1_2026 + d * DAY
+        iso = lambda t: __import__("datetime").datetime.fromtimestamp(t, __import__("datetime").timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        return {"start_time": s, "end_time": s + DAY, "start_time_iso": iso(s), "end_time_iso": iso(s + DAY)}
+
+    def used(d, project, model, batch, inp, out, cached, requests):
+        r = day(d)
+        r.update(project_id=project, num_model_requests=f"{requests:.1f}", model=model, batch=batch,
+                 service_tier="default", input_tokens=f"{inp:.1f}", output_tokens=f"{out:.1f}",
+                 input_cached_tokens=f"{cached:.1f}", input_uncached_tokens=f"{inp - cached:.1f}",
+                 input_text_tokens=f"{inp:.1f}", output_text_tokens=f"{out:.1f}",
+                 input_cached_text_tokens=f"{cached:.1f}")
+        return r
+
+    rows = [day(0),
+            used(1, "proj_a", "gpt-6.2-sol-2026-11-17", "FALSE", 1500, 300, 500, 3),
+            used(1, "proj_a", "gpt-6-luna-2026-08-01", "FALSE", 70, 20, 0, 1),
+            {},
+            used(14, "proj_b", "gpt-6.2-sol-2026-11-17", "TRUE", 4000, 1000, 0, 2),
+            day(29)]
+    with open(OUT / "openai_dashboard.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+
+
+def anthropic_result(model, uncached, read, w5, w1h, out, tier="standard", workspace="wrkspc_a"):
+    """One result of the usage report (`GET /v1/organizations/usage_report/messages`)."""
+    return {
+        "uncached_input_tokens": uncached,
+        "cache_creation": {"ephemeral_1h_input_tokens": w1h, "ephemeral_5m_input_tokens": w5},
+        "cache_read_input_tokens": read,
+        "output_tokens": out,
+        "server_tool_use": {"web_search_requests": 0},
+        "api_key_id": None,
+        "workspace_id": workspace,
+        "model": model,
+        "service_tier": tier,
+        "context_window": "0-200k",
+    }
+
+
+def anthropic_daily():
+    """One page of 1d buckets in November 2026 (empty days omitted but the last)."""
+    iso = lambda d: f"2026-11-{d:02d}T00:00:00Z" if d <= 30 else "2026-12-01T00:00:00Z"
+    buckets = [
+        (1, [anthropic_result("claude-sonnet-5-5-20261002", 120_000, 800_000, 40_000, 10_000, 60_000)]),
+        (2, [anthropic_result("claude-sonnet-5-5-20261002", 30_000, 0, 0, 0, 9_000, tier="batch"),
+             anthropic_result("claude-haiku-5-5", 5_000, 1_000, 500, 0, 2_000, workspace="wrkspc_b")]),
+        (30, []),
+    ]
+    data = [{"starting_at": iso(d), "ending_at": iso(d + 1), "results": r} for d, r in buckets]
+    page = {"data": data, "has_more": False, "next_page": None}
+    (OUT / "anthropic_usage_1d.json").write_text(json.dumps(page, indent=1) + "\n")
+
+
+def anthropic_cost():
+    """The cost report: amounts in cents, as decimal strings."""
+    res = lambda amount, tt: {"currency": "USD", "amount": amount, "workspace_id": None, "description": None,
+                              "cost_type": "tokens", "context_window": "0-200k",
+                              "model": "claude-sonnet-5-5-20261002", "service_tier": "standard",
+                              "token_type": tt}
+    data = [{"starting_at": "2026-11-01T00:00:00Z", "ending_at": "2026-11-02T00:00:00Z",
+             "results": [res("36.00", "uncached_input_tokens"), res("8.125", "cache_read_input_tokens")]}]
+    (OUT / "anthropic_cost_1d.json").write_text(json.dumps({"data": data, "has_more": False, "next_page": None}, indent=1) + "\n")
+
+
+def vendors():
+    openai_daily()
+    openai_minutes()
+    openai_dashboard()
+    anthropic_daily()
+    anthropic_cost()
+
+
+if __name__ == "__main__":
+    vendors()
+
+
+def parquet_fixtures():
+    """The FOCUS export as Parquet (Snappy), with its columns typed as FOCUS
+    types them: ChargePeriodStart/End as timestamps, ConsumedQuantity and
+    BilledCost as doubles, the rest strings (NULL cells as nulls). And the
+    same file without ConsumedQuantity, for the missing-column error."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with open(SRC, newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    names = list(rows[0].keys())
+    parse_ts = lambda s: __import__("datetime").datetime.fromisoformat(s.replace("Z", "+00:00"))
+    cols = {}
+    for n in names:
+        vals = [r[n] for r in rows]
+        if n in ("ChargePeriodStart", "ChargePeriodEnd"):
+            cols[n] = pa.array([parse_ts(v) for v in vals], pa.timestamp("ms", tz="UTC"))
+        elif n in ("ConsumedQuantity", "BilledCost"):
+            cols[n] = pa.array([None if v == "NULL" else float(v) for v in vals], pa.float64())
+        else:
+            cols[n] = pa.array([None if v == "NULL" else v for v in vals], pa.string())
+    table = pa.table(cols)
+    pq.write_table(table, OUT / "focus_tokens.parquet", compression="snappy", row_group_size=10)
+    pq.write_table(table.drop(["ConsumedQuantity"]), OUT / "focus_no_quantity.parquet", compression="snappy")
+
+
+if __name__ == "__main__":
+    parquet_fixtures()

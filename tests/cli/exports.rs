@@ -1,0 +1,441 @@
+//! Usage data as vendors export it (SPEC 6.4, issue 19): files recognised
+//! by content (CSV, gzip CSV, JSON pages), and the vendor presets. Every
+//! expected figure is counted by hand from the fixture named beside it.
+
+use std::path::PathBuf;
+
+use commitsim::api::Catalog;
+use commitsim::api::{read_history, History, HistoryFormat, HistoryOptions};
+
+use crate::util::{cmd, repo, Dir};
+
+fn fixture(rel: &str) -> PathBuf {
+    repo(&format!("tests/fixtures/{rel}"))
+}
+
+fn focus_opts() -> HistoryOptions {
+    HistoryOptions { format: HistoryFormat::Focus, ..HistoryOptions::default() }
+}
+
+fn aliases_catalog() -> Catalog {
+    Catalog::load(&fixture("focus/catalog_aliases.toml")).unwrap()
+}
+
+/// The gzip bytes of `data`.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// The same FOCUS export as CSV, gzip CSV, JSON (an array of rows) and
+/// Parquet (typed columns: timestamps, doubles, nullable strings; row
+/// groups of 10 rows), made by scripts/make_export_fixtures.py, reads into
+/// identical series; only the place of a row in the warnings differs (a
+/// line, `[14]`, or `row 15`).
+#[test]
+fn focus_export_as_csv_gzip_and_json_gives_identical_series() {
+    let read = |f: &str| read_history(&fixture(f), &focus_opts(), Some(&aliases_catalog())).unwrap();
+    let csv = read("focus/genai_tokens_focus.csv");
+    assert_eq!(csv.series.len(), 3);
+    for other in ["exports/focus_tokens.csv.gz", "exports/focus_tokens.json", "exports/focus_tokens.parquet"] {
+        let h = read(other);
+        assert_eq!(h.series, csv.series, "{other}");
+        assert_eq!(h.warnings.len(), csv.warnings.len(), "{other}");
+    }
+    let json = read("exports/focus_tokens.json");
+    let w = json.warnings.join("\n");
+    // Line 16 of the CSV is its 15th data row, element [14] of the array.
+    assert!(w.contains("1 token rows (5000 tokens, first at [14]) skipped"), "{w}");
+    let pq = read("exports/focus_tokens.parquet");
+    let w = pq.warnings.join("\n");
+    assert!(w.contains("1 token rows (5000 tokens, first at row 15) skipped"), "{w}");
+}
+
+/// A Parquet file without a column the reader needs, and one cut short:
+/// exit 2, naming the file, the column and what it should hold.
+#[test]
+fn bad_parquet_files_exit_2_with_the_column_or_the_problem() {
+    let cat = repo("tests/fixtures/focus/catalog_aliases.toml");
+    let run = |p: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(p)
+            .args(["--history-format", "focus", "--catalog"])
+            .arg(&cat)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let e = run(&fixture("exports/focus_no_quantity.parquet"));
+    assert!(e.contains("focus_no_quantity.parquet"), "{e}");
+    assert!(e.contains("missing column `ConsumedQuantity` (quantity consumed, in ConsumedUnit)"), "{e}");
+    let d = Dir::new();
+    let bytes = std::fs::read(fixture("exports/focus_tokens.parquet")).unwrap();
+    let cut = d.path("cut.parquet");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let e = run(&cut);
+    assert!(
+        e.contains("cut.parquet: cannot read the Parquet file") && e.contains("expected a complete Parquet file"),
+        "{e}"
+    );
+}
+
+/// A usage CSV written as gzip, and as JSON lines of rows, reads as the CSV.
+#[test]
+fn usage_file_as_gzip_and_json_lines_reads_as_the_csv() {
+    let d = Dir::new();
+    let text = "month,model,input_tokens,output_tokens,cached_input_tokens\n\
+                2027-01,m,1000,200,50\n2027-02,m,1100,210,60\n2027-02,n,7,3,\n";
+    let csv = d.write("u.csv", text);
+    let gz = d.path("u.bin");
+    std::fs::write(&gz, gzip(text.as_bytes())).unwrap();
+    let lines = d.write(
+        "u.txt",
+        "{\"month\":\"2027-01\",\"model\":\"m\",\"input_tokens\":1000,\"output_tokens\":200,\"cached_input_tokens\":50}\n\
+         {\"month\":\"2027-02\",\"model\":\"m\",\"input_tokens\":1100,\"output_tokens\":210,\"cached_input_tokens\":60}\n\
+         {\"month\":\"2027-02\",\"model\":\"n\",\"input_tokens\":7,\"output_tokens\":3,\"cached_input_tokens\":null}\n",
+    );
+    let read = |p: &PathBuf| read_history(p, &HistoryOptions::default(), None).unwrap();
+    let want: History = read(&csv);
+    assert_eq!(want.series.len(), 2);
+    assert_eq!(want.series[0].months[1].input, 1100.0);
+    assert_eq!(want.series[0].months[1].cached, 60.0);
+    for p in [&gz, &lines] {
+        assert_eq!(read(p).series, want.series, "{}", p.display());
+    }
+    // validate recognises each by content, whatever the name.
+    for p in [&gz, &lines] {
+        let out = cmd().arg("validate").arg(p).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("(history, 2 series, 2027-01 to 2027-02)"), "{stdout}");
+    }
+}
+
+/// A JSON document cut short, a gzip stream cut short, and a bad cell in a
+/// JSON row: exit 2, naming the file and the line or the row and field.
+#[test]
+fn bad_json_and_gzip_files_exit_2_with_where_and_what() {
+    let d = Dir::new();
+    let cut = d.write("cut.json", "[{\"month\":\"2027-01\",\"model\":\"m\",\n\"input_tokens\":10");
+    let out = cmd().args(["forecast", "--history"]).arg(&cut).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("cut.json:2: the JSON ends early"), "{e}");
+
+    let full = gzip("month,model,input_tokens,output_tokens\n2027-01,m,10,2\n".repeat(2000).as_bytes());
+    let gz = d.path("cut.csv.gz");
+    std::fs::write(&gz, &full[..full.len() / 2]).unwrap();
+    let out = cmd().args(["forecast", "--history"]).arg(&gz).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("cut.csv.gz") && e.contains("the gzip stream is cut short"), "{e}");
+
+    let bad = d.write("bad.json", r#"{"data":[{"month":"2027-01","model":"m","input_tokens":10,"output_tokens":-4}]}"#);
+    let out = cmd().args(["forecast", "--history"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("bad.json: data[0], field `output_tokens`: negative token count"), "{e}");
+}
+
+fn prices() -> Catalog {
+    Catalog::load(&repo("scenarios/prices.toml")).unwrap()
+}
+
+fn opts(format: HistoryFormat, workload_field: Option<&str>) -> HistoryOptions {
+    let mut o = HistoryOptions { format, ..HistoryOptions::default() };
+    if let Some(w) = workload_field {
+        o.columns.insert("workload".into(), w.into());
+    }
+    o
+}
+
+/// (workload, model, first month, [(input, cached, output)]) of a series.
+type Row = (String, String, String, Vec<(f64, f64, f64)>);
+/// The same, borrowed.
+type RowRef<'a> = (&'a str, &'a str, &'a str, Vec<(f64, f64, f64)>);
+
+/// The rows of a history.
+fn series(h: &History) -> Vec<Row> {
+    h.series
+        .iter()
+        .map(|s| {
+            let m = s.months.iter().map(|u| (u.input, u.cached, u.output)).collect();
+            (s.workload.clone(), s.model.clone(), s.first.to_string(), m)
+        })
+        .collect()
+}
+
+fn owned(rows: &[RowRef]) -> Vec<Row> {
+    rows.iter().map(|(w, m, f, v)| (w.to_string(), m.to_string(), f.to_string(), v.clone())).collect()
+}
+
+/// OpenAI Usage API, two pages of 1d buckets (Nov and Dec 2026), counted by
+/// hand from scripts/make_export_fixtures.py: gpt-6.2-sol in November is
+/// 1,000,000 − 400,000 + 500,000 + 300,000 − 100,000 = 1,300,000 uncached
+/// (input_tokens counts the cached tokens: they are taken out), 500,000
+/// cached, 350,000 output; the snapshot ids map to catalog ids; the empty
+/// buckets of the month ends make both months complete (no scaling).
+#[test]
+fn openai_usage_api_daily_buckets_to_the_token() {
+    let h = read_history(
+        &fixture("exports/openai_usage_1d.json"),
+        &opts(HistoryFormat::OpenAiUsage, None),
+        Some(&prices()),
+    )
+    .unwrap();
+    let want = owned(&[
+        ("all", "gpt-4.1", "2026-12", vec![(2_000.0, 0.0, 1_000.0)]),
+        ("all", "gpt-6.2-sol", "2026-11", vec![(1_300_000.0, 500_000.0, 350_000.0), (500_000.0, 300_000.0, 90_000.0)]),
+    ]);
+    assert_eq!(series(&h), want);
+    let w = h.warnings.join("\n");
+    for needle in [
+        "read as openai-usage (JSON): 5 of 62 rows are token usage; 57 skipped: period without use (empty bucket or row) 57",
+        "`gpt-4.1-2025-04-14` → `gpt-4.1` (1 rows), `gpt-6.2-sol-2026-11-17` → `gpt-6.2-sol` (3 rows)",
+        "600000 tokens went through the batch API",
+    ] {
+        assert!(w.contains(needle), "expected {needle:?} in:\n{w}");
+    }
+    assert!(!w.contains("partial"), "{w}");
+}
+
+/// The dashboard's CSV: counts as floats, TRUE/FALSE, a row of empty cells
+/// (a blank line), and days without use whose dates are kept: the first
+/// and last of November are observed, so November is not scaled.
+#[test]
+fn openai_dashboard_csv_with_floats_and_empty_rows_to_the_token() {
+    let h = read_history(
+        &fixture("exports/openai_dashboard.csv"),
+        &opts(HistoryFormat::OpenAiUsage, Some("project_id")),
+        Some(&prices()),
+    )
+    .unwrap();
+    let want = owned(&[
+        ("proj_a", "gpt-6-luna", "2026-11", vec![(70.0, 0.0, 20.0)]),
+        ("proj_a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 500.0, 300.0)]),
+        ("proj_b", "gpt-6.2-sol", "2026-11", vec![(4_000.0, 0.0, 1_000.0)]),
+    ]);
+    assert_eq!(series(&h), want);
+    let w = h.warnings.join("\n");
+    assert!(
+        w.contains("(CSV): 3 of 5 rows are token usage; 2 skipped: period without use (empty bucket or row) 2"),
+        "{w}"
+    );
+    assert!(w.contains("5000 tokens went through the batch API"), "{w}");
+    assert!(!w.contains("partial"), "{w}");
+}
+
+/// Anthropic's usage report: cache writes by lifetime are billed as input
+/// until the catalog prices them apart (150,000 uncached, 40,000 5-minute
+/// and 10,000 1-hour writes: 200,000 input for Sonnet), and the warning
+/// says how many; the batch tier counts as batch.
+#[test]
+fn anthropic_usage_report_to_the_token() {
+    let h = read_history(
+        &fixture("exports/anthropic_usage_1d.json"),
+        &opts(HistoryFormat::AnthropicUsage, Some("workspace_id")),
+        Some(&prices()),
+    )
+    .unwrap();
+    let want = owned(&[
+        ("wrkspc_a", "claude-sonnet-5-5", "2026-11", vec![(200_000.0, 800_000.0, 69_000.0)]),
+        ("wrkspc_b", "claude-haiku-5-5", "2026-11", vec![(5_500.0, 1_000.0, 2_000.0)]),
+    ]);
+    assert_eq!(series(&h), want);
+    let w = h.warnings.join("\n");
+    for needle in [
+        "3 of 4 rows are token usage; 1 skipped: period without use (empty bucket) 1",
+        "50500 tokens were cache writes (40500 short-lived, 10000 long-lived); they are billed at the input price",
+        "39000 tokens went through the batch API",
+        "`claude-sonnet-5-5-20261002` → `claude-sonnet-5-5` (2 rows)",
+    ] {
+        assert!(w.contains(needle), "expected {needle:?} in:\n{w}");
+    }
+    assert!(!w.contains("partial"), "{w}");
+}
+
+/// Usage API 1-minute buckets as `profile` input: 12 minutes (10:00 to
+/// 10:11, the empty buckets counted as zero minutes), effective tokens
+/// per minute with output weight 1: 1,100, 0, 3,500, 0, 550, 0, 0, 0, 0,
+/// 2,000, 0, 0 (numpy: mean 595.8333…, p99 3335.0, peak 3500).
+#[test]
+fn openai_minute_buckets_give_profile_its_per_minute_load() {
+    let out = cmd()
+        .args(["profile", "--history"])
+        .arg(fixture("exports/openai_usage_1m.jsonl"))
+        .args(["--history-format", "openai-usage", "--output-weight", "1", "--format", "json", "--catalog"])
+        .arg(repo("scenarios/prices.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["minutes"], 12);
+    crate::util::close(j["mean"].as_f64().unwrap(), 7150.0 / 12.0, 1e-12);
+    crate::util::close(j["p99"].as_f64().unwrap(), 3335.0, 1e-12);
+    assert_eq!(j["peak"].as_f64().unwrap(), 3500.0);
+    // Daily buckets cannot give a per-minute load.
+    let out = cmd()
+        .args(["profile", "--history"])
+        .arg(fixture("exports/openai_usage_1d.json"))
+        .args(["--history-format", "openai-usage"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("profile needs 1-minute usage buckets, and this export has buckets of 24 h"), "{e}");
+}
+
+/// An unknown model, cached tokens above input tokens, and a cost report
+/// given as usage: exit 2, naming the row and field and what was expected.
+#[test]
+fn bad_vendor_exports_exit_2_naming_row_field_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf, format: &str| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", format, "--catalog"])
+            .arg(repo("scenarios/prices.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let page = |model: &str, inp: u64, cached: u64| {
+        format!(
+            r#"{{"object":"page","data":[{{"object":"bucket","start_time":1793491200,"end_time":1793577600,"results":[{{"model":"{model}","input_tokens":{inp},"input_cached_tokens":{cached},"output_tokens":5}}]}}]}}"#
+        )
+    };
+    let unknown = d.write("unknown.json", &page("gpt-6.2-sl-2026-11-17", 10, 0));
+    let e = run(&unknown, "openai-usage");
+    assert!(
+        e.contains("unknown.json: data[0].results[0], field `model`: model `gpt-6.2-sl-2026-11-17` (read as `gpt-6.2-sl` without its date) is not in catalog"),
+        "{e}"
+    );
+    assert!(e.contains("the closest catalog id is `gpt-6.2-sol`"), "{e}");
+    let over = d.write("over.json", &page("gpt-6.2-sol", 10, 11));
+    let e = run(&over, "openai-usage");
+    assert!(e.contains("field `input_cached_tokens`: input_cached_tokens 11 is more than input_tokens 10"), "{e}");
+    let e = run(&fixture("exports/anthropic_cost_1d.json"), "anthropic-usage");
+    assert!(e.contains("no token usage found in 2 rows read as anthropic-usage"), "{e}");
+    assert!(e.contains("2 cost report rows total $0.44 (their `amount` is in cents)"), "{e}");
+}
+
+/// `[history] format` in a scenario reads a vendor export: the Anthropic
+/// usage report as a scenario's history, with growth stated (one month of
+/// history is enough then); a misspelt format names the closest.
+#[test]
+fn scenario_history_format_reads_a_vendor_export() {
+    let d = Dir::new();
+    std::fs::copy(repo("scenarios/prices.toml"), d.path("prices.toml")).unwrap();
+    std::fs::copy(fixture("exports/anthropic_usage_1d.json"), d.path("u.json")).unwrap();
+    let scenario = |format: &str| {
+        format!(
+            "name = \"usage report\"\nstart = \"2026-12\"\nhorizon_months = 12\ncatalog = \"prices.toml\"\n\n\
+             [history]\nfile = \"u.json\"\nformat = \"{format}\"\n\n[forecast]\ngrowth_annual = 0.5\n\
+             volatility_monthly = 0.1\n\n[[offers]]\nname = \"List\"\nkind = \"payg\"\n"
+        )
+    };
+    let s = d.write("s.toml", &scenario("anthropic-usage"));
+    let out = cmd().arg("validate").arg(&s).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("50500 tokens were cache writes"), "{e}");
+    let s = d.write("s.toml", &scenario("anthropic"));
+    let out = cmd().arg("validate").arg(&s).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("s.toml:8: history.format: expected one of") && e.contains("did you mean \"anthropic-usage\"?"),
+        "{e}"
+    );
+}
+
+/// `validate --format json` on `files`, decoded; asserts success.
+fn validate_json(files: &[PathBuf], extra: &[&str]) -> serde_json::Value {
+    let out = cmd().arg("validate").args(files).args(extra).args(["--format", "json", "--quiet"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn ints(v: &serde_json::Value) -> Vec<u64> {
+    v.as_array().expect("array").iter().map(|x| x.as_u64().expect("whole number")).collect()
+}
+
+/// `validate --format json` (SPEC 6.4): per file the rows read and skipped
+/// by reason, per series the months and each class's tokens per month,
+/// before partial-month scaling: the FOCUS fixture's March (15 of 31 days,
+/// scaled by 31/15 for forecasting) shows the 1,000,000 input tokens the
+/// file holds; the Anthropic report shows its cache writes apart from the
+/// uncached input; the FOCUS export as CSV, gzip, JSON and Parquet reads
+/// the same.
+#[test]
+fn validate_json_shows_classes_months_and_skips_before_scaling() {
+    let cat = repo("tests/fixtures/focus/catalog_aliases.toml");
+    let focus: Vec<PathBuf> = [
+        "focus/genai_tokens_focus.csv",
+        "exports/focus_tokens.csv.gz",
+        "exports/focus_tokens.json",
+        "exports/focus_tokens.parquet",
+    ]
+    .iter()
+    .map(|f| fixture(f))
+    .collect();
+    let j = validate_json(&focus, &["--catalog", cat.to_str().unwrap()]);
+    let files = j["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4);
+    let f = &files[0];
+    assert_eq!(f["kind"], "FOCUS export");
+    assert_eq!(f["rows_read"], 25);
+    assert_eq!(f["rows_skipped"]["ChargeCategory Credit"], 1);
+    assert_eq!(f["rows_skipped"]["ConsumedUnit Hours"], 1);
+    assert_eq!(f["rows_skipped"]["token row of unknown direction"], 1);
+    let s = &f["series"][0];
+    assert_eq!(s["model"], "bedrock-claude-sonnet-5-5");
+    assert_eq!(s["months"], serde_json::json!(["2027-01", "2027-02", "2027-03"]));
+    assert_eq!(ints(&s["tokens"]["input"]), [2_000_000, 2_500_000, 1_000_000]);
+    assert_eq!(ints(&s["tokens"]["cached"]), [0, 0, 100_000]);
+    assert_eq!(ints(&s["tokens"]["output"]), [500_000, 600_000, 250_000]);
+    for other in &files[1..] {
+        assert_eq!(other["series"], f["series"]);
+        assert_eq!(other["rows_skipped"], f["rows_skipped"]);
+        assert_eq!(other["rows_read"], 25);
+    }
+
+    let j = validate_json(
+        &[fixture("exports/anthropic_usage_1d.json")],
+        &[
+            "--history-format",
+            "anthropic-usage",
+            "--columns",
+            "workload=workspace_id",
+            "--catalog",
+            "scenarios/prices.toml",
+        ],
+    );
+    let f = &j["files"][0];
+    assert_eq!(f["rows_read"], 4);
+    assert_eq!(f["rows_skipped"], serde_json::json!({ "period without use (empty bucket)": 1 }));
+    let t = &f["series"][0]["tokens"];
+    assert_eq!(f["series"][0]["workload"], "wrkspc_a");
+    let got: Vec<Vec<u64>> = ["input", "cached", "cache_write", "cache_write_long", "output", "batch"]
+        .iter()
+        .map(|k| ints(&t[*k]))
+        .collect();
+    assert_eq!(got, [[150_000], [800_000], [40_000], [10_000], [69_000], [39_000]]);
+
+    let j = validate_json(
+        &[fixture("exports/openai_usage_1d.json")],
+        &["--history-format", "openai-usage", "--catalog", "scenarios/prices.toml"],
+    );
+    let s = &j["files"][0]["series"][1];
+    assert_eq!(s["model"], "gpt-6.2-sol");
+    assert_eq!(s["months"], serde_json::json!(["2026-11", "2026-12"]));
+    assert_eq!(ints(&s["tokens"]["input"]), [1_300_000, 500_000]);
+    assert_eq!(ints(&s["tokens"]["batch"]), [600_000, 0]);
+    assert_eq!(j["files"][0]["rows_read"], 62);
+}
