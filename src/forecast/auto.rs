@@ -7,7 +7,8 @@
 //! 1. the series is cleaned: leading zeros dropped (a workload launched
 //!    mid-history), remaining zeros handled by a shift `c = min positive / 2`;
 //! 2. on each scale λ ∈ {0 (log), 0.5, 1} and, with at least 24 months, with
-//!    and without classical seasonal indices, three models are fitted: local
+//!    and without a seasonal pattern (classical fixed indices under 8 years,
+//!    X-11's 3×5 moving seasonal filter from 8 years), three models are fitted: local
 //!    level (N), level with fixed drift (Dr) and damped trend (Ad), each over a
 //!    fixed grid of smoothing parameters. For each grid point the initial state
 //!    is solved exactly by least squares (the filter is linear in it);
@@ -253,19 +254,22 @@ fn components(y: &[f64]) -> Vec<Component> {
         let jac = (1.0 - lambda) * y.iter().map(|v| v.ln()).sum::<f64>();
         let mut options = vec![None];
         if n >= MIN_SEASONAL_MONTHS {
-            options.push(Some(seasonal_indices(&x)));
+            options.push(Some(seasonal(&x)));
         }
-        for seasonal in options {
-            let z: Vec<f64> = (0..n).map(|t| x[t] - seasonal.map_or(0.0, |(i, _)| i[t % M])).collect();
+        for option in options {
+            let z: Vec<f64> = match &option {
+                None => x.clone(),
+                Some(s) => (0..n).map(|t| x[t] - s.path.as_ref().map_or(s.index[t % M], |p| p[t])).collect(),
+            };
+            let (seasonal, extra_k) = option.map_or((None, 0.0), |s| (Some((s.index, s.se)), s.params));
             for kind in [Kind::Level, Kind::Drift, Kind::Damped] {
                 let (q, p) = match kind {
                     Kind::Level => (1, 1),
                     Kind::Drift => (2, 1),
                     Kind::Damped => (2, 3),
                 };
-                let extra = if seasonal.is_some() { 11 } else { 0 };
-                let k = p + q + 1 + extra;
-                if n < k + 2 {
+                let k = (p + q + 1) as f64 + extra_k;
+                if (n as f64) < k + 2.0 {
                     continue;
                 }
                 let mut points = Vec::new();
@@ -280,7 +284,7 @@ fn components(y: &[f64]) -> Vec<Component> {
                         }
                     }
                 }
-                let dof = (n - q - p - extra) as f64;
+                let dof = (n - q - p) as f64 - extra_k;
                 if let Some(c) = component(lambda, seasonal, kind, q, points, k, n, jac, dof) {
                     comps.push(c);
                 }
@@ -297,7 +301,7 @@ fn component(
     kind: Kind,
     q: usize,
     points: Vec<GridPoint>,
-    k: usize,
+    k: f64,
     n: usize,
     jac: f64,
     dof: f64,
@@ -305,7 +309,7 @@ fn component(
     let best = points.iter().map(|p| p.log_weight).fold(f64::NEG_INFINITY, f64::max);
     let w: Vec<f64> = points.iter().map(|p| (p.log_weight - best).exp()).collect();
     let sse_min = points.iter().map(|p| p.sse).fold(f64::INFINITY, f64::min);
-    let (nf, kf) = (n as f64, k as f64);
+    let (nf, kf) = (n as f64, k);
     let aicc = nf * (sse_min / nf).ln() + 2.0 * kf + 2.0 * kf * (kf + 1.0) / (nf - kf - 1.0) + 2.0 * jac;
     if !aicc.is_finite() || !best.is_finite() {
         return None;
@@ -330,6 +334,77 @@ fn fallback(y: &[f64]) -> Component {
         aicc: 0.0,
         chi: ChiSquared::new(dof).expect("n >= 3 gives dof >= 1"),
     }
+}
+
+/// X-11's 3×5 seasonal filter: a 3-term moving average of a 5-term one, over
+/// seven years of the same month.
+const S3X5: [f64; 7] = [1.0 / 15.0, 2.0 / 15.0, 3.0 / 15.0, 3.0 / 15.0, 3.0 / 15.0, 2.0 / 15.0, 1.0 / 15.0];
+
+/// The seasonal pattern of a seasonal component.
+#[derive(Debug, Clone, PartialEq)]
+struct Seasonal {
+    /// The indices carried into the forecast, centred to sum to zero.
+    index: [f64; M],
+    /// Their standard errors.
+    se: [f64; M],
+    /// The pattern month by month over the history when it moves (3×5
+    /// filter); None when it is the fixed `index`.
+    path: Option<Vec<f64>>,
+    /// Seasonal parameters used: the trace of the smoother minus one (11 for
+    /// fixed indices).
+    params: f64,
+}
+
+/// The seasonal pattern of `x` (at least 24 months): fixed classical indices
+/// when some month of the year has fewer than seven detrended values (under
+/// 8 years of history), otherwise a pattern that moves, each month's value
+/// being X-11's 3×5 seasonal filter of the detrended values of that month of
+/// the year (docs/forecast.md, "Seasonal series").
+fn seasonal(x: &[f64]) -> Seasonal {
+    let n = x.len();
+    if n < 12 + M * S3X5.len() {
+        let (index, se) = seasonal_indices(x);
+        return Seasonal { index, se, path: None, params: (M - 1) as f64 };
+    }
+    let w = S3X5.len();
+    let mut dev: Vec<Vec<f64>> = vec![Vec::new(); M];
+    for t in 6..n - 6 {
+        dev[t % M].push(x[t] - ma2x12(x, t));
+    }
+    // Occurrence i of a month of the year uses the window [lo, lo + 7),
+    // centred on i where it can be, shifted inside the data at the ends.
+    let lo = |i: usize, m: usize| i.saturating_sub(w / 2).min(m - w);
+    let filt = |d: &[f64], i: usize| -> f64 {
+        let l = lo(i, d.len());
+        S3X5.iter().zip(&d[l..l + w]).map(|(a, v)| a * v).sum()
+    };
+    let (mut rss, mut nd, mut trace) = (0.0, 0.0, 0.0);
+    let mut raw = vec![0.0; n];
+    let mut last = [0.0; M];
+    for (j, d) in dev.iter().enumerate() {
+        let m = d.len();
+        for (i, v) in d.iter().enumerate() {
+            rss += (v - filt(d, i)).powi(2);
+            nd += 1.0;
+            trace += S3X5[i - lo(i, m)];
+        }
+        // The first detrended value of month j is at t = j (j >= 6) or j + 12.
+        let first = if j >= 6 { j } else { j + M };
+        for t in (j..n).step_by(M) {
+            raw[t] = filt(d, (t.saturating_sub(first) / M).min(m - 1));
+        }
+        last[j] = filt(d, m - 1);
+    }
+    let path = (0..n).map(|t| raw[t] - ma2x12(&raw, t.clamp(6, n - 7))).collect();
+    let s2 = rss / (nd - trace);
+    let mean = last.iter().sum::<f64>() / M as f64;
+    let se = (s2 * S3X5.iter().map(|a| a * a).sum::<f64>()).sqrt();
+    Seasonal { index: std::array::from_fn(|j| last[j] - mean), se: [se; M], path: Some(path), params: trace - 1.0 }
+}
+
+/// The centred 2×12 moving average of `x` at `t` (6 <= t < len - 6).
+fn ma2x12(x: &[f64], t: usize) -> f64 {
+    (0.5 * (x[t - 6] + x[t + 6]) + x[t - 5..=t + 5].iter().sum::<f64>()) / 12.0
 }
 
 /// Classical additive seasonal indices of `x` (centred 2×12 moving average)
@@ -477,6 +552,51 @@ mod tests {
         assert!(m.shift > 0.0);
         let q = quantiles(&m, 3, 2000);
         assert!(q.iter().all(|[a, b, c]| a.is_finite() && b.is_finite() && c.is_finite() && *a >= 0.0));
+    }
+
+    /// Under 8 years the seasonal pattern is the classical fixed indices with
+    /// 11 parameters, as before; from 8 years it moves (X-11 3×5 filter), and
+    /// its parameter count is the smoother's trace minus one: per month of the
+    /// year with m detrended values, (1+2+3+3+2+1)/15 at the ends and 3/15
+    /// for each of the m − 6 inner ones, (3m − 6)/15.
+    #[test]
+    fn seasonal_pattern_is_fixed_under_eight_years_and_moves_from_eight() {
+        let x: Vec<f64> = (0..95).map(|t| (t as f64 * std::f64::consts::FRAC_PI_6).sin() + 0.01 * t as f64).collect();
+        let s = seasonal(&x);
+        assert_eq!((s.index, s.se), seasonal_indices(&x));
+        assert!(s.path.is_none() && s.params == 11.0);
+        for years in [8usize, 10, 20] {
+            let n = 12 * years;
+            let x: Vec<f64> = (0..n)
+                .map(|t| (t as f64 * std::f64::consts::FRAC_PI_6).sin() + 0.1 * ((t * 7919) % 13) as f64)
+                .collect();
+            let m = (n - 12) / 12;
+            let want = 12.0 * (3.0 * m as f64 - 6.0) / 15.0 - 1.0;
+            let s = seasonal(&x);
+            assert!((s.params - want).abs() < 1e-9, "{years} years: {} vs {want}", s.params);
+            assert!(s.path.as_ref().unwrap().len() == n);
+        }
+    }
+
+    /// A seasonal pattern whose amplitude grows from 0.2 to 1 over 20 years:
+    /// the moving pattern carries the recent amplitude into the forecast,
+    /// where fixed indices average the whole history (about 0.6).
+    #[test]
+    fn a_changing_seasonal_pattern_is_followed() {
+        let n = 240;
+        let amp = |t: usize| 0.2 + 0.8 * t as f64 / (n - 1) as f64;
+        let x: Vec<f64> = (0..n).map(|t| 5.0 + amp(t) * (std::f64::consts::PI * t as f64 / 6.0).cos()).collect();
+        let s = seasonal(&x);
+        let fixed = seasonal_indices(&x).0;
+        // Month 0 of the year is the peak: cos(0) = 1.
+        assert!(fixed[0] > 0.5 && fixed[0] < 0.7, "fixed {}", fixed[0]);
+        // January's detrended values run from t = 12 to 228; the last 3×5
+        // window covers the last seven, centred on t = 192.
+        assert!((s.index[0] - amp(192)).abs() < 0.02, "moving {} vs {}", s.index[0], amp(192));
+        assert!(s.index.iter().sum::<f64>().abs() < 1e-12);
+        // The path follows the amplitude over the history.
+        let p = s.path.unwrap();
+        assert!((p[120] - amp(120)).abs() < 0.03, "{} vs {}", p[120], amp(120));
     }
 
     #[test]

@@ -209,8 +209,12 @@ impl<V: Tokens> Aggregator<V> {
         let file_last = accs.iter().filter_map(|s| s.months.keys().next_back()).max().copied();
         accs.sort_by(|a, b| (&a.workload, &a.model).cmp(&(&b.workload, &b.model)));
         let mut series = Vec::with_capacity(accs.len());
+        let mut early = Vec::new();
         for acc in accs {
-            series.push(consecutive(path, acc, file_last, gaps_zero, &mut warnings)?);
+            series.push(consecutive(path, acc, file_last, gaps_zero, &mut early)?);
+        }
+        if let Some(f) = file_last {
+            warnings.extend(early_end_warnings(&early, f, gaps_zero));
         }
         let scaled = match self.window {
             Some(window) => scale_edges(&mut series, window, &mut warnings),
@@ -226,7 +230,7 @@ fn consecutive(
     acc: Acc<MonthUsage>,
     file_last: Option<Month>,
     gaps_zero: bool,
-    warnings: &mut Vec<String>,
+    early: &mut Vec<(String, Month)>,
 ) -> Result<Series> {
     // A series exists only once a row was added to it.
     let (&first, _) = acc.months.iter().next().expect("a series has at least one month");
@@ -247,21 +251,54 @@ fn consecutive(
         });
     }
     let end = match file_last {
-        Some(f) if f > last && gaps_zero => {
-            warnings.push(format!("series {name} has no rows after {last}; months to {f} are counted as zero"));
-            f
-        }
         Some(f) if f > last => {
-            warnings.push(format!(
-                "series {name} has no rows after {last} although the file runs to {f}; \
-                 its history ends at {last} (gaps = \"zero\" would count the later months as zero)"
-            ));
-            last
+            early.push((name, last));
+            if gaps_zero {
+                f
+            } else {
+                last
+            }
         }
         _ => last,
     };
     let months = (0..=end.since(first)).map(|k| acc.months.get(&first.plus(k)).copied().unwrap_or_default()).collect();
     Ok(Series { workload: acc.workload, model: acc.model, first, months })
+}
+
+/// Series named one by one in a warning; with more, one line counts them.
+const NAMED_SERIES: usize = 3;
+
+/// The warnings for series that end before the file's last month `f`: one
+/// line per series for up to [`NAMED_SERIES`] of them, otherwise one line
+/// that counts them and names the first few.
+fn early_end_warnings(early: &[(String, Month)], f: Month, gaps_zero: bool) -> Vec<String> {
+    if early.len() <= NAMED_SERIES {
+        return early
+            .iter()
+            .map(|(name, last)| {
+                if gaps_zero {
+                    format!("series {name} has no rows after {last}; months to {f} are counted as zero")
+                } else {
+                    format!(
+                        "series {name} has no rows after {last} although the file runs to {f}; \
+                         its history ends at {last} (gaps = \"zero\" would count the later months as zero)"
+                    )
+                }
+            })
+            .collect();
+    }
+    let examples: Vec<String> = early.iter().take(NAMED_SERIES).map(|(n, l)| format!("{n} (last {l})")).collect();
+    let rest = early.len() - NAMED_SERIES;
+    let what = if gaps_zero {
+        format!("their months to {f} are counted as zero")
+    } else {
+        "each history ends at its own last month (gaps = \"zero\" would count the later months as zero)".to_string()
+    };
+    vec![format!(
+        "{} series have no rows in the file's last months (the file runs to {f}), for example {} and {rest} more; {what}",
+        early.len(),
+        examples.join(", ")
+    )]
 }
 
 /// Scales the first and last month of the observation window when they are
@@ -344,6 +381,38 @@ mod tests {
         assert!(e.contains("series `w` / `m`"), "{e}");
         assert!(e.contains("no rows for 2027-02, 2027-03"), "{e}");
         assert!(e.contains("gaps = \"zero\""), "{e}");
+    }
+
+    /// Many series that end before the file's last month give one counted
+    /// line, not one line each (issue 22: 170 near-identical lines for 171
+    /// series); up to three are still named one by one.
+    #[test]
+    fn many_series_ending_early_give_one_summary_line() {
+        let run = |k: usize| {
+            let mut a = Aggregator::default();
+            for s in 0..k {
+                let (i, _) = a.series(&format!("w{s}"), "m");
+                a.add(i, m("2027-01"), u(1.0));
+            }
+            let (i, _) = a.series("z", "m");
+            a.add(i, m("2027-03"), u(1.0));
+            a.finish(Path::new("h.csv"), false).unwrap()
+        };
+        let h = run(5);
+        assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
+        let w = &h.warnings[0];
+        assert!(w.starts_with("5 series have no rows in the file's last months (the file runs to 2027-03)"), "{w}");
+        assert!(
+            w.contains("`w0` / `m` (last 2027-01), `w1` / `m` (last 2027-01), `w2` / `m` (last 2027-01) and 2 more"),
+            "{w}"
+        );
+        assert!(!w.contains("`w3`"), "{w}");
+        assert_eq!(h.series.iter().map(|s| s.months.len()).collect::<Vec<_>>(), [1, 1, 1, 1, 1, 1]);
+        let h = run(3);
+        assert_eq!(h.warnings.len(), 3);
+        assert!(
+            h.warnings[2].starts_with("series `w2` / `m` has no rows after 2027-01 although the file runs to 2027-03")
+        );
     }
 
     #[test]
