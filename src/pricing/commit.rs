@@ -120,6 +120,72 @@ fn bill_independent(sched: &Schedule, v: &ViewData) -> PathBill {
     PathBill { cost: v.outside + paid, waste, overage, util, ..PathBill::default() }
 }
 
+/// Each period's in-scope spend (the views' `period_basis`) over many paths,
+/// sorted, with suffix sums: the sum over the paths of what a dollar
+/// commitment without rollover pays (the case [`bill`] bills period by
+/// period independently) is then, per period, `n A + m (1 - d) S(A / (1 - d))`
+/// with `S(T)` the sum of `(spend - T)+` over the paths, found by one binary
+/// search instead of a pass over the paths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortedPeriods {
+    period: usize,
+    n: usize,
+    /// Per period: the spends, ascending.
+    sorted: Vec<Vec<f64>>,
+    /// Per period: `suffix[j]` is the sum of `sorted[j..]` (`n + 1` entries).
+    suffix: Vec<Vec<f64>>,
+}
+
+impl SortedPeriods {
+    /// The sorted sums of `views`, when every view sums the same periods of
+    /// `period` months (else `None`).
+    pub fn new(views: &[ViewData], period: usize) -> Option<SortedPeriods> {
+        let first = views.first()?;
+        let count = first.period_basis.len();
+        if count == 0 || views.iter().any(|v| v.period != period || v.period_basis.len() != count) {
+            return None;
+        }
+        let n = views.len();
+        let mut sorted = Vec::with_capacity(count);
+        let mut suffix = Vec::with_capacity(count);
+        for k in 0..count {
+            let mut col: Vec<f64> = views.iter().map(|v| v.period_basis[k]).collect();
+            if col.iter().any(|x| !x.is_finite()) {
+                return None;
+            }
+            col.sort_unstable_by(f64::total_cmp);
+            let mut suf = vec![0.0; n + 1];
+            for j in (0..n).rev() {
+                suf[j] = suf[j + 1] + col[j];
+            }
+            sorted.push(col);
+            suffix.push(suf);
+        }
+        Some(SortedPeriods { period, n, sorted, suffix })
+    }
+
+    /// The sum over the paths of what `c` pays in its periods (the cost
+    /// without `outside`), when `c` is a dollar commitment without rollover
+    /// on these periods; `None` otherwise.
+    pub fn paid_sum(&self, c: &Commit, sched: &Schedule) -> Option<f64> {
+        if c.tokens || c.rollover_fraction != 0.0 || c.period_months != self.period {
+            return None;
+        }
+        if sched.periods.len() != self.sorted.len() || sched.periods.iter().any(|p| p.keep <= 0.0) {
+            return None;
+        }
+        let n = self.n as f64;
+        let mut total = 0.0;
+        for ((p, col), suf) in sched.periods.iter().zip(&self.sorted).zip(&self.suffix) {
+            let t = p.amount / p.keep;
+            let j = col.partition_point(|&x| x <= t);
+            let above = suf[j] - t * (self.n - j) as f64;
+            total += n * p.amount + p.m * p.keep * above;
+        }
+        Some(total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +233,27 @@ mod tests {
         let c = Commit { overage_list: true, ..commit(95.0, 0.1) };
         let b = bill_on(&c, &[200.0]);
         assert!((b.cost - (95.0 + 85.0 / 0.9)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn sorted_period_sums_pay_what_each_path_pays() {
+        // Three paths of two yearly periods; amounts 100 then 120.
+        let spends = [[80.0, 150.0], [130.0, 90.0], [100.0, 200.0]];
+        let views: Vec<ViewData> = spends
+            .iter()
+            .map(|s| ViewData { period_basis: s.to_vec(), period: 12, outside: 7.0, ..ViewData::default() })
+            .collect();
+        let sorted = SortedPeriods::new(&views, 12).unwrap();
+        for (overage_list, d) in [(true, 0.1), (false, 0.1), (true, 0.0), (false, 0.35)] {
+            let c = Commit { period_months: 12, amounts: vec![100.0, 120.0], overage_list, ..commit(0.0, d) };
+            let sched = Schedule::new(&c, 24);
+            let each: f64 = views.iter().map(|v| bill(&c, &sched, v).cost - v.outside).sum();
+            let got = sorted.paid_sum(&c, &sched).unwrap();
+            assert!((got - each).abs() < 1e-9, "overage at list {overage_list}, d {d}: {got} vs {each}");
+        }
+        let rolled = Commit { rollover_fraction: 0.5, period_months: 12, ..commit(100.0, 0.1) };
+        assert_eq!(sorted.paid_sum(&rolled, &Schedule::new(&rolled, 24)), None);
+        assert_eq!(SortedPeriods::new(&views, 1), None, "the views sum other periods");
     }
 
     #[test]
