@@ -471,7 +471,13 @@ pub fn walkaway(sc: &Scenario, req: &WalkawayRequest, progress: &(dyn Fn(u64) + 
     let grid = sweep_levels(sc, &plan, &offer, &req.levels)?;
     let futures = gather(sc, &plan, &offer, &alt, confidence, progress)?;
     let h = sc.horizon;
-    let levels: Vec<f64> = grid.into_iter().filter(|&l| l > 0.0).collect();
+    let mut levels: Vec<f64> = grid.into_iter().filter(|&l| l > 0.0).collect();
+    // The default grid also holds the offer's own level, where the counter-offer is quoted.
+    let own = current_level(&offer, h);
+    if req.levels == Levels::Default && own > 0.0 && !levels.contains(&own) {
+        levels.push(own);
+        levels.sort_by(f64::total_cmp);
+    }
     if levels.is_empty() {
         return Err(Error::Usage("--levels: walkaway needs at least one level above 0".into()));
     }

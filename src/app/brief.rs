@@ -50,6 +50,7 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
         contracts: a.contracts.iter().map(PathBuf::as_path).collect(),
         checklist,
         command: command_line(a, &sc),
+        confidence: super::plan::WALKAWAY_CONFIDENCE,
     };
     let bar = crate::progress::bar(2 * sc.paths, "briefing", quiet);
     let brief = build(input, &|n| bar.inc(n));

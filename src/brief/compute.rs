@@ -25,6 +25,7 @@ use crate::analysis::forecast::{Bands, HistoryPoint};
 use crate::analysis::simulate::{self, SimulateReport};
 use crate::analysis::stats::{mean, percentiles};
 use crate::analysis::sweep::{current_level, find_offer, run_offers, Levels, SweepLayout, SweepReport};
+use crate::analysis::walkaway::{walkaway, WalkawayReport, WalkawayRequest};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -47,6 +48,8 @@ pub struct BriefInput<'a> {
     pub checklist: Option<ChecklistSource<'a>>,
     /// The command line that reproduces the brief.
     pub command: String,
+    /// The probability of saving the counter-offers are quoted at ("to be 90% sure").
+    pub confidence: f64,
 }
 
 /// The swept offer's report and the 5th and 95th percentiles of the saving at
@@ -93,7 +96,9 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         _ => (None, None),
     };
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
-    let recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
+    let walkaway = walkaways(sc, &candidates, input.confidence)?;
+    let mut recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
+    recommendation.counter_offers = walkaway.iter().map(|r| super::words::counter_offer(sc, r)).collect();
     let cost_boxes = cost_boxes(&sim, &out);
     let fan = fan(sc, &out.monthly);
     // Unmapping the per-path columns (16 MB for the example) takes the kernel
@@ -104,6 +109,7 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         recommendation,
         cost_boxes,
         sweep,
+        walkaway,
         sweep_note,
         fan,
         score: input.score,
@@ -132,6 +138,20 @@ fn sweep_report(
         (q[0], q[1])
     });
     Ok((Some(report), range))
+}
+
+/// The walk-away point of each candidate (commit or provisioned offer)
+/// against the baseline: `walkaway`'s own computation with its default
+/// levels, on the same futures (same seed, same paths), so the brief quotes
+/// the command's numbers to the last digit.
+fn walkaways(sc: &Scenario, candidates: &[usize], confidence: f64) -> Result<Vec<WalkawayReport>> {
+    candidates
+        .iter()
+        .map(|&i| {
+            let req = WalkawayRequest { offer: &sc.offers[i].name, against: None, confidence, levels: Levels::Default };
+            walkaway(sc, &req, &|_| {})
+        })
+        .collect()
 }
 
 /// Paths of the guess: the run's first paths, enough to tell offers apart
@@ -405,6 +425,7 @@ fn recommend(
         top_lever,
         first_asks,
         text,
+        counter_offers: Vec::new(),
     }
 }
 
@@ -453,6 +474,7 @@ mod tests {
             contracts: vec![],
             checklist: None,
             command: String::new(),
+            confidence: 0.9,
         }
     }
 
