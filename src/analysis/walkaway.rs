@@ -186,6 +186,41 @@ impl Futures {
         self.views.par_iter().zip(&self.alt).with_min_len(CHUNK).map(|(v, a)| a - b.bill(v).cost).collect()
     }
 
+    /// Savings per path of each of `offers`, all provisioned offers that
+    /// [`provisioned::Levels`] can bill together, in one pass over the paths
+    /// (the same bits as billing each alone); `None` when they cannot.
+    fn savings_batched(&self, offers: &[Offer]) -> Option<Vec<Vec<f64>>> {
+        let billers: Vec<Biller> = offers.iter().map(|o| self.biller(o)).collect();
+        let provs: Vec<(&crate::spec::offer::Provisioned, &provisioned::TermTotals)> = billers
+            .iter()
+            .filter_map(|b| match &b.kind {
+                OfferKind::Provisioned(p) => Some((p, &b.fixed)),
+                _ => None,
+            })
+            .collect();
+        if provs.len() != billers.len() || provs.len() < 2 {
+            return None;
+        }
+        let batch = provisioned::Levels::new(provs)?;
+        let m = offers.len();
+        let flat: Vec<f64> = self
+            .views
+            .par_iter()
+            .zip(&self.alt)
+            .with_min_len(CHUNK)
+            .map_init(
+                || (<[Vec<f64>; 3]>::default(), vec![crate::pricing::PathBill::default(); m]),
+                |(scratch, out), (v, a)| {
+                    batch.bill(v, scratch, out);
+                    out.iter().map(|b| a - b.cost).collect::<Vec<f64>>()
+                },
+            )
+            .flatten_iter()
+            .collect();
+        let n = self.views.len();
+        Some((0..m).map(|j| (0..n).map(|i| flat[i * m + j]).collect()).collect())
+    }
+
     /// Whether an outcome beats the alternative in expected cost (by more than rounding).
     #[cfg(test)]
     fn beats(&self, o: &Outcome) -> bool {
@@ -495,11 +530,25 @@ pub fn walkaway(sc: &Scenario, req: &WalkawayRequest, progress: &(dyn Fn(u64) + 
             with_discount(&o, offered)
         }
     };
+    // Provisioned: every level at the offered price and at price 0, billed
+    // together in one pass (each month's served share once per capacity).
+    let batched = if provisioned {
+        let offers: Vec<Offer> =
+            levels.iter().flat_map(|&l| [at_offered(l), with_price(&at_level(&offer, l, h), 0.0)]).collect();
+        futures.savings_batched(&offers)
+    } else {
+        None
+    };
     let rows: Vec<(WalkawayLevel, Outcome)> = levels
         .par_iter()
-        .map(|&level| {
+        .enumerate()
+        .map(|(k, &level)| {
             let base = at_level(&offer, level, h);
-            let here = futures.outcome(&futures.savings(&at_offered(level)));
+            let pre = batched.as_ref().map(|b| (&b[2 * k], &b[2 * k + 1]));
+            let here = match pre {
+                Some((here, _)) => futures.outcome(here),
+                None => futures.outcome(&futures.savings(&at_offered(level))),
+            };
             let mut row = WalkawayLevel {
                 level,
                 break_even_discount: None,
@@ -511,7 +560,8 @@ pub fn walkaway(sc: &Scenario, req: &WalkawayRequest, progress: &(dyn Fn(u64) + 
                 prob_saving: here.prob_saving,
             };
             if provisioned {
-                let (mean, sure) = break_even_price(&futures, &base, offered);
+                let free = pre.map(|(_, free)| futures.outcome(free));
+                let (mean, sure) = break_even_price(&futures, &base, offered, free);
                 row.break_even_unit_price = Some(mean);
                 row.break_even_unit_price_confident = Some(sure);
             } else {
@@ -616,12 +666,12 @@ fn break_even_discount_bisected(f: &Futures, offer: &Offer, confidence: f64) -> 
 /// price 0 and the fee added per price tried; both scores are then linear in
 /// the price (the fee shifts every path's margin alike, so the ranked margin
 /// moves with it), and the secant lands on the boundary at once.
-fn break_even_price(f: &Futures, offer: &Offer, offered: f64) -> (Option<f64>, Option<f64>) {
+fn break_even_price(f: &Futures, offer: &Offer, offered: f64, free: Option<Outcome>) -> (Option<f64>, Option<f64>) {
     let OfferKind::Provisioned(p) = &offer.kind else { return (None, None) };
     if p.units <= 0.0 {
         return (None, None);
     }
-    let free = f.outcome(&f.savings(&with_price(offer, 0.0)));
+    let free = free.unwrap_or_else(|| f.outcome(&f.savings(&with_price(offer, 0.0))));
     let fee_per_price =
         provisioned::term_totals(&crate::spec::offer::Provisioned { unit_price: 1.0, ..p.clone() }, &f.days).fee;
     let solve = |at_free: f64| {
@@ -882,11 +932,26 @@ mod tests {
         let OfferKind::Provisioned(p) = &offer.kind else { panic!() };
         for &l in &levels {
             let base = at_level(&offer, l, sc.horizon);
-            let (m, s) = break_even_price(&f, &base, p.unit_price);
+            let (m, s) = break_even_price(&f, &base, p.unit_price, None);
             let (bm, bs) = break_even_price_bisected(&f, &base, p.unit_price, 0.9);
             let tol = |x: Option<f64>| x.map_or(0.0, |x| 2.0 * RELATIVE_TOLERANCE * x);
             close(m, bm, tol(bm), &format!("units {l}, mean"));
             close(s, bs, tol(bs), &format!("units {l}, confident"));
+        }
+    }
+
+    #[test]
+    fn provisioned_levels_billed_together_are_billed_alone_to_the_last_bit() {
+        let sc = example(800);
+        let (offer, f, levels) = futures_of(&sc, "Azure PTU x 150 (1-yr)", 0.9);
+        let offers: Vec<Offer> = levels
+            .iter()
+            .flat_map(|&l| [at_level(&offer, l, sc.horizon), with_price(&at_level(&offer, l, sc.horizon), 0.0)])
+            .collect();
+        let together = f.savings_batched(&offers).expect("one load table, one overflow rule");
+        for (o, got) in offers.iter().zip(&together) {
+            let alone = f.savings(o);
+            assert!(alone.iter().zip(got).all(|(a, b)| a.to_bits() == b.to_bits()));
         }
     }
 
