@@ -251,6 +251,21 @@ impl Futures {
         *m.select_nth_unstable_by(self.rank, f64::total_cmp).1
     }
 
+    /// For a dollar commitment without rollover: the `K`-th smallest of the
+    /// paths' discounts to win (see [`commit::discount_to_win`]), above which
+    /// at least `K` paths save, i.e. the confident break-even discount as a
+    /// limit from above; `None` when the closed form does not apply.
+    fn ranked_threshold(&self, offer: &Offer) -> Option<f64> {
+        let OfferKind::Commit(c) = &offer.kind else { return None };
+        let sched = commit::Schedule::new(c, self.term);
+        let mut t = Vec::with_capacity(self.views.len());
+        for (v, a) in self.views.iter().zip(&self.alt) {
+            t.push(commit::discount_to_win(c, &sched, v, a - v.outside - ROUNDING * a.abs())?);
+        }
+        let k = self.views.len().checked_sub(self.rank + 1)?;
+        Some(*t.select_nth_unstable_by(k, f64::total_cmp).1)
+    }
+
     /// Both scores of `offer`: one billing of every path (sequential).
     fn scores(&self, offer: &Offer) -> (f64, f64) {
         let s = self.savings(offer);
@@ -645,7 +660,23 @@ fn max_level(
 /// both searches.
 fn break_even_discount(f: &Futures, offer: &Offer, offered: f64, here: &Outcome) -> (Option<f64>, Option<f64>) {
     let mean = lowest_discount(&[(offered, here.mean_score)], |d| f.mean_score(&with_discount(offer, d), false));
-    let sure = lowest_discount(&[(offered, here.sure_score)], |d| f.scores(&with_discount(offer, d)).1);
+    let sure_at = |d: f64| f.scores(&with_discount(offer, d)).1;
+    let sure = match f.ranked_threshold(offer) {
+        // Every path's own threshold known: the answer is the K-th smallest,
+        // checked by one billing just above it.
+        Some(t) if t < 0.0 => Some(0.0),
+        Some(t) if t >= MAX_DISCOUNT => None,
+        Some(t) => {
+            let x = (t + 0.5 * DISCOUNT_TOLERANCE).min(MAX_DISCOUNT);
+            let fx = sure_at(x);
+            if fx > 0.0 {
+                Some(x)
+            } else {
+                lowest_discount(&[(offered, here.sure_score), (x, fx)], sure_at)
+            }
+        }
+        None => lowest_discount(&[(offered, here.sure_score)], sure_at),
+    };
     (mean, sure)
 }
 
@@ -909,18 +940,28 @@ mod tests {
         let sc = example(1500);
         let h = sc.horizon;
         for c in [0.9, 0.5] {
-            let (offer, f, levels) = futures_of(&sc, "Anthropic commit", c);
-            assert!(f.sorted.is_some(), "a yearly dollar commitment without rollover sums its periods");
-            let offered = offered_discount(&offer, h);
-            for &l in &levels {
-                let base = at_level(&offer, l, h);
-                let here = f.outcome(&f.savings(&with_discount(&base, offered)));
-                assert_eq!(here.mean_score > 0.0, f.beats(&here));
-                assert_eq!(here.sure_score > 0.0, here.prob_saving >= c);
-                let (m, s) = break_even_discount(&f, &base, offered, &here);
-                let (bm, bs) = break_even_discount_bisected(&f, &base, c);
-                close(m, bm, DISCOUNT_TOLERANCE, &format!("level {l}, mean"));
-                close(s, bs, DISCOUNT_TOLERANCE, &format!("level {l}, confidence {c}"));
+            let (with_rollover, f, levels) = futures_of(&sc, "Anthropic commit", c);
+            assert!(f.sorted.is_some(), "a yearly dollar commitment sums its periods");
+            // The example rolls a quarter over (searched); without rollover the
+            // periods are independent (sorted sums and closed-form thresholds).
+            let mut without = with_rollover.clone();
+            if let OfferKind::Commit(k) = &mut without.kind {
+                k.rollover_fraction = 0.0;
+            }
+            assert!(f.ranked_threshold(&with_rollover).is_none());
+            assert!(f.ranked_threshold(&without).is_some(), "each path's threshold in closed form");
+            for offer in [with_rollover, without] {
+                let offered = offered_discount(&offer, h);
+                for &l in &levels {
+                    let base = at_level(&offer, l, h);
+                    let here = f.outcome(&f.savings(&with_discount(&base, offered)));
+                    assert_eq!(here.mean_score > 0.0, f.beats(&here));
+                    assert_eq!(here.sure_score > 0.0, here.prob_saving >= c);
+                    let (m, s) = break_even_discount(&f, &base, offered, &here);
+                    let (bm, bs) = break_even_discount_bisected(&f, &base, c);
+                    close(m, bm, DISCOUNT_TOLERANCE, &format!("level {l}, mean"));
+                    close(s, bs, DISCOUNT_TOLERANCE, &format!("level {l}, confidence {c}"));
+                }
             }
         }
     }

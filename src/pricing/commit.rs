@@ -120,6 +120,50 @@ fn bill_independent(sched: &Schedule, v: &ViewData) -> PathBill {
     PathBill { cost: v.outside + paid, waste, overage, util, ..PathBill::default() }
 }
 
+/// The discount above which `c` costs less than `budget` on the path `v`
+/// (with `outside` left out of both): `-inf` when it does at no discount,
+/// `+inf` when it does at no discount below 100%. For a dollar commitment
+/// without rollover on the view's period sums, whose periods are billed
+/// independently; `None` otherwise (or with a period of no amount).
+///
+/// With `u = 1 / (1 - d)`, period `k` pays `A_k + (c_k - A_k u)+` with
+/// overage at list and `max(A_k, c_k / u)` with discounted overage; both
+/// fall with `u` and bend only at `u_k = c_k / A_k`. Walking the bends from
+/// the largest down, the periods still over their amount are known, and on
+/// each stretch the sum is linear in `u` (or in `1 / u`), solved exactly.
+pub fn discount_to_win(c: &Commit, sched: &Schedule, v: &ViewData, budget: f64) -> Option<f64> {
+    let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
+    if c.tokens || c.rollover_fraction != 0.0 || !summed || sched.periods.iter().any(|p| !(p.amount > 0.0)) {
+        return None;
+    }
+    let committed: f64 = sched.periods.iter().map(|p| p.amount).sum();
+    // What the periods may pay above their amounts.
+    let room = budget - committed;
+    if !(room > 0.0) {
+        return Some(f64::INFINITY);
+    }
+    let mut bends: Vec<(f64, f64, f64)> =
+        sched.periods.iter().zip(&v.period_basis).map(|(p, &spend)| (spend / p.amount, spend, p.amount)).collect();
+    bends.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut spend, mut amount) = (0.0, 0.0);
+    for (j, &(u_k, c_k, a_k)) in bends.iter().enumerate() {
+        if u_k <= 1.0 {
+            break;
+        }
+        spend += c_k;
+        amount += a_k;
+        // The stretch from the next bend (or u = 1) up to this one.
+        let floor = bends.get(j + 1).map_or(1.0, |b| b.0.max(1.0));
+        let above = |u: f64| if c.overage_list { spend - amount * u } else { spend / u - amount };
+        if above(floor) >= room {
+            let u = if c.overage_list { (spend - room) / amount } else { spend / (room + amount) };
+            return Some(1.0 - 1.0 / u.clamp(floor, u_k));
+        }
+    }
+    // Even at no discount the periods pay less than the budget allows.
+    Some(f64::NEG_INFINITY)
+}
+
 /// Each period's in-scope spend (the views' `period_basis`) over many paths,
 /// sorted, with suffix sums: the sum over the paths of what a dollar
 /// commitment without rollover pays (the case [`bill`] bills period by
@@ -233,6 +277,36 @@ mod tests {
         let c = Commit { overage_list: true, ..commit(95.0, 0.1) };
         let b = bill_on(&c, &[200.0]);
         assert!((b.cost - (95.0 + 85.0 / 0.9)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_discount_to_win_is_where_the_bill_crosses_the_budget() {
+        let views: Vec<ViewData> = [[80.0, 150.0], [130.0, 90.0], [100.0, 200.0], [300.0, 310.0], [10.0, 5.0]]
+            .iter()
+            .map(|s| ViewData { period_basis: s.to_vec(), period: 12, ..ViewData::default() })
+            .collect();
+        for overage_list in [true, false] {
+            for budget in [150.0, 215.0, 240.0, 300.0, 450.0, 700.0] {
+                for v in &views {
+                    let at = |d: f64| {
+                        let c =
+                            Commit { period_months: 12, amounts: vec![100.0, 120.0], overage_list, ..commit(0.0, d) };
+                        bill(&c, &Schedule::new(&c, 24), v).cost
+                    };
+                    let c = Commit { period_months: 12, amounts: vec![100.0, 120.0], overage_list, ..commit(0.0, 0.0) };
+                    let d = discount_to_win(&c, &Schedule::new(&c, 24), v, budget).unwrap();
+                    let what = format!("overage at list {overage_list}, budget {budget}, {:?}: {d}", v.period_basis);
+                    if d == f64::NEG_INFINITY {
+                        assert!(at(0.0) < budget, "{what}");
+                    } else if d == f64::INFINITY {
+                        assert!(at(0.9999) >= budget, "{what}");
+                    } else {
+                        assert!((0.0..1.0).contains(&d), "{what}");
+                        assert!(at(d + 1e-7) < budget && at((d - 1e-7).max(0.0)) >= budget - 1e-9, "{what}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
