@@ -133,7 +133,11 @@ fn bill_independent(sched: &Schedule, v: &ViewData) -> PathBill {
 /// each stretch the sum is linear in `u` (or in `1 / u`), solved exactly.
 pub fn discount_to_win(c: &Commit, sched: &Schedule, v: &ViewData, budget: f64) -> Option<f64> {
     let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
-    if c.tokens || c.rollover_fraction != 0.0 || !summed || sched.periods.iter().any(|p| p.amount.is_nan() || p.amount <= 0.0) {
+    if c.tokens
+        || c.rollover_fraction != 0.0
+        || !summed
+        || sched.periods.iter().any(|p| p.amount.is_nan() || p.amount <= 0.0)
+    {
         return None;
     }
     let committed: f64 = sched.periods.iter().map(|p| p.amount).sum();
