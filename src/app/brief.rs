@@ -53,6 +53,7 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
         checklist,
         command: command_line(a, &sc),
         notes,
+        confidence: super::plan::WALKAWAY_CONFIDENCE,
     };
     let bar = crate::progress::bar(2 * sc.paths, "briefing", quiet);
     let brief = build(input, &|n| bar.inc(n));

@@ -1,10 +1,12 @@
-//! The brief's four charts as SVG: the cost distribution of every offer (box
+//! The brief's charts as SVG: the cost distribution of every offer (box
 //! plots on one shared axis), the commitment sweep (expected cost and
 //! probability of over-commitment against the level, recommended level
-//! marked), the usage forecast fan (p5–p95 and p10–p90 bands, median,
-//! history), the levers (bars of dollars saved) and what drives the
-//! recommended offer's cost (a tornado of each uncertain input's lowest and
-//! highest decile).
+//! marked), the levers (bars of dollars saved), the walk-away point of each
+//! commit and provisioned offer (break-even discount or unit price against
+//! the level, the offered terms marked), what drives the recommended
+//! offer's cost (a tornado of each uncertain input's lowest and highest
+//! decile) and the usage forecast fan (p5–p95 and p10–p90 bands, median,
+//! history).
 //!
 //! Every chart is readable in greyscale print: series differ by line style,
 //! marker shape, hatching and direct labels, never by colour alone. Axes name
@@ -44,6 +46,7 @@ pub fn all(b: &Brief) -> Vec<Chart> {
     let mut out = vec![costs(b)];
     out.extend(sweep(b));
     out.extend(levers(b));
+    out.extend(b.walkaway.iter().enumerate().map(|(k, r)| walkaway(b, k, r)));
     out.extend(drivers(b));
     out.push(forecast(b));
     out
@@ -263,6 +266,153 @@ fn draw_sweep_lines(svg: &mut Svg, s: &crate::analysis::sweep::SweepReport, (sx,
     let ly = sp.at(s.risk_limit);
     svg.line((sx.r0, ly), (sx.r1, ly), "#000000", 1.2, Some("1.5 2.5"));
     svg.text((sx.r1 - 4.0, ly - 5.0), Anchor::End, 10.5, "normal", &format!("risk limit {}", pct(s.risk_limit)));
+}
+
+/// The id of the walk-away chart of the brief's `k`-th walk-away report.
+pub fn walkaway_id(k: usize) -> String {
+    format!("walkaway-{}", k + 1)
+}
+
+/// The break-even discount (provisioned: unit price) against the level, in
+/// expected cost (solid line, dots) and at the report's confidence (dashed
+/// line, squares), with the offered terms as a dotted line and the offered
+/// point marked: the offer beats the alternative above a discount line (below
+/// a price line), and the solid line crosses the dotted one at the largest
+/// level worth committing at the terms offered.
+fn walkaway(b: &Brief, k: usize, r: &crate::analysis::walkaway::WalkawayReport) -> Chart {
+    let cur = &b.currency;
+    let provisioned = r.kind == "provisioned";
+    let lv = |x: f64| crate::units::level(x, &r.level_unit, cur);
+    let (mean, sure): (Vec<Option<f64>>, Vec<Option<f64>>) = r
+        .levels
+        .iter()
+        .map(|l| {
+            if provisioned {
+                (l.break_even_unit_price.flatten(), l.break_even_unit_price_confident.flatten())
+            } else {
+                (l.break_even_discount.flatten(), l.break_even_discount_confident.flatten())
+            }
+        })
+        .unzip();
+    let offered = if provisioned { r.offered_unit_price.unwrap_or(0.0) } else { r.offered_discount.unwrap_or(0.0) };
+    let value = |x: f64| if provisioned { money(x, cur) } else { pct(x).replace(".0%", "%") };
+    let (left, top, h) = (92.0, 44.0, 250.0);
+    let axis_y = top + h;
+    let levels: Vec<f64> = r.levels.iter().map(|l| l.level).collect();
+    // The level axis ends where no value works any more (with the offered level on it).
+    let last = levels
+        .iter()
+        .zip(mean.iter().zip(&sure))
+        .filter(|(_, (m, s))| m.is_some() || s.is_some())
+        .map(|(l, _)| *l)
+        .fold(r.offered_level, f64::max);
+    let end = levels.iter().copied().find(|&l| l > last).unwrap_or(last);
+    let xt = nice_ticks(levels.first().copied().unwrap_or(0.0).min(0.0), end, 7);
+    let sx = Scale { d0: xt[0], d1: *xt.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
+    let hi = mean.iter().chain(&sure).flatten().copied().fold(offered, f64::max);
+    // Discounts from 0; unit prices over the range they take.
+    let lo = if provisioned { mean.iter().chain(&sure).flatten().copied().fold(offered, f64::min) } else { 0.0 };
+    let yt = nice_ticks(lo, hi.max(if provisioned { lo + 1.0 } else { 0.01 }), 5);
+    let sy = Scale { d0: yt[0], d1: *yt.last().unwrap_or(&1.0), r0: axis_y, r1: top };
+    let what = if provisioned { "unit price" } else { "discount" };
+    let title = format!("Walk-away {what} of {}", r.offer);
+    let sure_words = format!("{} sure", pct(r.confidence).replace(".0%", "%"));
+    let desc = format!(
+        "The break-even {what} of {} against {} at each level: in expected cost (solid line, round markers) and to \
+         be {sure_words} (dashed line, square markers); gaps where no {what} works. The dotted line is the {what} \
+         offered, {}, and the diamond the offer as written, {} at {}.",
+        r.offer,
+        r.against,
+        value(offered),
+        value(offered),
+        lv(r.offered_level)
+    );
+    let mut svg = Svg::new(&format!("chart-{}", walkaway_id(k)), W, axis_y + 52.0, &title, &desc);
+    let y_title = if provisioned { format!("Highest unit price ({cur})") } else { "Least discount".to_string() };
+    y_axis(&mut svg, &sy, &yt, (left, W - RIGHT), &value, (18.0, &y_title));
+    let x_title = match r.level_unit.as_str() {
+        "usd" => format!("Commitment {} ({cur})", r.period_months.map(super::words::per_period).unwrap_or_default()),
+        "tokens" => {
+            format!("Commitment {} (tokens)", r.period_months.map(super::words::per_period).unwrap_or_default())
+        }
+        _ => "Provisioned capacity (units)".into(),
+    };
+    x_axis(&mut svg, &sx, &xt, (top, axis_y), &lv, &x_title);
+    // The legend, above the plot.
+    let ly = 18.0;
+    svg.line((left + 6.0, ly), (left + 32.0, ly), "#000000", 2.0, None);
+    svg.marker("circle", (left + 19.0, ly), 2.6, "#000000");
+    svg.text((left + 38.0, ly + 4.0), Anchor::Start, 10.5, "normal", "in expected cost");
+    svg.line((left + 150.0, ly), (left + 176.0, ly), "#333333", 1.8, Some("6 3"));
+    svg.marker("square", (left + 163.0, ly), 2.4, "#ffffff");
+    svg.text((left + 182.0, ly + 4.0), Anchor::Start, 10.5, "normal", &format!("to be {sure_words}"));
+    svg.marker("diamond", (left + 290.0, ly), 4.5, "#ffffff");
+    svg.text((left + 299.0, ly + 4.0), Anchor::Start, 10.5, "normal", "as offered");
+    // The terms offered, across the plot.
+    let oy = sy.at(offered);
+    svg.line((sx.r0, oy), (sx.r1, oy), "#000000", 1.2, Some("1.5 2.5"));
+    svg.text((sx.r1 - 4.0, oy - 5.0), Anchor::End, 10.5, "normal", &format!("offered: {}", value(offered)));
+    for (series, dash, shape, fill, width) in
+        [(&sure, Some("6 3"), "square", "#ffffff", 1.8), (&mean, None, "circle", "#000000", 2.0)]
+    {
+        // One polyline per run of levels where a value works.
+        let mut run: Vec<(f64, f64)> = Vec::new();
+        for (l, v) in levels.iter().zip(series.iter()) {
+            match v {
+                Some(v) => run.push((sx.at(*l), sy.at(*v))),
+                None => {
+                    if run.len() > 1 {
+                        svg.polyline(&run, "#000000", width, dash);
+                    }
+                    run.clear();
+                }
+            }
+        }
+        if run.len() > 1 {
+            svg.polyline(&run, "#000000", width, dash);
+        }
+        for (l, v) in levels.iter().zip(series.iter()) {
+            if let Some(v) = v {
+                svg.marker(shape, (sx.at(*l), sy.at(*v)), if shape == "square" { 2.4 } else { 2.6 }, fill);
+            }
+        }
+    }
+    let p = (sx.at(r.offered_level), oy);
+    svg.marker("diamond", p, 5.0, "#ffffff");
+    // The label goes above the point, on the side the lines leave free: the
+    // discount lines rise with the level (label to the left), the price lines fall
+    // (label to the right), unless that runs off the plot.
+    let left_side = if provisioned { p.0 > W - 260.0 } else { p.0 > left + 230.0 };
+    let (anchor, dx) = if left_side { (Anchor::End, -9.0) } else { (Anchor::Start, 9.0) };
+    let label = format!("as offered: {} at {}", value(offered), lv(r.offered_level));
+    svg.text((p.0 + dx, p.1 - 9.0), anchor, 11.0, "bold", &label);
+    // Where no value works, say so at the top of the plot.
+    let none_from = |s: &[Option<f64>]| levels.iter().zip(s).find(|(_, v)| v.is_none()).map(|(l, _)| *l);
+    let mut notes = Vec::new();
+    if let Some(l) = none_from(&mean) {
+        notes.push(format!("from {}: no {what} works", lv(l)));
+    } else if let Some(l) = none_from(&sure) {
+        notes.push(format!("from {}: no {what} is {sure_words}", lv(l)));
+    }
+    for (i, n) in notes.iter().enumerate() {
+        svg.text((sx.r1 - 4.0, top + 14.0 + 14.0 * i as f64), Anchor::End, 10.5, "normal", n);
+    }
+    let reading = if provisioned {
+        format!("Below a line, the offer costs less than {}; above it, more.", r.against)
+    } else {
+        format!("Above a line, the offer costs less than {}; below it, more.", r.against)
+    };
+    Chart {
+        id: walkaway_id(k),
+        title,
+        caption: format!(
+            "Solid line with dots: the break-even {what} in expected cost against {}. Dashed line with squares: the \
+             {what} needed to be {sure_words} to save. {reading} Dotted line: the {what} offered; diamond: the offer \
+             as written. Gaps: levels where no {what} works.",
+            r.against
+        ),
+        svg: svg.finish(),
+    }
 }
 
 /// Horizontal bars of each lever's expected saving at the recommended level.

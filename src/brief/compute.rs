@@ -28,6 +28,7 @@ use crate::analysis::stats::{mean, percentiles};
 use crate::analysis::sweep::{
     current_level, find_offer, run_offers, run_offers_with, Levels, SweepLayout, SweepReport,
 };
+use crate::analysis::walkaway::{walkaway, WalkawayReport, WalkawayRequest};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -53,6 +54,8 @@ pub struct BriefInput<'a> {
     /// Notes from reading the inputs beside the scenario's warnings (a
     /// contract for a provider the scenario does not use).
     pub notes: Vec<String>,
+    /// The probability of saving the counter-offers are quoted at ("to be 90% sure").
+    pub confidence: f64,
 }
 
 /// The swept offer's report, the 5th and 95th percentiles of the saving at
@@ -100,7 +103,9 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         _ => (None, None, None),
     };
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
-    let recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
+    let walkaway = walkaways(sc, &candidates, input.confidence)?;
+    let mut recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
+    recommendation.counter_offers = walkaway.iter().map(|r| super::words::counter_offer(sc, r)).collect();
     let cost_boxes = cost_boxes(&sim, &out);
     let fan = fan(sc, &out.monthly);
     let drivers = recommended_drivers(sc, &plan, &out, &recommendation, at_level.as_deref());
@@ -112,6 +117,7 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         recommendation,
         cost_boxes,
         sweep,
+        walkaway,
         sweep_note,
         fan,
         drivers,
@@ -161,6 +167,20 @@ fn sweep_report(
         (q[0], q[1])
     });
     Ok((Some(report), range, at.map(|k| run.offers[offset + k].cost.clone())))
+}
+
+/// The walk-away point of each candidate (commit or provisioned offer)
+/// against the baseline: `walkaway`'s own computation with its default
+/// levels, on the same futures (same seed, same paths), so the brief quotes
+/// the command's numbers to the last digit.
+fn walkaways(sc: &Scenario, candidates: &[usize], confidence: f64) -> Result<Vec<WalkawayReport>> {
+    candidates
+        .iter()
+        .map(|&i| {
+            let req = WalkawayRequest { offer: &sc.offers[i].name, against: None, confidence, levels: Levels::Default };
+            walkaway(sc, &req, &|_| {})
+        })
+        .collect()
 }
 
 /// Paths of the guess: the run's first paths, enough to tell offers apart
@@ -434,6 +454,7 @@ fn recommend(
         top_lever,
         first_asks,
         text,
+        counter_offers: Vec::new(),
     }
 }
 
@@ -483,6 +504,7 @@ mod tests {
             checklist: None,
             command: String::new(),
             notes: vec![],
+            confidence: 0.9,
         }
     }
 

@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::analysis::walkaway::WalkawayReport;
 use crate::checklist::ScoreReport;
 
 pub use compute::{build, BriefInput};
@@ -42,6 +43,9 @@ pub struct Brief {
     pub cost_boxes: Vec<CostBox>,
     /// The commitment sweep, when the scenario has an offer to sweep.
     pub sweep: Option<SweepReport>,
+    /// The walk-away point of every commit and provisioned offer against the
+    /// baseline (`walkaway`'s report, default levels).
+    pub walkaway: Vec<WalkawayReport>,
     /// Why the sweep was chosen, or why there is none.
     pub sweep_note: String,
     /// The usage forecast fan.
@@ -86,6 +90,8 @@ pub struct Recommendation {
     pub first_asks: Vec<FirstAsk>,
     /// The paragraph, as plain text (escaped by the writers).
     pub text: String,
+    /// The counter-offer on each commit and provisioned offer, one sentence each.
+    pub counter_offers: Vec<String>,
 }
 
 /// The lever to ask for first.

@@ -53,6 +53,8 @@ pub fn environment(currency: &str, name: &'static str, source: &'static str) -> 
     env.add_filter("level", move |x: f64, unit: String| crate::units::level(x, &unit, &cur));
     env.add_filter("count", |x: Option<f64>| x.map_or_else(|| "–".into(), count));
     env.add_filter("pct", |x: Option<f64>| x.map_or_else(|| "–".into(), pct));
+    // A probability in a sentence: `90%`, not `90.0%`.
+    env.add_filter("pct0", |x: Option<f64>| x.map_or_else(|| "–".into(), |v| pct(v).replace(".0%", "%")));
     env.add_filter("thousands", |x: f64| thousands(x));
     env.add_filter("per", |m: Option<usize>| m.map(per_period).unwrap_or_default());
     // An address meant as a link in the Markdown (safe: every markup character is encoded).

@@ -5,6 +5,7 @@
 use super::compute::limit_text;
 use super::{FirstAsk, TopLever};
 use crate::analysis::sweep::{level_unit, SweepReport};
+use crate::analysis::walkaway::WalkawayReport;
 use crate::checklist::ScoreReport;
 use crate::scenario::Scenario;
 use crate::spec::offer::{Offer, OfferKind};
@@ -167,6 +168,119 @@ pub fn asks_sentence(
         s.push_str(&format!(" First contract ask — {}", end_sentence(&list.join("; "))));
     }
     s
+}
+
+/// A discount rounded up to a tenth of a point: the least to accept.
+pub fn discount_up(d: f64) -> f64 {
+    (d * 1000.0 - 1e-9).ceil().max(0.0) / 1000.0
+}
+
+/// `x` rounded down to `digits` significant figures: the most to commit or pay.
+pub fn round_down(x: f64, digits: i32) -> f64 {
+    if !(x.is_finite() && x > 0.0) {
+        return x;
+    }
+    let step = 10f64.powi(x.log10().floor() as i32 + 1 - digits);
+    // A hair of slack for float noise: 530,000 computed as 529,999.99999... stays 530k.
+    ((x / step) * (1.0 + 1e-12)).floor() * step
+}
+
+/// The counter-offer on one commit or provisioned offer, in one sentence:
+/// the least discount (highest unit price) to accept at the offer's own
+/// level, in expected cost and to be `C` sure, and the most to commit at the
+/// terms offered; where no value works, why, in words. Levels and prices are
+/// rounded to figures one can negotiate: discounts up to a tenth of a point,
+/// levels down to two significant figures (whole units), prices down to
+/// three.
+pub fn counter_offer(sc: &Scenario, r: &WalkawayReport) -> String {
+    let cur = &sc.catalog.currency;
+    let Some(o) = sc.offers.iter().find(|o| o.name == r.offer) else { return String::new() };
+    let own = r.levels.iter().find(|l| l.level == r.offered_level);
+    let sure = format!("to be {} sure", pct0(r.confidence));
+    let short = format!("{} of futures", pct0(1.0 - r.confidence));
+    let at_level = level_text(o, r.offered_level, cur);
+    let against = &r.against;
+    if r.kind == "provisioned" {
+        let offered = r.offered_unit_price.unwrap_or(0.0);
+        let units = |x: f64| {
+            let u = x.floor();
+            format!("{u} unit{}", if u == 1.0 { "" } else { "s" })
+        };
+        let price = |x: f64| money(round_down(x, 3), cur);
+        let (mean, conf) = own
+            .map_or((None, None), |l| (l.break_even_unit_price.flatten(), l.break_even_unit_price_confident.flatten()));
+        let first = match mean {
+            Some(p) => format!("pay no more than {} per unit", price(p)),
+            None => format!("no unit price makes it cheaper than {against} on average, not even free capacity"),
+        };
+        let second = match conf {
+            Some(p) => format!("{} {sure}", price(p)),
+            None => format!(
+                "no unit price makes it {} sure to save, as usage leaves too much of the capacity idle in more \
+                 than {short}",
+                pct0(r.confidence)
+            ),
+        };
+        let most = match (r.max_level, r.max_level_confident) {
+            (Some(m), Some(c)) => format!("buy at most {} ({} {sure})", units(m), units(c)),
+            (Some(m), None) => {
+                format!("buy at most {} (no number of units is {} sure to save)", units(m), pct0(r.confidence))
+            }
+            (None, _) => format!("no number of units beats {against} on average"),
+        };
+        return format!(
+            "Counter-offer on {}: at {at_level}, {first}; {second}; at the {} per unit offered, {most}.",
+            r.offer,
+            money(offered, cur)
+        );
+    }
+    let offered = r.offered_discount.unwrap_or(0.0);
+    let per = r.period_months.map(per_period).unwrap_or_default();
+    let level = |x: f64| {
+        let amount = if r.level_unit == "tokens" {
+            format!("{} tokens", count(round_down(x, 2)))
+        } else {
+            money(round_down(x, 2), cur)
+        };
+        format!("{amount} {per}")
+    };
+    let (mean, conf) =
+        own.map_or((None, None), |l| (l.break_even_discount.flatten(), l.break_even_discount_confident.flatten()));
+    let off = |d: f64| {
+        let d = discount_up(d);
+        if d <= 0.0 {
+            "any discount".to_string()
+        } else {
+            format!("{} off", pct(d))
+        }
+    };
+    let first = match mean {
+        Some(d) if discount_up(d) <= 0.0 => format!("any discount beats {against} on average"),
+        Some(d) => format!("accept no less than {}", off(d)),
+        None => format!(
+            "no discount makes it cheaper than {against} on average: the commitment is more than the usage it \
+             would discount"
+        ),
+    };
+    let second = match conf {
+        Some(d) => format!("{} {sure}", off(d)),
+        None => format!(
+            "no discount makes it {} sure to save, as usage falls short of the commitment in more than {short}, \
+             which lose at any discount",
+            pct0(r.confidence)
+        ),
+    };
+    let most = match (r.max_level, r.max_level_confident) {
+        (Some(m), Some(c)) => format!("commit at most {} ({} {sure})", level(m), level(c)),
+        (Some(m), None) => format!("commit at most {} (no level is {} sure to save)", level(m), pct0(r.confidence)),
+        (None, _) => format!("no commitment level beats {against} on average"),
+    };
+    format!("Counter-offer on {}: at {at_level}, {first}; {second}; at the {} offered, {most}.", r.offer, pct(offered))
+}
+
+/// `90%`, `92.5%`: a probability without a trailing `.0`.
+fn pct0(x: f64) -> String {
+    pct(x).replace(".0%", "%")
 }
 
 /// `text` ending with exactly one mark: a full stop unless it already ends

@@ -120,6 +120,120 @@ fn bill_independent(sched: &Schedule, v: &ViewData) -> PathBill {
     PathBill { cost: v.outside + paid, waste, overage, util, ..PathBill::default() }
 }
 
+/// The discount above which `c` costs less than `budget` on the path `v`
+/// (with `outside` left out of both): `-inf` when it does at no discount,
+/// `+inf` when it does at no discount below 100%. For a dollar commitment
+/// without rollover on the view's period sums, whose periods are billed
+/// independently; `None` otherwise (or with a period of no amount).
+///
+/// With `u = 1 / (1 - d)`, period `k` pays `A_k + (c_k - A_k u)+` with
+/// overage at list and `max(A_k, c_k / u)` with discounted overage; both
+/// fall with `u` and bend only at `u_k = c_k / A_k`. Walking the bends from
+/// the largest down, the periods still over their amount are known, and on
+/// each stretch the sum is linear in `u` (or in `1 / u`), solved exactly.
+pub fn discount_to_win(c: &Commit, sched: &Schedule, v: &ViewData, budget: f64) -> Option<f64> {
+    let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
+    if c.tokens
+        || c.rollover_fraction != 0.0
+        || !summed
+        || sched.periods.iter().any(|p| p.amount.is_nan() || p.amount <= 0.0)
+    {
+        return None;
+    }
+    let committed: f64 = sched.periods.iter().map(|p| p.amount).sum();
+    // What the periods may pay above their amounts.
+    let room = budget - committed;
+    if room.is_nan() || room <= 0.0 {
+        return Some(f64::INFINITY);
+    }
+    let mut bends: Vec<(f64, f64, f64)> =
+        sched.periods.iter().zip(&v.period_basis).map(|(p, &spend)| (spend / p.amount, spend, p.amount)).collect();
+    bends.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let (mut spend, mut amount) = (0.0, 0.0);
+    for (j, &(u_k, c_k, a_k)) in bends.iter().enumerate() {
+        if u_k <= 1.0 {
+            break;
+        }
+        spend += c_k;
+        amount += a_k;
+        // The stretch from the next bend (or u = 1) up to this one.
+        let floor = bends.get(j + 1).map_or(1.0, |b| b.0.max(1.0));
+        let above = |u: f64| if c.overage_list { spend - amount * u } else { spend / u - amount };
+        if above(floor) >= room {
+            let u = if c.overage_list { (spend - room) / amount } else { spend / (room + amount) };
+            return Some(1.0 - 1.0 / u.clamp(floor, u_k));
+        }
+    }
+    // Even at no discount the periods pay less than the budget allows.
+    Some(f64::NEG_INFINITY)
+}
+
+/// Each period's in-scope spend (the views' `period_basis`) over many paths,
+/// sorted, with suffix sums: the sum over the paths of what a dollar
+/// commitment without rollover pays (the case [`bill`] bills period by
+/// period independently) is then, per period, `n A + m (1 - d) S(A / (1 - d))`
+/// with `S(T)` the sum of `(spend - T)+` over the paths, found by one binary
+/// search instead of a pass over the paths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SortedPeriods {
+    period: usize,
+    n: usize,
+    /// Per period: the spends, ascending.
+    sorted: Vec<Vec<f64>>,
+    /// Per period: `suffix[j]` is the sum of `sorted[j..]` (`n + 1` entries).
+    suffix: Vec<Vec<f64>>,
+}
+
+impl SortedPeriods {
+    /// The sorted sums of `views`, when every view sums the same periods of
+    /// `period` months (else `None`).
+    pub fn new(views: &[ViewData], period: usize) -> Option<SortedPeriods> {
+        let first = views.first()?;
+        let count = first.period_basis.len();
+        if count == 0 || views.iter().any(|v| v.period != period || v.period_basis.len() != count) {
+            return None;
+        }
+        let n = views.len();
+        let mut sorted = Vec::with_capacity(count);
+        let mut suffix = Vec::with_capacity(count);
+        for k in 0..count {
+            let mut col: Vec<f64> = views.iter().map(|v| v.period_basis[k]).collect();
+            if col.iter().any(|x| !x.is_finite()) {
+                return None;
+            }
+            col.sort_unstable_by(f64::total_cmp);
+            let mut suf = vec![0.0; n + 1];
+            for j in (0..n).rev() {
+                suf[j] = suf[j + 1] + col[j];
+            }
+            sorted.push(col);
+            suffix.push(suf);
+        }
+        Some(SortedPeriods { period, n, sorted, suffix })
+    }
+
+    /// The sum over the paths of what `c` pays in its periods (the cost
+    /// without `outside`), when `c` is a dollar commitment without rollover
+    /// on these periods; `None` otherwise.
+    pub fn paid_sum(&self, c: &Commit, sched: &Schedule) -> Option<f64> {
+        if c.tokens || c.rollover_fraction != 0.0 || c.period_months != self.period {
+            return None;
+        }
+        if sched.periods.len() != self.sorted.len() || sched.periods.iter().any(|p| p.keep <= 0.0) {
+            return None;
+        }
+        let n = self.n as f64;
+        let mut total = 0.0;
+        for ((p, col), suf) in sched.periods.iter().zip(&self.sorted).zip(&self.suffix) {
+            let t = p.amount / p.keep;
+            let j = col.partition_point(|&x| x <= t);
+            let above = suf[j] - t * (self.n - j) as f64;
+            total += n * p.amount + p.m * p.keep * above;
+        }
+        Some(total)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +281,57 @@ mod tests {
         let c = Commit { overage_list: true, ..commit(95.0, 0.1) };
         let b = bill_on(&c, &[200.0]);
         assert!((b.cost - (95.0 + 85.0 / 0.9)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_discount_to_win_is_where_the_bill_crosses_the_budget() {
+        let views: Vec<ViewData> = [[80.0, 150.0], [130.0, 90.0], [100.0, 200.0], [300.0, 310.0], [10.0, 5.0]]
+            .iter()
+            .map(|s| ViewData { period_basis: s.to_vec(), period: 12, ..ViewData::default() })
+            .collect();
+        for overage_list in [true, false] {
+            for budget in [150.0, 215.0, 240.0, 300.0, 450.0, 700.0] {
+                for v in &views {
+                    let at = |d: f64| {
+                        let c =
+                            Commit { period_months: 12, amounts: vec![100.0, 120.0], overage_list, ..commit(0.0, d) };
+                        bill(&c, &Schedule::new(&c, 24), v).cost
+                    };
+                    let c = Commit { period_months: 12, amounts: vec![100.0, 120.0], overage_list, ..commit(0.0, 0.0) };
+                    let d = discount_to_win(&c, &Schedule::new(&c, 24), v, budget).unwrap();
+                    let what = format!("overage at list {overage_list}, budget {budget}, {:?}: {d}", v.period_basis);
+                    if d == f64::NEG_INFINITY {
+                        assert!(at(0.0) < budget, "{what}");
+                    } else if d == f64::INFINITY {
+                        assert!(at(0.9999) >= budget, "{what}");
+                    } else {
+                        assert!((0.0..1.0).contains(&d), "{what}");
+                        assert!(at(d + 1e-7) < budget && at((d - 1e-7).max(0.0)) >= budget - 1e-9, "{what}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sorted_period_sums_pay_what_each_path_pays() {
+        // Three paths of two yearly periods; amounts 100 then 120.
+        let spends = [[80.0, 150.0], [130.0, 90.0], [100.0, 200.0]];
+        let views: Vec<ViewData> = spends
+            .iter()
+            .map(|s| ViewData { period_basis: s.to_vec(), period: 12, outside: 7.0, ..ViewData::default() })
+            .collect();
+        let sorted = SortedPeriods::new(&views, 12).unwrap();
+        for (overage_list, d) in [(true, 0.1), (false, 0.1), (true, 0.0), (false, 0.35)] {
+            let c = Commit { period_months: 12, amounts: vec![100.0, 120.0], overage_list, ..commit(0.0, d) };
+            let sched = Schedule::new(&c, 24);
+            let each: f64 = views.iter().map(|v| bill(&c, &sched, v).cost - v.outside).sum();
+            let got = sorted.paid_sum(&c, &sched).unwrap();
+            assert!((got - each).abs() < 1e-9, "overage at list {overage_list}, d {d}: {got} vs {each}");
+        }
+        let rolled = Commit { rollover_fraction: 0.5, period_months: 12, ..commit(100.0, 0.1) };
+        assert_eq!(sorted.paid_sum(&rolled, &Schedule::new(&rolled, 24)), None);
+        assert_eq!(SortedPeriods::new(&views, 1), None, "the views sum other periods");
     }
 
     #[test]

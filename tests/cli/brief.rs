@@ -325,7 +325,7 @@ fn markdown_brief_links_its_charts_written_beside_it() {
     let out = d.path("brief.md");
     ok(&example_brief(&out, &["--format", "markdown"]));
     let md = std::fs::read_to_string(&out).unwrap();
-    for id in ["costs", "sweep", "levers", "forecast"] {
+    for id in ["costs", "sweep", "levers", "walkaway-1", "walkaway-2", "forecast"] {
         let rel = format!("brief-charts/{id}.svg");
         assert!(md.contains(&format!("]({rel})")), "{rel} not linked");
         let svg = std::fs::read_to_string(d.path(&rel)).unwrap();
@@ -337,6 +337,9 @@ fn markdown_brief_links_its_charts_written_beside_it() {
         "## Offers",
         "## Commitment sweep",
         "## Levers, ranked by dollars",
+        "## Walk-away points",
+        "### Anthropic commit",
+        "- Counter-offer on Anthropic commit: at $450k per year",
         "## Usage forecast",
         "## Contract scorecards",
         "### Deal-breakers",
@@ -629,7 +632,7 @@ fn squash(s: &str) -> String {
 }
 
 #[test]
-fn a_reader_sees_the_recommendation_offers_five_charts_and_the_scorecard() {
+fn a_reader_sees_the_recommendation_offers_seven_charts_and_the_scorecard() {
     let Some(bin) = browser() else { return };
     let d = Dir::new();
     let page = d.path("brief.html");
@@ -637,11 +640,11 @@ fn a_reader_sees_the_recommendation_offers_five_charts_and_the_scorecard() {
     let html = std::fs::read_to_string(&page).unwrap();
     let profile = d.path("profile");
 
-    // The DOM as the browser built it: five figures, each an <svg> with its title.
+    // The DOM as the browser built it: seven figures, each an <svg> with its title.
     let dom = String::from_utf8(chromium(&bin, &profile, &["--dump-dom".into()], &page)).unwrap();
     assert!(!dom.contains("<script"), "no script element in the rendered page");
     let figures: Vec<&str> = dom.split("<figure").skip(1).collect();
-    assert_eq!(figures.len(), 5, "five figures");
+    assert_eq!(figures.len(), 7, "seven figures");
     let titles: Vec<String> = figures
         .iter()
         .map(|f| {
@@ -650,11 +653,13 @@ fn a_reader_sees_the_recommendation_offers_five_charts_and_the_scorecard() {
             unescape(&t[t.find('>').unwrap() + 1..t.find("</title>").unwrap()])
         })
         .collect();
-    assert_eq!(dom.matches("<svg").count(), 5);
+    assert_eq!(dom.matches("<svg").count(), 7);
     for (t, want) in titles.iter().zip([
         "Total cost per offer over 24 months",
         "Commitment sweep of Anthropic commit",
         "What each concession is worth on Anthropic commit",
+        "Walk-away discount of Anthropic commit",
+        "Walk-away unit price of Azure PTU x 150 (1-yr)",
         "What drives the cost of Enterprise PAYG -6%",
         "Usage forecast: total tokens per month",
     ]) {
@@ -676,6 +681,8 @@ fn a_reader_sees_the_recommendation_offers_five_charts_and_the_scorecard() {
         "probability of over-commitment".into(),
         "Ask first for the concession worth most".into(),
         "First contract ask".into(),
+        "Counter-offer on Anthropic commit: at $450k per year, accept no less than".into(),
+        "Walk-away points".into(),
         // The offers table.
         "Offers".into(),
         "Expected cost".into(),
@@ -692,6 +699,8 @@ fn a_reader_sees_the_recommendation_offers_five_charts_and_the_scorecard() {
         "What drives the cost".into(),
         "Month-to-month swings of code-assist".into(),
         "Expected cost over 24 months (USD)".into(),
+        "Least discount".into(),
+        "Highest unit price (USD)".into(),
         // The scorecard.
         "Contract scorecards".into(),
         "Deal-breakers".into(),
@@ -798,4 +807,76 @@ fn a_contract_for_a_provider_the_scenario_does_not_use_is_noted() {
     // The example's own contracts match its providers: no note.
     ok(&example_brief(&out, &[]));
     assert!(!std::fs::read_to_string(&out).unwrap().contains("none of the scenario's workloads use"));
+}
+
+/// The counter-offer of `offer`: the text of its list item in the HTML brief.
+fn counter_offer(html: &str, offer: &str) -> String {
+    let key = format!("<li data-offer=\"{offer}\">");
+    let start = html.find(&key).unwrap_or_else(|| panic!("no counter-offer for {offer}")) + key.len();
+    unescape(&html[start..start + html[start..].find("</li>").expect("closed")])
+}
+
+/// A discount rounded up to a tenth of a point, as the brief quotes it.
+fn up(d: f64) -> String {
+    format!("{:.1}%", (d * 1000.0 - 1e-9).ceil() / 10.0)
+}
+
+#[test]
+fn the_counter_offer_quotes_walkaway_on_the_same_futures() {
+    let d = Dir::new();
+    let out = d.path("brief.html");
+    ok(&example_brief(&out, &[]));
+    let html = std::fs::read_to_string(&out).unwrap();
+    let scenario = repo("scenarios/example.toml");
+    let scenario = scenario.to_str().unwrap();
+    let walk = |offer: &str| json(&["walkaway", scenario, "--offer", offer, "--paths", PATHS, "--seed", "11"]);
+
+    // The commit offer: at its own $450k a year.
+    let w = walk("Anthropic commit");
+    let own = w["levels"].as_array().unwrap().iter().find(|l| l["level"] == w["offered_level"]).expect("own level");
+    let text = counter_offer(&html, "Anthropic commit");
+    assert!(text.starts_with("Counter-offer on Anthropic commit: at $450k per year, "), "{text}");
+    let be = own["break_even_discount"].as_f64().expect("a discount works on average at $450k");
+    assert!(text.contains(&format!("accept no less than {} off", up(be))), "{text}");
+    // At $450k a year usage falls short too often for 90% sureness at any discount: said in words.
+    assert!(own["break_even_discount_confident"].is_null(), "{own}");
+    assert!(text.contains("no discount makes it 90% sure to save, as usage falls short of the commitment"), "{text}");
+    assert!(!text.contains("null") && !text.contains("--"), "{text}");
+    let most = w["max_level"].as_f64().unwrap();
+    let sure = w["max_level_confident"].as_f64().unwrap();
+    // Down to two significant figures: $534,961 → $530k.
+    let k = |x: f64| {
+        let step = 10f64.powi(x.log10().floor() as i32 - 1);
+        money((x / step * (1.0 + 1e-12)).floor() * step, "USD")
+    };
+    assert!(text.contains(&format!("at the {} offered, ", pct(w["offered_discount"].as_f64().unwrap()))), "{text}");
+    assert!(
+        text.contains(&format!("commit at most {} per year ({} per year to be 90% sure)", k(most), k(sure))),
+        "{text}"
+    );
+    assert!(most > 450_000.0 && sure < 450_000.0, "the example's bounds straddle its own level");
+
+    // The provisioned offer: unit prices down to three figures, units down to whole units.
+    let w = walk("Azure PTU x 150 (1-yr)");
+    let own = w["levels"].as_array().unwrap().iter().find(|l| l["level"] == w["offered_level"]).unwrap();
+    let text = counter_offer(&html, "Azure PTU x 150 (1-yr)");
+    let price = |x: f64| money(x.floor(), "USD");
+    let p = own["break_even_unit_price"].as_f64().unwrap();
+    let pc = own["break_even_unit_price_confident"].as_f64().unwrap();
+    assert!(
+        text.contains(&format!("at 150 units, pay no more than {} per unit; {} to be 90% sure", price(p), price(pc))),
+        "{text}"
+    );
+    let units = w["max_level"].as_f64().unwrap().floor();
+    assert!(w["max_level_confident"].is_null());
+    assert!(text.contains(&format!("buy at most {units} units (no number of units is 90% sure to save)")), "{text}");
+
+    // One chart per offer, in the walk-away section, with the offered point marked.
+    for (k, offer) in [(1, "Anthropic commit"), (2, "Azure PTU x 150 (1-yr)")] {
+        let fig = format!("<figure id=\"figure-walkaway-{k}\">");
+        let at = html.find(&fig).unwrap_or_else(|| panic!("no walk-away chart for {offer}"));
+        let svg = &html[at..at + html[at..].find("</figure>").unwrap()];
+        assert!(svg.contains("<svg") && svg.contains("as offered: "), "{offer}");
+        assert!(svg.contains(&format!("Walk-away {} of {}", if k == 1 { "discount" } else { "unit price" }, offer)));
+    }
 }
