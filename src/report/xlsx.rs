@@ -337,11 +337,7 @@ fn money_axis(currency: &str) -> String {
 fn sweep(wb: &mut Workbook, r: &SweepReport, prefix: &str) -> Result<()> {
     use Kind::*;
     let f = Formats::new(&r.currency);
-    let level_kind = match r.level_unit.as_str() {
-        "usd" => Money,
-        "tokens" => Tokens,
-        _ => Plain,
-    };
+    let level_kind = level_kind(&r.level_unit);
     let level_head = format!("Level ({} per period)", r.level_unit);
     let head = [
         level_head.as_str(),
