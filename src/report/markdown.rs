@@ -195,6 +195,10 @@ fn sweep(r: &SweepReport) -> String {
             money(r.min_expected_cost.unwrap_or(f64::NAN), cur)
         );
     }
+    if let Some(p) = &r.recommend {
+        let per = super::per_suffix(r.period_months);
+        let _ = writeln!(s, "- **Propose:** {}.", cell(&super::propose_words(p, &r.level_unit, per, cur)));
+    }
     let _ = writeln!(
         s,
         "- **Unconstrained optimum:** {} (expected cost {}).",

@@ -121,6 +121,36 @@ pub fn tier_words(t: &crate::analysis::sweep::TierStep, unit: &str, per: &str, c
     )
 }
 
+/// The figure to propose, in words: the rounded level, what bounds the
+/// refined level, and what the rounding costs.
+pub fn propose_words(r: &crate::analysis::sweep::Recommend, unit: &str, per: &str, cur: &str) -> String {
+    use crate::units::{money, pct};
+    let lv = |x: f64| crate::units::level(x, unit, cur);
+    let how = match r.rounding.as_str() {
+        "tier_threshold" => ", a discount tier's threshold",
+        "whole_units" => "",
+        _ => ", rounded to two significant figures",
+    };
+    let bound = if r.bound == "risk_limit" {
+        "the highest-saving level within the risk limit"
+    } else {
+        "the level with the lowest expected cost"
+    };
+    let cost = if r.rounding_cost > 0.0 {
+        format!("rounding costs {} of expected saving", money(r.rounding_cost, cur))
+    } else {
+        "rounding costs nothing".to_string()
+    };
+    format!(
+        "{}{per}{how} (saving {} ± {}, P(over-commitment) {}); {bound} is {} on the same futures; {cost}",
+        lv(r.level),
+        money(r.at.savings_mean, cur),
+        money(r.at.savings_std_error, cur),
+        pct(r.at.prob_overcommit),
+        lv(r.refined.level),
+    )
+}
+
 /// ` per year`-style words for a commitment period of `months` (empty for none).
 pub fn per_suffix(months: Option<usize>) -> &'static str {
     match months {

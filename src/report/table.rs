@@ -205,6 +205,9 @@ fn sweep(r: &SweepReport) -> String {
         }
         _ => notes.push_str("Recommended: none of these levels is within the risk limit.\n"),
     }
+    if let Some(p) = &r.recommend {
+        let _ = writeln!(notes, "Propose: {}.", super::propose_words(p, &r.level_unit, per, cur));
+    }
     let _ = writeln!(
         notes,
         "Unconstrained optimum: {}, expected cost {}.",

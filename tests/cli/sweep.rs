@@ -426,3 +426,63 @@ fn a_tier_threshold_joins_the_default_grid_and_its_cliff_is_said() {
     assert!(text.contains("Unconstrained optimum: $3.00k"), "{text}");
     assert!(text.replace("\n  ", " ").contains(&want), "{want}\n{text}");
 }
+
+/// The largest level within the risk limit of `one_month`, in closed form:
+/// P(c < (1 - tol) A) = limit with c = 0.8 L lognormal.
+fn risk_bound_level(limit: f64) -> f64 {
+    (mu_c() + SIGMA * phi_inv(limit)).exp() / (1.0 - TOL)
+}
+
+#[test]
+fn the_proposed_level_is_refined_rounded_and_the_same_on_a_finer_grid() {
+    let d = Dir::new();
+    // The unconstrained optimum (the 20% quantile of c) lies above the risk
+    // bound (its 10% quantile): the risk limit binds, at A* = 2,866.
+    let want = risk_bound_level(0.10);
+    let coarse = sweep_json(&d, &one_month(""), "C", &[]);
+    let top = coarse["levels"].as_array().unwrap().last().unwrap()["level"].as_f64().unwrap();
+    let fine = sweep_json(&d, &one_month(""), "C", &["--from", "0", "--to", &top.to_string(), "--steps", "97"]);
+    for r in [&coarse, &fine] {
+        let p = &r["recommend"];
+        assert_eq!(p["bound"], "risk_limit", "{p}");
+        let refined = p["refined"]["level"].as_f64().unwrap();
+        assert!((refined / want - 1.0).abs() < 0.015, "refined {refined} vs closed form {want}");
+        assert!(p["refined"]["prob_overcommit"].as_f64().unwrap() <= 0.10);
+        // Rounded to two significant figures on the safe side of the bound.
+        assert_eq!(p["level"].as_f64(), Some(2800.0), "{p}");
+        assert_eq!(p["rounding_step"].as_f64(), Some(100.0));
+        assert_eq!(p["rounding"], "two_significant_figures");
+        let cost = p["rounding_cost"].as_f64().unwrap();
+        let exact = p["at"]["cost_mean"].as_f64().unwrap() - p["refined"]["cost_mean"].as_f64().unwrap();
+        assert!(cost >= 0.0 && (cost - exact.max(0.0)).abs() <= 1e-9 * exact.abs().max(1.0), "{p}");
+        // The proposed level's cost is the closed form's.
+        let at = 2800.0 + call(2800.0, mu_c()) / (1.0 - D);
+        assert!((p["at"]["cost_mean"].as_f64().unwrap() / at - 1.0).abs() < 0.005, "{p} vs {at}");
+        // The sweep's own recommendation stays the grid level it was.
+        assert_eq!(p["grid_level"], r["recommended"]);
+    }
+    let out = cmd().arg("sweep").arg(d.path("s.toml")).args(["--offer", "C"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace("\n  ", " ");
+    assert!(text.contains("Propose: $2.80k per month, rounded to two significant figures"), "{text}");
+}
+
+#[test]
+fn a_tier_threshold_within_reach_is_the_figure_to_propose() {
+    let d = Dir::new();
+    // No discount below $3,250 a month, 20% from there: above the threshold
+    // cost rises (the 20% quantile of c, $3,110, lies below it), so the
+    // threshold is the optimum, within a 20% risk limit (P(over) there is
+    // P(L < 3,859) = 19.4%), and not a two-significant-figure number.
+    let s = one_month("")
+        .replace(&format!("discount = {D}"), "discount_tiers = [{ min_commit = 3250, discount = 0.2 }]")
+        .replace("max_overcommit_probability = 0.10", "max_overcommit_probability = 0.20");
+    let r = sweep_json(&d, &s, "C", &["--paths", "100000"]);
+    let p = &r["recommend"];
+    assert_eq!(p["level"].as_f64(), Some(3250.0), "{p}");
+    assert_eq!(p["rounding"], "tier_threshold");
+    let over = phi(((0.95 * 3250.0 / 0.8) / 5000.0f64).ln() / SIGMA);
+    assert!((p["at"]["prob_overcommit"].as_f64().unwrap() - over).abs() < 0.01, "{p} vs {over}");
+    let out = cmd().arg("sweep").arg(d.path("s.toml")).args(["--offer", "C", "--paths", "100000"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).replace("\n  ", " ");
+    assert!(text.contains("Propose: $3.25k per month, a discount tier's threshold"), "{text}");
+}

@@ -132,6 +132,12 @@ impl SweepLayout {
                 ));
             }
         }
+        let recommend = match recommended {
+            Some((k, _)) => {
+                Some(self.recommend(sc, plan, &results, k, &out.offers[offset + k].cost, base, progress)?)
+            }
+            None => None,
+        };
         let rec_offer = at_level(offer, lever_level, sc.horizon);
         let levers = match &self.predicted {
             // The prediction held: the levers were billed in this run.
@@ -153,6 +159,7 @@ impl SweepLayout {
             risk_limit: limit,
             recommended: recommended.map(|(_, r)| r.level),
             min_expected_cost: recommended.map(|(_, r)| r.cost_mean),
+            recommend,
             optimum: Optimum { level: optimum.level, cost_mean: optimum.cost_mean },
             newsvendor,
             break_even: break_even(&rec_offer, &self.pilot),

@@ -11,6 +11,7 @@
 
 mod layout;
 mod levels;
+mod negotiate;
 mod pilot;
 mod reference;
 
@@ -32,6 +33,7 @@ use crate::spec::offer::{check_units, Offer, OfferKind, Provisioned};
 pub use layout::SweepLayout;
 use levels::*;
 pub use levels::{at_level, current_level, largest_level, level_unit};
+pub use negotiate::Recommend;
 pub use pilot::Pilot;
 use pilot::*;
 use reference::*;
@@ -164,6 +166,9 @@ pub struct SweepReport {
     pub recommended: Option<f64>,
     /// Expected cost at the recommended level.
     pub min_expected_cost: Option<f64>,
+    /// The recommended level refined between its grid neighbours and
+    /// rounded to a figure to propose, with what the rounding costs.
+    pub recommend: Option<Recommend>,
     /// Lowest expected cost at any level.
     pub optimum: Optimum,
     /// The newsvendor critical-fractile level, where it applies.
