@@ -393,7 +393,7 @@ pub struct BriefArgs {
     /// Checklist for the scorecards (default: the built-in contracts/checklist.toml).
     #[arg(long, value_name = "FILE")]
     pub checklist: Option<PathBuf>,
-    /// Commit or provisioned offer whose commitment to sweep (default: the one with the highest expected saving).
+    /// Sweep only this commit or provisioned offer (default: every commit and provisioned offer).
     #[arg(long, value_name = "NAME")]
     pub offer: Option<String>,
     /// html (one self-contained file), markdown (md; charts as SVG files beside it) or xlsx (a workbook).

@@ -1,33 +1,31 @@
 //! Computing the brief in one pass over the futures.
 //!
 //! The run bills the scenario's offers (everything kept per path, as
-//! `simulate` does) followed by the swept offer at every level (cost and risk
-//! per path, as `sweep` does), and keeps each path's total tokens by month for
-//! the forecast fan. [`simulate::report`] reads the first `offers.len()`
-//! billers and [`SweepLayout::report`] the rest, then values the levers in
-//! its own small pass over the offer's scope. Same seed, same paths, same
-//! billing: the numbers are those of `simulate`, `sweep` and `forecast`.
+//! `simulate` does) followed by every commit and provisioned offer at every
+//! level of its default sweep (cost and risk per path, as `sweep` does), and
+//! keeps each path's total tokens by month for the forecast fan.
+//! [`simulate::report`] reads the first `offers.len()` billers and
+//! [`SweepLayout::report`] each sweep's, then refines its recommended level
+//! to a figure to propose and values the levers in small passes over the
+//! offer's scope. Same seed, same paths, same billing: the numbers are those
+//! of `simulate`, `sweep` and `forecast`.
 //!
-//! Which offer to sweep: `--offer`, else the commit or provisioned offer with
-//! the highest expected saving in the full run. That is known only after the
-//! run, so a cheap guess decides which levels to bill: the candidates billed
-//! on the run's first 512 paths. If the full run then
-//! disagrees, the right offer's levels are billed in a second pass on the
-//! same futures: slower, never different.
+//! The recommendation is the choice with the highest expected saving within
+//! the risk limit among every offer as written and every commitment at its
+//! proposed figure (docs/brief.md): the best deal may be an offer that loses
+//! as written. `--offer` limits the sweep to one offer.
 
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::assumptions::{describe, reproducibility, ChecklistSource};
-use super::{Brief, CostBox, Fan, FirstAsk, Recommendation, TopLever};
+use super::{Brief, CostBox, Fan, FirstAsk, Recommendation, RightSized, TopLever};
 use crate::analysis::forecast::{Bands, HistoryPoint};
 use crate::analysis::sensitivity;
 use crate::analysis::simulate::{self, SimulateReport};
-use crate::analysis::stats::{mean, percentiles};
-use crate::analysis::sweep::{
-    current_level, find_offer, run_offers, run_offers_with, Levels, SweepLayout, SweepReport,
-};
+use crate::analysis::stats::percentiles;
+use crate::analysis::sweep::{current_level, find_offer, run_offers_with, Levels, SweepLayout, SweepReport};
 use crate::analysis::walkaway::{walkaway, WalkawayReport, WalkawayRequest};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
@@ -58,17 +56,8 @@ pub struct BriefInput<'a> {
     pub confidence: f64,
 }
 
-/// The swept offer's report, the 5th and 95th percentiles of the saving at
-/// its recommended level, and the cost per path there.
-type SweepResult = (Option<SweepReport>, Option<(f64, f64)>, Option<Vec<f64>>);
-
 /// Builds the brief: one run, the reports, the fan, the recommendation.
 pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief> {
-    build_guessing(input, None, progress)
-}
-
-/// [`build`], with the guess of the offer to sweep given (tests force a wrong one).
-fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief> {
     let sc = input.scenario;
     // Hash the inputs first: a file that vanished fails before any simulation.
     let reproducibility = reproducibility(sc, &input.contracts, input.checklist, input.command.clone())?;
@@ -76,13 +65,24 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     let candidates: Vec<usize> =
         (0..sc.offers.len()).filter(|&i| !matches!(sc.offers[i].kind, OfferKind::Payg(_))).collect();
     let asked = input.offer.map(|n| find_offer(sc, n)).transpose()?;
-    let guess = match asked.or(forced) {
-        Some(i) => Some(i),
-        None => guess_best(sc, &plan, &candidates, progress)?,
-    };
-    let layout = guess.map(|i| SweepLayout::new(sc, &plan, i, &Levels::Default)).transpose()?;
+    // Every commitment is swept (or the one asked for): the best deal may be
+    // an offer that loses as written.
+    let swept: Vec<usize> = asked.map_or_else(|| candidates.clone(), |i| vec![i]);
+    let layouts: Vec<SweepLayout> =
+        swept.iter().map(|&i| SweepLayout::new(sc, &plan, i, &Levels::Default)).collect::<Result<_>>()?;
     let mut offers: Vec<_> = sc.offers.iter().map(|o| (o.clone(), Keep::All, RiskRule::None)).collect();
-    if let Some(l) = &layout {
+    // A reservation as written over-commits as its sweep's levels do: its
+    // utilisation below the break-even (simulate reports no such figure).
+    let mut as_written_risk: Vec<(usize, usize)> = Vec::new();
+    for (l, &i) in layouts.iter().zip(&swept) {
+        if matches!(sc.offers[i].kind, OfferKind::Provisioned(_)) {
+            as_written_risk.push((i, offers.len()));
+            offers.push((sc.offers[i].clone(), Keep::Summary, l.rule_for(sc, &sc.offers[i])));
+        }
+    }
+    let mut offsets = Vec::new();
+    for l in &layouts {
+        offsets.push(offers.len());
         offers.extend(l.specs());
     }
     // Recording each path's input draws costs little and gives the tornado.
@@ -90,25 +90,32 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     out.check_finite(sc)?;
     let sim = simulate::report(sc, &out);
     let base = &out.offers[sc.risk.baseline].cost;
-    let best = best_candidate(&sim, &candidates);
-    let (sweep, range, at_level) = match (asked, guess, layout) {
-        // The guess was wrong: bill the right offer's levels on the same futures.
-        (None, Some(g), Some(_)) if Some(g) != best => {
-            let layout = SweepLayout::new(sc, &plan, best.expect("a guess implies candidates"), &Levels::Default)?;
-            let again = run_offers(sc, &plan, &layout.specs(), false, progress)?;
-            again.check_finite(sc)?;
-            sweep_report(sc, &plan, &layout, &again, 0, base, progress)?
-        }
-        (_, _, Some(layout)) => sweep_report(sc, &plan, &layout, &out, sc.offers.len(), base, progress)?,
-        _ => (None, None, None),
-    };
-    let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
+    let sweeps: Vec<SweepReport> = layouts
+        .iter()
+        .zip(&offsets)
+        .map(|(l, &off)| l.report(sc, &plan, &out, off, base, progress))
+        .collect::<Result<_>>()?;
+    let n = out.volume.len().max(1) as f64;
+    let risk_as_written: Vec<(usize, f64)> =
+        as_written_risk.iter().map(|&(i, k)| (i, out.offers[k].at_risk as f64 / n)).collect();
     let walkaway = walkaways(sc, &candidates, input.confidence)?;
-    let mut recommendation = recommend(sc, &sim, sweep.as_ref(), range, input.score.as_ref());
+    let all = choices(sc, &sim, &sweeps, &risk_as_written);
+    let picked = pick(&all, sc.risk.max_overcommit_probability);
+    // The sweep shown: the recommended offer's, else the best right-sized commitment's.
+    let shown = match &all[picked] {
+        c if c.from_sweep => sweeps.iter().position(|s| s.offer == sc.offers[c.offer].name),
+        _ => best_right_sized(&all).and_then(|k| sweeps.iter().position(|s| s.offer == sc.offers[all[k].offer].name)),
+    }
+    .or(if sweeps.is_empty() { None } else { Some(0) });
+    let sweep = shown.map(|k| sweeps[k].clone());
+    let mut recommendation = recommend(sc, &all, picked, sweep.as_ref(), input.score.as_ref());
     recommendation.counter_offers = walkaway.iter().map(|r| super::words::counter_offer(sc, r)).collect();
+    let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
+    let right_sized = right_sized(sc, &sweeps);
     let cost_boxes = cost_boxes(&sim, &out);
     let fan = fan(sc, &out.monthly);
-    let drivers = recommended_drivers(sc, &plan, &out, &recommendation, at_level.as_deref());
+    let at_level = shown.map(|k| sweeps[k].proposed_cost.as_slice()).filter(|c| !c.is_empty());
+    let drivers = recommended_drivers(sc, &plan, &out, &recommendation, at_level);
     // Unmapping the per-path columns (16 MB for the example) takes the kernel
     // milliseconds that the brief need not wait for.
     std::thread::spawn(move || drop(out));
@@ -117,6 +124,7 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
         recommendation,
         cost_boxes,
         sweep,
+        right_sized,
         walkaway,
         sweep_note,
         fan,
@@ -148,25 +156,42 @@ fn recommended_drivers(
     super::drivers::from_report(&sensitivity::report(sc, plan, &out.draws, base, cost, &rec.offer))
 }
 
-/// The sweep report from `run` (levels at `offset`) and the saving's p5 and
-/// p95 at the recommended level.
-fn sweep_report(
-    sc: &Scenario,
-    plan: &Plan,
-    layout: &SweepLayout,
-    run: &RunOutput,
-    offset: usize,
-    base: &[f64],
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<SweepResult> {
-    let report = layout.report(sc, plan, run, offset, base, progress)?;
-    let at = report.recommended.and_then(|l| layout.levels.iter().position(|&x| x == l));
-    let range = at.map(|k| {
-        let savings: Vec<f64> = base.iter().zip(&run.offers[offset + k].cost).map(|(b, c)| b - c).collect();
-        let q = percentiles(&savings, &[5.0, 95.0]);
-        (q[0], q[1])
-    });
-    Ok((Some(report), range, at.map(|k| run.offers[offset + k].cost.clone())))
+/// Each swept commitment at the figure its sweep proposes.
+fn right_sized(sc: &Scenario, sweeps: &[SweepReport]) -> Vec<RightSized> {
+    sweeps
+        .iter()
+        .filter_map(|s| {
+            let o = sc.offers.iter().find(|o| o.name == s.offer)?;
+            let r = s.recommend.as_ref();
+            Some(RightSized {
+                offer: s.offer.clone(),
+                kind: o.kind.name().into(),
+                vendor: vendor_of(sc, o),
+                offered_level: current_level(o, sc.horizon),
+                level: r.map(|r| r.level),
+                level_unit: s.level_unit.clone(),
+                period_months: s.period_months,
+                saving_mean: r.map(|r| r.at.savings_mean),
+                saving_std_error: r.map(|r| r.at.savings_std_error),
+                prob_overcommit: r.map(|r| r.at.prob_overcommit),
+                prob_loss: r.map(|r| r.at.prob_negative),
+                rounding_cost: r.map(|r| r.rounding_cost),
+            })
+        })
+        .collect()
+}
+
+/// The providers whose usage `o` covers, in catalog order: one vendor's
+/// name, or several joined with " + ".
+pub fn vendor_of(sc: &Scenario, o: &crate::spec::offer::Offer) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for w in &sc.workloads {
+        let Some(m) = sc.catalog.models.get(w.model) else { continue };
+        if o.scope.covers(&m.provider, &m.id, &w.name) && !names.contains(&m.provider.as_str()) {
+            names.push(&m.provider);
+        }
+    }
+    names.join(" + ")
 }
 
 /// The walk-away point of each candidate (commit or provisioned offer)
@@ -183,59 +208,17 @@ fn walkaways(sc: &Scenario, candidates: &[usize], confidence: f64) -> Result<Vec
         .collect()
 }
 
-/// Paths of the guess: the run's first paths, enough to tell offers apart
-/// whose savings differ by more than a few percent of cost.
-const GUESS_PATHS: u64 = 256;
-
-/// The candidate with the highest expected saving on the run's first
-/// [`GUESS_PATHS`] paths (the first on ties); `None` without candidates.
-fn guess_best(
-    sc: &Scenario,
-    plan: &Plan,
-    candidates: &[usize],
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Option<usize>> {
-    if candidates.len() <= 1 {
-        return Ok(candidates.first().copied());
-    }
-    let mut first = plan.clone();
-    first.paths = sc.paths.min(GUESS_PATHS);
-    let mut offers = vec![(sc.offers[sc.risk.baseline].clone(), Keep::Cost, RiskRule::None)];
-    offers.extend(candidates.iter().map(|&i| (sc.offers[i].clone(), Keep::Cost, RiskRule::None)));
-    let out = run_offers(sc, &first, &offers, false, progress)?;
-    let base = mean(&out.offers[0].cost);
-    let saving = |k: usize| base - mean(&out.offers[k + 1].cost);
-    let mut best = 0;
-    for k in 1..candidates.len() {
-        if saving(k) > saving(best) {
-            best = k;
-        }
-    }
-    Ok(Some(candidates[best]))
-}
-
-/// The candidate with the highest expected saving in the full run (the first on ties).
-fn best_candidate(sim: &SimulateReport, candidates: &[usize]) -> Option<usize> {
-    let mut best: Option<usize> = None;
-    for &i in candidates {
-        if best.is_none_or(|b| sim.offers[i].savings.mean > sim.offers[b].savings.mean) {
-            best = Some(i);
-        }
-    }
-    best
-}
-
 fn sweep_note(sc: &Scenario, asked: bool, sweep: Option<&SweepReport>, sim: &SimulateReport) -> String {
     match sweep {
         None => "The scenario has no commit or provisioned offer, so there is no commitment level to choose; \
                  every offer is pay as you go."
             .into(),
-        Some(s) if asked => format!("The sweep re-bills {} at each level, as asked with --offer.", s.offer),
+        Some(s) if asked => format!("The sweep re-bills {} at each level, as asked.", s.offer),
         Some(s) => {
             let saving = sim.offers.iter().find(|o| o.name == s.offer).map_or(f64::NAN, |o| o.savings.mean);
             format!(
-                "The sweep re-bills {}, the commit or provisioned offer with the highest expected saving as written \
-                 ({}), at each level. Choose another with --offer.",
+                "Every commitment on offer was re-billed at each level on the same futures; this is {}, the one \
+                 whose right-sized level saves most (as written it saves {}).",
                 s.offer,
                 money(saving, &sc.catalog.currency)
             )
@@ -349,7 +332,7 @@ fn select_ranks(v: &mut [i64], offset: usize, ranks: &[usize], out: &mut [i64]) 
     select_ranks(right, r + 1, &ranks[mid + 1..], &mut out_right[1..]);
 }
 
-/// One way to sign: an offer as written, or the swept offer at its recommended level.
+/// One way to sign: an offer as written, or a swept offer at the figure its sweep proposes.
 struct Choice {
     offer: usize,
     level: Option<f64>,
@@ -361,7 +344,15 @@ struct Choice {
     ploss: f64,
 }
 
-fn choices(sc: &Scenario, sim: &SimulateReport, sweep: Option<&SweepReport>, range: Option<(f64, f64)>) -> Vec<Choice> {
+/// The offers as written (a reservation's over-commitment from
+/// `provisioned_risk`, as its sweep counts it), then each swept offer at its
+/// proposed figure when that commits something.
+fn choices(
+    sc: &Scenario,
+    sim: &SimulateReport,
+    sweeps: &[SweepReport],
+    provisioned_risk: &[(usize, f64)],
+) -> Vec<Choice> {
     let mut out: Vec<Choice> = sc
         .offers
         .iter()
@@ -374,22 +365,26 @@ fn choices(sc: &Scenario, sim: &SimulateReport, sweep: Option<&SweepReport>, ran
             mean: r.savings.mean,
             p5: r.savings.p5,
             p95: r.savings.p95,
-            pover: r.commitment.as_ref().map(|c| c.prob_overcommit),
+            pover: r
+                .commitment
+                .as_ref()
+                .map(|c| c.prob_overcommit)
+                .or_else(|| provisioned_risk.iter().find(|(k, _)| *k == i).map(|(_, p)| *p)),
             ploss: r.savings.prob_negative,
         })
         .collect();
-    if let (Some(s), Some((p5, p95))) = (sweep, range) {
-        let at = s.recommended.and_then(|l| s.levels.iter().find(|x| x.level == l)).filter(|l| l.level > 0.0);
-        if let (Some(l), Some(i)) = (at, sc.offers.iter().position(|o| o.name == s.offer)) {
+    for s in sweeps {
+        let (Some(r), Some(i)) = (&s.recommend, sc.offers.iter().position(|o| o.name == s.offer)) else { continue };
+        if r.level > 0.0 {
             out.push(Choice {
                 offer: i,
-                level: Some(l.level),
+                level: Some(r.level),
                 from_sweep: true,
-                mean: l.savings_mean,
-                p5,
-                p95,
-                pover: Some(l.prob_overcommit),
-                ploss: l.prob_negative,
+                mean: r.at.savings_mean,
+                p5: r.savings_p5,
+                p95: r.savings_p95,
+                pover: Some(r.at.prob_overcommit),
+                ploss: r.at.prob_negative,
             });
         }
     }
@@ -414,20 +409,39 @@ fn pick(choices: &[Choice], limit: f64) -> usize {
     best
 }
 
+/// The right-sized commitment with the highest expected saving.
+fn best_right_sized(choices: &[Choice]) -> Option<usize> {
+    (0..choices.len()).filter(|&i| choices[i].from_sweep).max_by(|&a, &b| choices[a].mean.total_cmp(&choices[b].mean))
+}
+
+/// The best choice that commits nothing: a pay-as-you-go offer as written.
+fn best_uncommitted(choices: &[Choice]) -> Option<usize> {
+    (0..choices.len())
+        .filter(|&i| choices[i].pover.is_none())
+        .max_by(|&a, &b| choices[a].mean.total_cmp(&choices[b].mean))
+}
+
 fn recommend(
     sc: &Scenario,
-    sim: &SimulateReport,
+    all: &[Choice],
+    picked: usize,
     sweep: Option<&SweepReport>,
-    range: Option<(f64, f64)>,
     score: Option<&ScoreReport>,
 ) -> Recommendation {
-    let all = choices(sc, sim, sweep, range);
-    let c = &all[pick(&all, sc.risk.max_overcommit_probability)];
+    let c = &all[picked];
     let top_lever = top_lever(sweep);
     let first_asks = first_asks(score);
     let mut text =
         super::words::choice_sentence(sc, c.offer, c.level, c.from_sweep, (c.mean, c.p5, c.p95), c.pover, c.ploss);
-    if let Some(alt) = all.iter().find(|a| a.from_sweep).filter(|_| !c.from_sweep) {
+    if c.pover.is_some() {
+        // A commitment: what a buyer who wants none should take instead.
+        if let Some(u) = best_uncommitted(all).filter(|&u| u != picked && all[u].offer != sc.risk.baseline) {
+            let u = &all[u];
+            text.push(' ');
+            text.push_str(&super::words::uncommitted_alternative(sc, u.offer, (u.mean, u.p5, u.p95)));
+        }
+    } else if let Some(alt) = best_right_sized(all) {
+        let alt = &all[alt];
         text.push(' ');
         text.push_str(&super::words::commit_alternative(
             sc,
@@ -436,7 +450,7 @@ fn recommend(
             (alt.mean, alt.p5, alt.p95),
             alt.pover,
         ));
-    } else if let Some(s) = sweep.filter(|_| !c.from_sweep) {
+    } else if let Some(s) = sweep {
         text.push(' ');
         text.push_str(&super::words::no_commitment(s, sc));
     }
@@ -489,36 +503,6 @@ pub(super) fn limit_text(sc: &Scenario) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn example(paths: u64) -> Scenario {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml");
-        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(3) }).unwrap()
-    }
-
-    fn input(sc: &Scenario) -> BriefInput<'_> {
-        BriefInput {
-            scenario: sc,
-            offer: None,
-            score: None,
-            contracts: vec![],
-            checklist: None,
-            command: String::new(),
-            notes: vec![],
-            confidence: 0.9,
-        }
-    }
-
-    #[test]
-    fn a_wrong_guess_is_corrected_on_the_same_futures() {
-        let sc = example(1500);
-        let right = build(input(&sc), &|_| {}).unwrap();
-        let swept = right.sweep.as_ref().unwrap().offer.clone();
-        let other = sc.offers.iter().position(|o| o.name != swept && o.kind.name() != "payg").unwrap();
-        let corrected = build_guessing(input(&sc), Some(other), &|_| {}).unwrap();
-        assert_eq!(corrected.sweep, right.sweep, "the same sweep, to the last digit");
-        assert_eq!(corrected.recommendation, right.recommendation);
-        assert_eq!(corrected.fan, right.fan);
-    }
 
     #[test]
     fn column_quantiles_are_the_type_7_percentiles() {

@@ -43,6 +43,8 @@ pub struct Brief {
     pub cost_boxes: Vec<CostBox>,
     /// The commitment sweep, when the scenario has an offer to sweep.
     pub sweep: Option<SweepReport>,
+    /// Every swept commitment at the figure its sweep proposes.
+    pub right_sized: Vec<RightSized>,
     /// The walk-away point of every commit and provisioned offer against the
     /// baseline (`walkaway`'s report, default levels).
     pub walkaway: Vec<WalkawayReport>,
@@ -95,6 +97,35 @@ pub struct Recommendation {
 }
 
 /// The lever to ask for first.
+/// A commitment on offer, right-sized: the figure its sweep proposes and what it saves there.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RightSized {
+    /// The offer.
+    pub offer: String,
+    /// `commit` or `provisioned`.
+    pub kind: String,
+    /// The providers whose usage it covers.
+    pub vendor: String,
+    /// Its level as written.
+    pub offered_level: f64,
+    /// The figure its sweep proposes (none when no level is within the risk limit).
+    pub level: Option<f64>,
+    /// `usd`, `tokens` or `units`.
+    pub level_unit: String,
+    /// Months per commitment period (commit).
+    pub period_months: Option<usize>,
+    /// Expected saving at `level`.
+    pub saving_mean: Option<f64>,
+    /// Its standard error.
+    pub saving_std_error: Option<f64>,
+    /// Probability of over-commitment at `level`.
+    pub prob_overcommit: Option<f64>,
+    /// Probability of costing more than the baseline at `level`.
+    pub prob_loss: Option<f64>,
+    /// What rounding to `level` costs in expected saving.
+    pub rounding_cost: Option<f64>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TopLever {
     /// Lever id.

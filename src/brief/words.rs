@@ -69,7 +69,7 @@ pub fn choice_sentence(
     let how = match (level, from_sweep) {
         (None, _) => "with no commitment".to_string(),
         (Some(l), true) => format!(
-            "at {}, the level the sweep recommends (the offer as written: {})",
+            "at {}, right-sized from the {} offered",
             level_text(o, l, cur),
             level_text(o, crate::analysis::sweep::current_level(o, sc.horizon), cur)
         ),
@@ -101,12 +101,21 @@ pub fn commit_alternative(
     let o = &sc.offers[offer];
     let cur = &sc.catalog.currency;
     format!(
-        "If you would rather commit, the sweep's level for {} within the risk limit is {}: {}, with a {} \
-         probability of over-commitment.",
+        "If you would rather commit, the best right-sized commitment within the risk limit is {} at {}: {}, \
+         with a {} probability of over-commitment.",
         o.name,
         level.map_or_else(|| "none".to_string(), |l| level_text(o, l, cur)),
         saving_words(sc, saving),
         pct(pover.unwrap_or(0.0))
+    )
+}
+
+/// What a buyer who wants no commitment should take instead of the recommended commitment.
+pub fn uncommitted_alternative(sc: &Scenario, offer: usize, saving: (f64, f64, f64)) -> String {
+    format!(
+        "If you would rather commit nothing, {} is the best offer without a commitment: {}.",
+        sc.offers[offer].name,
+        saving_words(sc, saving)
     )
 }
 

@@ -126,16 +126,39 @@ fn the_numbers_are_those_of_simulate_sweep_score_and_forecast() {
         }
     }
 
-    // The sweep: the offer with the highest expected saving among commit and provisioned offers.
-    let best = sim["offers"]
+    // Every commitment is swept; the right-sized table holds each sweep's
+    // proposed figure, and the sweep shown is the one whose figure saves most.
+    let sweeps: Vec<serde_json::Value> = sim["offers"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|o| o["kind"] != "payg")
-        .max_by(|a, b| a["savings"]["mean"].as_f64().partial_cmp(&b["savings"]["mean"].as_f64()).unwrap())
-        .unwrap();
-    let offer = best["name"].as_str().unwrap();
-    let sweep = json(&[&["sweep", sc, "--offer", offer][..], &run].concat());
+        .map(|o| json(&[&["sweep", sc, "--offer", o["name"].as_str().unwrap()][..], &run].concat()))
+        .collect();
+    assert_eq!(sweeps.len(), 2);
+    for s in &sweeps {
+        let name = s["offer"].as_str().unwrap();
+        let tag = format!("data-right-sized=\"{name}\"");
+        let row = &html[html.find(&tag).unwrap_or_else(|| panic!("no right-sized row for {name}"))..];
+        let row = &row[..row.find('>').unwrap()];
+        let p = &s["recommend"];
+        assert_eq!(attr(row, "data-proposed-level").unwrap().parse::<f64>().unwrap(), p["level"].as_f64().unwrap());
+        assert_eq!(
+            attr(row, "data-saving-mean").unwrap().parse::<f64>().unwrap(),
+            p["at"]["savings_mean"].as_f64().unwrap()
+        );
+        let pover = attr(row, "data-prob-overcommit").unwrap().parse::<f64>().unwrap();
+        assert_eq!(pover, p["at"]["prob_overcommit"].as_f64().unwrap());
+    }
+    let sweep = sweeps
+        .iter()
+        .max_by(|a, b| {
+            let m = |s: &serde_json::Value| s["recommend"]["at"]["savings_mean"].as_f64().unwrap();
+            m(a).total_cmp(&m(b))
+        })
+        .unwrap()
+        .clone();
+    let offer = sweep["offer"].as_str().unwrap();
     let table = &html[html.find("<table id=\"sweep-table\"").unwrap()..];
     let head = &table[..table.find('>').unwrap()];
     assert_eq!(attr(head, "data-offer").as_deref(), Some(offer));
@@ -185,14 +208,14 @@ fn the_numbers_are_those_of_simulate_sweep_score_and_forecast() {
         }
     }
 
-    // The recommendation's figures are one of the offers' as written, or the sweep's level.
+    // The recommendation's figures are one of the offers' as written, or a sweep's proposed figure.
     let rec = &html[html.find("id=\"recommendation\"").unwrap()..];
     let rec = &rec[..rec.find('>').unwrap()];
     let name = attr(rec, "data-offer").unwrap();
     let mean: f64 = attr(rec, "data-saving-mean").unwrap().parse().unwrap();
     let as_written =
         sim["offers"].as_array().unwrap().iter().any(|o| o["name"] == name.as_str() && o["savings"]["mean"] == mean);
-    let at_level = sweep["levels"].as_array().unwrap().iter().any(|l| l["savings_mean"] == mean);
+    let at_level = sweeps.iter().any(|s| s["recommend"]["at"]["savings_mean"] == mean);
     assert!(as_written || at_level, "recommended saving {mean} is not a simulate or sweep figure");
     let best_within: f64 = sim["offers"]
         .as_array()
@@ -712,7 +735,7 @@ fn a_reader_sees_the_recommendation_offers_seven_charts_and_the_scorecard() {
     }
 }
 
-/// The commitment the brief offers as the alternative is the sweep's level;
+/// The commitment the brief offers as the alternative is the figure the sweep proposes;
 /// its saving and range are those of `simulate` with that amount written in.
 #[test]
 fn the_commitment_alternative_is_simulate_at_that_amount() {
@@ -721,7 +744,7 @@ fn the_commitment_alternative_is_simulate_at_that_amount() {
     ok(&example_brief(&out, &[]));
     let html = unescape(&std::fs::read_to_string(&out).unwrap());
     let table = &html[html.find("<table id=\"sweep-table\"").unwrap()..];
-    let level: f64 = attr(&table[..table.find('>').unwrap()], "data-recommended").unwrap().parse().unwrap();
+    let level: f64 = attr(&table[..table.find('>').unwrap()], "data-proposed").unwrap().parse().unwrap();
     let text = std::fs::read_to_string(repo("scenarios/example.toml")).unwrap();
     let line = text.lines().find(|l| l.starts_with("amount = ")).unwrap();
     d.write("s.toml", &text.replace(line, &format!("amount = {level}")));
@@ -730,7 +753,7 @@ fn the_commitment_alternative_is_simulate_at_that_amount() {
     let o = sim["offers"].as_array().unwrap().iter().find(|o| o["name"] == "Anthropic commit").unwrap();
     let s = |k: &str| money(o["savings"][k].as_f64().unwrap(), "USD");
     let want = format!(
-        "within the risk limit is {} per year: an expected saving of {} against List price over 24 months ({} to {} in 90% of futures",
+        "within the risk limit is Anthropic commit at {} per year: an expected saving of {} against List price over 24 months ({} to {} in 90% of futures",
         money(level, "USD"),
         s("mean"),
         s("p5"),
@@ -761,7 +784,7 @@ fn what_drives_the_cost_is_measured_at_the_recommended_level() {
     ok(&cmd().arg("brief").arg(d.path("s.toml")).args(run).arg("--out").arg(&out).output().unwrap());
     let html = std::fs::read_to_string(&out).unwrap();
     let table = &html[html.find("<table id=\"sweep-table\"").unwrap()..];
-    let level: f64 = attr(&table[..table.find('>').unwrap()], "data-recommended").unwrap().parse().unwrap();
+    let level: f64 = attr(&table[..table.find('>').unwrap()], "data-proposed").unwrap().parse().unwrap();
     assert!(html.contains("Sign Anthropic commit"), "the commitment is recommended");
     let amount = keep.lines().find(|l| l.starts_with("amount = ")).unwrap();
     assert_ne!(amount, format!("amount = {level}"), "the level differs from the offer as written");
@@ -879,4 +902,46 @@ fn the_counter_offer_quotes_walkaway_on_the_same_futures() {
         assert!(svg.contains("<svg") && svg.contains("as offered: "), "{offer}");
         assert!(svg.contains(&format!("Walk-away {} of {}", if k == 1 { "discount" } else { "unit price" }, offer)));
     }
+}
+
+/// The best deal can be an offer that loses as written: an over-sized
+/// reservation (150 units, a loss against list) right-sized by its sweep is
+/// what the brief recommends, at the figure `sweep` proposes.
+#[test]
+fn an_offer_that_loses_as_written_is_recommended_right_sized() {
+    let d = Dir::new();
+    let text = std::fs::read_to_string(repo("scenarios/example.toml")).unwrap();
+    let blocks: Vec<&str> = text.split("[[offers]]").collect();
+    let keep: String = blocks
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| {
+            *i == 0 || b.contains("name = \"List price\"") || b.contains("name = \"Azure PTU x 150 (1-yr)\"")
+        })
+        .map(|(i, b)| if i == 0 { b.to_string() } else { format!("[[offers]]{b}") })
+        .collect();
+    d.write("s.toml", &keep);
+    std::fs::copy(repo("scenarios/prices.toml"), d.path("prices.toml")).unwrap();
+    let run = ["--paths", PATHS, "--seed", "11"];
+    let sc = d.path("s.toml");
+    let sim = json(&[&["simulate", sc.to_str().unwrap()][..], &run].concat());
+    let ptu = sim["offers"].as_array().unwrap().iter().find(|o| o["kind"] == "provisioned").unwrap();
+    assert!(ptu["savings"]["mean"].as_f64().unwrap() < 0.0, "the reservation loses as written");
+    let sweep = json(&[&["sweep", sc.to_str().unwrap(), "--offer", "Azure PTU x 150 (1-yr)"][..], &run].concat());
+    let p = &sweep["recommend"];
+    let units = p["level"].as_f64().unwrap();
+    assert!(units > 0.0 && units < 150.0 && p["at"]["savings_mean"].as_f64().unwrap() > 0.0, "{p}");
+    let out = d.path("b.html");
+    ok(&cmd().arg("brief").arg(&sc).args(run).arg("--out").arg(&out).output().unwrap());
+    let html = unescape(&std::fs::read_to_string(&out).unwrap());
+    let want = format!("Sign Azure PTU x 150 (1-yr) at {units} units, right-sized from the 150 units offered");
+    assert!(html.contains(&want), "expected `{want}`");
+    let rec = &html[html.find("id=\"recommendation\"").unwrap()..];
+    let rec = &rec[..rec.find('>').unwrap()];
+    assert_eq!(attr(rec, "data-level").unwrap().parse::<f64>().unwrap(), units);
+    assert_eq!(
+        attr(rec, "data-saving-mean").unwrap().parse::<f64>().unwrap(),
+        p["at"]["savings_mean"].as_f64().unwrap()
+    );
+    assert!(!html.contains("--offer"), "no command-line language");
 }

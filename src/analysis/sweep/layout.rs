@@ -48,6 +48,11 @@ impl SweepLayout {
         out
     }
 
+    /// The over-commitment rule of `o` (the swept offer at some level), as the sweep's levels count it.
+    pub fn rule_for(&self, sc: &Scenario, o: &Offer) -> RiskRule {
+        risk_rule(sc, o, &self.pilot)
+    }
+
     /// The levels' specs: cost per path, and their risk measure as sums under
     /// their over-commitment rule.
     fn level_specs(&self) -> Vec<(Offer, Keep, RiskRule)> {
@@ -132,11 +137,12 @@ impl SweepLayout {
                 ));
             }
         }
-        let recommend = match recommended {
+        let (recommend, proposed_cost) = match recommended {
             Some((k, _)) => {
-                Some(self.recommend(sc, plan, &results, k, &out.offers[offset + k].cost, base, progress)?)
+                let (r, cost) = self.recommend(sc, plan, &results, k, &out.offers[offset + k].cost, base, progress)?;
+                (Some(r), cost)
             }
-            None => None,
+            None => (None, Vec::new()),
         };
         let rec_offer = at_level(offer, lever_level, sc.horizon);
         let levers = match &self.predicted {
@@ -160,6 +166,7 @@ impl SweepLayout {
             recommended: recommended.map(|(_, r)| r.level),
             min_expected_cost: recommended.map(|(_, r)| r.cost_mean),
             recommend,
+            proposed_cost,
             optimum: Optimum { level: optimum.level, cost_mean: optimum.cost_mean },
             newsvendor,
             break_even: break_even(&rec_offer, &self.pilot),

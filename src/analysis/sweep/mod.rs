@@ -187,6 +187,10 @@ pub struct SweepReport {
     /// Currency (not part of the JSON interface).
     #[serde(skip)]
     pub currency: String,
+    /// The cost per path at `recommend.level` (empty without one; not part
+    /// of the JSON interface): the brief's ranges and tornado there.
+    #[serde(skip)]
+    pub proposed_cost: Vec<f64>,
 }
 
 /// The level with the lowest expected cost, and the one among those within

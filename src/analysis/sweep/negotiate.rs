@@ -35,6 +35,10 @@ pub struct Recommend {
     pub refined: LevelResult,
     /// The figures at `level`.
     pub at: LevelResult,
+    /// The 5th percentile of the saving at `level`.
+    pub savings_p5: f64,
+    /// The 95th percentile of the saving at `level`.
+    pub savings_p95: f64,
     /// Levels billed in the refinement.
     pub levels_billed: usize,
 }
@@ -96,7 +100,7 @@ impl SweepLayout {
         full: &[f64],
         base: &[f64],
         progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<Recommend> {
+    ) -> Result<(Recommend, Vec<f64>)> {
         let limit = sc.risk.max_overcommit_probability;
         let grid = self.levels[k];
         let lo = self.levels[k.saturating_sub(1)];
@@ -145,18 +149,19 @@ impl SweepLayout {
         let g = levels.iter().position(|&(l, _)| l == grid).expect("the grid level is billed");
         // What the offer bills outside its scope, path by path (the same at every level).
         let outside: Vec<f64> = full.iter().zip(&out.offers[g].cost).map(|(f, s)| f - s).collect();
-        let rows: Vec<LevelResult> = variants
+        let costs: Vec<Vec<f64>> =
+            out.offers.par_iter().map(|p| p.cost.iter().zip(&outside).map(|(s, x)| s + x).collect()).collect();
+        let mut rows: Vec<LevelResult> = variants
             .par_iter()
             .zip(&levels)
-            .zip(&out.offers)
-            .map(|((o, &(l, _)), p)| {
-                let mut paths = p.clone();
-                paths.cost = p.cost.iter().zip(&outside).map(|(s, x)| s + x).collect();
+            .zip(out.offers.par_iter().zip(&costs))
+            .map(|((o, &(l, _)), (p, cost))| {
+                let paths =
+                    OfferPaths { cost: cost.clone(), at_risk: p.at_risk, risk_sum: p.risk_sum, ..Default::default() };
                 level_result(sc, o, l, &paths, base)
             })
             .collect();
         // The grid level's own figures are the sweep's.
-        let mut rows = rows;
         rows[g] = results[k].clone();
         let within = |i: usize| rows[i].prob_overcommit <= limit;
         let cheapest = |ok: &dyn Fn(usize) -> bool| {
@@ -192,7 +197,27 @@ impl SweepLayout {
             None if rows[at].level > 0.0 => round_step(rows[at].level),
             None => 0.0,
         };
-        Ok(Recommend {
+        // The two levels reported are billed once more on the full plan, so
+        // that their figures are those of `simulate` with the level written
+        // in, to the last digit (the search's carried-over outside cost is
+        // exact only up to rounding). The grid level's are the run's own.
+        let mut cost = full.to_vec();
+        let mut exact: Vec<usize> = [at, refined].into_iter().filter(|&i| i != g).collect();
+        exact.dedup();
+        if !exact.is_empty() {
+            let specs: Vec<(Offer, Keep, RiskRule)> = exact.iter().map(|&i| specs[i].clone()).collect();
+            let again = run_offers(sc, plan, &specs, false, progress)?;
+            again.check_finite(sc)?;
+            for (&i, p) in exact.iter().zip(&again.offers) {
+                rows[i] = level_result(sc, &variants[i], levels[i].0, p, base);
+                if i == at {
+                    cost = p.cost.clone();
+                }
+            }
+        }
+        let savings: Vec<f64> = base.iter().zip(&cost).map(|(b, c)| b - c).collect();
+        let q = percentiles(&savings, &[5.0, 95.0]);
+        let rec = Recommend {
             level: rows[at].level,
             bound: bound.into(),
             rounding: rounding.into(),
@@ -202,7 +227,10 @@ impl SweepLayout {
             refined: rows[refined].clone(),
             at: rows[at].clone(),
             levels_billed: levels.len(),
-        })
+            savings_p5: q[0],
+            savings_p95: q[1],
+        };
+        Ok((rec, cost))
     }
 }
 
