@@ -433,12 +433,19 @@ fn recommend(
     let first_asks = first_asks(score);
     let mut text =
         super::words::choice_sentence(sc, c.offer, c.level, c.from_sweep, (c.mean, c.p5, c.p95), c.pover, c.ploss);
+    let cur = &sc.catalog.currency;
+    let mut alternative = None;
     if c.pover.is_some() {
         // A commitment: what a buyer who wants none should take instead.
         if let Some(u) = best_uncommitted(all).filter(|&u| u != picked && all[u].offer != sc.risk.baseline) {
             let u = &all[u];
             text.push(' ');
             text.push_str(&super::words::uncommitted_alternative(sc, u.offer, (u.mean, u.p5, u.p95)));
+            alternative = Some(format!(
+                "Without a commitment: {} saves {} on average.",
+                sc.offers[u.offer].name,
+                money(u.mean, cur)
+            ));
         }
     } else if let Some(alt) = best_right_sized(all) {
         let alt = &all[alt];
@@ -450,10 +457,29 @@ fn recommend(
             (alt.mean, alt.p5, alt.p95),
             alt.pover,
         ));
+        let o = &sc.offers[alt.offer];
+        alternative = Some(format!(
+            "To commit instead: {} right-sized to {} saves {} on average, with a {} probability of over-commitment.",
+            o.name,
+            alt.level.map_or_else(String::new, |l| super::words::level_text(o, l, cur)),
+            money(alt.mean, cur),
+            pct(alt.pover.unwrap_or(0.0))
+        ));
     } else if let Some(s) = sweep {
         text.push(' ');
         text.push_str(&super::words::no_commitment(s, sc));
     }
+    let summary = super::words::summary(
+        sc,
+        c.offer,
+        c.level,
+        c.from_sweep,
+        (c.mean, c.p5, c.p95),
+        alternative,
+        top_lever.as_ref(),
+        &first_asks,
+        score,
+    );
     text.push_str(&super::words::asks_sentence(sc, top_lever.as_ref(), sweep, &first_asks, score));
     Recommendation {
         offer: sc.offers[c.offer].name.clone(),
@@ -468,6 +494,7 @@ fn recommend(
         top_lever,
         first_asks,
         text,
+        summary,
         counter_offers: Vec::new(),
     }
 }

@@ -92,6 +92,8 @@ pub struct Recommendation {
     pub first_asks: Vec<FirstAsk>,
     /// The paragraph, as plain text (escaped by the writers).
     pub text: String,
+    /// The first page's bullets: what to sign, the alternative, the first ask, what blocks.
+    pub summary: Vec<String>,
     /// The counter-offer on each commit and provisioned offer, one sentence each.
     pub counter_offers: Vec<String>,
 }

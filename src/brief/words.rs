@@ -110,6 +110,75 @@ pub fn commit_alternative(
     )
 }
 
+/// The first page's summary: three or four short bullets a CFO reads first
+/// (what to sign and at what level, the alternative, what to ask for
+/// first, what the contracts block), each with its figure.
+#[allow(clippy::too_many_arguments)]
+pub fn summary(
+    sc: &Scenario,
+    offer: usize,
+    level: Option<f64>,
+    from_sweep: bool,
+    saving: (f64, f64, f64),
+    alternative: Option<String>,
+    top: Option<&TopLever>,
+    asks: &[FirstAsk],
+    score: Option<&ScoreReport>,
+) -> Vec<String> {
+    let cur = &sc.catalog.currency;
+    let o = &sc.offers[offer];
+    let mut out = Vec::new();
+    let (mean, p5, p95) = saving;
+    if offer == sc.risk.baseline && !from_sweep {
+        out.push(format!("Stay on {}: no offer saves money on average within the risk limit.", o.name));
+    } else {
+        let how = match (level, from_sweep) {
+            (None, _) => "with no commitment".to_string(),
+            (Some(l), true) => format!(
+                "at {} (offered: {})",
+                level_text(o, l, cur),
+                level_text(o, crate::analysis::sweep::current_level(o, sc.horizon), cur)
+            ),
+            (Some(l), false) => format!("as offered, at {}", level_text(o, l, cur)),
+        };
+        out.push(format!(
+            "Sign {} {how}: expected saving {} over {} months ({} to {} in 90% of futures).",
+            o.name,
+            money(mean, cur),
+            sc.horizon,
+            money(p5, cur),
+            money(p95, cur)
+        ));
+    }
+    if let Some(a) = alternative {
+        out.push(a);
+    }
+    if let Some(t) = top {
+        out.push(format!(
+            "Ask first on {}: {} (worth {}).",
+            t.offer,
+            t.label.trim_end_matches('.'),
+            money(t.saving, cur)
+        ));
+    }
+    if let Some(r) = score {
+        let blocked: Vec<String> = r
+            .contracts
+            .iter()
+            .filter(|k| k.blocked)
+            .map(|k| format!("{} ({})", k.vendor, k.blocked_by.join(", ")))
+            .collect();
+        if blocked.is_empty() {
+            if let Some(a) = asks.first() {
+                out.push(format!("First contract ask to {}: {}", a.vendor, end_sentence(&a.ask)));
+            }
+        } else {
+            out.push(format!("Blocked until the terms change: {}.", blocked.join("; ")));
+        }
+    }
+    out
+}
+
 /// What a buyer who wants no commitment should take instead of the recommended commitment.
 pub fn uncommitted_alternative(sc: &Scenario, offer: usize, saving: (f64, f64, f64)) -> String {
     format!(

@@ -944,4 +944,14 @@ fn an_offer_that_loses_as_written_is_recommended_right_sized() {
         p["at"]["savings_mean"].as_f64().unwrap()
     );
     assert!(!html.contains("--offer"), "no command-line language");
+    // The first-page summary leads with the same choice, in one short line.
+    let summary = &html[html.find("id=\"summary\"").unwrap()..];
+    let first = &summary[summary.find("<li>").unwrap() + 4..summary.find("</li>").unwrap()];
+    let saving = commitsim::api::money(p["at"]["savings_mean"].as_f64().unwrap(), "USD");
+    assert!(
+        first.starts_with(&format!(
+            "Sign Azure PTU x 150 (1-yr) at {units} units (offered: 150 units): expected saving {saving}"
+        )),
+        "{first}"
+    );
 }
