@@ -396,6 +396,9 @@ pub struct BriefArgs {
     /// Sweep only this commit or provisioned offer (default: every commit and provisioned offer).
     #[arg(long, value_name = "NAME")]
     pub offer: Option<String>,
+    /// A confidentiality line printed under the title and on every page, e.g. "Confidential: procurement only".
+    #[arg(long, value_name = "TEXT")]
+    pub confidential: Option<String>,
     /// html (one self-contained file), markdown (md; charts as SVG files beside it) or xlsx (a workbook).
     #[arg(long, short, value_name = "F", default_value = "html", value_parser = ["markdown", "md", "html", "xlsx"])]
     pub format: String,

@@ -54,6 +54,8 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
         command: command_line(a, &sc),
         notes,
         confidence: super::plan::WALKAWAY_CONFIDENCE,
+        written: written_date(),
+        confidential: a.confidential.clone(),
     };
     let bar = crate::progress::bar(2 * sc.paths, "briefing", quiet);
     let brief = build(input, &|n| bar.inc(n));
@@ -66,6 +68,18 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
         BriefFormat::Xlsx => write_atomic(&a.out, &crate::brief::xlsx::render(&brief)?, &inputs)?,
     }
     Ok(())
+}
+
+/// The date the brief is written, `YYYY-MM-DD` in UTC: from
+/// `SOURCE_DATE_EPOCH` (seconds since 1970) when set, as reproducible builds
+/// do, else the clock.
+fn written_date() -> String {
+    let secs =
+        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+        });
+    let (y, m, d) = crate::ingest::timestamp::civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Each contract's vendor and the catalog providers its terms govern.

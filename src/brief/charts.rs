@@ -43,7 +43,7 @@ pub struct Chart {
 
 /// Every chart the brief has, in reading order.
 pub fn all(b: &Brief) -> Vec<Chart> {
-    let mut out = vec![costs(b)];
+    let mut out = vec![savings(b)];
     out.extend(sweep(b));
     out.extend(levers(b));
     out.extend(b.walkaway.iter().enumerate().map(|(k, r)| walkaway(b, k, r)));
@@ -87,30 +87,23 @@ fn y_axis(
     svg.vtext((title_x, 0.5 * (sy.r0 + sy.r1)), 11.5, title);
 }
 
-/// Box plots of each offer's total cost on one money axis.
-fn costs(b: &Brief) -> Chart {
+/// Box plots of each offer's saving against the baseline on one money
+/// axis, with the baseline's zero marked: savings are what differ between
+/// offers (their costs overlap, as every offer's cost follows the same usage).
+fn savings(b: &Brief) -> Chart {
     let cur = &b.currency;
-    let names: Vec<String> = b
-        .cost_boxes
-        .iter()
-        .map(|c| {
-            if c.name == b.simulate.baseline {
-                format!("{} (baseline)", clip(&c.name, 34))
-            } else {
-                clip(&c.name, 34)
-            }
-        })
-        .collect();
+    let boxes: Vec<&super::CostBox> = b.saving_boxes.iter().filter(|c| c.name != b.simulate.baseline).collect();
+    let names: Vec<String> = boxes.iter().map(|c| clip(&c.name, 34)).collect();
     let left = 16.0 + names.iter().map(|n| text_width(n, 11.5)).fold(80.0, f64::max).min(300.0);
     let (top, row) = (46.0, 36.0);
-    let bottom_axis = top + row * names.len() as f64;
+    let bottom_axis = top + row * names.len().max(1) as f64;
     let h = bottom_axis + 50.0;
-    let lo = b.cost_boxes.iter().map(|c| c.p5).fold(f64::INFINITY, f64::min);
-    let hi = b.cost_boxes.iter().map(|c| c.p95).fold(f64::NEG_INFINITY, f64::max);
-    let ticks = nice_ticks(lo, hi, 6);
+    let lo = boxes.iter().map(|c| c.p5).fold(0.0, f64::min);
+    let hi = boxes.iter().map(|c| c.p95).fold(0.0, f64::max);
+    let ticks = nice_ticks(lo, if hi > lo { hi } else { lo + 1.0 }, 6);
     let sx = Scale { d0: ticks[0], d1: *ticks.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
-    let title = format!("Total cost per offer {}", horizon_words(b));
-    let mut svg = Svg::new("chart-costs", W, h, &title, &costs_desc(b));
+    let title = format!("Saving against {} per offer {}", b.simulate.baseline, horizon_words(b));
+    let mut svg = Svg::new("chart-savings", W, h, &title, &savings_desc(b, &boxes));
     legend_boxes(&mut svg, left);
     x_axis(
         &mut svg,
@@ -118,36 +111,50 @@ fn costs(b: &Brief) -> Chart {
         &ticks,
         (top - 8.0, bottom_axis),
         &|t| money(t, cur),
-        &format!("Total cost {} ({cur})", horizon_words(b)),
+        &format!("Saving {} ({cur}); left of zero the offer costs more", horizon_words(b)),
     );
-    for (i, (c, name)) in b.cost_boxes.iter().zip(&names).enumerate() {
+    // The baseline: no saving.
+    let zero = sx.at(0.0);
+    svg.line((zero, top - 8.0), (zero, bottom_axis), "#000000", 1.6, Some("5,3"));
+    svg.text(
+        (zero + 4.0, top - 12.0),
+        Anchor::Start,
+        10.5,
+        "normal",
+        &format!("{}: 0", clip(&b.simulate.baseline, 28)),
+    );
+    for (i, (c, name)) in boxes.iter().zip(&names).enumerate() {
         let y = top + row * (i as f64 + 0.5);
         svg.text((left - 10.0, y + 4.0), Anchor::End, 11.5, "normal", name);
         draw_box(&mut svg, c, &sx, y);
     }
     Chart {
-        id: "costs".into(),
+        id: "savings".into(),
         title,
-        caption: "Whiskers: p5 to p95. Box: p25 to p75. Thick line: median. Diamond: mean. All offers are billed \
-                  on the same simulated futures, so their distributions are directly comparable."
-            .into(),
+        caption: format!(
+            "Saving = {}'s cost minus the offer's, future by future. Whiskers: p5 to p95. Box: p25 to p75. Thick \
+             line: median. Diamond: mean. A commitment's saving is capped above (at best its discount on what it \
+             covers) and long below (unused commitment is paid for).",
+            b.simulate.baseline
+        ),
         svg: svg.finish(),
     }
 }
 
-/// The cost chart's description: what it shows, and each offer's figures.
-fn costs_desc(b: &Brief) -> String {
+/// The saving chart's description: what it shows, and each offer's figures.
+fn savings_desc(b: &Brief, boxes: &[&super::CostBox]) -> String {
     let cur = &b.currency;
-    let each: Vec<String> = b
-        .cost_boxes
+    let each: Vec<String> = boxes
         .iter()
         .map(|c| {
             format!("{}: median {}, p5 {}, p95 {}.", c.name, money(c.p50, cur), money(c.p5, cur), money(c.p95, cur))
         })
         .collect();
     format!(
-        "Box plots on one axis in {cur}: whiskers from the 5th to the 95th percentile of the total cost, box from the \
-         25th to the 75th, a thick line at the median and a diamond at the mean. {}",
+        "Box plots on one axis in {cur} of each offer's saving against {}: whiskers from the 5th to the 95th \
+         percentile, box from the 25th to the 75th, a thick line at the median and a diamond at the mean; a dashed \
+         line at zero. {}",
+        b.simulate.baseline,
         each.join(" ")
     )
 }

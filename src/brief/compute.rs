@@ -54,6 +54,10 @@ pub struct BriefInput<'a> {
     pub notes: Vec<String>,
     /// The probability of saving the counter-offers are quoted at ("to be 90% sure").
     pub confidence: f64,
+    /// The date the brief is written (`YYYY-MM-DD`).
+    pub written: String,
+    /// A confidentiality line for the title and every page.
+    pub confidential: Option<String>,
 }
 
 /// Builds the brief: one run, the reports, the fan, the recommendation.
@@ -112,7 +116,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     recommendation.counter_offers = walkaway.iter().map(|r| super::words::counter_offer(sc, r)).collect();
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
     let right_sized = right_sized(sc, &sweeps);
-    let cost_boxes = cost_boxes(&sim, &out);
+    let saving_boxes = saving_boxes(sc, &sim, &out);
     let fan = fan(sc, &out.monthly);
     let at_level = shown.map(|k| sweeps[k].proposed_cost.as_slice()).filter(|c| !c.is_empty());
     let drivers = recommended_drivers(sc, &plan, &out, &recommendation, at_level);
@@ -121,8 +125,10 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     std::thread::spawn(move || drop(out));
     Ok(Brief {
         currency: sc.catalog.currency.clone(),
+        written: input.written,
+        confidential: input.confidential,
         recommendation,
-        cost_boxes,
+        saving_boxes,
         sweep,
         right_sized,
         walkaway,
@@ -226,20 +232,24 @@ fn sweep_note(sc: &Scenario, asked: bool, sweep: Option<&SweepReport>, sim: &Sim
     }
 }
 
-fn cost_boxes(sim: &SimulateReport, out: &RunOutput) -> Vec<CostBox> {
+/// Each offer's saving against the baseline, path by path, as a box: its
+/// p5 and p95 (those of `simulate`), p25, p50 and p75 (type 7) and mean.
+fn saving_boxes(sc: &Scenario, sim: &SimulateReport, out: &RunOutput) -> Vec<CostBox> {
+    let base = &out.offers[sc.risk.baseline].cost;
     sim.offers
         .par_iter()
         .zip(out.offers.par_iter())
         .map(|(o, p)| {
-            let q = percentiles(&p.cost, &[25.0, 75.0]);
+            let savings: Vec<f64> = base.iter().zip(&p.cost).map(|(b, c)| b - c).collect();
+            let q = percentiles(&savings, &[25.0, 50.0, 75.0]);
             CostBox {
                 name: o.name.clone(),
-                p5: o.cost.p5,
+                p5: o.savings.p5,
                 p25: q[0],
-                p50: o.cost.p50,
-                p75: q[1],
-                p95: o.cost.p95,
-                mean: o.cost.mean,
+                p50: q[1],
+                p75: q[2],
+                p95: o.savings.p95,
+                mean: o.savings.mean,
             }
         })
         .collect()

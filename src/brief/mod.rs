@@ -40,7 +40,11 @@ pub struct Brief {
     /// The `simulate` results of every offer.
     pub simulate: SimulateReport,
     /// Quartiles and tails of each offer's cost, for the distribution chart.
-    pub cost_boxes: Vec<CostBox>,
+    pub saving_boxes: Vec<CostBox>,
+    /// The date the brief is written (`YYYY-MM-DD`).
+    pub written: String,
+    /// A confidentiality line for the title and every page.
+    pub confidential: Option<String>,
     /// The commitment sweep, when the scenario has an offer to sweep.
     pub sweep: Option<SweepReport>,
     /// Every swept commitment at the figure its sweep proposes.

@@ -348,7 +348,7 @@ fn markdown_brief_links_its_charts_written_beside_it() {
     let out = d.path("brief.md");
     ok(&example_brief(&out, &["--format", "markdown"]));
     let md = std::fs::read_to_string(&out).unwrap();
-    for id in ["costs", "sweep", "levers", "walkaway-1", "walkaway-2", "forecast"] {
+    for id in ["savings", "sweep", "levers", "walkaway-1", "walkaway-2", "forecast"] {
         let rel = format!("brief-charts/{id}.svg");
         assert!(md.contains(&format!("]({rel})")), "{rel} not linked");
         let svg = std::fs::read_to_string(d.path(&rel)).unwrap();
@@ -403,7 +403,14 @@ fn reproducibility_lists_every_input_with_its_sha256() {
     let builtin = commitsim::api::sha256_hex(commitsim::api::DEFAULT_CHECKLIST.as_bytes());
     assert!(inputs.contains(&builtin) && inputs.contains("checklist (built in)"));
     assert!(inputs.contains("embedded"), "says the built-in checklist is hashed from its embedded text");
-    assert!(html.contains("--seed 11 --paths 3000"), "the command spells out seed and paths");
+    // The command that reproduces it is metadata for machines, not text for the reader.
+    let meta = &html[html.find("<meta name=\"commitsim-command\" content=\"").unwrap()..];
+    assert!(
+        meta[..meta.find('>').unwrap()].contains("--seed 11 --paths 3000"),
+        "the command spells out seed and paths"
+    );
+    let body = &html[html.find("<body>").unwrap()..];
+    assert!(!body.contains("--seed"), "no command line in the text");
 }
 
 /// A scenario without commit or provisioned offers, and with a usage history.
@@ -678,7 +685,7 @@ fn a_reader_sees_the_recommendation_offers_seven_charts_and_the_scorecard() {
         .collect();
     assert_eq!(dom.matches("<svg").count(), 7);
     for (t, want) in titles.iter().zip([
-        "Total cost per offer over 24 months",
+        "Saving against List price per offer over 24 months",
         "Commitment sweep of Anthropic commit",
         "What each concession is worth on Anthropic commit",
         "Walk-away discount of Anthropic commit",
@@ -714,7 +721,7 @@ fn a_reader_sees_the_recommendation_offers_seven_charts_and_the_scorecard() {
         "Anthropic commit".into(),
         "Azure PTU x 150 (1-yr)".into(),
         // The charts' axes, rendered from SVG text.
-        "Total cost over 24 months (USD)".into(),
+        "Saving over 24 months (USD); left of zero the offer costs more".into(),
         "Commitment per year (USD)".into(),
         "P(over-commitment)".into(),
         "Tokens per month".into(),
@@ -733,6 +740,41 @@ fn a_reader_sees_the_recommendation_offers_seven_charts_and_the_scorecard() {
     ] {
         assert!(text.contains(&want), "the printed brief does not show `{want}`");
     }
+
+    // On paper (the headless print is US Letter): at most eight pages, none
+    // less than a third as full as the fullest, no option names, and page 1
+    // holds the summary, the offers table and the savings chart.
+    let info =
+        String::from_utf8_lossy(&run_with_deadline(&which("pdfinfo").unwrap(), &[pdf.display().to_string()], 60))
+            .to_string();
+    assert!(info.contains("612 x 792 pts"), "Letter paper: {info}");
+    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap()[6..].trim().parse().unwrap();
+    assert!(pages <= 8, "{pages} pages");
+    let page = |i: usize| {
+        let args = [
+            "-f".to_string(),
+            i.to_string(),
+            "-l".into(),
+            i.to_string(),
+            "-layout".into(),
+            pdf.display().to_string(),
+            "-".into(),
+        ];
+        String::from_utf8_lossy(&run_with_deadline(&which("pdftotext").unwrap(), &args, 60)).to_string()
+    };
+    let lines: Vec<usize> = (1..=pages).map(|i| page(i).lines().filter(|l| !l.trim().is_empty()).count()).collect();
+    let most = *lines.iter().max().unwrap();
+    for (i, &n) in lines.iter().enumerate() {
+        assert!(3 * n >= most, "page {} holds {n} lines, under a third of the fullest ({most}): {lines:?}", i + 1);
+    }
+    assert!(!text.contains("--"), "an option name in the printed brief");
+    let first = squash(&page(1));
+    for want in
+        ["Recommendation", &format!("Sign {rec}"), "Offers", "Utilisation", "Saving against List price per offer"]
+    {
+        assert!(first.contains(want), "page 1 does not show `{want}`");
+    }
+    assert!(first.contains("page 1 of"), "page numbers");
 }
 
 /// The commitment the brief offers as the alternative is the figure the sweep proposes;
