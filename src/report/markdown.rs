@@ -163,7 +163,7 @@ fn sweep(r: &SweepReport) -> String {
         r.scenario.seed
     );
     let mut t = Table::new(
-        ["Level", "E[cost] (± s.e.)", "Cost p95", "Unused", "P(over-commit)", "P(loss)", "Saving"]
+        ["Level", "E[cost] (± s.e.)", "Cost p95", "Unused", "P(over)", "P(loss)", "Saving"]
             .map(|h| right(h, 0))
             .to_vec(),
     );

@@ -86,12 +86,12 @@ fn simulate(r: &SimulateReport) -> String {
     );
     s.push('\n');
     let mut t = Table::new(vec![
-        left("Offer", 25),
+        left("Offer", 24),
         left("Kind", 6),
         right("Cost", 9),
         right("cost p5 – p95", 19),
         right("Saving ± s.e.", 15),
-        right("Loses", 6),
+        right("P(loss)", 7),
         right("P(over)", 7),
         right("Util", 6),
     ]);
@@ -122,7 +122,7 @@ fn simulate(r: &SimulateReport) -> String {
     s.push_str(&t.text());
     s.push('\n');
     s.push_str("Cost: expected total over the horizon. Saving: against the baseline on the same futures.\n");
-    s.push_str("Loses: chance the offer costs more than the baseline. P(over): chance that unused\n");
+    s.push_str("P(loss): chance the offer costs more than the baseline. P(over): chance that unused\n");
     s.push_str("commitment exceeds the waste tolerance. Util: mean use of commitment or capacity.\n");
     s
 }
@@ -157,11 +157,11 @@ fn sweep(r: &SweepReport) -> String {
     let mut t = Table::new(vec![
         right("Level", 11),
         right("E[cost]", 9),
-        right("Saving ± s.e.", 19),
+        right("Saving ± s.e.", 18),
         right("cost p95", 9),
         right("Unused", 9),
         right("P(over)", 7),
-        right("Loses", 6),
+        right("P(loss)", 7),
         left("", 0),
         left("P(over)", 8),
         left("", 0),
