@@ -206,9 +206,11 @@ fn sweep(b: &Brief) -> Option<Chart> {
     let lv = |x: f64| crate::units::level(x, &s.level_unit, cur);
     let (left, top1, h1, gap, h2) = (92.0, 40.0, 190.0, 34.0, 120.0);
     let (top2, axis_y) = (top1 + h1 + gap, top1 + h1 + gap + h2);
-    let xt = nice_ticks(s.levels[0].level, s.levels.last().map_or(1.0, |l| l.level), 7);
+    let shown = decision_region(s);
+    let levels = &s.levels[..shown];
+    let xt = nice_ticks(levels[0].level, levels.last().map_or(1.0, |l| l.level), 7);
     let sx = Scale { d0: xt[0], d1: *xt.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
-    let costs = s.levels.iter().map(|l| l.cost_mean);
+    let costs = levels.iter().map(|l| l.cost_mean);
     let yt = nice_ticks(costs.clone().fold(f64::INFINITY, f64::min), costs.fold(f64::NEG_INFINITY, f64::max), 5);
     let sy = Scale { d0: yt[0], d1: *yt.last().unwrap_or(&1.0), r0: top1 + h1, r1: top1 };
     let sp = Scale { d0: 0.0, d1: 1.0, r0: axis_y, r1: top2 };
@@ -223,56 +225,85 @@ fn sweep(b: &Brief) -> Option<Chart> {
     let heading = format!("Expected total cost {}", horizon_words(b));
     svg.text((left + 6.0, top1 - 8.0), Anchor::Start, 11.5, "bold", &heading);
     svg.text((left + 6.0, top2 - 8.0), Anchor::Start, 11.5, "bold", "Probability of over-commitment");
-    draw_sweep_lines(&mut svg, s, (&sx, &sy, &sp));
-    if let Some(r) = s.recommended {
+    draw_sweep_lines(&mut svg, levels, s.risk_limit, (&sx, &sy, &sp));
+    // The figure to propose (the grid's recommendation without one).
+    let mark = s.recommend.as_ref().map(|r| (r.level, "propose")).or(s.recommended.map(|r| (r, "recommended")));
+    if let Some((r, what)) = mark.filter(|(r, _)| *r <= sx.d1) {
         let x = sx.at(r);
         svg.line((x, top1), (x, axis_y), "#000000", 1.6, Some("5 3"));
         let (anchor, dx) = if x > W - 200.0 { (Anchor::End, -5.0) } else { (Anchor::Start, 5.0) };
-        svg.text((x + dx, top1 + 12.0), anchor, 11.0, "bold", &format!("recommended: {}", lv(r)));
+        svg.text((x + dx, top1 + 12.0), anchor, 11.0, "bold", &format!("{what}: {}", lv(r)));
     }
+    let left_out = s.levels.len() - shown;
     Some(Chart {
         id: "sweep".into(),
         title,
         caption: format!(
             "Solid line with dots: expected cost. Dashed line with squares: probability of over-commitment. Dotted \
-             line: the risk limit ({}). Vertical dashed line: the recommended level, the cheapest within the limit.",
-            pct(s.risk_limit)
+             line: the risk limit ({}). Vertical dashed line: the figure to propose, the cheapest within the limit \
+             rounded to a negotiable figure.{}",
+            pct(s.risk_limit),
+            if left_out > 0 {
+                format!(
+                    " The {left_out} highest levels, where over-commitment is more likely than not and cost only \
+                     rises, are left out so that the decision region fills the chart (all levels are in the table)."
+                )
+            } else {
+                String::new()
+            }
         ),
         svg: svg.finish(),
     })
 }
 
 fn sweep_desc(b: &Brief, s: &crate::analysis::sweep::SweepReport) -> String {
-    let rec = s.recommended.map_or_else(
-        || "none within the risk limit".to_string(),
-        |l| crate::units::level(l, &s.level_unit, &b.currency),
-    );
+    let lv = |l: f64| crate::units::level(l, &s.level_unit, &b.currency);
+    let rec = match (&s.recommend, s.recommended) {
+        (Some(r), _) => format!("The figure to propose, {}, is", lv(r.level)),
+        (None, Some(l)) => format!("The recommended level, {}, is", lv(l)),
+        (None, None) => "No level is within the risk limit; none is".to_string(),
+    };
     format!(
         "Two panels sharing the level axis. Top: expected total cost {} in {} at each level (solid line, round \
          markers). Bottom: probability of over-commitment (dashed line, square markers) with the risk limit of {} \
-         (dotted line). The recommended level, {rec}, is marked by a vertical dashed line.",
+         (dotted line). {rec} marked by a vertical dashed line.",
         horizon_words(b),
         b.currency,
         pct(s.risk_limit)
     )
 }
 
+/// How many of the sweep's levels the chart shows: up to the first level
+/// above the optimum and the recommendation whose probability of
+/// over-commitment is over one half (at least three levels), so that the
+/// levels where cost only climbs do not flatten the decision region.
+fn decision_region(s: &crate::analysis::sweep::SweepReport) -> usize {
+    let past = s.optimum.level.max(s.recommend.as_ref().map_or(0.0, |r| r.level)).max(s.recommended.unwrap_or(0.0));
+    let first = s.levels.iter().position(|l| l.level > past && l.prob_overcommit > 0.5);
+    first.map_or(s.levels.len(), |k| (k + 1).max(3).min(s.levels.len()))
+}
+
 /// The sweep's two series and the risk limit, on the level scale `sx`, the
 /// cost scale `sy` and the probability scale `sp`.
-fn draw_sweep_lines(svg: &mut Svg, s: &crate::analysis::sweep::SweepReport, (sx, sy, sp): (&Scale, &Scale, &Scale)) {
-    let pts: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sy.at(l.cost_mean))).collect();
+fn draw_sweep_lines(
+    svg: &mut Svg,
+    levels: &[crate::analysis::sweep::LevelResult],
+    risk_limit: f64,
+    (sx, sy, sp): (&Scale, &Scale, &Scale),
+) {
+    let pts: Vec<(f64, f64)> = levels.iter().map(|l| (sx.at(l.level), sy.at(l.cost_mean))).collect();
     svg.polyline(&pts, "#000000", 2.0, None);
     for p in &pts {
         svg.marker("circle", *p, 2.6, "#000000");
     }
-    let risk: Vec<(f64, f64)> = s.levels.iter().map(|l| (sx.at(l.level), sp.at(l.prob_overcommit))).collect();
+    let risk: Vec<(f64, f64)> = levels.iter().map(|l| (sx.at(l.level), sp.at(l.prob_overcommit))).collect();
     svg.polyline(&risk, "#333333", 1.8, Some("6 3"));
     for p in &risk {
         svg.marker("square", *p, 2.4, "#ffffff");
     }
-    let ly = sp.at(s.risk_limit);
+    let ly = sp.at(risk_limit);
     svg.line((sx.r0, ly), (sx.r1, ly), "#000000", 1.2, Some("1.5 2.5"));
-    svg.text((sx.r1 - 4.0, ly - 5.0), Anchor::End, 10.5, "normal", &format!("risk limit {}", pct(s.risk_limit)));
+    svg.text((sx.r1 - 4.0, ly - 5.0), Anchor::End, 10.5, "normal", &format!("risk limit {}", pct(risk_limit)));
 }
 
 /// The id of the walk-away chart of the brief's `k`-th walk-away report.
