@@ -116,6 +116,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     recommendation.counter_offers = walkaway.iter().map(|r| super::words::counter_offer(sc, r)).collect();
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
     let right_sized = right_sized(sc, &sweeps);
+    let lever_notes = sweep.as_ref().map_or_else(Vec::new, |s| super::words::lever_notes(sc, s));
     let saving_boxes = saving_boxes(sc, &sim, &out);
     let fan = fan(sc, &out.monthly);
     let at_level = shown.map(|k| sweeps[k].proposed_cost.as_slice()).filter(|c| !c.is_empty());
@@ -131,6 +132,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
         saving_boxes,
         sweep,
         right_sized,
+        lever_notes,
         walkaway,
         sweep_note,
         fan,

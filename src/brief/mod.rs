@@ -49,6 +49,8 @@ pub struct Brief {
     pub sweep: Option<SweepReport>,
     /// Every swept commitment at the figure its sweep proposes.
     pub right_sized: Vec<RightSized>,
+    /// Why some levers are worth what they are (nothing, or a tier lost).
+    pub lever_notes: Vec<String>,
     /// The walk-away point of every commit and provisioned offer against the
     /// baseline (`walkaway`'s report, default levels).
     pub walkaway: Vec<WalkawayReport>,

@@ -179,6 +179,66 @@ pub fn summary(
     out
 }
 
+/// Why a lever is worth what it is when that may surprise: a concession
+/// that changes nothing (a rollover with a single commitment period, or
+/// with no unused commitment to roll), or one that crosses a discount tier
+/// (committing 10% less, or a 70% first period, falling below a threshold).
+/// One sentence per lever that needs one.
+pub fn lever_notes(sc: &Scenario, s: &SweepReport) -> Vec<String> {
+    let cur = &sc.catalog.currency;
+    let Some(o) = sc.offers.iter().find(|o| o.name == s.offer) else { return Vec::new() };
+    let OfferKind::Commit(c) = &o.kind else { return Vec::new() };
+    let level = s.levers_at;
+    let periods = o.term_months.min(sc.horizon).div_ceil(c.period_months).max(1);
+    let tiers: Vec<f64> = match &c.discount {
+        crate::spec::offer::DiscountRule::Tiers(t) => t.iter().map(|&(min, _)| min).filter(|&m| m > 0.0).collect(),
+        crate::spec::offer::DiscountRule::Flat(_) => Vec::new(),
+    };
+    let crossed = |lower: f64| {
+        tiers
+            .iter()
+            .copied()
+            .filter(|&t| lower < t && t <= level)
+            .fold(None, |a: Option<f64>, t| Some(a.map_or(t, |x| x.max(t))))
+    };
+    let mut out = Vec::new();
+    for l in &s.levers {
+        let note = match l.id.as_str() {
+            id if id.starts_with("rollover") && periods == 1 => Some(format!(
+                "{}: worth nothing here, as the term holds a single commitment period, with no next period to roll unused \
+                 commitment into.",
+                l.label.trim_end_matches('.')
+            )),
+            id if id.starts_with("rollover") && l.cost_mean_change == 0.0 => Some(format!(
+                "{}: worth nothing on these futures, as the offer already rolls over at least as much, or no \
+                 commitment goes unused before the last period.",
+                l.label.trim_end_matches('.')
+            )),
+            "commit_minus_10" => crossed(0.9 * level).map(|t| {
+                format!(
+                    "{}: at {} the commitment falls below the {} {} tier threshold and loses that tier's discount.",
+                    l.label.trim_end_matches('.'),
+                    level_text(o, 0.9 * level, cur),
+                    if c.tokens { format!("{} tokens", count(t)) } else { money(t, cur) },
+                    per_period(c.period_months)
+                )
+            }),
+            "ramp_70" => crossed(0.7 * level).map(|t| {
+                format!(
+                    "{}: the first period at {} falls below the {} {} tier threshold and loses that tier's discount.",
+                    l.label.trim_end_matches('.'),
+                    level_text(o, 0.7 * level, cur),
+                    if c.tokens { format!("{} tokens", count(t)) } else { money(t, cur) },
+                    per_period(c.period_months)
+                )
+            }),
+            _ => None,
+        };
+        out.extend(note);
+    }
+    out
+}
+
 /// What a buyer who wants no commitment should take instead of the recommended commitment.
 pub fn uncommitted_alternative(sc: &Scenario, offer: usize, saving: (f64, f64, f64)) -> String {
     format!(

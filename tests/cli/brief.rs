@@ -348,6 +348,10 @@ fn markdown_brief_links_its_charts_written_beside_it() {
     let out = d.path("brief.md");
     ok(&example_brief(&out, &["--format", "markdown"]));
     let md = std::fs::read_to_string(&out).unwrap();
+    // A lever whose worth would surprise says why: the 70% first period of
+    // the example's commitment falls below its $250k tier.
+    let squashed = md.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(squashed.contains("falls below the $250k per year tier threshold and loses that tier's discount"), "{md}");
     for id in ["savings", "sweep", "levers", "walkaway-1", "walkaway-2", "forecast"] {
         let rel = format!("brief-charts/{id}.svg");
         assert!(md.contains(&format!("]({rel})")), "{rel} not linked");
