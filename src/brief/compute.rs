@@ -426,6 +426,29 @@ fn best_right_sized(choices: &[Choice]) -> Option<usize> {
     (0..choices.len()).filter(|&i| choices[i].from_sweep).max_by(|&a, &b| choices[a].mean.total_cmp(&choices[b].mean))
 }
 
+/// Per vendor (the providers an offer covers; offers covering several are
+/// left out), the choice within the risk limit with the highest expected
+/// saving, when it saves: `(vendor, index into choices)`, in catalog order.
+fn by_vendor(sc: &Scenario, choices: &[Choice]) -> Vec<(String, usize)> {
+    let limit = sc.risk.max_overcommit_probability;
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for (i, c) in choices.iter().enumerate() {
+        if c.offer == sc.risk.baseline || c.mean <= 0.0 || c.pover.is_some_and(|p| p > limit) {
+            continue;
+        }
+        let v = vendor_of(sc, &sc.offers[c.offer]);
+        if v.is_empty() || v.contains(" + ") {
+            continue;
+        }
+        match out.iter_mut().find(|(name, _)| *name == v) {
+            Some(e) if choices[e.1].mean < c.mean => e.1 = i,
+            Some(_) => {}
+            None => out.push((v, i)),
+        }
+    }
+    out
+}
+
 /// The best choice that commits nothing: a pay-as-you-go offer as written.
 fn best_uncommitted(choices: &[Choice]) -> Option<usize> {
     (0..choices.len())
@@ -481,6 +504,11 @@ fn recommend(
         text.push(' ');
         text.push_str(&super::words::no_commitment(s, sc));
     }
+    let by_vendor = by_vendor(sc, all);
+    // With offers from several vendors, the choice per vendor is the alternative worth a line.
+    if by_vendor.len() > 1 {
+        alternative = None;
+    }
     let summary = super::words::summary(
         sc,
         c.offer,
@@ -492,6 +520,21 @@ fn recommend(
         &first_asks,
         score,
     );
+    let mut summary = summary;
+    if by_vendor.len() > 1 {
+        let each: Vec<String> = by_vendor
+            .iter()
+            .map(|v| {
+                let o = &sc.offers[all[v.1].offer];
+                let at = match (all[v.1].level, all[v.1].from_sweep) {
+                    (Some(l), _) => format!(" at {}", super::words::level_text(o, l, cur)),
+                    (None, _) => String::new(),
+                };
+                format!("{}: {}{at} (saves {})", v.0, o.name, money(all[v.1].mean, cur))
+            })
+            .collect();
+        summary.insert(1, format!("By vendor, each on its own usage: {}.", each.join("; ")));
+    }
     text.push_str(&super::words::asks_sentence(sc, top_lever.as_ref(), sweep, &first_asks, score));
     Recommendation {
         offer: sc.offers[c.offer].name.clone(),
