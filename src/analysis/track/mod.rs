@@ -459,14 +459,21 @@ fn catch_up(
                 hi = mid;
             }
         }
-        return (Some(0.0), Some((lo * 100.0).floor() / 100.0));
+        // The largest whole cent that is still within the limit.
+        let mut y = (hi * 100.0).ceil() / 100.0;
+        while y > 0.0 && !ok(-y) {
+            y = ((y * 100.0).round() - 1.0) / 100.0;
+        }
+        return (Some(0.0), Some(y.max(0.0)));
     }
     let mut hi = (bal.total() / left as f64).max(1.0);
     let mut tries = 0;
     while !ok(hi) {
         hi *= 2.0;
         tries += 1;
-        if tries > 80 {
+        // No spend helps: what closed periods left unused is already above
+        // the tolerance on too many paths.
+        if tries > 60 {
             return (None, Some(0.0));
         }
     }
@@ -479,7 +486,11 @@ fn catch_up(
             lo = mid;
         }
     }
-    let x = (hi * 100.0).ceil() / 100.0;
+    // The smallest whole cent that is within the limit.
+    let mut x = (lo * 100.0).floor() / 100.0;
+    while !ok(x) {
+        x = ((x * 100.0).round() + 1.0) / 100.0;
+    }
     (Some(x), Some(0.0))
 }
 
