@@ -144,11 +144,11 @@ pub enum Command {
                       --alert-probability. See docs/track.md.",
         after_help = "Examples:
   commitsim track scenarios/example.toml --offer \"Anthropic commit\" \\
-    --actuals usage-2027.csv --as-of 2027-06
-  # A monthly job that alerts (exit status 3) above a 20% risk:
+    --actuals scenarios/northwind-actuals-2027.csv --as-of 2027-06
+  # A monthly job: the status page, and exit status 3 above a 30% risk:
   commitsim track scenarios/example.toml --offer \"Anthropic commit\" \\
-    --actuals export.json --history-format anthropic-usage \\
-    --alert-probability 0.2 --format html --out status.html"
+    --actuals scenarios/northwind-actuals-2027.csv \\
+    --alert-probability 0.3 --format html --out status.html"
     )]
     Track(TrackArgs),
     /// Monthly usage forecast with p5..p95 per workload and in total.
@@ -340,8 +340,8 @@ pub struct TrackArgs {
     pub map: HistoryArgs,
     #[command(flatten)]
     pub run: RunArgs,
-    /// table, json, markdown (md) or html (a one-page status with the burn-down chart).
-    #[arg(long, short, value_name = "F", default_value = "table", value_parser = ["table", "json", "markdown", "md", "html"])]
+    /// table, json, csv (the burn-down), markdown (md) or html (a one-page status with the burn-down chart).
+    #[arg(long, short, value_name = "F", default_value = "table", value_parser = ["table", "json", "csv", "markdown", "md", "html"])]
     pub format: String,
     /// Write to FILE instead of standard output (written whole or not at all; `-` = stdout).
     #[arg(long, short, value_name = "FILE")]

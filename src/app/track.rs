@@ -58,6 +58,7 @@ pub fn run(a: &TrackArgs, quiet: bool) -> Result<()> {
     let text = match a.format.as_str() {
         "html" => crate::brief::status::render(&report),
         "json" => render(&Report::Track(report), Format::Json)?,
+        "csv" => render(&Report::Track(report), Format::Csv)?,
         "markdown" | "md" => render(&Report::Track(report), Format::Markdown)?,
         _ => render(&Report::Track(report), Format::Table)?,
     };

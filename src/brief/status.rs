@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use super::charts::{month_ticks, y_axis};
 use super::svg::{esc, nice_ticks, Anchor, Scale, Svg};
 use crate::analysis::track::TrackReport;
+use crate::report::layout::{Align, Column, Table};
 use crate::report::track::{burn_down_table, periods_table, sentences};
 use crate::spec::Month;
 use crate::units::{level, pct};
@@ -24,7 +25,7 @@ max-width:760px;margin:2em auto;padding:0 1em;color:#111;line-height:1.45}\
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.6em}\
 .sub{color:#444;margin-top:0}.alert{border:2px solid #000;padding:.5em .8em;font-weight:bold}\
 table{border-collapse:collapse;width:100%;font-size:.92em}th,td{padding:.25em .5em;border-bottom:1px solid #ccc}\
-th{text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+th{text-align:left}th.n{text-align:right}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 .figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:.6em;margin:1em 0}\
 .figures div{border:1px solid #bbb;padding:.5em .7em}.figures b{display:block;font-size:1.25em}\
 svg.chart{max-width:100%;height:auto}\
@@ -141,10 +142,10 @@ pub fn render(r: &TrackReport) -> String {
     );
     if !r.periods.is_empty() {
         s.push_str("<h2>Periods not yet closed</h2>\n");
-        s.push_str(&table_html(&periods_table(r, true).markdown()));
+        s.push_str(&table_html(&periods_table(r, true)));
     }
     s.push_str("<h2>Month by month</h2>\n");
-    s.push_str(&table_html(&burn_down_table(r).markdown()));
+    s.push_str(&table_html(&burn_down_table(r, true)));
     let _ = write!(
         s,
         "<p class=\"sub\">{} simulated futures, seed {}; commitsim {}.</p>\n</body>\n</html>\n",
@@ -155,28 +156,18 @@ pub fn render(r: &TrackReport) -> String {
     s
 }
 
-/// A Markdown table (as [`crate::report::layout::Table::markdown`] writes
-/// it) as an HTML table, every cell escaped; numeric columns right-aligned.
-fn table_html(md: &str) -> String {
-    let mut lines = md.lines().filter(|l| l.starts_with('|'));
-    let cells = |l: &str| -> Vec<String> {
-        let inner = l.trim().trim_start_matches('|').trim_end_matches('|');
-        inner.split(" | ").map(|c| c.trim().replace("\\|", "|")).collect()
-    };
+/// A table as HTML, every cell escaped; right-aligned columns as numbers.
+fn table_html(t: &Table) -> String {
     let mut s = String::from("<table>\n<thead><tr>");
-    let Some(head) = lines.next() else { return String::new() };
-    let head = cells(head);
-    let align = lines.next().map(cells).unwrap_or_default();
-    for (i, h) in head.iter().enumerate() {
-        let n = align.get(i).is_some_and(|a| a.ends_with(':'));
-        let _ = write!(s, "<th{}>{}</th>", if n { " class=\"n\"" } else { "" }, esc(h));
+    let class = |c: &Column| if c.align == Align::Right { " class=\"n\"" } else { "" };
+    for c in &t.columns {
+        let _ = write!(s, "<th{}>{}</th>", class(c), esc(&c.head));
     }
     s.push_str("</tr></thead>\n<tbody>\n");
-    for l in lines {
+    for row in &t.rows {
         s.push_str("<tr>");
-        for (i, c) in cells(l).iter().enumerate() {
-            let n = align.get(i).is_some_and(|a| a.ends_with(':'));
-            let _ = write!(s, "<td{}>{}</td>", if n { " class=\"n\"" } else { "" }, esc(c));
+        for (c, cell) in t.columns.iter().zip(row) {
+            let _ = write!(s, "<td{}>{}</td>", class(c), esc(cell.as_str()));
         }
         s.push_str("</tr>\n");
     }

@@ -90,20 +90,20 @@ pub fn sentences(r: &TrackReport) -> Vec<String> {
     v
 }
 
-/// The remaining periods.
-pub fn periods_table(r: &TrackReport, markdown: bool) -> Table {
+/// The remaining periods (`full`: names not clipped, for Markdown and HTML).
+pub fn periods_table(r: &TrackReport, full: bool) -> Table {
     let mut t = Table::new(vec![
-        left("Period", 19),
+        left("Period", 21),
         right("Committed", 12),
         right("Consumed", 12),
-        right("P(unused > tol)", 15),
+        right("Chance unused", 13),
         right("Unused, mean", 12),
         right("Overage, mean", 13),
     ]);
     for p in &r.periods {
-        let name = format!("{} {}–{}", p.period, p.start, p.end);
+        let name = format!("{}: {} to {}", p.period, p.start, p.end);
         t.push(vec![
-            tx(if markdown { name } else { clip(&name, 19) }),
+            tx(if full { name } else { clip(&name, 21) }),
             m(q(r, p.committed)),
             m(q(r, p.consumed_to_date)),
             m(pct(p.prob_overcommit)),
@@ -114,15 +114,16 @@ pub fn periods_table(r: &TrackReport, markdown: bool) -> Table {
     t
 }
 
-/// The burn-down.
-pub fn burn_down_table(r: &TrackReport) -> Table {
+/// The burn-down (`words`: headings in words rather than percentiles, for the HTML page).
+pub fn burn_down_table(r: &TrackReport, words: bool) -> Table {
+    let h = |w: &'static str, p: &'static str| if words { w } else { p };
     let mut t = Table::new(vec![
         left("Month", 7),
         right("Actual", 12),
-        right("p5", 12),
-        right("p50", 12),
-        right("p95", 12),
-        right("Left (p50)", 12),
+        right(h("Low (5%)", "p5"), 12),
+        right(h("Median", "p50"), 12),
+        right(h("High (95%)", "p95"), 12),
+        right(h("Left, median", "Left (p50)"), 12),
     ]);
     for b in &r.burn_down {
         t.push(vec![
@@ -154,7 +155,7 @@ pub fn text(r: &TrackReport) -> String {
         s.push_str(&periods_table(r, false).text());
     }
     s.push_str("\nBurn-down (cumulative consumption):\n");
-    s.push_str(&burn_down_table(r).text());
+    s.push_str(&burn_down_table(r, false).text());
     s
 }
 
@@ -170,7 +171,7 @@ pub fn markdown(r: &TrackReport) -> String {
         s.push_str(&periods_table(r, true).markdown());
     }
     s.push_str("\n### Burn-down (cumulative consumption)\n\n");
-    s.push_str(&burn_down_table(r).markdown());
+    s.push_str(&burn_down_table(r, false).markdown());
     s
 }
 
