@@ -416,3 +416,120 @@ fn a_history_forecast_is_refitted_on_history_and_actuals() {
     // $9,000 a month at 2e9 tokens (10% off), $4,500 at the history's level.
     assert!(month4 > 6_750.0 && month4 < 12_000.0, "month 4 draws {month4}");
 }
+
+/// A token commitment: 10e9 tokens over the year, 12e9 used (1e9 a month):
+/// 2e9 tokens of overage, billed at the discounted price per token
+/// ($5 per 1M × 0.9) = $9,000; the run-out month is the eleventh (11e9 > 10e9).
+#[test]
+fn a_token_commitment_counts_tokens_and_bills_its_overage_in_money() {
+    let offer = "[[offers]]\nname = \"T\"\nkind = \"commit\"\nunit = \"tokens\"\nperiod = \"year\"\nterm_months = 12\n\
+                 amount = 10.0e9\ndiscount = 0.10\noverage = \"discounted\"\n";
+    let c = case(offer, &[1e9, 1e9]);
+    let r = json(&c, "T", &[]);
+    assert_eq!(r["unit"], "tokens");
+    close(f(&r["consumed_to_date"]), 2e9, REL);
+    close(f(&r["balance"]), 8e9, REL);
+    close(f(&r["term_end"]["overage_mean"]), 2e9 * 5e-6 * 0.9, REL);
+    assert_eq!(r["term_end"]["run_out_month"]["p50"], "2027-11");
+    assert_eq!(f(&r["catch_up_monthly"]), 0.0);
+}
+
+/// Actuals as a vendor exports them (Anthropic's usage report: cache reads,
+/// cache writes, batch traffic by service tier), read by the usage readers.
+/// A dollar and a token commitment on the same actuals: the ratio of what
+/// they count is the export's discounted price per token, with the batch
+/// share the export states (39,000 of its 1,069,000 tokens) at half price
+/// and cache writes at the input price: the month's partial-window scaling
+/// cancels.
+#[test]
+fn actuals_from_a_vendor_export_are_priced_class_by_class() {
+    let d = Dir::new();
+    let s = format!(
+        r#"name = "export"
+start = "2026-11"
+horizon_months = 12
+catalog = {cat:?}
+[simulation]
+paths = 100
+[[workloads]]
+name = "all"
+model = "claude-sonnet-5-5"
+monthly_tokens = 1.0e6
+input_share = 0.5
+output_share = 0.5
+growth_annual = 0.0
+volatility_monthly = 0.0
+[[workloads]]
+name = "all"
+model = "claude-haiku-5-5"
+monthly_tokens = 1.0e6
+input_share = 0.5
+output_share = 0.5
+growth_annual = 0.0
+volatility_monthly = 0.0
+[[offers]]
+name = "List"
+kind = "payg"
+[[offers]]
+name = "U"
+kind = "commit"
+scope = {{ models = ["claude-sonnet-5-5"] }}
+unit = "usd"
+period = "year"
+amount = 100.0
+discount = 0.10
+[[offers]]
+name = "T"
+kind = "commit"
+scope = {{ models = ["claude-sonnet-5-5"] }}
+unit = "tokens"
+period = "year"
+amount = 1.0e8
+discount = 0.10
+"#,
+        cat = repo("scenarios/prices.toml")
+    );
+    let s = d.write("s.toml", &s);
+    let export = repo("tests/fixtures/exports/anthropic_usage_1d.json");
+    let get = |o: &str| {
+        let out = cmd()
+            .arg("-q")
+            .arg("track")
+            .arg(&s)
+            .args(["--offer", o, "--format", "json", "--history-format", "anthropic-usage", "--actuals"])
+            .arg(&export)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(r["as_of"], "2026-11");
+        f(&r["consumed_to_date"])
+    };
+    let (usd, tokens) = (get("U"), get("T"));
+    // Sonnet: input 150,000 + cache writes 50,000 at $2, cache reads 800,000 at $0.10, output 69,000 at $10.
+    let list = (200_000.0 * 2.0 + 800_000.0 * 0.1 + 69_000.0 * 10.0) / 1e6;
+    let batch = 39_000.0 / 1_069_000.0;
+    let per_token = list / 1_069_000.0 * ((1.0 - batch) + batch * 0.5) * 0.9;
+    close(usd / tokens, per_token, 1e-9);
+}
+
+/// The HTML status is one self-contained page: no script, nothing fetched,
+/// input strings escaped, and its headline numbers those of the JSON.
+#[test]
+fn the_html_status_is_self_contained_escaped_and_agrees_with_the_json() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &scenario(&commit(80_000.0, "year", "discounted").replace("\"C\"", "\"C <b>&\""), ""));
+    let a = d.write("a.csv", &actuals(&[1e9, 1e9, 1e9]));
+    let c = Case { dir: d, scenario: s, actuals: a };
+    let (code, html, err) = run(&c, "C <b>&", &["--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    assert!(!html.contains("<script") && !html.contains("src=\"http") && !html.contains("<b>&"));
+    assert!(html.contains("C &lt;b&gt;&amp;"));
+    let r = json(&c, "C <b>&", &[]);
+    for key in ["committed", "consumed_to_date", "balance"] {
+        assert!(html.contains(&format!("data-value=\"{}\"", f(&r[key]))), "{key}");
+    }
+    assert!(html.contains(&format!("data-value=\"{}\"", f(&r["catch_up_monthly"]))));
+}
