@@ -533,3 +533,33 @@ fn the_html_status_is_self_contained_escaped_and_agrees_with_the_json() {
     }
     assert!(html.contains(&format!("data-value=\"{}\"", f(&r["catch_up_monthly"]))));
 }
+
+/// A launch that began by `as_of` happened if the actuals show it (then it
+/// continues from its last actual month) and did not otherwise; one that
+/// begins later keeps its month and its chance. With a fixed 2e9-token
+/// launch from 2027-03 (probability 0.5), four months actual:
+/// shown in the actuals, the last eight months draw 4,500 + 9,000 each.
+#[test]
+fn a_launch_is_known_from_the_actuals_once_it_has_begun() {
+    let event = "[[forecast.events]]\nname = \"launch\"\nmodel = \"m\"\nprobability = 0.5\nstart = \"2027-03\"\n\
+                 monthly_tokens = 2.0e9\ninput_share = 0.5\noutput_share = 0.5\n";
+    let run_with = |launch: bool| {
+        let d = Dir::new();
+        d.write("prices.toml", &catalog(""));
+        let s = d.write("s.toml", &scenario(&commit(80_000.0, "year", "discounted"), event));
+        let mut a = actuals(&[1e9; 4]);
+        if launch {
+            a.push_str("2027-03,launch,m,1000000000,1000000000,0\n2027-04,launch,m,1000000000,1000000000,0\n");
+        }
+        let a = d.write("a.csv", &a);
+        let c = Case { dir: d, scenario: s, actuals: a };
+        json(&c, "C", &[])
+    };
+    let shown = run_with(true);
+    close(f(&shown["consumed_to_date"]), 4.0 * 4_500.0 + 2.0 * 9_000.0, REL);
+    let end = f(&shown["burn_down"][11]["p50"]);
+    close(end, 12.0 * 4_500.0 + 10.0 * 9_000.0, REL);
+    assert_eq!(f(&shown["term_end"]["prob_overcommit"]), 0.0);
+    let not = run_with(false);
+    close(f(&not["burn_down"][11]["p95"]), 12.0 * 4_500.0, REL);
+}
