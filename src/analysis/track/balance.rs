@@ -64,6 +64,13 @@ pub trait Balance: Sync {
     /// Which of the two quantities of [`Usage`] the commitment counts
     /// (`true`: tokens): what extra list spend adds to.
     fn counts_tokens(&self) -> bool;
+
+    /// The term's unused commitment from each period's sum of the counted
+    /// quantity alone, for a balance whose settlement depends on nothing
+    /// else (`None`: it does; the search then settles month by month).
+    fn waste_of_sums(&self, _sums: &mut dyn Iterator<Item = f64>) -> Option<f64> {
+        None
+    }
 }
 
 /// A `commit` offer's balance: SPEC 4.3 period by period, as
@@ -172,6 +179,24 @@ impl Balance for CommitBalance {
     fn counts_tokens(&self) -> bool {
         self.tokens
     }
+
+    fn waste_of_sums(&self, sums: &mut dyn Iterator<Item = f64>) -> Option<f64> {
+        let (mut carry, mut waste) = (0.0, 0.0);
+        for (p, &(keep, _, cap)) in self.periods.iter().zip(&self.terms) {
+            let q = sums.next()?;
+            let consumed = if self.tokens { q } else { q * keep };
+            let avail = p.amount + carry;
+            if consumed <= avail {
+                let unused = avail - consumed;
+                let carry_out = (self.rollover * unused).min(cap);
+                waste += unused - carry_out;
+                carry = carry_out;
+            } else {
+                carry = 0.0;
+            }
+        }
+        Some(waste + carry)
+    }
 }
 
 #[cfg(test)]
@@ -221,6 +246,9 @@ mod tests {
                         assert_eq!(s.waste_total, want.waste, "{what}");
                         assert_eq!(s.overage_total, want.overage, "{what}");
                         assert_eq!(b.waste(u), want.waste, "{what}");
+                        let q = if tokens { &tok } else { &list };
+                        let mut sums = b.periods().iter().map(|p| q[p.months.clone()].iter().sum::<f64>());
+                        assert_eq!(b.waste_of_sums(&mut sums), Some(want.waste), "{what}");
                         assert!((s.waste.iter().sum::<f64>() - want.waste).abs() < 1e-9, "{what}");
                         assert_eq!(s.draw.len(), term);
                     }

@@ -182,6 +182,35 @@ struct PathTrack {
     tokens: Vec<f64>,
     /// Per simulated month: what one more list dollar adds to the counted quantity.
     per_dollar: Vec<f64>,
+    /// Per period: the counted quantity's sum over its months, and the sum
+    /// of `per_dollar` over its simulated months (the catch-up's fast path).
+    sums: Vec<(f64, f64)>,
+    /// The most list dollars a month that can move away before some
+    /// simulated month's quantity would fall below zero.
+    floor: f64,
+}
+
+impl PathTrack {
+    /// Fills `sums` and `floor`: months `..a` are actual (`actual` holds
+    /// their counted quantity), the later ones simulated.
+    fn index(mut self, bal: &dyn Balance, a: usize, actual: &[f64]) -> PathTrack {
+        let sim: &[f64] = if bal.counts_tokens() { &self.tokens } else { &self.basis };
+        let counted = |t: usize| if t < a { actual[t] } else { sim[t - a] };
+        self.sums = bal
+            .periods()
+            .iter()
+            .map(|p| {
+                let q: f64 = p.months.clone().map(counted).sum();
+                let d: f64 = p.months.clone().filter(|&t| t >= a).map(|t| self.per_dollar[t - a]).sum();
+                (q, d)
+            })
+            .collect();
+        self.floor = (0..self.per_dollar.len())
+            .filter(|&t| self.per_dollar[t] > 0.0)
+            .map(|t| sim[t] / self.per_dollar[t])
+            .fold(f64::INFINITY, f64::min);
+        self
+    }
 }
 
 /// Finds the offer to track: a commit offer.
@@ -306,7 +335,16 @@ fn simulate_rest(
     let Some(rest) = cont.rest.as_ref().filter(|_| left > 0) else {
         let (settled, cum, run_out) = settle(bal, Usage { basis: act_basis, tokens: act_tokens }, term);
         let no = Vec::new();
-        return Ok(vec![PathTrack { settled, cum, run_out, basis: no.clone(), tokens: no.clone(), per_dollar: no }]);
+        return Ok(vec![PathTrack {
+            settled,
+            cum,
+            run_out,
+            basis: no.clone(),
+            tokens: no.clone(),
+            per_dollar: no,
+            sums: Vec::new(),
+            floor: f64::INFINITY,
+        }]);
     };
     let mut plan = Plan::new(rest);
     plan.index_offset = a;
@@ -381,7 +419,17 @@ fn simulate_rest(
         let mut tokens = act_tokens.to_vec();
         tokens.extend_from_slice(&tok);
         let (settled, cum, run_out) = settle(bal, Usage { basis: &basis, tokens: &tokens }, term);
-        PathTrack { settled, cum, run_out, basis: basis_rest, tokens: tok, per_dollar }
+        let track = PathTrack {
+            settled,
+            cum,
+            run_out,
+            basis: basis_rest,
+            tokens: tok,
+            per_dollar,
+            sums: Vec::new(),
+            floor: f64::INFINITY,
+        };
+        track.index(bal, a, if counts_tokens { act_tokens } else { act_basis })
     });
     if out.iter().any(|p| p.cum.iter().any(|x| !x.is_finite() || x.abs() > 1e300)) {
         let message = crate::scenario::history::overflow_hint(rest).unwrap_or_else(|| {
@@ -403,6 +451,13 @@ fn prob_at(bal: &dyn Balance, paths: &[PathTrack], a: usize, act: (&[f64], &[f64
         .map_init(
             || (act.0.to_vec(), act.1.to_vec()),
             |(basis, tokens), p| {
+                // Per-period sums suffice while no month's quantity would fall below zero.
+                if x >= -p.floor {
+                    let mut sums = p.sums.iter().map(|&(q, d)| q + x * d);
+                    if let Some(w) = bal.waste_of_sums(&mut sums) {
+                        return usize::from(w > limit);
+                    }
+                }
                 basis.truncate(a);
                 tokens.truncate(a);
                 for t in 0..p.basis.len() {
