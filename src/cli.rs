@@ -130,6 +130,27 @@ pub enum Command {
         after_help = "Examples:\n  commitsim walkaway scenarios/example.toml --offer \"Anthropic commit\"\n  commitsim walkaway scenarios/example.toml --offer \"Anthropic commit\" \\\n    --against \"Enterprise PAYG -6%\" --confidence 0.8 --format json"
     )]
     Walkaway(WalkawayArgs),
+    /// Follow a signed commitment through its term: burn-down, balance, shortfall or overage, run-out month, catch-up.
+    #[command(
+        long_about = "Follow a signed commit offer through its term. The scenario's start is the contract's first \
+                      month; the months from it to --as-of take the actual usage of --actuals (any history format) \
+                      on every path, and later months are simulated from there (a [history] forecast is refitted on \
+                      history and actuals; explicit workloads continue from their last actual month). Reports the \
+                      burn-down (actual, then p5/p50/p95), the balance, per remaining period and at the term's end \
+                      the probability of unused commitment above the waste tolerance, the expected unused \
+                      commitment and overage, when the commitment runs out, and the extra monthly in-scope list \
+                      spend that brings the over-commitment probability within [risk] max_overcommit_probability. \
+                      Exit status 3, after the output is written, when that probability exceeds \
+                      --alert-probability. See docs/track.md.",
+        after_help = "Examples:
+  commitsim track scenarios/example.toml --offer \"Anthropic commit\" \\
+    --actuals scenarios/northwind-actuals-2027.csv --as-of 2027-06
+  # A monthly job: the status page, and exit status 3 above a 30% risk:
+  commitsim track scenarios/example.toml --offer \"Anthropic commit\" \\
+    --actuals scenarios/northwind-actuals-2027.csv \\
+    --alert-probability 0.3 --format html --out status.html"
+    )]
+    Track(TrackArgs),
     /// Monthly usage forecast with p5..p95 per workload and in total.
     #[command(after_help = "Examples:
   commitsim forecast scenarios/example.toml
@@ -294,6 +315,37 @@ pub struct SensitivityArgs {
     pub run: RunArgs,
     #[command(flatten)]
     pub out: OutArgs,
+}
+
+/// The arguments of `commitsim track`.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct TrackArgs {
+    /// Scenario file (TOML); its `start` is the contract's first month.
+    pub scenario: PathBuf,
+    /// Name of the commit offer that was signed.
+    #[arg(long, value_name = "NAME")]
+    pub offer: String,
+    /// Actual usage since the start, in any history format (see --history-format).
+    #[arg(long, value_name = "FILE")]
+    pub actuals: PathBuf,
+    /// Last month of actual usage to count, YYYY-MM (default: the actuals' last month). The month before the
+    /// start means "at signature": nothing consumed yet.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub as_of: Option<String>,
+    /// Exit with status 3 (after writing the output) when the term-end over-commitment probability exceeds P.
+    #[arg(long, value_name = "P")]
+    pub alert_probability: Option<f64>,
+    #[command(flatten)]
+    pub map: HistoryArgs,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// table, json, csv (the burn-down), markdown (md) or html (a one-page status with the burn-down chart).
+    #[arg(long, short, value_name = "F", default_value = "table", value_parser = ["table", "json", "csv", "markdown", "md", "html"])]
+    pub format: String,
+    /// Write to FILE instead of standard output (written whole or not at all; `-` = stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// The arguments of `commitsim forecast`.

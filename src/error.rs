@@ -86,6 +86,10 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// `track --alert-probability`: the output is written and the
+    /// over-commitment probability exceeds the alert level (exit status 3).
+    #[error("{0}")]
+    Alert(String),
     /// A document template failed to render (a defect, not an input problem).
     #[error("cannot render the {what}: {message}")]
     Render {
@@ -123,6 +127,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Write { .. } | Error::Render { .. } => 1,
+            Error::Alert(_) => 3,
             _ => 2,
         }
     }

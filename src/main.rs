@@ -27,7 +27,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // Names from inputs reach the terminal here: their control characters made visible.
-            eprintln!("error: {}", commitsim::api::terminal(&message(&err)));
+            let alert =
+                err.chain().any(|c| matches!(c.downcast_ref::<commitsim::Error>(), Some(commitsim::Error::Alert(_))));
+            eprintln!("{}: {}", if alert { "alert" } else { "error" }, commitsim::api::terminal(&message(&err)));
             let code =
                 err.chain().find_map(|c| c.downcast_ref::<commitsim::Error>()).map_or(1, commitsim::Error::exit_code);
             ExitCode::from(code)

@@ -9,4 +9,5 @@ pub mod sensitivity;
 pub mod simulate;
 pub mod stats;
 pub mod sweep;
+pub mod track;
 pub mod walkaway;

@@ -11,6 +11,7 @@ mod score;
 mod sensitivity;
 mod simulate;
 mod sweep;
+mod track;
 mod validate;
 mod walkaway;
 
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Simulate(a) => simulate::run(&a, quiet),
         Command::Sweep(a) => sweep::run(&a, quiet),
         Command::Walkaway(a) => walkaway::run(&a, quiet),
+        Command::Track(a) => track::run(&a, quiet),
         Command::Sensitivity(a) => sensitivity::run(&a, quiet),
         Command::Score(a) => score::run(&a, quiet),
         Command::Validate(a) => validate::run(&a, quiet),

@@ -69,7 +69,7 @@ fn x_axis(svg: &mut Svg, sx: &Scale, ticks: &[f64], (top, y): (f64, f64), label:
 }
 
 /// Draws a vertical axis at `x` with grid lines to `right`, tick labels and a title at `title_x`.
-fn y_axis(
+pub(super) fn y_axis(
     svg: &mut Svg,
     sy: &Scale,
     ticks: &[f64],
@@ -686,7 +686,7 @@ fn fan_legend(svg: &mut Svg, left: f64, history: bool) {
 }
 
 /// Month labels every 1, 2, 3, 6 or 12·k months, at most about eight.
-fn month_ticks(svg: &mut Svg, sx: &Scale, first: Month, last: f64, axis_y: f64) {
+pub(super) fn month_ticks(svg: &mut Svg, sx: &Scale, first: Month, last: f64, axis_y: f64) {
     let span = last.max(1.0);
     let step = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 60.0, 120.0].into_iter().find(|s| span / s <= 8.0).unwrap_or(240.0);
     let mut k = 0.0;

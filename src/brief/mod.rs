@@ -16,6 +16,7 @@ pub mod compute;
 pub mod drivers;
 pub mod html;
 pub mod markdown;
+pub mod status;
 pub mod svg;
 pub mod template;
 pub mod words;

@@ -24,6 +24,7 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => walkaway(r),
         Report::Sensitivity(r) => sensitivity(r),
+        Report::Track(r) => super::track::csv_rows(r),
     };
     // The one rule of the CSV format: text cells cannot run as formulas
     // and hold no control character; numbers are written as they are.

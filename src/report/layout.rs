@@ -48,7 +48,8 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn as_str(&self) -> &str {
+    /// The cell's text, unescaped (each renderer escapes it for its format).
+    pub fn as_str(&self) -> &str {
         match self {
             Cell::Text(s) | Cell::Markup(s) => s,
         }

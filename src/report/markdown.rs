@@ -26,6 +26,7 @@ pub fn render(report: &Report) -> String {
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::markdown(r),
         Report::Sensitivity(r) => sensitivity(r),
+        Report::Track(r) => super::track::markdown(r),
     }
 }
 

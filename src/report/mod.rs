@@ -7,6 +7,7 @@ pub mod escape;
 pub mod layout;
 pub mod markdown;
 pub mod table;
+pub mod track;
 pub mod walkaway;
 pub mod xlsx;
 
@@ -16,6 +17,7 @@ use crate::analysis::profile::ProfileReport;
 use crate::analysis::sensitivity::SensitivityReport;
 use crate::analysis::simulate::SimulateReport;
 use crate::analysis::sweep::SweepReport;
+use crate::analysis::track::TrackReport;
 use crate::analysis::walkaway::WalkawayReport;
 use crate::checklist::ScoreReport;
 use crate::error::Result;
@@ -41,6 +43,8 @@ pub enum Report {
     Walkaway(WalkawayReport),
     /// `sensitivity`.
     Sensitivity(SensitivityReport),
+    /// `track`.
+    Track(TrackReport),
 }
 
 /// Output formats.
@@ -82,6 +86,7 @@ pub fn json(report: &Report) -> String {
         Report::Backtest(r) => escape::json(r),
         Report::Walkaway(r) => escape::json(r),
         Report::Sensitivity(r) => escape::json(r),
+        Report::Track(r) => escape::json(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

@@ -30,6 +30,7 @@ pub fn render(report: &Report) -> String {
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::text(r),
         Report::Sensitivity(r) => sensitivity(r),
+        Report::Track(r) => super::track::text(r),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod actuals;
 mod compile;
 pub mod events;
 pub mod history;

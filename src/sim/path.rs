@@ -348,7 +348,11 @@ fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
     }
     // (1 + c)^(t/12) as a running product of the monthly factor.
     let q = (c.ln_1p() / 12.0).exp();
+    let off = plan.index_offset;
     let mut x = 1.0;
+    for _ in 0..off {
+        x *= q;
+    }
     for v in ps.index.iter_mut() {
         *v = x;
         x *= q;
@@ -358,9 +362,11 @@ fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
     }
     let Some((p, size)) = &plan.step_cut else { return };
     for slot in 0..plan.models.len() {
-        for year in 0..h.div_ceil(12) {
+        for year in 0..(h + off).div_ceil(12) {
             let hit = rng.random::<f64>() < *p;
-            let month = year * 12 + (rng.random::<f64>() * 12.0) as usize;
+            // The month counted from the index's month 0; a cut before this
+            // plan's month 0 (index_offset > 0) holds from month 0 on.
+            let month = (year * 12 + (rng.random::<f64>() * 12.0) as usize).saturating_sub(off);
             let s = size.quantile(rng.random::<f64>()).clamp(0.0, 1.0);
             if hit && month < h {
                 if ps.record {

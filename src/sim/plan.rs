@@ -112,6 +112,11 @@ pub struct Plan {
     pub paths: u64,
     /// Seed.
     pub seed: u64,
+    /// Months of the price index before month 0 (`track`'s simulated months
+    /// continue the contract's index: month 0 is then the index's month
+    /// `index_offset`, and a step cut drawn for a month before month 0
+    /// applies from month 0). 0 for every other command.
+    pub index_offset: usize,
 }
 
 impl Plan {
@@ -254,6 +259,7 @@ impl Plan {
             step_cut,
             paths: sc.paths,
             seed: sc.seed,
+            index_offset: 0,
         }
     }
 

@@ -17,6 +17,7 @@ mod sensitivity;
 mod simulate;
 mod snapshots;
 mod sweep;
+mod track;
 mod util;
 mod validate;
 mod walkaway;

@@ -44,6 +44,23 @@ fn sweep_provisioned() {
 }
 
 #[test]
+fn track() {
+    let args = [
+        "track",
+        "scenarios/example.toml",
+        "--offer",
+        "Anthropic commit",
+        "--actuals",
+        "scenarios/northwind-actuals-2027.csv",
+        "--paths",
+        "2000",
+        "--seed",
+        "7",
+    ];
+    snapshot_all("track", &args);
+}
+
+#[test]
 fn forecast() {
     snapshot_all("forecast", &["forecast", "scenarios/example-history.toml", "--paths", "2000", "--seed", "7"]);
 }
