@@ -208,3 +208,97 @@ def parquet_fixtures():
 
 if __name__ == "__main__":
     parquet_fixtures()
+
+
+# --- Cloud cost exports and gateway logs ----------------------------------
+# (schemas cited in tests/fixtures/ATTRIBUTION.md; figures hand-counted in
+# tests/cli/exports.rs.)
+
+AZURE_COLUMNS = ("InvoiceSectionName,AccountName,SubscriptionId,SubscriptionName,ResourceGroup,ResourceLocation,"
+                 "Date,ProductName,MeterCategory,MeterSubCategory,MeterId,MeterName,MeterRegion,UnitOfMeasure,"
+                 "Quantity,EffectivePrice,CostInBillingCurrency,BillingCurrencyCode,ConsumedService,ResourceId,"
+                 "Tags,PublisherType,ChargeType,Frequency,PricingModel,BillingPeriodStartDate,"
+                 "BillingPeriodEndDate,ServiceFamily").split(",")
+
+
+def azure_rows():
+    """ActualCost rows, Nov-Dec 2026: Foundry Models meters with 1K and 1M
+    units in one product, cached, cache-write and batch meters, a PTU
+    meter (1/Hour), a reservation purchase, a VM and a refund."""
+    foundry = "Foundry Models"
+
+    def r(day, rg, product, meter, unit, qty, price, charge="Usage", cat=foundry, sub="Azure OpenAI",
+          family="AI + Machine Learning", pricing="OnDemand"):
+        m, d = day
+        rid = f"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/aoai-{rg}"
+        return {
+            "InvoiceSectionName": "Engineering", "AccountName": "Contoso", "SubscriptionId": "00000000-0000-0000-0000-000000000001",
+            "SubscriptionName": "prod", "ResourceGroup": rg, "ResourceLocation": "eastus2",
+            "Date": f"{m:02d}/{d:02d}/2026", "ProductName": product, "MeterCategory": cat,
+            "MeterSubCategory": sub, "MeterId": f"m-{__import__('zlib').crc32(meter.encode()) % 10**8:08d}", "MeterName": meter,
+            "MeterRegion": "Global", "UnitOfMeasure": unit, "Quantity": qty, "EffectivePrice": price,
+            "CostInBillingCurrency": f"{float(qty) * float(price):.6f}", "BillingCurrencyCode": "USD",
+            "ConsumedService": "Microsoft.CognitiveServices", "ResourceId": rid, "Tags": '{"team":"' + rg + '"}',
+            "PublisherType": "Azure", "ChargeType": charge, "Frequency": "UsageBased", "PricingModel": pricing,
+            "BillingPeriodStartDate": f"{m:02d}/01/2026", "BillingPeriodEndDate": f"{m:02d}/{30 if m == 11 else 31}/2026",
+            "ServiceFamily": family,
+        }
+
+    return [
+        r((11, 1), "rg-chat", "Azure OpenAI", "gpt-4.1-Inp-glbl Tokens", "1K", "1500.5", "0.002"),
+        r((11, 1), "rg-chat", "Azure OpenAI", "gpt-4.1-Opt-glbl Tokens", "1K", "200", "0.008"),
+        r((11, 2), "rg-chat", "Azure OpenAI", "gpt-4.1-cd-Inp-glbl Tokens", "1K", "300", "0.0005"),
+        r((11, 2), "rg-chat", "Azure OpenAI", "gpt-4.1 Cd Wr glbl 1M Tokens", "1M", "0.04", "2.5"),
+        r((11, 10), "rg-web", "Virtual Machines Dsv3 Series", "D2s v3", "1 Hour", "24", "0.096",
+          cat="Virtual Machines", sub="Dsv3 Series", family="Compute"),
+        r((11, 15), "rg-chat", "Azure OpenAI GPT5", "5.4 inp Gl 1M Tokens", "1M", "2.5", "1.0"),
+        r((11, 15), "rg-chat", "Azure OpenAI GPT5", "5.4 opt Gl 1M Tokens", "1M", "0.125", "10.0"),
+        r((11, 20), "rg-batch", "Azure OpenAI", "gpt-4.1-Batch-Inp-glbl Tokens", "1K", "1000", "0.001"),
+        r((11, 30), "rg-chat", "Azure OpenAI", "Provisioned Managed Global Unit", "1/Hour", "24", "1.0"),
+        r((11, 30), "rg-chat", "Azure AI Foundry Provisioned Throughput Reservation", "Provisioned Managed Global",
+          "1 Month", "1", "260", charge="Purchase", pricing="Reservation"),
+        r((12, 1), "rg-chat", "Azure OpenAI Reasoning", "o4-mini 0416 Inp glbl Tokens", "1K", "40", "0.0011"),
+        r((12, 1), "rg-chat", "Azure OpenAI Reasoning", "o4-mini 0416 Opt glbl Tokens", "1K", "8.25", "0.0044"),
+        r((12, 31), "rg-chat", "Azure OpenAI", "gpt-4.1-Inp-glbl Tokens", "1K", "100", "0.002"),
+        r((12, 31), "rg-chat", "Azure OpenAI", "gpt-4.1-Inp-glbl Tokens", "1K", "-5", "0.002", charge="Refund"),
+    ]
+
+
+def azure_cost():
+    rows = azure_rows()
+    with open(OUT / "azure_actual_cost.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=AZURE_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow(row)
+
+
+def azure_cost_parquet():
+    """The same rows as a Parquet export (Snappy): Date and the billing
+    period as DATE, Quantity and costs as doubles, the rest strings."""
+    import datetime
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = azure_rows()
+    day = lambda s: datetime.date(int(s[6:10]), int(s[0:2]), int(s[3:5]))
+    cols = {}
+    for n in AZURE_COLUMNS:
+        vals = [r[n] for r in rows]
+        if n in ("Date", "BillingPeriodStartDate", "BillingPeriodEndDate"):
+            cols[n] = pa.array([day(v) for v in vals], pa.date32())
+        elif n in ("Quantity", "EffectivePrice", "CostInBillingCurrency"):
+            cols[n] = pa.array([float(v) for v in vals], pa.float64())
+        else:
+            cols[n] = pa.array(vals, pa.string())
+    pq.write_table(pa.table(cols), OUT / "azure_actual_cost.parquet", compression="snappy", row_group_size=5)
+    # An unknown meter (a token meter without a token class) in row 12.
+    meters = list(cols["MeterName"].to_pylist())
+    meters[11] = "o4-mini 0416 glbl Tokens"
+    cols["MeterName"] = pa.array(meters, pa.string())
+    pq.write_table(pa.table(cols), OUT / "azure_unknown_meter.parquet", compression="snappy", row_group_size=5)
+
+
+if __name__ == "__main__":
+    azure_cost()
+    azure_cost_parquet()

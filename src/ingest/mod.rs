@@ -141,15 +141,18 @@ pub enum HistoryFormat {
     OpenAiUsage,
     /// Anthropic's usage report JSON (`anthropic-usage`).
     AnthropicUsage,
+    /// Azure Cost Management exports, CSV or Parquet (`azure-cost`).
+    AzureCost,
 }
 
 impl HistoryFormat {
     /// Every format, by its `--history-format` name.
-    pub const ALL: [(&'static str, HistoryFormat); 4] = [
+    pub const ALL: [(&'static str, HistoryFormat); 5] = [
         ("usage", HistoryFormat::Usage),
         ("focus", HistoryFormat::Focus),
         ("openai-usage", HistoryFormat::OpenAiUsage),
         ("anthropic-usage", HistoryFormat::AnthropicUsage),
+        ("azure-cost", HistoryFormat::AzureCost),
     ];
 
     /// The vendor preset that reads this format, if it is one.
@@ -157,6 +160,7 @@ impl HistoryFormat {
         match self {
             HistoryFormat::OpenAiUsage => Some(preset::Preset::OpenAiUsage),
             HistoryFormat::AnthropicUsage => Some(preset::Preset::AnthropicUsage),
+            HistoryFormat::AzureCost => Some(preset::Preset::AzureCost),
             HistoryFormat::Usage | HistoryFormat::Focus => None,
         }
     }

@@ -439,3 +439,153 @@ fn validate_json_shows_classes_months_and_skips_before_scaling() {
     assert_eq!(ints(&s["tokens"]["batch"]), [600_000, 0]);
     assert_eq!(j["files"][0]["rows_read"], 62);
 }
+
+fn clouds() -> Catalog {
+    Catalog::load(&fixture("exports/catalog_clouds.toml")).unwrap()
+}
+
+/// The classes of `validate --format json` for one series, in the order
+/// input, cached, cache_write, cache_write_long, output, batch.
+fn class_rows(s: &serde_json::Value) -> Vec<Vec<u64>> {
+    ["input", "cached", "cache_write", "cache_write_long", "output", "batch"]
+        .iter()
+        .map(|k| ints(&s["tokens"][*k]))
+        .collect()
+}
+
+/// Azure Cost Management ActualCost export (CSV with `MM/DD/YYYY` dates,
+/// and the same rows as Parquet with DATE columns), counted by hand from
+/// scripts/make_export_fixtures.py (`azure_rows`). `Quantity` counts units
+/// of `UnitOfMeasure`: gpt-4.1's 1K meters give 1500.5 × 1,000 = 1,500,500
+/// input, 200 × 1,000 output, 300 × 1,000 cached; the `Cd Wr ... 1M Tokens`
+/// meter 0.04 × 1,000,000 = 40,000 cache writes, billed as input
+/// (1,540,500); GPT-5.4's 1M meters 2.5 × 1,000,000 = 2,500,000 input and
+/// 0.125 × 1,000,000 = 125,000 output (read as 1K they would be 2,500 and
+/// 125); o4-mini 40 and 8.25 × 1,000; the batch meter 1,000 × 1,000. The
+/// PTU hours, the VM, the reservation purchase and the refund are skipped
+/// by reason; the meters' models map to the Azure-sold catalog models.
+#[test]
+fn azure_cost_export_csv_and_parquet_to_the_token() {
+    let want = owned(&[
+        ("rg-batch", "azure-gpt-4.1", "2026-11", vec![(1_000_000.0, 0.0, 0.0)]),
+        ("rg-chat", "azure-gpt-4.1", "2026-11", vec![(1_540_500.0, 300_000.0, 200_000.0), (100_000.0, 0.0, 0.0)]),
+        ("rg-chat", "azure-gpt-5.4", "2026-11", vec![(2_500_000.0, 0.0, 125_000.0)]),
+        ("rg-chat", "azure-o4-mini", "2026-12", vec![(40_000.0, 0.0, 8_250.0)]),
+    ]);
+    for (file, kind) in [("exports/azure_actual_cost.csv", "CSV"), ("exports/azure_actual_cost.parquet", "Parquet")] {
+        let h = read_history(&fixture(file), &opts(HistoryFormat::AzureCost, Some("ResourceGroup")), Some(&clouds()))
+            .unwrap();
+        assert_eq!(series(&h), want, "{file}");
+        let w = h.warnings.join("\n");
+        for needle in [
+            format!(
+                "read as azure-cost ({kind}): 10 of 14 rows are token usage; 4 skipped: ChargeType Purchase 1, \
+                 ChargeType Refund 1, not a token meter (unit 1 Hour) 1, not a token meter (unit 1/Hour) 1"
+            ),
+            "`gpt-4.1` → `azure-gpt-4.1` (6 rows), `gpt-5.4` → `azure-gpt-5.4` (2 rows), `o4-mini-0416` → \
+             `azure-o4-mini` (2 rows)"
+                .to_string(),
+            "40000 tokens were cache writes (40000 short-lived, 0 long-lived)".to_string(),
+            "1000000 tokens went through the batch API".to_string(),
+        ] {
+            assert!(w.contains(&needle), "expected {needle:?} in:\n{w}");
+        }
+        assert!(!w.contains("partial"), "{w}");
+    }
+    // validate --format json: the classes apart, and the skips by reason.
+    let j = validate_json(
+        &[fixture("exports/azure_actual_cost.csv"), fixture("exports/azure_actual_cost.parquet")],
+        &[
+            "--history-format",
+            "azure-cost",
+            "--columns",
+            "workload=Tags.team",
+            "--catalog",
+            "tests/fixtures/exports/catalog_clouds.toml",
+        ],
+    );
+    let files = j["files"].as_array().unwrap();
+    let f = &files[0];
+    assert_eq!(f["rows_read"], 14);
+    assert_eq!(
+        f["rows_skipped"],
+        serde_json::json!({"ChargeType Purchase": 1, "ChargeType Refund": 1, "not a token meter (unit 1 Hour)": 1,
+                           "not a token meter (unit 1/Hour)": 1})
+    );
+    // The `team` key of the Tags JSON is the resource group's name.
+    let s = &f["series"][1];
+    assert_eq!((s["workload"].as_str(), s["model"].as_str()), (Some("rg-chat"), Some("azure-gpt-4.1")));
+    assert_eq!(s["months"], serde_json::json!(["2026-11", "2026-12"]));
+    assert_eq!(
+        class_rows(s),
+        [vec![1_500_500, 100_000], vec![300_000, 0], vec![40_000, 0], vec![0, 0], vec![200_000, 0], vec![0, 0]]
+    );
+    assert_eq!(class_rows(&f["series"][0]), [[1_000_000], [0], [0], [0], [0], [1_000_000]]);
+    assert_eq!(files[1]["series"], f["series"]);
+}
+
+/// Azure meters the reader cannot read: a token meter without a token
+/// class, a unit that is not a token block, a meter whose name and unit
+/// disagree, a model the catalog lacks; exit 2 with the file, the line or
+/// row, the meter and what was expected.
+#[test]
+fn azure_unknown_meters_exit_2_with_file_row_meter_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", "azure-cost", "--catalog"])
+            .arg(fixture("exports/catalog_clouds.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let one = |name: &str, meter: &str, unit: &str| {
+        d.write(
+            name,
+            &format!(
+                "Date,MeterName,Quantity,UnitOfMeasure,ChargeType\n11/01/2026,gpt-4.1-Inp-glbl Tokens,1,1K,Usage\n\
+                 11/02/2026,{meter},2,{unit},Usage\n"
+            ),
+        )
+    };
+    let e = run(&one("noclass.csv", "gpt-4.1 glbl Tokens", "1K"));
+    assert!(
+        e.contains(
+            "noclass.csv:3: MeterName: unknown meter `gpt-4.1 glbl Tokens`: its token class cannot be read; \
+                    expected the model, then its token class (`inp`/`input` for input"
+        ),
+        "{e}"
+    );
+    let e = run(&one("hours.csv", "gpt-4.1-Inp-glbl Tokens", "1 Hour"));
+    assert!(
+        e.contains(
+            "hours.csv:3: UnitOfMeasure: unknown meter `gpt-4.1-Inp-glbl Tokens`: cannot tell how many tokens \
+                    one unit is (UnitOfMeasure `1 Hour`); expected UnitOfMeasure `1K` or `1M`"
+        ),
+        "{e}"
+    );
+    let e = run(&one("disagree.csv", "5.4 inp Gl 1M Tokens", "1K"));
+    assert!(
+        e.contains(
+            "disagree.csv:3: UnitOfMeasure: meter `5.4 inp Gl 1M Tokens` names a unit of 1000000 tokens but \
+                    UnitOfMeasure `1K` is 1000"
+        ),
+        "{e}"
+    );
+    let e = run(&one("model.csv", "gpt-4.2-Inp-glbl Tokens", "1K"));
+    assert!(
+        e.contains(
+            "model.csv:3: MeterName: model `gpt-4.2` (the model of meter `gpt-4.2-Inp-glbl Tokens`) is not in \
+                    catalog"
+        ) && e.contains("the closest catalog id is `"),
+        "{e}"
+    );
+    let e = run(&fixture("exports/azure_unknown_meter.parquet"));
+    assert!(
+        e.contains("azure_unknown_meter.parquet: row 12, field `MeterName`: unknown meter `o4-mini 0416 glbl Tokens`"),
+        "{e}"
+    );
+}
