@@ -302,3 +302,121 @@ def azure_cost_parquet():
 if __name__ == "__main__":
     azure_cost()
     azure_cost_parquet()
+
+
+CUR_COLUMNS = ("bill_bill_type,bill_billing_entity,bill_billing_period_end_date,bill_billing_period_start_date,"
+               "bill_invoice_id,bill_payer_account_id,identity_line_item_id,identity_time_interval,"
+               "line_item_availability_zone,line_item_blended_cost,line_item_currency_code,line_item_iam_principal,"
+               "line_item_legal_entity,line_item_line_item_description,line_item_line_item_type,line_item_operation,"
+               "line_item_product_code,line_item_resource_id,line_item_unblended_cost,line_item_unblended_rate,"
+               "line_item_usage_account_id,line_item_usage_amount,line_item_usage_end_date,"
+               "line_item_usage_start_date,line_item_usage_type,pricing_term,pricing_unit,product,"
+               "product_product_family,product_region_code,product_servicecode,resource_tags").split(",")
+
+
+def cur_rows():
+    """CUR 2.0 rows (daily), Nov-Dec 2026: Bedrock usage types with the model
+    inside (1K tokens), Marketplace-billed Claude with the model in
+    product['product_name'] (1M tokens), a batch pair, EC2, Tax and Credit."""
+    import datetime
+
+    def r(day, item, code, ut, amount, unit, rate, product, tags, principal="", op="InvokeModelInference"):
+        m, d = day
+        start = datetime.datetime(2026, m, d, tzinfo=datetime.timezone.utc)
+        end = start + datetime.timedelta(days=1)
+        iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+        period = datetime.datetime(2026, m, 1, tzinfo=datetime.timezone.utc)
+        period_end = datetime.datetime(2026 + (m == 12), 1 if m == 12 else m + 1, 1, tzinfo=datetime.timezone.utc)
+        return {
+            "bill_bill_type": "Anniversary", "bill_billing_entity": "AWS" if code.startswith("Amazon") else "AWS Marketplace",
+            "bill_billing_period_end_date": iso(period_end), "bill_billing_period_start_date": iso(period),
+            "bill_invoice_id": "", "bill_payer_account_id": "111122223333",
+            "identity_line_item_id": f"li-{__import__('zlib').crc32((ut + str(day) + item).encode()):08x}",
+            "identity_time_interval": f"{iso(start)}/{iso(end)}", "line_item_availability_zone": "",
+            "line_item_blended_cost": f"{amount * rate:.8f}", "line_item_currency_code": "USD",
+            "line_item_iam_principal": principal, "line_item_legal_entity": "Amazon Web Services, Inc.",
+            "line_item_line_item_description": f"{ut} usage", "line_item_line_item_type": item,
+            "line_item_operation": op, "line_item_product_code": code, "line_item_resource_id": "",
+            "line_item_unblended_cost": f"{amount * rate:.8f}", "line_item_unblended_rate": f"{rate}",
+            "line_item_usage_account_id": "111122223333", "line_item_usage_amount": amount,
+            "line_item_usage_end_date": iso(end), "line_item_usage_start_date": iso(start),
+            "line_item_usage_type": ut, "pricing_term": "OnDemand" if item == "Usage" else "", "pricing_unit": unit,
+            "product": product, "product_product_family": "", "product_region_code": product.get("region", ""),
+            "product_servicecode": code, "resource_tags": tags,
+        }
+
+    bedrock = {"product_name": "Amazon Bedrock", "region": "us-west-2", "servicename": "Amazon Bedrock"}
+    haiku = {"product_name": "Claude Haiku 5.5 (Amazon Bedrock Edition)", "region": "us-west-2"}
+    chat, search = {"user_team": "chat"}, {"user_team": "search"}
+    chat_role = "arn:aws:sts::111122223333:assumed-role/ChatApp/session-1"
+    search_role = "arn:aws:sts::111122223333:assumed-role/SearchRanker/batch-7"
+    mp = "c0ffee123abcdef4567890xyz"
+    return [
+        r((11, 1), "Usage", "AmazonBedrock", "USW2-Claude5.5Sonnet-input-tokens", 1200.5, "1K tokens", 0.003, bedrock, chat, chat_role),
+        r((11, 1), "Usage", "AmazonBedrock", "USW2-Claude5.5Sonnet-output-tokens", 80.0, "1K tokens", 0.015, bedrock, chat, chat_role),
+        r((11, 2), "Usage", "AmazonBedrock", "USW2-Claude5.5Sonnet-cache-read-input-token-count", 5000.0, "1K tokens", 0.0003, bedrock, chat, chat_role),
+        r((11, 2), "Usage", "AmazonBedrock", "USW2-Claude5.5Sonnet-cache-write-input-token-count", 400.0, "1K tokens", 0.00375, bedrock, chat, chat_role),
+        r((11, 3), "Usage", mp, "USW2-MP:USW2_InputTokenCount-Units", 0.75, "1M tokens", 1.0, haiku, search, search_role),
+        r((11, 3), "Usage", mp, "USW2-MP:USW2_OutputTokenCount_Global-Units", 0.05, "1M tokens", 5.0, haiku, search, search_role),
+        r((11, 4), "Usage", "AmazonBedrock", "USE1-NovaLite-input-tokens-batch", 2000.0, "1K tokens", 0.00003,
+          {"product_name": "Amazon Bedrock", "region": "us-east-1"}, search, search_role),
+        r((11, 4), "Usage", "AmazonBedrock", "USE1-NovaLite-output-tokens-batch", 100.0, "1K tokens", 0.00012,
+          {"product_name": "Amazon Bedrock", "region": "us-east-1"}, search, search_role),
+        r((11, 5), "Usage", "AmazonEC2", "USE1-BoxUsage:m5.large", 24.0, "Hrs", 0.096,
+          {"product_name": "Amazon Elastic Compute Cloud", "region": "us-east-1"}, {}, op="RunInstances"),
+        r((11, 15), "Credit", "AmazonBedrock", "USW2-Claude5.5Sonnet-input-tokens", 0.0, "1K tokens", 0.0, bedrock, {}),
+        r((11, 30), "Tax", "AmazonBedrock", "", 0.0, "", 0.0, bedrock, {}, op=""),
+        r((12, 31), "Usage", "AmazonBedrock", "USW2-Claude5.5Sonnet-input-tokens", 10.0, "1K tokens", 0.003, bedrock, chat, chat_role),
+    ]
+
+
+def cur_fixtures():
+    """The same CUR 2.0 rows as Parquet (maps as MAP<string,string>,
+    timestamps, doubles; row groups of 4), as gzip CSV (maps as JSON text, as
+    CUR 2.0 writes them), and as legacy CUR gzip CSV with the maps flattened
+    into product_product_name and resource_tags_user_team columns."""
+    import datetime
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = cur_rows()
+    ts = lambda s: datetime.datetime.fromisoformat(s.replace("Z", "+00:00"))
+    cols = {}
+    for n in CUR_COLUMNS:
+        vals = [r[n] for r in rows]
+        if n.endswith("_date"):
+            cols[n] = pa.array([ts(v) for v in vals], pa.timestamp("ms", tz="UTC"))
+        elif n in ("line_item_usage_amount", "line_item_blended_cost", "line_item_unblended_cost", "line_item_unblended_rate"):
+            cols[n] = pa.array([float(v) for v in vals], pa.float64())
+        elif n in ("product", "resource_tags"):
+            cols[n] = pa.array([list(v.items()) for v in vals], pa.map_(pa.string(), pa.string()))
+        else:
+            cols[n] = pa.array([None if v == "" else v for v in vals], pa.string())
+    pq.write_table(pa.table(cols), OUT / "cur2_bedrock.parquet", compression="snappy", row_group_size=4)
+
+    def gz_csv(path, fieldnames, rows):
+        import io
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=fieldnames, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow(row)
+        with open(path, "wb") as f:
+            with gzip.GzipFile(fileobj=f, mode="wb", mtime=0, filename="") as g:
+                g.write(buf.getvalue().encode())
+
+    text = [dict(r, product=json.dumps(r["product"]) if r["product"] else "",
+                 resource_tags=json.dumps(r["resource_tags"]) if r["resource_tags"] else "") for r in rows]
+    gz_csv(OUT / "cur2_bedrock.csv.gz", CUR_COLUMNS, text)
+    flat_cols = [c for c in CUR_COLUMNS if c not in ("product", "resource_tags")] + ["product_product_name", "resource_tags_user_team"]
+    flat = []
+    for r in rows:
+        f = {k: v for k, v in r.items() if k not in ("product", "resource_tags")}
+        f["product_product_name"] = r["product"].get("product_name", "")
+        f["resource_tags_user_team"] = r["resource_tags"].get("user_team", "")
+        flat.append(f)
+    gz_csv(OUT / "cur_legacy_flat.csv.gz", flat_cols, flat)
+
+
+if __name__ == "__main__":
+    cur_fixtures()

@@ -143,16 +143,19 @@ pub enum HistoryFormat {
     AnthropicUsage,
     /// Azure Cost Management exports, CSV or Parquet (`azure-cost`).
     AzureCost,
+    /// AWS CUR 2.0, Parquet or gzip CSV (`aws-cur`).
+    AwsCur,
 }
 
 impl HistoryFormat {
     /// Every format, by its `--history-format` name.
-    pub const ALL: [(&'static str, HistoryFormat); 5] = [
+    pub const ALL: [(&'static str, HistoryFormat); 6] = [
         ("usage", HistoryFormat::Usage),
         ("focus", HistoryFormat::Focus),
         ("openai-usage", HistoryFormat::OpenAiUsage),
         ("anthropic-usage", HistoryFormat::AnthropicUsage),
         ("azure-cost", HistoryFormat::AzureCost),
+        ("aws-cur", HistoryFormat::AwsCur),
     ];
 
     /// The vendor preset that reads this format, if it is one.
@@ -161,6 +164,7 @@ impl HistoryFormat {
             HistoryFormat::OpenAiUsage => Some(preset::Preset::OpenAiUsage),
             HistoryFormat::AnthropicUsage => Some(preset::Preset::AnthropicUsage),
             HistoryFormat::AzureCost => Some(preset::Preset::AzureCost),
+            HistoryFormat::AwsCur => Some(preset::Preset::AwsCur),
             HistoryFormat::Usage | HistoryFormat::Focus => None,
         }
     }

@@ -589,3 +589,147 @@ fn azure_unknown_meters_exit_2_with_file_row_meter_and_expectation() {
         "{e}"
     );
 }
+
+/// AWS CUR 2.0, counted by hand from scripts/make_export_fixtures.py
+/// (`cur_rows`): as Parquet (`product` and `resource_tags` as
+/// MAP<string,string> columns), as gzip CSV (the maps as JSON text) and as
+/// legacy gzip CSV (the maps flattened into `product_product_name` and
+/// `resource_tags_user_team`), all read the same. `line_item_usage_amount`
+/// counts units of `pricing_unit`: Sonnet's `1K tokens` give 1200.5 ×
+/// 1,000 = 1,200,500 input, 80 × 1,000 output, 5,000 × 1,000 cached, 400 ×
+/// 1,000 cache writes (billed as input: 1,600,500), and 10 × 1,000 in
+/// December; the Marketplace Haiku (model only in product_name) `1M
+/// tokens` 0.75 and 0.05 × 1,000,000; Nova Lite's batch pair 2,000 and 100
+/// × 1,000. The EC2 row, the Tax and the Credit are skipped by reason.
+#[test]
+fn aws_cur_parquet_and_gzip_csv_with_nested_maps_to_the_token() {
+    let want = owned(&[
+        (
+            "chat",
+            "bedrock-claude-sonnet-5-5",
+            "2026-11",
+            vec![(1_600_500.0, 5_000_000.0, 80_000.0), (10_000.0, 0.0, 0.0)],
+        ),
+        ("search", "bedrock-claude-haiku-5-5", "2026-11", vec![(750_000.0, 0.0, 50_000.0)]),
+        ("search", "nova-lite", "2026-11", vec![(2_000_000.0, 0.0, 100_000.0)]),
+    ]);
+    for (file, kind) in [
+        ("exports/cur2_bedrock.parquet", "Parquet"),
+        ("exports/cur2_bedrock.csv.gz", "gzip CSV"),
+        ("exports/cur_legacy_flat.csv.gz", "gzip CSV"),
+    ] {
+        let h = read_history(
+            &fixture(file),
+            &opts(HistoryFormat::AwsCur, Some("resource_tags.user_team")),
+            Some(&clouds()),
+        )
+        .unwrap();
+        assert_eq!(series(&h), want, "{file}");
+        let w = h.warnings.join("\n");
+        for needle in [
+            format!(
+                "read as aws-cur ({kind}): 9 of 12 rows are token usage; 3 skipped: line_item_type Credit 1, \
+                 line_item_type Tax 1, not token usage (AmazonEC2) 1"
+            ),
+            "`Claude Haiku 5.5 (Amazon Bedrock Edition)` → `bedrock-claude-haiku-5-5` (2 rows), `Claude5.5Sonnet` → \
+             `bedrock-claude-sonnet-5-5` (5 rows), `NovaLite` → `nova-lite` (2 rows)"
+                .to_string(),
+            "400000 tokens were cache writes".to_string(),
+            "2100000 tokens went through the batch API".to_string(),
+        ] {
+            assert!(w.contains(&needle), "expected {needle:?} in {file}:\n{w}");
+        }
+        assert!(!w.contains("partial"), "{w}");
+    }
+    let files: Vec<PathBuf> =
+        ["exports/cur2_bedrock.parquet", "exports/cur2_bedrock.csv.gz"].iter().map(|f| fixture(f)).collect();
+    let j = validate_json(
+        &files,
+        &[
+            "--history-format",
+            "aws-cur",
+            "--columns",
+            "workload=line_item_iam_principal",
+            "--catalog",
+            "tests/fixtures/exports/catalog_clouds.toml",
+        ],
+    );
+    let f = &j["files"][0];
+    assert_eq!(f["rows_read"], 12);
+    assert_eq!(
+        f["rows_skipped"],
+        serde_json::json!({"line_item_type Credit": 1, "line_item_type Tax": 1, "not token usage (AmazonEC2)": 1})
+    );
+    let s = &f["series"][0];
+    assert_eq!(s["workload"], "arn:aws:sts::111122223333:assumed-role/ChatApp/session-1");
+    assert_eq!(
+        class_rows(s),
+        [vec![1_200_500, 10_000], vec![5_000_000, 0], vec![400_000, 0], vec![0, 0], vec![80_000, 0], vec![0, 0]]
+    );
+    assert_eq!(class_rows(&f["series"][2]), [[2_000_000], [0], [0], [0], [100_000], [2_100_000]]);
+    assert_eq!(j["files"][1]["series"], f["series"]);
+}
+
+/// CUR rows the reader cannot read: a token usage type without a class, a
+/// pricing unit that is no number of tokens, a Marketplace row without a
+/// product name, and a Parquet file without the usage type column: exit
+/// 2 with the file, the line or row, the field and what was expected.
+#[test]
+fn aws_cur_unknown_usage_types_exit_2_with_file_row_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", "aws-cur", "--catalog"])
+            .arg(fixture("exports/catalog_clouds.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let one = |name: &str, ut: &str, unit: &str, product: &str| {
+        let path = d.path(name);
+        let text = format!(
+            "line_item_usage_start_date,line_item_line_item_type,line_item_usage_type,line_item_usage_amount,\
+             pricing_unit,product\n2026-11-01T00:00:00Z,Usage,USE1-NovaLite-input-tokens,1,1K tokens,\n\
+             2026-11-02T00:00:00Z,Usage,{ut},2,{unit},{product}\n"
+        );
+        std::fs::write(&path, gzip(text.as_bytes())).unwrap();
+        path
+    };
+    let e = run(&one("noclass.csv.gz", "USE1-NovaLite-tokens", "1K tokens", ""));
+    assert!(
+        e.contains(
+            "noclass.csv.gz:3: line_item_usage_type: unknown usage type `USE1-NovaLite-tokens`: it counts \
+                    tokens but names no token class; expected `input`, `output`, `cache-read` or `cache-write`"
+        ),
+        "{e}"
+    );
+    let e = run(&one("units.csv.gz", "USW2-MP:USW2_InputTokenCount-Units", "Units", ""));
+    assert!(
+        e.contains(
+            "units.csv.gz:3: pricing_unit: usage type `USW2-MP:USW2_InputTokenCount-Units`: cannot tell how \
+                    many tokens one unit is (pricing_unit `Units`); expected pricing_unit `1K tokens`, `1M tokens`"
+        ),
+        "{e}"
+    );
+    let e = run(&one(
+        "noname.csv.gz",
+        "USW2-MP:USW2_InputTokenCount-Units",
+        "1M tokens",
+        "\"{\"\"region\"\":\"\"us-west-2\"\"}\"",
+    ));
+    assert!(
+        e.contains(
+            "noname.csv.gz:3: product: usage type `USW2-MP:USW2_InputTokenCount-Units` names no model and \
+                    the row has no product_name"
+        ),
+        "{e}"
+    );
+    let e = run(&fixture("exports/azure_actual_cost.parquet"));
+    assert!(
+        e.contains("azure_actual_cost.parquet") && e.contains("missing column `line_item_usage_start_date`"),
+        "{e}"
+    );
+}

@@ -21,6 +21,7 @@
 //! `validate --format json`.
 
 mod anthropic;
+mod aws;
 mod azure;
 mod openai;
 
@@ -436,6 +437,8 @@ pub enum Preset {
     AnthropicUsage,
     /// Azure Cost Management exports: meters parsed into model, class and unit.
     AzureCost,
+    /// AWS CUR 2.0: Bedrock usage types parsed into model and class.
+    AwsCur,
 }
 
 impl Preset {
@@ -445,6 +448,7 @@ impl Preset {
             Preset::OpenAiUsage => "openai-usage",
             Preset::AnthropicUsage => "anthropic-usage",
             Preset::AzureCost => "azure-cost",
+            Preset::AwsCur => "aws-cur",
         }
     }
 }
@@ -471,6 +475,7 @@ pub(crate) fn make(path: &Path, preset: Preset, opts: &HistoryOptions, catalog: 
         Preset::OpenAiUsage => openai::read(&mut src, opts, &mut models)?,
         Preset::AnthropicUsage => anthropic::read(&mut src, opts, &mut models)?,
         Preset::AzureCost => azure::read(&mut src, opts, &mut models)?,
+        Preset::AwsCur => aws::read(&mut src, opts, &mut models)?,
     };
     let rows_read = src.rows();
     let mut warnings: Vec<String> = src.long_rows_warning().into_iter().collect();
