@@ -420,3 +420,100 @@ def cur_fixtures():
 
 if __name__ == "__main__":
     cur_fixtures()
+
+
+SPEND_LOG_COLUMNS = ("request_id,call_type,api_key,spend,total_tokens,prompt_tokens,completion_tokens,startTime,"
+                     "endTime,request_duration_ms,completionStartTime,model,model_id,model_group,"
+                     "custom_llm_provider,api_base,user,metadata,cache_hit,cache_key,request_tags,team_id,"
+                     "organization_id,end_user,requester_ip_address,messages,response,session_id,status,"
+                     "mcp_namespaced_tool_name,agent_id,proxy_server_request").split(",")
+
+
+def spend_log_rows():
+    """LiteLLM_SpendLogs rows (schema.prisma): per request, Nov-Dec 2026; a
+    failed call and a proxy cache hit among them."""
+    import datetime
+
+    def r(i, when, model, group, provider, prompt, completion, team, status="success", cache_hit="False",
+          spend=0.001, base="https://api.openai.com/v1"):
+        start = datetime.datetime.fromisoformat(when)
+        end = start + datetime.timedelta(milliseconds=850)
+        fmt = lambda t: t.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+        return {
+            "request_id": f"chatcmpl-{i:04d}", "call_type": "acompletion", "api_key": f"{i:064x}"[-64:],
+            "spend": spend, "total_tokens": prompt + completion, "prompt_tokens": prompt,
+            "completion_tokens": completion, "startTime": fmt(start), "endTime": fmt(end),
+            "request_duration_ms": 850, "completionStartTime": fmt(start + datetime.timedelta(milliseconds=300)),
+            "model": model, "model_id": f"model-{group}", "model_group": group, "custom_llm_provider": provider,
+            "api_base": base, "user": "default_user_id", "metadata": json.dumps({"user_api_key_team_id": team}),
+            "cache_hit": cache_hit, "cache_key": "", "request_tags": "[]", "team_id": team,
+            "organization_id": "", "end_user": "", "requester_ip_address": "", "messages": "{}",
+            "response": "{}", "session_id": f"s-{i}", "status": status, "mcp_namespaced_tool_name": "",
+            "agent_id": "", "proxy_server_request": "{}",
+        }
+
+    return [
+        r(1, "2026-11-01 00:00:05", "gpt-6.2-sol-2026-11-17", "gpt-6.2-sol", "openai", 1000, 200, "team-a"),
+        r(2, "2026-11-01 00:00:40", "claude-sonnet-5-5-20261002", "claude-sonnet", "anthropic", 5000, 300, "team-a",
+          base="https://api.anthropic.com"),
+        r(3, "2026-11-01 00:01:10", "azure/gpt-4.1", "gpt-4.1", "azure", 700, 100, "team-b",
+          base="https://contoso.openai.azure.com"),
+        r(4, "2026-11-01 00:01:30", "gpt-6.2-sol-2026-11-17", "gpt-6.2-sol", "openai", 0, 0, "team-a",
+          status="failure", spend=0.0),
+        r(5, "2026-11-01 00:02:00", "gpt-6.2-sol-2026-11-17", "gpt-6.2-sol", "openai", 1000, 200, "team-a",
+          cache_hit="True", spend=0.0),
+        r(6, "2026-11-01 00:03:59", "bedrock/us.anthropic.claude-sonnet-5-5-20261002-v1:0", "claude-sonnet-bedrock",
+          "bedrock", 2000, 100, "team-b", base="https://bedrock-runtime.us-east-1.amazonaws.com"),
+        r(7, "2026-12-31 23:59:50", "gpt-6.2-sol-2026-11-17", "gpt-6.2-sol", "openai", 3000, 500, "team-a"),
+    ]
+
+
+def litellm_fixtures():
+    """Spend logs as a Postgres CSV export and as the JSON the proxy's
+    /spend/logs endpoint returns (an array of rows, metadata as an object);
+    LiteLLM_DailyTeamSpend as Parquet (dates as strings, counts as int64)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = spend_log_rows()
+    with open(OUT / "litellm_spend_logs.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=SPEND_LOG_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        for row in rows:
+            w.writerow(row)
+    js = [dict(r, metadata=json.loads(r["metadata"]), request_tags=[], messages={}, response={},
+               proxy_server_request={}, cache_key=None, organization_id=None, end_user=None) for r in rows]
+    (OUT / "litellm_spend_logs.json").write_text(json.dumps(js, indent=1) + "\n")
+
+    def d(day, team, model, provider, prompt, completion, read, write, requests, failed=0):
+        return {"id": f"d-{team}-{day}-{model}", "team_id": team, "date": f"2026-11-{day:02d}",
+                "api_key": "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b",
+                "model": model, "model_group": model, "custom_llm_provider": provider,
+                "mcp_namespaced_tool_name": None, "endpoint": "/chat/completions",
+                "prompt_tokens": prompt, "completion_tokens": completion, "cache_read_input_tokens": read,
+                "cache_creation_input_tokens": write, "spend": round(prompt * 2e-6, 6), "api_requests": requests,
+                "successful_requests": requests - failed, "failed_requests": failed}
+
+    daily = [
+        d(1, "team-a", "claude-sonnet-5-5-20261002", "anthropic", 1_000_000, 50_000, 600_000, 100_000, 40),
+        d(2, "team-a", "gpt-6.2-sol-2026-11-17", "openai", 200_000, 20_000, 50_000, 0, 12),
+        d(15, "team-b", "gpt-4.1", "azure", 30_000, 3_000, 0, 0, 5),
+        d(20, "team-b", "gpt-6.2-sol", "openai", 0, 0, 0, 0, 3, failed=3),
+        d(30, "team-a", "claude-sonnet-5-5-20261002", "anthropic", 10_000, 1_000, 0, 4_000, 2),
+    ]
+    names = list(daily[0].keys())
+    cols = {}
+    for n in names:
+        vals = [r[n] for r in daily]
+        if n in ("prompt_tokens", "completion_tokens", "cache_read_input_tokens", "cache_creation_input_tokens",
+                 "api_requests", "successful_requests", "failed_requests"):
+            cols[n] = pa.array(vals, pa.int64())
+        elif n == "spend":
+            cols[n] = pa.array(vals, pa.float64())
+        else:
+            cols[n] = pa.array(vals, pa.string())
+    pq.write_table(pa.table(cols), OUT / "litellm_daily_team_spend.parquet", compression="snappy")
+
+
+if __name__ == "__main__":
+    litellm_fixtures()

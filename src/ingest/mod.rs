@@ -145,17 +145,20 @@ pub enum HistoryFormat {
     AzureCost,
     /// AWS CUR 2.0, Parquet or gzip CSV (`aws-cur`).
     AwsCur,
+    /// LiteLLM spend logs and daily spend tables (`litellm`).
+    LiteLlm,
 }
 
 impl HistoryFormat {
     /// Every format, by its `--history-format` name.
-    pub const ALL: [(&'static str, HistoryFormat); 6] = [
+    pub const ALL: [(&'static str, HistoryFormat); 7] = [
         ("usage", HistoryFormat::Usage),
         ("focus", HistoryFormat::Focus),
         ("openai-usage", HistoryFormat::OpenAiUsage),
         ("anthropic-usage", HistoryFormat::AnthropicUsage),
         ("azure-cost", HistoryFormat::AzureCost),
         ("aws-cur", HistoryFormat::AwsCur),
+        ("litellm", HistoryFormat::LiteLlm),
     ];
 
     /// The vendor preset that reads this format, if it is one.
@@ -165,6 +168,7 @@ impl HistoryFormat {
             HistoryFormat::AnthropicUsage => Some(preset::Preset::AnthropicUsage),
             HistoryFormat::AzureCost => Some(preset::Preset::AzureCost),
             HistoryFormat::AwsCur => Some(preset::Preset::AwsCur),
+            HistoryFormat::LiteLlm => Some(preset::Preset::LiteLlm),
             HistoryFormat::Usage | HistoryFormat::Focus => None,
         }
     }

@@ -733,3 +733,124 @@ fn aws_cur_unknown_usage_types_exit_2_with_file_row_and_expectation() {
         "{e}"
     );
 }
+
+/// LiteLLM spend logs (one row per request; a Postgres CSV export and the
+/// proxy's JSON rows) and the daily team table (Parquet), counted by hand
+/// from scripts/make_export_fixtures.py. Spend logs: the failed call and
+/// the proxy's cache hit are skipped by reason; `azure/gpt-4.1` (provider
+/// azure) is `azure-gpt-4.1` and `bedrock/us.anthropic.claude-sonnet-5-5-…-v1:0`
+/// is `bedrock-claude-sonnet-5-5`. Daily table: `prompt_tokens` includes
+/// the cache tokens, so Sonnet's uncached input is 1,000,000 − 600,000 −
+/// 100,000 + 10,000 − 4,000 = 306,000, with 104,000 cache writes (billed
+/// as input: 410,000) and 600,000 cached; GPT-6.2 Sol 200,000 − 50,000 =
+/// 150,000; the all-failed day has no tokens.
+#[test]
+fn litellm_spend_logs_and_daily_tables_to_the_token() {
+    let logs = owned(&[
+        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(5_000.0, 0.0, 300.0)]),
+        ("team-a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 0.0, 200.0), (3_000.0, 0.0, 500.0)]),
+        ("team-b", "azure-gpt-4.1", "2026-11", vec![(700.0, 0.0, 100.0)]),
+        ("team-b", "bedrock-claude-sonnet-5-5", "2026-11", vec![(2_000.0, 0.0, 100.0)]),
+    ]);
+    for (file, kind) in [("exports/litellm_spend_logs.csv", "CSV"), ("exports/litellm_spend_logs.json", "JSON")] {
+        let h = read_history(&fixture(file), &opts(HistoryFormat::LiteLlm, Some("team_id")), Some(&prices())).unwrap();
+        assert_eq!(series(&h), logs, "{file}");
+        let w = h.warnings.join("\n");
+        for needle in [
+            format!(
+                "read as litellm ({kind}): 5 of 7 rows are token usage; 2 skipped: LiteLLM cache hit (answered by \
+                 the proxy, not the vendor) 1, status failure 1"
+            ),
+            "`anthropic.claude-sonnet-5-5-20261002` → `bedrock-claude-sonnet-5-5` (1 rows), \
+             `claude-sonnet-5-5-20261002` → `claude-sonnet-5-5` (1 rows), `gpt-4.1` → `azure-gpt-4.1` (1 rows), \
+             `gpt-6.2-sol-2026-11-17` → `gpt-6.2-sol` (2 rows)"
+                .to_string(),
+        ] {
+            assert!(w.contains(&needle), "expected {needle:?} in {file}:\n{w}");
+        }
+        assert!(!w.contains("partial"), "{w}");
+    }
+    let h = read_history(
+        &fixture("exports/litellm_daily_team_spend.parquet"),
+        &opts(HistoryFormat::LiteLlm, Some("team_id")),
+        Some(&prices()),
+    )
+    .unwrap();
+    let daily = owned(&[
+        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(410_000.0, 600_000.0, 51_000.0)]),
+        ("team-a", "gpt-6.2-sol", "2026-11", vec![(150_000.0, 50_000.0, 20_000.0)]),
+        ("team-b", "azure-gpt-4.1", "2026-11", vec![(30_000.0, 0.0, 3_000.0)]),
+    ]);
+    assert_eq!(series(&h), daily);
+    let w = h.warnings.join("\n");
+    assert!(w.contains("read as litellm (Parquet): 4 of 5 rows are token usage; 1 skipped: no tokens 1"), "{w}");
+    assert!(w.contains("104000 tokens were cache writes (104000 short-lived, 0 long-lived)"), "{w}");
+    let j = validate_json(
+        &[fixture("exports/litellm_daily_team_spend.parquet")],
+        &["--history-format", "litellm", "--columns", "workload=team_id", "--catalog", "scenarios/prices.toml"],
+    );
+    let f = &j["files"][0];
+    assert_eq!((f["rows_read"].as_u64(), &f["rows_skipped"]), (Some(5), &serde_json::json!({"no tokens": 1})));
+    assert_eq!(class_rows(&f["series"][0]), [[306_000], [600_000], [104_000], [0], [51_000], [0]]);
+}
+
+/// Spend logs are requests: `profile` bins them by minute, from the first
+/// minute (2026-11-01 00:00) to the last (2026-12-31 23:59), 61 × 1,440 =
+/// 87,840 minutes; with output weight 1 the minutes hold 1,200 + 5,300 =
+/// 6,500 (minute 0), 800, 2,100 and 3,500 tokens, the rest nothing (the
+/// cache hit is a minute of zero load): mean 12,900 / 87,840, peak 6,500.
+#[test]
+fn litellm_spend_logs_give_profile_its_per_minute_load() {
+    let out = cmd()
+        .args(["profile", "--history"])
+        .arg(fixture("exports/litellm_spend_logs.csv"))
+        .args(["--history-format", "litellm", "--output-weight", "1", "--format", "json", "--catalog"])
+        .arg(repo("scenarios/prices.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["minutes"], 87_840);
+    crate::util::close(j["mean"].as_f64().unwrap(), 12_900.0 / 87_840.0, 1e-12);
+    assert_eq!(j["peak"].as_f64().unwrap(), 6_500.0);
+}
+
+/// LiteLLM rows the reader cannot read: cache tokens above prompt_tokens,
+/// a model the catalog lacks, a file without prompt_tokens: exit 2 with
+/// the file, the line and what was expected.
+#[test]
+fn bad_litellm_exports_exit_2_with_file_row_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", "litellm", "--catalog"])
+            .arg(repo("scenarios/prices.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let head = "date,model,custom_llm_provider,prompt_tokens,completion_tokens,cache_read_input_tokens,\
+                cache_creation_input_tokens\n";
+    let over = d.write("over.csv", &format!("{head}2026-11-01,gpt-6.2-sol,openai,100,5,90,20\n"));
+    let e = run(&over);
+    assert!(
+        e.contains(
+            "over.csv:2: cache_read_input_tokens: cache_read_input_tokens 90 + cache_creation_input_tokens 20 \
+                    is more than prompt_tokens 100; expected the cache tokens to be part of prompt_tokens"
+        ),
+        "{e}"
+    );
+    let unknown = d.write("unknown.csv", &format!("{head}2026-11-01,openai/gpt-6.2-sl,openai,100,5,0,0\n"));
+    let e = run(&unknown);
+    assert!(
+        e.contains("unknown.csv:2: model: model `gpt-6.2-sl` (LiteLLM model `openai/gpt-6.2-sl`) is not in catalog")
+            && e.contains("the closest catalog id is `gpt-6.2-sol`"),
+        "{e}"
+    );
+    let none = d.write("none.csv", "startTime,model,tokens\n2026-11-01 10:00:00,gpt-6.2-sol,5\n");
+    let e = run(&none);
+    assert!(e.contains("none.csv: prompt_tokens: missing column `prompt_tokens`"), "{e}");
+}

@@ -23,6 +23,7 @@
 mod anthropic;
 mod aws;
 mod azure;
+mod litellm;
 mod openai;
 
 use std::collections::BTreeMap;
@@ -56,6 +57,9 @@ pub(crate) struct Read {
     pub skipped: BTreeMap<String, u64>,
     /// Further notes (cost rows, ...).
     pub notes: Vec<String>,
+    /// The rows are requests, each at an instant (a gateway's log), rather
+    /// than usage buckets: `profile` bins them by minute.
+    pub requests: bool,
 }
 
 impl Read {
@@ -368,6 +372,9 @@ impl<'c> Models<'c> {
         let base = undated(raw);
         let Some(c) = self.catalog else { return Ok(base.to_string()) };
         let score = |provider: &str| {
+            if seller.is_empty() {
+                return 0;
+            }
             let p = words(provider);
             let hit = p.iter().filter(|w| seller.contains(&w.as_str())).count() as i64;
             hit - (p.len() as i64 - hit)
@@ -439,6 +446,8 @@ pub enum Preset {
     AzureCost,
     /// AWS CUR 2.0: Bedrock usage types parsed into model and class.
     AwsCur,
+    /// LiteLLM: spend logs (per request) and the daily spend tables.
+    LiteLlm,
 }
 
 impl Preset {
@@ -449,6 +458,7 @@ impl Preset {
             Preset::AnthropicUsage => "anthropic-usage",
             Preset::AzureCost => "azure-cost",
             Preset::AwsCur => "aws-cur",
+            Preset::LiteLlm => "litellm",
         }
     }
 }
@@ -462,6 +472,8 @@ pub(crate) struct Made {
     pub warnings: Vec<String>,
     /// The width of every bucket, in ms, when they are all the same.
     pub width: Option<i64>,
+    /// The rows are requests (see [`Read::requests`]).
+    pub requests: bool,
     pub rows_read: u64,
     pub skipped: BTreeMap<String, u64>,
 }
@@ -476,6 +488,7 @@ pub(crate) fn make(path: &Path, preset: Preset, opts: &HistoryOptions, catalog: 
         Preset::AnthropicUsage => anthropic::read(&mut src, opts, &mut models)?,
         Preset::AzureCost => azure::read(&mut src, opts, &mut models)?,
         Preset::AwsCur => aws::read(&mut src, opts, &mut models)?,
+        Preset::LiteLlm => litellm::read(&mut src, opts, &mut models)?,
     };
     let rows_read = src.rows();
     let mut warnings: Vec<String> = src.long_rows_warning().into_iter().collect();
@@ -568,6 +581,7 @@ fn finish(
         classes,
         warnings,
         width,
+        requests: read.requests,
         rows_read,
         skipped: read.skipped,
     })
