@@ -384,7 +384,14 @@ pub fn read_history(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog
             (preset::read_history(path, p, opts, catalog), FileKind::History)
         }
     };
-    let history = read.map_err(|e| misread(e, path, opts, wanted))?;
+    let history = read.map_err(|e| {
+        let e = misread(e, path, opts, wanted);
+        if opts.format == HistoryFormat::Usage && opts.columns.is_empty() {
+            preset::hint(e, path)
+        } else {
+            e
+        }
+    })?;
     check_plausible(path, &history)?;
     Ok(history)
 }

@@ -269,17 +269,19 @@ impl MapReader {
                 rows.push(if m.is_empty() { String::new() } else { serde_json::Value::Object(m).to_string() });
             }
         };
+        let bad = || parquet::errors::ParquetError::General("a map column's levels and values disagree".into());
         for i in 0..kd.len() {
-            if kr[i] == 0 {
+            if *kr.get(i).ok_or_else(bad)? == 0 {
                 flush(&mut row, &mut self.rows);
                 row = Some(serde_json::Map::new());
             }
             if kd[i] == self.key_def {
-                let key = String::from_utf8_lossy(kv[ki].data()).into_owned();
+                let key = String::from_utf8_lossy(kv.get(ki).ok_or_else(bad)?.data()).into_owned();
                 ki += 1;
-                let value = if vd[i] == self.value_def {
+                let value = if *vd.get(i).ok_or_else(bad)? == self.value_def {
                     vi += 1;
-                    serde_json::Value::String(String::from_utf8_lossy(vv[vi - 1].data()).into_owned())
+                    let v = vv.get(vi - 1).ok_or_else(bad)?;
+                    serde_json::Value::String(String::from_utf8_lossy(v.data()).into_owned())
                 } else {
                     serde_json::Value::Null
                 };

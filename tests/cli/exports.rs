@@ -854,3 +854,26 @@ fn bad_litellm_exports_exit_2_with_file_row_and_expectation() {
     let e = run(&none);
     assert!(e.contains("none.csv: prompt_tokens: missing column `prompt_tokens`"), "{e}");
 }
+
+/// A vendor export read without `--history-format` is exit 2, and the error
+/// names the preset that reads it.
+#[test]
+fn vendor_exports_read_as_usage_files_name_their_preset() {
+    for (file, preset) in [
+        ("azure_actual_cost.csv", "azure-cost"),
+        ("azure_actual_cost.parquet", "azure-cost"),
+        ("cur2_bedrock.csv.gz", "aws-cur"),
+        ("litellm_spend_logs.csv", "litellm"),
+        ("litellm_daily_team_spend.parquet", "litellm"),
+        ("openai_usage_1d.json", "openai-usage"),
+        ("anthropic_usage_1d.json", "anthropic-usage"),
+    ] {
+        let out = cmd().args(["forecast", "--history"]).arg(fixture(&format!("exports/{file}"))).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            e.contains(&format!("read it with --history-format {preset} (format = \"{preset}\" in [history])")),
+            "{file}: {e}"
+        );
+    }
+}

@@ -594,6 +594,47 @@ fn skipped_text(skipped: &BTreeMap<String, u64>) -> String {
     v.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
 }
 
+/// The preset whose export `path` looks like, from its column names, with
+/// the export's name; None when it looks like none of them.
+pub(crate) fn looks_like(path: &Path) -> Option<(Preset, &'static str)> {
+    let src = Source::open(path).ok()?;
+    let has = |name: &str| src.headers().iter().any(|h| h.eq_ignore_ascii_case(name));
+    if has("MeterName") && has("Quantity") {
+        Some((Preset::AzureCost, "an Azure cost export"))
+    } else if has("line_item_usage_type") {
+        Some((Preset::AwsCur, "an AWS CUR export"))
+    } else if has("prompt_tokens") && has("completion_tokens") && (has("startTime") || has("date")) {
+        Some((Preset::LiteLlm, "a LiteLLM spend table"))
+    } else if has("start_time") && has("input_tokens") && has("input_cached_tokens") {
+        Some((Preset::OpenAiUsage, "an OpenAI usage export"))
+    } else if has("starting_at") && (has("uncached_input_tokens") || has("amount")) {
+        Some((Preset::AnthropicUsage, "an Anthropic usage report"))
+    } else {
+        None
+    }
+}
+
+/// `err` (a file read as the usage format without its columns), with a
+/// hint naming the preset that reads it when the file looks like a
+/// vendor's export.
+pub(crate) fn hint(err: Error, path: &Path) -> Error {
+    match err {
+        Error::Invalid { at, message } if message.contains("not found") || message.contains("missing column") => {
+            let message = match looks_like(path) {
+                Some((p, what)) => format!(
+                    "{message} This looks like {what}: read it with --history-format {} (format = \"{}\" in \
+                     [history]).",
+                    p.name(),
+                    p.name()
+                ),
+                None => message,
+            };
+            Error::Invalid { at, message }
+        }
+        other => other,
+    }
+}
+
 /// Reads `path` with `preset` into monthly series.
 pub(crate) fn read_history(
     path: &Path,
