@@ -472,9 +472,19 @@ fn azure_cost_export_csv_and_parquet_to_the_token() {
         ("rg-chat", "azure-gpt-5.4", "2026-11", vec![(2_500_000.0, 0.0, 125_000.0)]),
         ("rg-chat", "azure-o4-mini", "2026-12", vec![(40_000.0, 0.0, 8_250.0)]),
     ]);
-    for (file, kind) in [("exports/azure_actual_cost.csv", "CSV"), ("exports/azure_actual_cost.parquet", "Parquet")] {
-        let h = read_history(&fixture(file), &opts(HistoryFormat::AzureCost, Some("ResourceGroup")), Some(&clouds()))
-            .unwrap();
+    // Azure also delivers the CSV gzip-compressed.
+    let d = Dir::new();
+    let gz = d.path("part_0_0001.csv.gz");
+    std::fs::write(&gz, gzip(&std::fs::read(fixture("exports/azure_actual_cost.csv")).unwrap())).unwrap();
+    let gz = gz.to_str().unwrap().to_string();
+    let files = [
+        (fixture("exports/azure_actual_cost.csv"), "CSV"),
+        (fixture("exports/azure_actual_cost.parquet"), "Parquet"),
+        (PathBuf::from(&gz), "gzip CSV"),
+    ];
+    for (path, kind) in &files {
+        let file = path.display();
+        let h = read_history(path, &opts(HistoryFormat::AzureCost, Some("ResourceGroup")), Some(&clouds())).unwrap();
         assert_eq!(series(&h), want, "{file}");
         let w = h.warnings.join("\n");
         for needle in [
