@@ -80,9 +80,16 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "T")]
     pub timestamp_origin: Option<String>,
     /// File format: `usage` (SPEC columns, or mapped), `focus` (FOCUS 1.x billing export),
-    /// `openai-usage` (OpenAI Usage API JSON or dashboard CSV) or `anthropic-usage`
-    /// (Anthropic usage report JSON). CSV, gzip CSV or JSON, told from the content.
-    #[arg(long, value_name = "F", value_parser = ["usage", "focus", "openai-usage", "anthropic-usage"])]
+    /// `openai-usage` (OpenAI Usage API JSON or dashboard CSV), `anthropic-usage`
+    /// (Anthropic usage report JSON), `azure-cost` (Azure Cost Management export,
+    /// Foundry meters), `aws-cur` (AWS CUR 2.0, Bedrock usage types) or `litellm`
+    /// (LiteLLM spend logs or daily spend tables). CSV, gzip CSV, JSON or Parquet,
+    /// told from the content.
+    #[arg(
+        long,
+        value_name = "F",
+        value_parser = ["usage", "focus", "openai-usage", "anthropic-usage", "azure-cost", "aws-cur", "litellm"]
+    )]
     pub history_format: Option<String>,
     /// Price catalog used to map FOCUS SKUs to models and to check model ids.
     #[arg(long, value_name = "FILE")]

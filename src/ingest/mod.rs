@@ -141,15 +141,24 @@ pub enum HistoryFormat {
     OpenAiUsage,
     /// Anthropic's usage report JSON (`anthropic-usage`).
     AnthropicUsage,
+    /// Azure Cost Management exports, CSV or Parquet (`azure-cost`).
+    AzureCost,
+    /// AWS CUR 2.0, Parquet or gzip CSV (`aws-cur`).
+    AwsCur,
+    /// LiteLLM spend logs and daily spend tables (`litellm`).
+    LiteLlm,
 }
 
 impl HistoryFormat {
     /// Every format, by its `--history-format` name.
-    pub const ALL: [(&'static str, HistoryFormat); 4] = [
+    pub const ALL: [(&'static str, HistoryFormat); 7] = [
         ("usage", HistoryFormat::Usage),
         ("focus", HistoryFormat::Focus),
         ("openai-usage", HistoryFormat::OpenAiUsage),
         ("anthropic-usage", HistoryFormat::AnthropicUsage),
+        ("azure-cost", HistoryFormat::AzureCost),
+        ("aws-cur", HistoryFormat::AwsCur),
+        ("litellm", HistoryFormat::LiteLlm),
     ];
 
     /// The vendor preset that reads this format, if it is one.
@@ -157,6 +166,9 @@ impl HistoryFormat {
         match self {
             HistoryFormat::OpenAiUsage => Some(preset::Preset::OpenAiUsage),
             HistoryFormat::AnthropicUsage => Some(preset::Preset::AnthropicUsage),
+            HistoryFormat::AzureCost => Some(preset::Preset::AzureCost),
+            HistoryFormat::AwsCur => Some(preset::Preset::AwsCur),
+            HistoryFormat::LiteLlm => Some(preset::Preset::LiteLlm),
             HistoryFormat::Usage | HistoryFormat::Focus => None,
         }
     }
@@ -372,7 +384,14 @@ pub fn read_history(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog
             (preset::read_history(path, p, opts, catalog), FileKind::History)
         }
     };
-    let history = read.map_err(|e| misread(e, path, opts, wanted))?;
+    let history = read.map_err(|e| {
+        let e = misread(e, path, opts, wanted);
+        if opts.format == HistoryFormat::Usage && opts.columns.is_empty() {
+            preset::hint(e, path)
+        } else {
+            e
+        }
+    })?;
     check_plausible(path, &history)?;
     Ok(history)
 }

@@ -1,9 +1,12 @@
 //! Apache Parquet files (Azure cost exports, AWS CUR 2.0, Langfuse blob
 //! exports) read as a table: every flat column (one value per row, nulls
 //! allowed) becomes a column of the same name, so the usage, FOCUS and
-//! preset readers read a Parquet file exactly as its CSV. Columns inside a
-//! repeated group (a map or a list, such as CUR's `resource_tags`) are not
-//! columns of the table.
+//! preset readers read a Parquet file exactly as its CSV. A map of strings
+//! (`MAP<STRING, STRING>`, such as CUR 2.0's `product` and `resource_tags`)
+//! is a column of its name holding the map as a JSON object
+//! (`{"product_name":"...","region":"us-west-2"}`), as CUR 2.0 writes it in
+//! CSV; other columns inside a repeated group (lists, maps of other types)
+//! are not columns of the table.
 //!
 //! The column reader API of the `parquet` crate (no Arrow): each row group
 //! is decoded column by column into typed buffers and written as CSV
@@ -18,7 +21,7 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
-use parquet::basic::{LogicalType, TimeUnit, Type as Physical};
+use parquet::basic::{ConvertedType, LogicalType, TimeUnit, Type as Physical};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, DoubleType, FloatType, Int32Type, Int64Type};
 use parquet::file::reader::{FileReader, SerializedFileReader};
@@ -52,6 +55,43 @@ struct Col {
     form: Form,
 }
 
+/// A map of strings: its name, and the column indices of its key and value leaves.
+struct MapCol {
+    name: String,
+    key: usize,
+    value: usize,
+}
+
+/// The maps of strings at the top of the schema.
+fn map_columns(schema: &parquet::schema::types::SchemaDescriptor) -> Vec<MapCol> {
+    let mut out = Vec::new();
+    for field in schema.root_schema().get_fields() {
+        let info = field.get_basic_info();
+        let is_map = matches!(info.logical_type_ref(), Some(LogicalType::Map))
+            || matches!(info.converted_type(), ConvertedType::MAP | ConvertedType::MAP_KEY_VALUE);
+        if !field.is_group() || !is_map {
+            continue;
+        }
+        let leaves: Vec<usize> = schema
+            .columns()
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.path().parts().first().is_some_and(|p| p == field.name()))
+            .map(|(i, _)| i)
+            .collect();
+        let strings = leaves.iter().all(|&i| {
+            let d = schema.column(i);
+            d.max_rep_level() == 1 && d.physical_type() == Physical::BYTE_ARRAY
+        });
+        if let [key, value] = leaves[..] {
+            if strings {
+                out.push(MapCol { name: field.name().to_string(), key, value });
+            }
+        }
+    }
+    out
+}
+
 /// The error of a Parquet file the crate could not read.
 fn pq_error(path: &Path, e: parquet::errors::ParquetError) -> Error {
     let why = e.to_string();
@@ -78,7 +118,9 @@ pub fn parquet_table(path: &Path) -> Result<Table> {
         .filter(|(_, d)| d.max_rep_level() == 0)
         .map(|(index, d)| Col { index, desc: d.clone(), form: form(d) })
         .collect();
-    let names: Vec<String> = cols.iter().map(|c| c.desc.path().string()).collect();
+    let maps = map_columns(&schema);
+    let names: Vec<String> =
+        cols.iter().map(|c| c.desc.path().string()).chain(maps.iter().map(|m| m.name.clone())).collect();
     let mut table = Table::new(&names);
     table.numbered = true;
     let groups = reader.num_row_groups();
@@ -90,7 +132,7 @@ pub fn parquet_table(path: &Path) -> Result<Table> {
         .map(|g| {
             let file = File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
             let own = SerializedFileReader::new(file).map_err(|e| pq_error(path, e))?;
-            encode_group(&own, g, &cols).map_err(|e| pq_error(path, e))
+            encode_group(&own, g, &cols, &maps).map_err(|e| pq_error(path, e))
         })
         .collect();
     table.parts = parts.into_iter().collect::<Result<Vec<Vec<u8>>>>()?;
@@ -181,8 +223,91 @@ impl Decoded {
     }
 }
 
+/// The two leaves of a map column in one row group, and their buffers.
+struct MapReader {
+    key: ColumnReaderImpl<ByteArrayType>,
+    value: ColumnReaderImpl<ByteArrayType>,
+    key_def: i16,
+    value_def: i16,
+    /// Each row's map of the batch decoded last, as JSON text (empty for an empty or null map).
+    rows: Vec<String>,
+}
+
+impl MapReader {
+    fn open(group: &dyn parquet::file::reader::RowGroupReader, m: &MapCol) -> parquet::errors::Result<MapReader> {
+        let bytes = |i: usize| match group.get_column_reader(i)? {
+            ColumnReader::ByteArrayColumnReader(r) => Ok(r),
+            _ => Err(parquet::errors::ParquetError::General(format!("map column `{}` is not of strings", m.name))),
+        };
+        let meta = group.metadata();
+        Ok(MapReader {
+            key: bytes(m.key)?,
+            value: bytes(m.value)?,
+            key_def: meta.column(m.key).column_descr().max_def_level(),
+            value_def: meta.column(m.value).column_descr().max_def_level(),
+            rows: Vec::new(),
+        })
+    }
+
+    /// Decodes the maps of the next `n` rows into `rows`.
+    fn next(&mut self, n: usize) -> parquet::errors::Result<()> {
+        let (mut kd, mut kr, mut kv) = (Vec::new(), Vec::new(), Vec::<ByteArray>::new());
+        let (mut vd, mut vr, mut vv) = (Vec::new(), Vec::new(), Vec::<ByteArray>::new());
+        let (rk, _, lk) = self.key.read_records(n, Some(&mut kd), Some(&mut kr), &mut kv)?;
+        let (rv, _, lv) = self.value.read_records(n, Some(&mut vd), Some(&mut vr), &mut vv)?;
+        if rk < n || rv < n || lk != lv {
+            return Err(parquet::errors::ParquetError::General(format!(
+                "a map column holds {} of the {n} rows its row group declares",
+                rk.min(rv)
+            )));
+        }
+        self.rows.clear();
+        let mut row: Option<serde_json::Map<String, serde_json::Value>> = None;
+        let (mut ki, mut vi) = (0, 0);
+        let flush = |row: &mut Option<serde_json::Map<String, serde_json::Value>>, rows: &mut Vec<String>| {
+            if let Some(m) = row.take() {
+                rows.push(if m.is_empty() { String::new() } else { serde_json::Value::Object(m).to_string() });
+            }
+        };
+        let bad = || parquet::errors::ParquetError::General("a map column's levels and values disagree".into());
+        for i in 0..kd.len() {
+            if *kr.get(i).ok_or_else(bad)? == 0 {
+                flush(&mut row, &mut self.rows);
+                row = Some(serde_json::Map::new());
+            }
+            if kd[i] == self.key_def {
+                let key = String::from_utf8_lossy(kv.get(ki).ok_or_else(bad)?.data()).into_owned();
+                ki += 1;
+                let value = if *vd.get(i).ok_or_else(bad)? == self.value_def {
+                    vi += 1;
+                    let v = vv.get(vi - 1).ok_or_else(bad)?;
+                    serde_json::Value::String(String::from_utf8_lossy(v.data()).into_owned())
+                } else {
+                    serde_json::Value::Null
+                };
+                if let Some(m) = row.as_mut() {
+                    m.insert(key, value);
+                }
+            }
+        }
+        flush(&mut row, &mut self.rows);
+        if self.rows.len() != n {
+            return Err(parquet::errors::ParquetError::General(format!(
+                "a map column gives {} rows where {n} were read",
+                self.rows.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// A row group as CSV lines, decoded [`BATCH`] rows at a time.
-fn encode_group(reader: &SerializedFileReader<File>, g: usize, cols: &[Col]) -> parquet::errors::Result<Vec<u8>> {
+fn encode_group(
+    reader: &SerializedFileReader<File>,
+    g: usize,
+    cols: &[Col],
+    maps: &[MapCol],
+) -> parquet::errors::Result<Vec<u8>> {
     let group = reader.get_row_group(g)?;
     let rows = group.metadata().num_rows() as usize;
     let mut decoded = Vec::with_capacity(cols.len());
@@ -198,6 +323,8 @@ fn encode_group(reader: &SerializedFileReader<File>, g: usize, cols: &[Col]) -> 
         };
         decoded.push(Decoded { values, defs: Vec::new(), max_def: c.desc.max_def_level(), form: c.form, at: 0 });
     }
+    let mut map_readers =
+        maps.iter().map(|m| MapReader::open(group.as_ref(), m)).collect::<parquet::errors::Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(rows * (8 + 12 * cols.len()));
     let mut days = DayCache::default();
     let mut done = 0;
@@ -205,6 +332,9 @@ fn encode_group(reader: &SerializedFileReader<File>, g: usize, cols: &[Col]) -> 
         let n = BATCH.min(rows - done);
         for d in decoded.iter_mut() {
             d.next(n)?;
+        }
+        for m in map_readers.iter_mut() {
+            m.next(n)?;
         }
         for row in 0..n {
             for (k, d) in decoded.iter_mut().enumerate() {
@@ -216,6 +346,12 @@ fn encode_group(reader: &SerializedFileReader<File>, g: usize, cols: &[Col]) -> 
                     write_value(&mut out, d, &mut days);
                     d.at += 1;
                 }
+            }
+            for (k, m) in map_readers.iter().enumerate() {
+                if k > 0 || !decoded.is_empty() {
+                    out.push(b',');
+                }
+                write_cell(&mut out, m.rows[row].as_bytes());
             }
             out.push(b'\n');
         }

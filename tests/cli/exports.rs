@@ -439,3 +439,451 @@ fn validate_json_shows_classes_months_and_skips_before_scaling() {
     assert_eq!(ints(&s["tokens"]["batch"]), [600_000, 0]);
     assert_eq!(j["files"][0]["rows_read"], 62);
 }
+
+fn clouds() -> Catalog {
+    Catalog::load(&fixture("exports/catalog_clouds.toml")).unwrap()
+}
+
+/// The classes of `validate --format json` for one series, in the order
+/// input, cached, cache_write, cache_write_long, output, batch.
+fn class_rows(s: &serde_json::Value) -> Vec<Vec<u64>> {
+    ["input", "cached", "cache_write", "cache_write_long", "output", "batch"]
+        .iter()
+        .map(|k| ints(&s["tokens"][*k]))
+        .collect()
+}
+
+/// Azure Cost Management ActualCost export (CSV with `MM/DD/YYYY` dates,
+/// and the same rows as Parquet with DATE columns), counted by hand from
+/// scripts/make_export_fixtures.py (`azure_rows`). `Quantity` counts units
+/// of `UnitOfMeasure`: gpt-4.1's 1K meters give 1500.5 × 1,000 = 1,500,500
+/// input, 200 × 1,000 output, 300 × 1,000 cached; the `Cd Wr ... 1M Tokens`
+/// meter 0.04 × 1,000,000 = 40,000 cache writes, billed as input
+/// (1,540,500); GPT-5.4's 1M meters 2.5 × 1,000,000 = 2,500,000 input and
+/// 0.125 × 1,000,000 = 125,000 output (read as 1K they would be 2,500 and
+/// 125); o4-mini 40 and 8.25 × 1,000; the batch meter 1,000 × 1,000. The
+/// PTU hours, the VM, the reservation purchase and the refund are skipped
+/// by reason; the meters' models map to the Azure-sold catalog models.
+#[test]
+fn azure_cost_export_csv_and_parquet_to_the_token() {
+    let want = owned(&[
+        ("rg-batch", "azure-gpt-4.1", "2026-11", vec![(1_000_000.0, 0.0, 0.0)]),
+        ("rg-chat", "azure-gpt-4.1", "2026-11", vec![(1_540_500.0, 300_000.0, 200_000.0), (100_000.0, 0.0, 0.0)]),
+        ("rg-chat", "azure-gpt-5.4", "2026-11", vec![(2_500_000.0, 0.0, 125_000.0)]),
+        ("rg-chat", "azure-o4-mini", "2026-12", vec![(40_000.0, 0.0, 8_250.0)]),
+    ]);
+    // Azure also delivers the CSV gzip-compressed.
+    let d = Dir::new();
+    let gz = d.path("part_0_0001.csv.gz");
+    std::fs::write(&gz, gzip(&std::fs::read(fixture("exports/azure_actual_cost.csv")).unwrap())).unwrap();
+    let gz = gz.to_str().unwrap().to_string();
+    let files = [
+        (fixture("exports/azure_actual_cost.csv"), "CSV"),
+        (fixture("exports/azure_actual_cost.parquet"), "Parquet"),
+        (PathBuf::from(&gz), "gzip CSV"),
+    ];
+    for (path, kind) in &files {
+        let file = path.display();
+        let h = read_history(path, &opts(HistoryFormat::AzureCost, Some("ResourceGroup")), Some(&clouds())).unwrap();
+        assert_eq!(series(&h), want, "{file}");
+        let w = h.warnings.join("\n");
+        for needle in [
+            format!(
+                "read as azure-cost ({kind}): 10 of 14 rows are token usage; 4 skipped: ChargeType Purchase 1, \
+                 ChargeType Refund 1, not a token meter (unit 1 Hour) 1, not a token meter (unit 1/Hour) 1"
+            ),
+            "`gpt-4.1` → `azure-gpt-4.1` (6 rows), `gpt-5.4` → `azure-gpt-5.4` (2 rows), `o4-mini-0416` → \
+             `azure-o4-mini` (2 rows)"
+                .to_string(),
+            "40000 tokens were cache writes (40000 short-lived, 0 long-lived)".to_string(),
+            "1000000 tokens went through the batch API".to_string(),
+        ] {
+            assert!(w.contains(&needle), "expected {needle:?} in:\n{w}");
+        }
+        assert!(!w.contains("partial"), "{w}");
+    }
+    // validate --format json: the classes apart, and the skips by reason.
+    let j = validate_json(
+        &[fixture("exports/azure_actual_cost.csv"), fixture("exports/azure_actual_cost.parquet")],
+        &[
+            "--history-format",
+            "azure-cost",
+            "--columns",
+            "workload=Tags.team",
+            "--catalog",
+            "tests/fixtures/exports/catalog_clouds.toml",
+        ],
+    );
+    let files = j["files"].as_array().unwrap();
+    let f = &files[0];
+    assert_eq!(f["rows_read"], 14);
+    assert_eq!(
+        f["rows_skipped"],
+        serde_json::json!({"ChargeType Purchase": 1, "ChargeType Refund": 1, "not a token meter (unit 1 Hour)": 1,
+                           "not a token meter (unit 1/Hour)": 1})
+    );
+    // The `team` key of the Tags JSON is the resource group's name.
+    let s = &f["series"][1];
+    assert_eq!((s["workload"].as_str(), s["model"].as_str()), (Some("rg-chat"), Some("azure-gpt-4.1")));
+    assert_eq!(s["months"], serde_json::json!(["2026-11", "2026-12"]));
+    assert_eq!(
+        class_rows(s),
+        [vec![1_500_500, 100_000], vec![300_000, 0], vec![40_000, 0], vec![0, 0], vec![200_000, 0], vec![0, 0]]
+    );
+    assert_eq!(class_rows(&f["series"][0]), [[1_000_000], [0], [0], [0], [0], [1_000_000]]);
+    assert_eq!(files[1]["series"], f["series"]);
+}
+
+/// Azure meters the reader cannot read: a token meter without a token
+/// class, a unit that is not a token block, a meter whose name and unit
+/// disagree, a model the catalog lacks; exit 2 with the file, the line or
+/// row, the meter and what was expected.
+#[test]
+fn azure_unknown_meters_exit_2_with_file_row_meter_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", "azure-cost", "--catalog"])
+            .arg(fixture("exports/catalog_clouds.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let one = |name: &str, meter: &str, unit: &str| {
+        d.write(
+            name,
+            &format!(
+                "Date,MeterName,Quantity,UnitOfMeasure,ChargeType\n11/01/2026,gpt-4.1-Inp-glbl Tokens,1,1K,Usage\n\
+                 11/02/2026,{meter},2,{unit},Usage\n"
+            ),
+        )
+    };
+    let e = run(&one("noclass.csv", "gpt-4.1 glbl Tokens", "1K"));
+    assert!(
+        e.contains(
+            "noclass.csv:3: MeterName: unknown meter `gpt-4.1 glbl Tokens`: its token class cannot be read; \
+                    expected the model, then its token class (`inp`/`input` for input"
+        ),
+        "{e}"
+    );
+    let e = run(&one("hours.csv", "gpt-4.1-Inp-glbl Tokens", "1 Hour"));
+    assert!(
+        e.contains(
+            "hours.csv:3: UnitOfMeasure: unknown meter `gpt-4.1-Inp-glbl Tokens`: cannot tell how many tokens \
+                    one unit is (UnitOfMeasure `1 Hour`); expected UnitOfMeasure `1K` or `1M`"
+        ),
+        "{e}"
+    );
+    let e = run(&one("disagree.csv", "5.4 inp Gl 1M Tokens", "1K"));
+    assert!(
+        e.contains(
+            "disagree.csv:3: UnitOfMeasure: meter `5.4 inp Gl 1M Tokens` names a unit of 1000000 tokens but \
+                    UnitOfMeasure `1K` is 1000"
+        ),
+        "{e}"
+    );
+    let e = run(&one("model.csv", "gpt-4.2-Inp-glbl Tokens", "1K"));
+    assert!(
+        e.contains(
+            "model.csv:3: MeterName: model `gpt-4.2` (the model of meter `gpt-4.2-Inp-glbl Tokens`) is not in \
+                    catalog"
+        ) && e.contains("the closest catalog id is `"),
+        "{e}"
+    );
+    let e = run(&fixture("exports/azure_unknown_meter.parquet"));
+    assert!(
+        e.contains("azure_unknown_meter.parquet: row 12, field `MeterName`: unknown meter `o4-mini 0416 glbl Tokens`"),
+        "{e}"
+    );
+}
+
+/// AWS CUR 2.0, counted by hand from scripts/make_export_fixtures.py
+/// (`cur_rows`): as Parquet (`product` and `resource_tags` as
+/// MAP<string,string> columns), as gzip CSV (the maps as JSON text) and as
+/// legacy gzip CSV (the maps flattened into `product_product_name` and
+/// `resource_tags_user_team`), all read the same. `line_item_usage_amount`
+/// counts units of `pricing_unit`: Sonnet's `1K tokens` give 1200.5 ×
+/// 1,000 = 1,200,500 input, 80 × 1,000 output, 5,000 × 1,000 cached, 400 ×
+/// 1,000 cache writes (billed as input: 1,600,500), and 10 × 1,000 in
+/// December; the Marketplace Haiku (model only in product_name) `1M
+/// tokens` 0.75 and 0.05 × 1,000,000; Nova Lite's batch pair 2,000 and 100
+/// × 1,000. The EC2 row, the Tax and the Credit are skipped by reason.
+#[test]
+fn aws_cur_parquet_and_gzip_csv_with_nested_maps_to_the_token() {
+    let want = owned(&[
+        (
+            "chat",
+            "bedrock-claude-sonnet-5-5",
+            "2026-11",
+            vec![(1_600_500.0, 5_000_000.0, 80_000.0), (10_000.0, 0.0, 0.0)],
+        ),
+        ("search", "bedrock-claude-haiku-5-5", "2026-11", vec![(750_000.0, 0.0, 50_000.0)]),
+        ("search", "nova-lite", "2026-11", vec![(2_000_000.0, 0.0, 100_000.0)]),
+    ]);
+    for (file, kind) in [
+        ("exports/cur2_bedrock.parquet", "Parquet"),
+        ("exports/cur2_bedrock.csv.gz", "gzip CSV"),
+        ("exports/cur_legacy_flat.csv.gz", "gzip CSV"),
+    ] {
+        let h = read_history(
+            &fixture(file),
+            &opts(HistoryFormat::AwsCur, Some("resource_tags.user_team")),
+            Some(&clouds()),
+        )
+        .unwrap();
+        assert_eq!(series(&h), want, "{file}");
+        let w = h.warnings.join("\n");
+        for needle in [
+            format!(
+                "read as aws-cur ({kind}): 9 of 12 rows are token usage; 3 skipped: line_item_type Credit 1, \
+                 line_item_type Tax 1, not token usage (AmazonEC2) 1"
+            ),
+            "`Claude Haiku 5.5 (Amazon Bedrock Edition)` → `bedrock-claude-haiku-5-5` (2 rows), `Claude5.5Sonnet` → \
+             `bedrock-claude-sonnet-5-5` (5 rows), `NovaLite` → `nova-lite` (2 rows)"
+                .to_string(),
+            "400000 tokens were cache writes".to_string(),
+            "2100000 tokens went through the batch API".to_string(),
+        ] {
+            assert!(w.contains(&needle), "expected {needle:?} in {file}:\n{w}");
+        }
+        assert!(!w.contains("partial"), "{w}");
+    }
+    let files: Vec<PathBuf> =
+        ["exports/cur2_bedrock.parquet", "exports/cur2_bedrock.csv.gz"].iter().map(|f| fixture(f)).collect();
+    let j = validate_json(
+        &files,
+        &[
+            "--history-format",
+            "aws-cur",
+            "--columns",
+            "workload=line_item_iam_principal",
+            "--catalog",
+            "tests/fixtures/exports/catalog_clouds.toml",
+        ],
+    );
+    let f = &j["files"][0];
+    assert_eq!(f["rows_read"], 12);
+    assert_eq!(
+        f["rows_skipped"],
+        serde_json::json!({"line_item_type Credit": 1, "line_item_type Tax": 1, "not token usage (AmazonEC2)": 1})
+    );
+    let s = &f["series"][0];
+    assert_eq!(s["workload"], "arn:aws:sts::111122223333:assumed-role/ChatApp/session-1");
+    assert_eq!(
+        class_rows(s),
+        [vec![1_200_500, 10_000], vec![5_000_000, 0], vec![400_000, 0], vec![0, 0], vec![80_000, 0], vec![0, 0]]
+    );
+    assert_eq!(class_rows(&f["series"][2]), [[2_000_000], [0], [0], [0], [100_000], [2_100_000]]);
+    assert_eq!(j["files"][1]["series"], f["series"]);
+}
+
+/// CUR rows the reader cannot read: a token usage type without a class, a
+/// pricing unit that is no number of tokens, a Marketplace row without a
+/// product name, and a Parquet file without the usage type column: exit
+/// 2 with the file, the line or row, the field and what was expected.
+#[test]
+fn aws_cur_unknown_usage_types_exit_2_with_file_row_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", "aws-cur", "--catalog"])
+            .arg(fixture("exports/catalog_clouds.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let one = |name: &str, ut: &str, unit: &str, product: &str| {
+        let path = d.path(name);
+        let text = format!(
+            "line_item_usage_start_date,line_item_line_item_type,line_item_usage_type,line_item_usage_amount,\
+             pricing_unit,product\n2026-11-01T00:00:00Z,Usage,USE1-NovaLite-input-tokens,1,1K tokens,\n\
+             2026-11-02T00:00:00Z,Usage,{ut},2,{unit},{product}\n"
+        );
+        std::fs::write(&path, gzip(text.as_bytes())).unwrap();
+        path
+    };
+    let e = run(&one("noclass.csv.gz", "USE1-NovaLite-tokens", "1K tokens", ""));
+    assert!(
+        e.contains(
+            "noclass.csv.gz:3: line_item_usage_type: unknown usage type `USE1-NovaLite-tokens`: it counts \
+                    tokens but names no token class; expected `input`, `output`, `cache-read` or `cache-write`"
+        ),
+        "{e}"
+    );
+    let e = run(&one("units.csv.gz", "USW2-MP:USW2_InputTokenCount-Units", "Units", ""));
+    assert!(
+        e.contains(
+            "units.csv.gz:3: pricing_unit: usage type `USW2-MP:USW2_InputTokenCount-Units`: cannot tell how \
+                    many tokens one unit is (pricing_unit `Units`); expected pricing_unit `1K tokens`, `1M tokens`"
+        ),
+        "{e}"
+    );
+    let e = run(&one(
+        "noname.csv.gz",
+        "USW2-MP:USW2_InputTokenCount-Units",
+        "1M tokens",
+        "\"{\"\"region\"\":\"\"us-west-2\"\"}\"",
+    ));
+    assert!(
+        e.contains(
+            "noname.csv.gz:3: product: usage type `USW2-MP:USW2_InputTokenCount-Units` names no model and \
+                    the row has no product_name"
+        ),
+        "{e}"
+    );
+    let e = run(&fixture("exports/azure_actual_cost.parquet"));
+    assert!(
+        e.contains("azure_actual_cost.parquet") && e.contains("missing column `line_item_usage_start_date`"),
+        "{e}"
+    );
+}
+
+/// LiteLLM spend logs (one row per request; a Postgres CSV export and the
+/// proxy's JSON rows) and the daily team table (Parquet), counted by hand
+/// from scripts/make_export_fixtures.py. Spend logs: the failed call and
+/// the proxy's cache hit are skipped by reason; `azure/gpt-4.1` (provider
+/// azure) is `azure-gpt-4.1` and `bedrock/us.anthropic.claude-sonnet-5-5-…-v1:0`
+/// is `bedrock-claude-sonnet-5-5`. Daily table: `prompt_tokens` includes
+/// the cache tokens, so Sonnet's uncached input is 1,000,000 − 600,000 −
+/// 100,000 + 10,000 − 4,000 = 306,000, with 104,000 cache writes (billed
+/// as input: 410,000) and 600,000 cached; GPT-6.2 Sol 200,000 − 50,000 =
+/// 150,000; the all-failed day has no tokens.
+#[test]
+fn litellm_spend_logs_and_daily_tables_to_the_token() {
+    let logs = owned(&[
+        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(5_000.0, 0.0, 300.0)]),
+        ("team-a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 0.0, 200.0), (3_000.0, 0.0, 500.0)]),
+        ("team-b", "azure-gpt-4.1", "2026-11", vec![(700.0, 0.0, 100.0)]),
+        ("team-b", "bedrock-claude-sonnet-5-5", "2026-11", vec![(2_000.0, 0.0, 100.0)]),
+    ]);
+    for (file, kind) in [("exports/litellm_spend_logs.csv", "CSV"), ("exports/litellm_spend_logs.json", "JSON")] {
+        let h = read_history(&fixture(file), &opts(HistoryFormat::LiteLlm, Some("team_id")), Some(&prices())).unwrap();
+        assert_eq!(series(&h), logs, "{file}");
+        let w = h.warnings.join("\n");
+        for needle in [
+            format!(
+                "read as litellm ({kind}): 5 of 7 rows are token usage; 2 skipped: LiteLLM cache hit (answered by \
+                 the proxy, not the vendor) 1, status failure 1"
+            ),
+            "`anthropic.claude-sonnet-5-5-20261002` → `bedrock-claude-sonnet-5-5` (1 rows), \
+             `claude-sonnet-5-5-20261002` → `claude-sonnet-5-5` (1 rows), `gpt-4.1` → `azure-gpt-4.1` (1 rows), \
+             `gpt-6.2-sol-2026-11-17` → `gpt-6.2-sol` (2 rows)"
+                .to_string(),
+        ] {
+            assert!(w.contains(&needle), "expected {needle:?} in {file}:\n{w}");
+        }
+        assert!(!w.contains("partial"), "{w}");
+    }
+    let h = read_history(
+        &fixture("exports/litellm_daily_team_spend.parquet"),
+        &opts(HistoryFormat::LiteLlm, Some("team_id")),
+        Some(&prices()),
+    )
+    .unwrap();
+    let daily = owned(&[
+        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(410_000.0, 600_000.0, 51_000.0)]),
+        ("team-a", "gpt-6.2-sol", "2026-11", vec![(150_000.0, 50_000.0, 20_000.0)]),
+        ("team-b", "azure-gpt-4.1", "2026-11", vec![(30_000.0, 0.0, 3_000.0)]),
+    ]);
+    assert_eq!(series(&h), daily);
+    let w = h.warnings.join("\n");
+    assert!(w.contains("read as litellm (Parquet): 4 of 5 rows are token usage; 1 skipped: no tokens 1"), "{w}");
+    assert!(w.contains("104000 tokens were cache writes (104000 short-lived, 0 long-lived)"), "{w}");
+    let j = validate_json(
+        &[fixture("exports/litellm_daily_team_spend.parquet")],
+        &["--history-format", "litellm", "--columns", "workload=team_id", "--catalog", "scenarios/prices.toml"],
+    );
+    let f = &j["files"][0];
+    assert_eq!((f["rows_read"].as_u64(), &f["rows_skipped"]), (Some(5), &serde_json::json!({"no tokens": 1})));
+    assert_eq!(class_rows(&f["series"][0]), [[306_000], [600_000], [104_000], [0], [51_000], [0]]);
+}
+
+/// Spend logs are requests: `profile` bins them by minute, from the first
+/// minute (2026-11-01 00:00) to the last (2026-12-31 23:59), 61 × 1,440 =
+/// 87,840 minutes; with output weight 1 the minutes hold 1,200 + 5,300 =
+/// 6,500 (minute 0), 800, 2,100 and 3,500 tokens, the rest nothing (the
+/// cache hit is a minute of zero load): mean 12,900 / 87,840, peak 6,500.
+#[test]
+fn litellm_spend_logs_give_profile_its_per_minute_load() {
+    let out = cmd()
+        .args(["profile", "--history"])
+        .arg(fixture("exports/litellm_spend_logs.csv"))
+        .args(["--history-format", "litellm", "--output-weight", "1", "--format", "json", "--catalog"])
+        .arg(repo("scenarios/prices.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["minutes"], 87_840);
+    crate::util::close(j["mean"].as_f64().unwrap(), 12_900.0 / 87_840.0, 1e-12);
+    assert_eq!(j["peak"].as_f64().unwrap(), 6_500.0);
+}
+
+/// LiteLLM rows the reader cannot read: cache tokens above prompt_tokens,
+/// a model the catalog lacks, a file without prompt_tokens: exit 2 with
+/// the file, the line and what was expected.
+#[test]
+fn bad_litellm_exports_exit_2_with_file_row_and_expectation() {
+    let d = Dir::new();
+    let run = |file: &PathBuf| {
+        let out = cmd()
+            .args(["forecast", "--history"])
+            .arg(file)
+            .args(["--history-format", "litellm", "--catalog"])
+            .arg(repo("scenarios/prices.toml"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let head = "date,model,custom_llm_provider,prompt_tokens,completion_tokens,cache_read_input_tokens,\
+                cache_creation_input_tokens\n";
+    let over = d.write("over.csv", &format!("{head}2026-11-01,gpt-6.2-sol,openai,100,5,90,20\n"));
+    let e = run(&over);
+    assert!(
+        e.contains(
+            "over.csv:2: cache_read_input_tokens: cache_read_input_tokens 90 + cache_creation_input_tokens 20 \
+                    is more than prompt_tokens 100; expected the cache tokens to be part of prompt_tokens"
+        ),
+        "{e}"
+    );
+    let unknown = d.write("unknown.csv", &format!("{head}2026-11-01,openai/gpt-6.2-sl,openai,100,5,0,0\n"));
+    let e = run(&unknown);
+    assert!(
+        e.contains("unknown.csv:2: model: model `gpt-6.2-sl` (LiteLLM model `openai/gpt-6.2-sl`) is not in catalog")
+            && e.contains("the closest catalog id is `gpt-6.2-sol`"),
+        "{e}"
+    );
+    let none = d.write("none.csv", "startTime,model,tokens\n2026-11-01 10:00:00,gpt-6.2-sol,5\n");
+    let e = run(&none);
+    assert!(e.contains("none.csv: prompt_tokens: missing column `prompt_tokens`"), "{e}");
+}
+
+/// A vendor export read without `--history-format` is exit 2, and the error
+/// names the preset that reads it.
+#[test]
+fn vendor_exports_read_as_usage_files_name_their_preset() {
+    for (file, preset) in [
+        ("azure_actual_cost.csv", "azure-cost"),
+        ("azure_actual_cost.parquet", "azure-cost"),
+        ("cur2_bedrock.csv.gz", "aws-cur"),
+        ("litellm_spend_logs.csv", "litellm"),
+        ("litellm_daily_team_spend.parquet", "litellm"),
+        ("openai_usage_1d.json", "openai-usage"),
+        ("anthropic_usage_1d.json", "anthropic-usage"),
+    ] {
+        let out = cmd().args(["forecast", "--history"]).arg(fixture(&format!("exports/{file}"))).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            e.contains(&format!("read it with --history-format {preset} (format = \"{preset}\" in [history])")),
+            "{file}: {e}"
+        );
+    }
+}
