@@ -274,6 +274,8 @@ pub fn scenario_from_history(
         horizon: f.horizon,
         paths: f.paths,
         seed: f.seed,
+        // Fitted models draw their own paths, unmirrored: pairs would gain little.
+        sampling: crate::spec::sampling::Sampling::Random,
         catalog,
         workloads,
         events: vec![],

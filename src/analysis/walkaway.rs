@@ -875,7 +875,8 @@ mod tests {
 
     fn example(paths: u64) -> Scenario {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml");
-        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(11) }).unwrap()
+        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(11), sampling: None })
+            .unwrap()
     }
 
     /// The futures of offer `name` against the baseline, and its grid levels above 0.

@@ -492,7 +492,7 @@ mod tests {
 
     fn example(paths: u64) -> Scenario {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml");
-        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(3) }).unwrap()
+        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(3), sampling: None }).unwrap()
     }
 
     fn input(sc: &Scenario) -> BriefInput<'_> {

@@ -112,6 +112,8 @@ pub struct Plan {
     pub paths: u64,
     /// Seed.
     pub seed: u64,
+    /// How paths are drawn (antithetic pairs or not, SPEC 6.7).
+    pub sampling: crate::spec::sampling::Sampling,
 }
 
 impl Plan {
@@ -254,6 +256,7 @@ impl Plan {
             step_cut,
             paths: sc.paths,
             seed: sc.seed,
+            sampling: sc.sampling,
         }
     }
 
