@@ -49,9 +49,9 @@ impl ValueEnum for Sampling {
     fn to_possible_value(&self) -> Option<PossibleValue> {
         let help = match self {
             Sampling::Random => "Plain Monte Carlo (release 1)",
-            Sampling::Antithetic => "Antithetic pairs of paths",
+            Sampling::Antithetic => "Antithetic pairs of paths (default)",
             Sampling::Control => "Control variates on plain Monte Carlo paths",
-            Sampling::AntitheticControl => "Antithetic pairs and control variates (default)",
+            Sampling::AntitheticControl => "Antithetic pairs and control variates",
         };
         Some(PossibleValue::new(self.name()).help(help))
     }
@@ -77,7 +77,7 @@ pub struct RunArgs {
     /// Random seed (overrides `[simulation]` seed; default 0). Same seed, same numbers.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Sampling method (overrides `[simulation]` sampling; default antithetic-control; see docs/model.md).
+    /// Sampling method (overrides `[simulation]` sampling; default antithetic; see docs/model.md).
     #[arg(long, value_enum, value_name = "METHOD")]
     pub sampling: Option<Sampling>,
 }

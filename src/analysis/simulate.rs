@@ -192,7 +192,14 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
 /// Summarises a run whose billers are `sc.offers` in order.
 pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
     let base = &out.offers[sc.risk.baseline].cost;
-    let design = Design { sampling: sc.sampling, out, baseline: sc.risk.baseline };
+    let mut design =
+        Design { sampling: sc.sampling, out, baseline: sc.risk.baseline, units: Vec::new(), base_mean: 0.0 };
+    if sc.sampling != Sampling::Random {
+        if let Some(cs) = out.control_set.as_ref().filter(|_| sc.sampling.control()) {
+            design.units = units(&out.controls, cs.width, sc.sampling.antithetic());
+        }
+        design.base_mean = design.estimate(base, &[sc.risk.baseline]).0;
+    }
     let offers: Vec<OfferResult> = sc
         .offers
         .par_iter()
@@ -232,6 +239,10 @@ struct Design<'a> {
     sampling: Sampling,
     out: &'a RunOutput,
     baseline: usize,
+    /// The controls of every unit (pair or path), all columns.
+    units: Vec<f64>,
+    /// The estimate of the baseline's mean cost.
+    base_mean: f64,
 }
 
 impl Design<'_> {
@@ -250,8 +261,8 @@ impl Design<'_> {
         cols.sort_unstable();
         cols.dedup();
         let k = cols.len();
-        let x: Vec<f64> = self.out.controls.chunks(cs.width).flat_map(|row| cols.iter().map(|&c| row[c])).collect();
-        controlled_mean(&yu, &units(&x, k, pairs), k)
+        let x: Vec<f64> = self.units.chunks(cs.width).flat_map(|row| cols.iter().map(|&c| row[c])).collect();
+        controlled_mean(&yu, &x, k)
     }
 }
 
@@ -270,8 +281,7 @@ fn offer_result(
         (s.mean, s.std_error) =
             if b == design.baseline { (0.0, 0.0) } else { design.estimate(&savings, &[b, design.baseline]) };
     }
-    let base_mean =
-        if sc.sampling == Sampling::Random { mean(base) } else { design.estimate(base, &[design.baseline]).0 };
+    let base_mean = if sc.sampling == Sampling::Random { mean(base) } else { design.base_mean };
     let commitment = match &o.kind {
         OfferKind::Commit(cm) => Some(commitment(cm, o.term_months.min(sc.horizon), p, sc.risk.waste_tolerance)),
         _ => None,

@@ -41,6 +41,16 @@ pub fn units(x: &[f64], width: usize, pairs: bool) -> Vec<f64> {
     out
 }
 
+/// The standard error of the mean of per-path values `x`: of the pair means
+/// when paths come in antithetic pairs (see [`units`]), else [`std_error`].
+pub fn design_std_error(x: &[f64], pairs: bool) -> f64 {
+    if pairs {
+        std_error(&units(x, 1, true))
+    } else {
+        std_error(x)
+    }
+}
+
 /// The control-variate estimate of a mean and its standard error, from `m`
 /// independent units: outcomes `y` and `k` controls per unit in `x`
 /// (`unit * k + j`), each already centred on its known expectation. The

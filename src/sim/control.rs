@@ -54,18 +54,31 @@ pub fn expected_costs(plan: &Plan) -> Option<Vec<f64>> {
             ((c.ln_1p() / 12.0).exp(), w)
         })
         .collect();
-    let index: Vec<f64> = (0..h).map(|t| monthly.iter().map(|&(q, w)| w * q.powi(t as i32)).sum()).collect();
+    let mut index = vec![0.0; h];
+    for &(q, w) in &monthly {
+        // q^t as the engine's running product.
+        let mut x = 1.0;
+        for i in index.iter_mut() {
+            *i += w * x;
+            x *= q;
+        }
+    }
     let mut out = vec![0.0; plan.segments.len() * h];
     for (s, seg) in plan.segments.iter().enumerate() {
         let src = &plan.sources[seg.source];
         let SourceKind::Workload { base, model: VolumeModel::Drift { sigma, .. }, .. } = &src.kind else {
             return None;
         };
-        let rates: Vec<(f64, f64)> = nodes.iter().map(|&(z, w)| (src.rate.at(z), w)).collect();
+        let rates: Vec<f64> = nodes.iter().map(|&(z, _)| src.rate.at(z)).collect();
+        let mut e = vec![0.0; rates.len()];
         let mut d = 0.0;
         for t in 0..h {
             d += plan.damp_pow[t];
-            let growth: f64 = rates.iter().map(|&(r, w)| w * (r * d).exp()).sum();
+            for (e, r) in e.iter_mut().zip(&rates) {
+                *e = r * d;
+            }
+            crate::math::fastmath::exp_in_place(&mut e);
+            let growth: f64 = e.iter().zip(&nodes).map(|(e, (_, w))| w * e).sum();
             let volume = base * growth * ((t + 1) as f64 * sigma * sigma / 2.0).exp();
             out[s * h + t] = seg.price[t] * index[t] * volume;
         }
@@ -134,12 +147,23 @@ impl Controls {
     }
 
     /// Writes the path's controls, centred on their expectations, into `row`.
-    pub fn fill(&self, views: &[View], ps: &PathState, row: &mut [f64]) {
+    /// `cum` is scratch: every segment's running sum of list cost by month.
+    pub fn fill(&self, views: &[View], ps: &PathState, cum: &mut Vec<f64>, row: &mut [f64]) {
+        let h = ps.seg_cost(0).len();
+        let n = ps.cost.len() / h.max(1);
+        cum.clear();
+        cum.resize(n * (h + 1), 0.0);
+        for s in 0..n {
+            let c = &mut cum[s * (h + 1)..(s + 1) * (h + 1)];
+            for (t, &x) in ps.seg_cost(s).iter().enumerate() {
+                c[t + 1] = c[t] + x;
+            }
+        }
         for (c, v) in self.views.iter().zip(views) {
             let cols = &mut row[c.columns()];
             let mut inside = 0.0;
             for (j, r) in c.years.iter().enumerate() {
-                let x: f64 = v.segments.iter().map(|&s| crate::math::sum(&ps.seg_cost(s)[r.clone()])).sum();
+                let x: f64 = v.segments.iter().map(|&s| cum[s * (h + 1) + r.end] - cum[s * (h + 1) + r.start]).sum();
                 inside += x;
                 cols[j] = x - c.mean[j];
             }

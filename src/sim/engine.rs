@@ -357,6 +357,7 @@ fn run_chunk(plan: &Plan, views: &[View], billing: &Billing, chunk: u64, slot: &
     let Billing { specs, billers, batches, summaries, kept, controls } = *billing;
     let mut bills = vec![PathBill::default(); specs.len()];
     let mut scratch = BatchScratch::default();
+    let mut cum = Vec::new();
     let mut streams = Streams::new(plan, chunk);
     let mut ps = PathState::new(plan);
     let mut data: Vec<ViewData> = vec![ViewData::default(); views.len()];
@@ -383,7 +384,7 @@ fn run_chunk(plan: &Plan, views: &[View], billing: &Billing, chunk: u64, slot: &
             d.fill(v, plan, &ps);
         }
         if let Some(c) = controls {
-            c.fill(views, &ps, &mut slot.controls[i * c.width..(i + 1) * c.width]);
+            c.fill(views, &ps, &mut cum, &mut slot.controls[i * c.width..(i + 1) * c.width]);
         }
         batches.bill(billers, &data, &mut scratch, &mut bills);
         let mut k = 0;
