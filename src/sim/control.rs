@@ -174,3 +174,122 @@ impl Controls {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Overrides, Scenario};
+
+    /// A scenario of one workload (1e9 tokens a month, all input at $2 per
+    /// 1M), growth uniform on [a, b], volatility `sigma`, damping `d` and
+    /// the annual price change uniform on [lo, hi], written to a fresh folder.
+    fn scenario(tag: &str, growth: (f64, f64), sigma: f64, damping: f64, change: (f64, f64), extra: &str) -> Scenario {
+        let dir = std::env::temp_dir().join(format!("commitsim-control-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("prices.toml"),
+            "[meta]\nas_of = \"2026-11-01\"\ncurrency = \"USD\"\n[[model]]\nid = \"m\"\nprovider = \"p\"\n\
+             input_per_mtok = 2.0\noutput_per_mtok = 8.0\n",
+        )
+        .unwrap();
+        let text = format!(
+            "name = \"cv\"\nstart = \"2027-01\"\nhorizon_months = 24\ncatalog = \"prices.toml\"\n\
+             [forecast]\ndamping = {damping}\n[prices]\nannual_change = {{ dist = \"uniform\", min = {}, max = {} }}\n\
+             {extra}\n[[workloads]]\nname = \"w\"\nmodel = \"m\"\nmonthly_tokens = 1.0e9\ninput_share = 1.0\n\
+             output_share = 0.0\ngrowth_annual = {{ dist = \"uniform\", min = {}, max = {} }}\n\
+             volatility_monthly = {sigma}\n[[offers]]\nname = \"L\"\nkind = \"payg\"\n",
+            change.0, change.1, growth.0, growth.1
+        );
+        std::fs::write(dir.join("s.toml"), text).unwrap();
+        Scenario::load(&dir.join("s.toml"), Overrides::default()).unwrap()
+    }
+
+    /// `E[(1 + X)^k]` for `X` uniform on [a, b].
+    fn uniform_power(a: f64, b: f64, k: f64) -> f64 {
+        ((1.0 + b).powf(k + 1.0) - (1.0 + a).powf(k + 1.0)) / ((k + 1.0) * (b - a))
+    }
+
+    #[test]
+    fn expected_costs_match_the_closed_form_by_hand() {
+        // Growth g = ln(1 + G) / 12, so E[exp(g D)] = E[(1 + G)^(D / 12)]; the
+        // index (1 + c)^(t/12); the shocks exp((t + 1) sigma^2 / 2).
+        let (g, sigma, damping, c) = ((0.1, 0.9), 0.15, 0.97, (-0.3, -0.05));
+        let sc = scenario("hand", g, sigma, damping, c, "");
+        let plan = Plan::new(&sc);
+        let e = expected_costs(&plan).expect("a closed form");
+        let mut d = 0.0;
+        for t in 0..24 {
+            d += damping.powi(t as i32);
+            let want = 2e-6
+                * 1e9
+                * uniform_power(c.0, c.1, t as f64 / 12.0)
+                * uniform_power(g.0, g.1, d / 12.0)
+                * ((t + 1) as f64 * sigma * sigma / 2.0).exp();
+            let rel = (e[t] / want - 1.0).abs();
+            // The quadrature error, far below any Monte Carlo error (1e-3 or so).
+            assert!(rel < 1e-6, "month {t}: {} vs {want} ({rel:e})", e[t]);
+        }
+    }
+
+    #[test]
+    fn controls_are_the_yearly_spend_less_its_mean_and_none_without_a_closed_form() {
+        let sc = scenario("rows", (0.1, 0.9), 0.15, 0.97, (-0.3, -0.05), "");
+        let plan = Plan::new(&sc);
+        let (views, _) = crate::sim::view::billers_for(&sc.offers, &plan, &sc.catalog);
+        let c = Controls::new(&plan, &views).unwrap();
+        // One view covering everything for 24 months: two years, no outside column.
+        assert_eq!((c.width, c.views[0].years.clone(), c.views[0].outside), (2, vec![0..12, 12..24], false));
+        let mut streams = crate::sim::path::Streams::new(&plan, 0);
+        let mut ps = PathState::new(&plan);
+        crate::sim::path::generate(&plan, &mut streams, &mut ps);
+        let (mut row, mut cum) = (vec![0.0; 2], Vec::new());
+        c.fill(&views, &ps, &mut cum, &mut row);
+        let e = expected_costs(&plan).unwrap();
+        for y in 0..2 {
+            let spend: f64 = ps.seg_cost(0)[12 * y..12 * y + 12].iter().sum();
+            let mean: f64 = e[12 * y..12 * y + 12].iter().sum();
+            assert!((row[y] - (spend - mean)).abs() < 1e-9 * spend, "year {y}");
+        }
+        let cut = "[prices.step_cut]\nannual_probability = 0.5\nsize = 0.2\n";
+        let sc = scenario("cut", (0.1, 0.9), 0.15, 0.97, (-0.3, -0.05), cut);
+        assert!(expected_costs(&Plan::new(&sc)).is_none());
+    }
+
+    /// The engine's antithetic pairs (src/sim/path.rs), tested here beside
+    /// the scenario builder: the second path of a pair draws the first's
+    /// growth normal negated and its price uniform mirrored; the third path
+    /// starts a new pair.
+    #[test]
+    fn the_second_path_of_a_pair_mirrors_the_first() {
+        let mut sc = scenario("pairs", (0.1, 0.9), 0.15, 0.97, (-0.3, -0.05), "");
+        sc.sampling = crate::spec::sampling::Sampling::Antithetic;
+        let plan = Plan::new(&sc);
+        let mut streams = crate::sim::path::Streams::new(&plan, 0);
+        let mut ps = PathState::new(&plan);
+        ps.record = true;
+        let slot = |d| crate::sim::path::draw_slot(&plan, d);
+        use crate::sim::path::Draw;
+        let mut rows = Vec::new();
+        for _ in 0..3 {
+            crate::sim::path::generate(&plan, &mut streams, &mut ps);
+            rows.push((
+                ps.draws[slot(Draw::Growth(0))],
+                ps.draws[slot(Draw::Shocks(0))],
+                ps.draws[slot(Draw::PriceChange)],
+            ));
+        }
+        let ((z0, s0, u0), (z1, s1, u1), (z2, _, _)) = (rows[0], rows[1], rows[2]);
+        assert_eq!(z1, -z0);
+        assert!((s1 + s0).abs() < 1e-12, "shocks {s0} {s1}");
+        assert_eq!(u1, 1.0 - u0);
+        assert!(z2 != z0 && z2 != -z0);
+        // Plain sampling draws the second path afresh.
+        sc.sampling = crate::spec::sampling::Sampling::Random;
+        let plan = Plan::new(&sc);
+        let mut streams = crate::sim::path::Streams::new(&plan, 0);
+        crate::sim::path::generate(&plan, &mut streams, &mut ps);
+        assert_eq!(ps.draws[slot(Draw::Growth(0))], z0);
+        crate::sim::path::generate(&plan, &mut streams, &mut ps);
+        assert!(ps.draws[slot(Draw::Growth(0))] != -z0);
+    }
+}
