@@ -193,10 +193,14 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
 pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
     let base = &out.offers[sc.risk.baseline].cost;
     let mut design =
-        Design { sampling: sc.sampling, out, baseline: sc.risk.baseline, units: Vec::new(), base_mean: 0.0 };
+        Design { sampling: sc.sampling, out, baseline: sc.risk.baseline, units: Vec::new().into(), base_mean: 0.0 };
     if sc.sampling != Sampling::Random {
         if let Some(cs) = out.control_set.as_ref().filter(|_| sc.sampling.control()) {
-            design.units = units(&out.controls, cs.width, sc.sampling.antithetic());
+            design.units = if sc.sampling.antithetic() {
+                units(&out.controls, cs.width, true).into()
+            } else {
+                out.controls.as_slice().into()
+            };
         }
         design.base_mean = design.estimate(base, &[sc.risk.baseline]).0;
     }
@@ -240,7 +244,7 @@ struct Design<'a> {
     out: &'a RunOutput,
     baseline: usize,
     /// The controls of every unit (pair or path), all columns.
-    units: Vec<f64>,
+    units: std::borrow::Cow<'a, [f64]>,
     /// The estimate of the baseline's mean cost.
     base_mean: f64,
 }
@@ -260,9 +264,7 @@ impl Design<'_> {
         let mut cols: Vec<usize> = of.iter().flat_map(|&b| cs.views[self.out.view_of[b]].columns()).collect();
         cols.sort_unstable();
         cols.dedup();
-        let k = cols.len();
-        let x: Vec<f64> = self.units.chunks(cs.width).flat_map(|row| cols.iter().map(|&c| row[c])).collect();
-        controlled_mean(&yu, &x, k)
+        controlled_mean(&yu, &self.units, cs.width, &cols)
     }
 }
 

@@ -52,32 +52,33 @@ pub fn design_std_error(x: &[f64], pairs: bool) -> f64 {
 }
 
 /// The control-variate estimate of a mean and its standard error, from `m`
-/// independent units: outcomes `y` and `k` controls per unit in `x`
-/// (`unit * k + j`), each already centred on its known expectation. The
+/// independent units: outcomes `y` and, per unit, a row of `width` values
+/// in `x` (`unit * width + c`) of which the columns `cols` are the `k`
+/// controls, each already centred on its known expectation. The
 /// least-squares coefficients `b` of `y` on the controls give the estimate
 /// `mean(y) - b . mean(x)`; its standard error is that of the regression
 /// residuals, `sqrt(sum r^2 / (m - 1 - k') / m)`, with `k'` the controls
 /// used. A control that is constant or a linear combination of earlier
 /// ones (its remaining variance below 1e-10 of its own) is left out.
-pub fn controlled_mean(y: &[f64], x: &[f64], k: usize) -> (f64, f64) {
-    let m = y.len();
+pub fn controlled_mean(y: &[f64], x: &[f64], width: usize, cols: &[usize]) -> (f64, f64) {
+    let (m, k) = (y.len(), cols.len());
     if m < k + 3 || k == 0 {
         return (mean(y), std_error(y));
     }
     let ybar = mean(y);
     let mut xbar = vec![0.0; k];
-    for row in x.chunks(k) {
-        for (a, v) in xbar.iter_mut().zip(row) {
-            *a += v;
+    for row in x.chunks(width) {
+        for (a, &c) in xbar.iter_mut().zip(cols) {
+            *a += row[c];
         }
     }
     xbar.iter_mut().for_each(|a| *a /= m as f64);
     let mut sxx = vec![0.0; k * k];
     let mut sxy = vec![0.0; k];
     let mut d = vec![0.0; k];
-    for (row, &yi) in x.chunks(k).zip(y) {
+    for (row, &yi) in x.chunks(width).zip(y) {
         for j in 0..k {
-            d[j] = row[j] - xbar[j];
+            d[j] = row[cols[j]] - xbar[j];
         }
         let dy = yi - ybar;
         for i in 0..k {
@@ -91,8 +92,8 @@ pub fn controlled_mean(y: &[f64], x: &[f64], k: usize) -> (f64, f64) {
     let est = ybar - b.iter().zip(&xbar).map(|(b, x)| b * x).sum::<f64>();
     let used = b.iter().filter(|v| **v != 0.0).count();
     let mut ss = 0.0;
-    for (row, &yi) in x.chunks(k).zip(y) {
-        let fit: f64 = (0..k).map(|j| b[j] * (row[j] - xbar[j])).sum();
+    for (row, &yi) in x.chunks(width).zip(y) {
+        let fit: f64 = (0..k).map(|j| b[j] * (row[cols[j]] - xbar[j])).sum();
         let r = yi - ybar - fit;
         ss += r * r;
     }
@@ -287,7 +288,7 @@ mod tests {
             y.push(5.0 + 2.0 * x1 - 3.0 * x2 + e);
             x.extend([x1, x2, 2.0 * x1]); // the third is collinear: left out
         }
-        let (est, se) = controlled_mean(&y, &x, 3);
+        let (est, se) = controlled_mean(&y, &x, 3, &[0, 1, 2]);
         let (xb1, xb2) = (
             mean(&x.iter().step_by(3).copied().collect::<Vec<_>>()),
             mean(&x.iter().skip(1).step_by(3).copied().collect::<Vec<_>>()),
