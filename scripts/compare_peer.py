@@ -8,7 +8,10 @@ the two are independent implementations) and checks, for every offer:
   - prob_overcommit, prob_unused, utilisation and spillover agree within
     Monte Carlo error (4 binomial or sample standard errors).
 
-Usage: scripts/compare_peer.py [--paths N] [--bench DIR] [--bin PATH]
+With `--sampling all` (or a comma-separated list of methods) commitsim runs
+once per sampling method, each checked against the one NumPy run.
+
+Usage: scripts/compare_peer.py [--paths N] [--bench DIR] [--bin PATH] [--sampling all|M1,M2]
 Exit status 0 = agreement, 1 = disagreement, 0 with "skipped" when Python's
 numpy/scipy or the benchmark folder is missing.
 """
@@ -28,6 +31,7 @@ def main():
     ap.add_argument("--paths", type=int, default=200000)
     ap.add_argument("--bench", default=os.path.join(ROOT, "..", "shared", "bench"))
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "commitsim"))
+    ap.add_argument("--sampling", help="sampling methods to check (default: commitsim's default; 'all' for every one)")
     a = ap.parse_args()
     try:
         import numpy  # noqa: F401
@@ -40,9 +44,21 @@ def main():
     if not (os.path.exists(scenario) and os.path.exists(peer)):
         print(f"skipped: no benchmark at {a.bench}")
         return 0
-    ours = json.loads(subprocess.check_output([a.bin, "simulate", scenario, "--paths", str(a.paths), "--format", "json", "--quiet"]))
     ref = json.loads(subprocess.check_output([sys.executable, peer, scenario, "--paths", str(a.paths)]))
-    n = a.paths
+    methods = [None] if not a.sampling else (
+        ["random", "antithetic", "control", "antithetic-control"] if a.sampling == "all" else a.sampling.split(","))
+    failures = 0
+    for m in methods:
+        extra = ["--sampling", m] if m else []
+        ours = json.loads(subprocess.check_output(
+            [a.bin, "simulate", scenario, "--paths", str(a.paths), "--format", "json", "--quiet"] + extra))
+        print(f"sampling: {ours['scenario'].get('sampling', 'random')}")
+        failures += check(ours, ref, a.paths)
+    print("agreement" if failures == 0 else f"{failures} figure(s) disagree")
+    return 1 if failures else 0
+
+
+def check(ours, ref, n):
     failures = 0
     print(f"{'offer':<34} {'figure':<28} {'commitsim':>16} {'numpy':>16} {'z':>6}")
     for o, r in zip(ours["offers"], ref["offers"]):
@@ -68,8 +84,7 @@ def main():
             flag = "" if abs(z) <= 4 else "  <-- disagrees"
             failures += abs(z) > 4
             print(f"{o['name'][:34]:<34} {fig:<28} {x:>16.6g} {y:>16.6g} {z:>6.2f}{flag}")
-    print("agreement" if failures == 0 else f"{failures} figure(s) disagree")
-    return 1 if failures else 0
+    return failures
 
 
 if __name__ == "__main__":

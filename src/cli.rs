@@ -39,6 +39,24 @@ impl ValueEnum for Format {
     }
 }
 
+pub use crate::spec::sampling::Sampling;
+
+impl ValueEnum for Sampling {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Sampling::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            Sampling::Random => "Plain Monte Carlo (release 1)",
+            Sampling::Antithetic => "Antithetic pairs of paths (default)",
+            Sampling::Control => "Control variates on plain Monte Carlo paths",
+            Sampling::AntitheticControl => "Antithetic pairs and control variates",
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
 /// `--format` and `--out`.
 #[derive(Debug, Clone, Args)]
 pub struct OutArgs {
@@ -59,6 +77,9 @@ pub struct RunArgs {
     /// Random seed (overrides `[simulation]` seed; default 0). Same seed, same numbers.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
+    /// Sampling method (overrides `[simulation]` sampling; default antithetic; see docs/model.md).
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub sampling: Option<Sampling>,
 }
 
 /// Column mapping for usage files whose names differ from the standard ones.

@@ -204,6 +204,8 @@ pub struct HistoryForecast {
     pub seed: u64,
     /// `auto` or `drift`.
     pub method: Method,
+    /// How the paths are drawn.
+    pub sampling: crate::spec::sampling::Sampling,
 }
 
 /// A scenario with one fitted workload per series of a history file and no
@@ -274,6 +276,7 @@ pub fn scenario_from_history(
         horizon: f.horizon,
         paths: f.paths,
         seed: f.seed,
+        sampling: f.sampling,
         catalog,
         workloads,
         events: vec![],

@@ -4,13 +4,16 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::stats::{mean, percentiles, prob_loss, share, summarize, Summary, ROUNDING};
+use super::stats::{
+    controlled_mean, mean, percentiles, prob_loss, share, std_error, summarize, units, Summary, ROUNDING,
+};
 use crate::error::Result;
 use crate::scenario::Scenario;
 use crate::sim::engine::{Keep, OfferPaths, RunOutput, Spec};
 use crate::sim::view::billers_for;
 use crate::sim::{run, Plan};
 use crate::spec::offer::OfferKind;
+use crate::spec::sampling::Sampling;
 
 /// `scenario` block of the JSON.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -25,10 +28,14 @@ pub struct ScenarioInfo {
     pub paths: u64,
     /// Seed.
     pub seed: u64,
+    /// The sampling method the figures were computed with (SPEC 6.7).
+    pub sampling: String,
 }
 
 impl ScenarioInfo {
-    /// The block for `sc`.
+    /// The block for `sc`, whose reports use its paths as drawn: antithetic
+    /// pairs or not, without control variates (which only `simulate`'s means
+    /// use; it names them itself).
     pub fn of(sc: &Scenario) -> ScenarioInfo {
         ScenarioInfo {
             name: sc.name.clone(),
@@ -36,6 +43,7 @@ impl ScenarioInfo {
             horizon_months: sc.horizon,
             paths: sc.paths,
             seed: sc.seed,
+            sampling: sc.sampling.without_control().name().into(),
         }
     }
 }
@@ -184,25 +192,98 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
 /// Summarises a run whose billers are `sc.offers` in order.
 pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
     let base = &out.offers[sc.risk.baseline].cost;
-    let offers: Vec<OfferResult> =
-        sc.offers.par_iter().zip(out.offers.par_iter()).map(|(o, paths)| offer_result(sc, o, paths, base)).collect();
+    let mut design =
+        Design { sampling: sc.sampling, out, baseline: sc.risk.baseline, units: Vec::new().into(), base_mean: 0.0 };
+    if sc.sampling != Sampling::Random {
+        if let Some(cs) = out.control_set.as_ref().filter(|_| sc.sampling.control()) {
+            design.units = if sc.sampling.antithetic() {
+                units(&out.controls, cs.width, true).into()
+            } else {
+                out.controls.as_slice().into()
+            };
+        }
+        design.base_mean = design.estimate(base, &[sc.risk.baseline]).0;
+    }
+    let offers: Vec<OfferResult> = sc
+        .offers
+        .par_iter()
+        .zip(out.offers.par_iter())
+        .enumerate()
+        .map(|(b, (o, paths))| offer_result(sc, o, paths, base, &design, b))
+        .collect();
     let v = percentiles(&out.volume, &[5.0, 50.0, 95.0]);
+    let mut scenario = ScenarioInfo::of(sc);
+    let mut warnings = sc.warnings.clone();
+    if sc.sampling.control() {
+        if out.control_set.is_some() {
+            scenario.sampling = sc.sampling.name().into();
+        } else {
+            warnings.push(format!(
+                "sampling `{}`: control variates need the closed form of the list spend, which a scenario with \
+                 events, routing, step cuts or fitted workloads does not have; the means are estimated with `{}`",
+                sc.sampling.name(),
+                sc.sampling.without_control().name()
+            ));
+        }
+    }
     SimulateReport {
         tool: "commitsim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        scenario: ScenarioInfo::of(sc),
+        scenario,
         baseline: sc.offers[sc.risk.baseline].name.clone(),
         volume: Volume { total_tokens: Quantiles { mean: mean(&out.volume), p5: v[0], p50: v[1], p95: v[2] } },
         offers,
         currency: sc.catalog.currency.clone(),
-        warnings: sc.warnings.clone(),
+        warnings,
     }
 }
 
-fn offer_result(sc: &Scenario, o: &crate::spec::Offer, p: &OfferPaths, base: &[f64]) -> OfferResult {
+/// How a run's paths were drawn, for the means and their standard errors.
+struct Design<'a> {
+    sampling: Sampling,
+    out: &'a RunOutput,
+    baseline: usize,
+    /// The controls of every unit (pair or path), all columns.
+    units: std::borrow::Cow<'a, [f64]>,
+    /// The estimate of the baseline's mean cost.
+    base_mean: f64,
+}
+
+impl Design<'_> {
+    /// The mean of the per-path values `y` and its standard error, using
+    /// the controls of billers `of` (docs/model.md, "Sampling"): under
+    /// `random` the plain mean and standard error; with antithetic pairs, the
+    /// mean over paths with the standard error of the pair means; with
+    /// controls, the regression estimate and its residual standard error.
+    fn estimate(&self, y: &[f64], of: &[usize]) -> (f64, f64) {
+        let pairs = self.sampling.antithetic();
+        let yu = units(y, 1, pairs);
+        let Some(cs) = self.out.control_set.as_ref().filter(|_| self.sampling.control()) else {
+            return (mean(y), std_error(&yu));
+        };
+        let mut cols: Vec<usize> = of.iter().flat_map(|&b| cs.views[self.out.view_of[b]].columns()).collect();
+        cols.sort_unstable();
+        cols.dedup();
+        controlled_mean(&yu, &self.units, cs.width, &cols)
+    }
+}
+
+fn offer_result(
+    sc: &Scenario,
+    o: &crate::spec::Offer,
+    p: &OfferPaths,
+    base: &[f64],
+    design: &Design,
+    b: usize,
+) -> OfferResult {
     let savings: Vec<f64> = base.iter().zip(&p.cost).map(|(b, c)| b - c).collect();
-    let (c, s): (Summary, Summary) = rayon::join(|| summarize(&p.cost), || summarize(&savings));
-    let base_mean = mean(base);
+    let (mut c, mut s): (Summary, Summary) = rayon::join(|| summarize(&p.cost), || summarize(&savings));
+    if sc.sampling != Sampling::Random {
+        (c.mean, c.std_error) = design.estimate(&p.cost, &[b]);
+        (s.mean, s.std_error) =
+            if b == design.baseline { (0.0, 0.0) } else { design.estimate(&savings, &[b, design.baseline]) };
+    }
+    let base_mean = if sc.sampling == Sampling::Random { mean(base) } else { design.base_mean };
     let commitment = match &o.kind {
         OfferKind::Commit(cm) => Some(commitment(cm, o.term_months.min(sc.horizon), p, sc.risk.waste_tolerance)),
         _ => None,

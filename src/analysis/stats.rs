@@ -21,6 +21,130 @@ pub fn std_error(x: &[f64]) -> f64 {
     (ss / (n - 1) as f64).sqrt() / (n as f64).sqrt()
 }
 
+/// The estimation units of a sampling design: each path, or each pair of
+/// consecutive paths averaged (antithetic pairs; with an odd number of paths
+/// the last is a unit of its own). `x` holds `width` values per path.
+pub fn units(x: &[f64], width: usize, pairs: bool) -> Vec<f64> {
+    if !pairs || width == 0 {
+        return x.to_vec();
+    }
+    let n = x.len() / width;
+    let mut out = Vec::with_capacity(n.div_ceil(2) * width);
+    for p in (0..n).step_by(2) {
+        if p + 1 < n {
+            let (a, b) = (&x[p * width..(p + 1) * width], &x[(p + 1) * width..(p + 2) * width]);
+            out.extend(a.iter().zip(b).map(|(u, v)| 0.5 * (u + v)));
+        } else {
+            out.extend_from_slice(&x[p * width..(p + 1) * width]);
+        }
+    }
+    out
+}
+
+/// The standard error of the mean of per-path values `x`: of the pair means
+/// when paths come in antithetic pairs (see [`units`]), else [`std_error`].
+pub fn design_std_error(x: &[f64], pairs: bool) -> f64 {
+    if pairs {
+        std_error(&units(x, 1, true))
+    } else {
+        std_error(x)
+    }
+}
+
+/// The control-variate estimate of a mean and its standard error, from `m`
+/// independent units: outcomes `y` and, per unit, a row of `width` values
+/// in `x` (`unit * width + c`) of which the columns `cols` are the `k`
+/// controls, each already centred on its known expectation. The
+/// least-squares coefficients `b` of `y` on the controls give the estimate
+/// `mean(y) - b . mean(x)`; its standard error is that of the regression
+/// residuals, `sqrt(sum r^2 / (m - 1 - k') / m)`, with `k'` the controls
+/// used. A control that is constant or a linear combination of earlier
+/// ones (its remaining variance below 1e-10 of its own) is left out.
+pub fn controlled_mean(y: &[f64], x: &[f64], width: usize, cols: &[usize]) -> (f64, f64) {
+    let (m, k) = (y.len(), cols.len());
+    if m < k + 3 || k == 0 {
+        return (mean(y), std_error(y));
+    }
+    let ybar = mean(y);
+    let mut xbar = vec![0.0; k];
+    for row in x.chunks(width) {
+        for (a, &c) in xbar.iter_mut().zip(cols) {
+            *a += row[c];
+        }
+    }
+    xbar.iter_mut().for_each(|a| *a /= m as f64);
+    let mut sxx = vec![0.0; k * k];
+    let mut sxy = vec![0.0; k];
+    let mut d = vec![0.0; k];
+    for (row, &yi) in x.chunks(width).zip(y) {
+        for j in 0..k {
+            d[j] = row[cols[j]] - xbar[j];
+        }
+        let dy = yi - ybar;
+        for i in 0..k {
+            sxy[i] += d[i] * dy;
+            for j in 0..=i {
+                sxx[i * k + j] += d[i] * d[j];
+            }
+        }
+    }
+    let b = solve_dropping(&sxx, &sxy, k);
+    let est = ybar - b.iter().zip(&xbar).map(|(b, x)| b * x).sum::<f64>();
+    let used = b.iter().filter(|v| **v != 0.0).count();
+    let mut ss = 0.0;
+    for (row, &yi) in x.chunks(width).zip(y) {
+        let fit: f64 = (0..k).map(|j| b[j] * (row[cols[j]] - xbar[j])).sum();
+        let r = yi - ybar - fit;
+        ss += r * r;
+    }
+    let dof = (m - 1 - used) as f64;
+    (est, (ss / dof).sqrt() / (m as f64).sqrt())
+}
+
+/// Solves `S b = c` for the symmetric positive semi-definite `S` (lower
+/// triangle, `k x k`) by Cholesky, leaving out (coefficient 0) every column
+/// whose pivot is below 1e-10 of its diagonal.
+fn solve_dropping(s: &[f64], c: &[f64], k: usize) -> Vec<f64> {
+    let mut l = vec![0.0; k * k];
+    let mut on = vec![false; k];
+    for j in 0..k {
+        let diag = s[j * k + j];
+        let mut p = diag;
+        for q in 0..j {
+            if on[q] {
+                p -= l[j * k + q] * l[j * k + q];
+            }
+        }
+        if !(diag > 0.0 && p > 1e-10 * diag) {
+            continue;
+        }
+        on[j] = true;
+        let ljj = p.sqrt();
+        l[j * k + j] = ljj;
+        for i in j + 1..k {
+            let mut v = s[i * k + j];
+            for q in 0..j {
+                if on[q] {
+                    v -= l[i * k + q] * l[j * k + q];
+                }
+            }
+            l[i * k + j] = v / ljj;
+        }
+    }
+    // L z = c, then L' b = z, over the kept columns.
+    let mut z = vec![0.0; k];
+    for i in (0..k).filter(|&i| on[i]) {
+        let v: f64 = (0..i).filter(|&q| on[q]).map(|q| l[i * k + q] * z[q]).sum();
+        z[i] = (c[i] - v) / l[i * k + i];
+    }
+    let mut b = vec![0.0; k];
+    for i in (0..k).rev().filter(|&i| on[i]) {
+        let v: f64 = (i + 1..k).filter(|&q| on[q]).map(|q| l[q * k + i] * b[q]).sum();
+        b[i] = (z[i] - v) / l[i * k + i];
+    }
+    b
+}
+
 /// Relative size below which a difference between two billings of the same
 /// path is rounding, not money: sums of the same spend in a different order
 /// differ in the last bits, and such a path does not "lose" to the baseline.
@@ -141,6 +265,40 @@ pub fn tail_mean(x: &[f64], denom: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_average_consecutive_paths_and_keep_a_lone_last_one() {
+        let x = [1.0, 10.0, 3.0, 30.0, 5.0, 50.0, 7.0, 70.0, 9.0, 90.0];
+        assert_eq!(units(&x, 2, true), vec![2.0, 20.0, 6.0, 60.0, 9.0, 90.0]);
+        assert_eq!(units(&x, 2, false), x.to_vec());
+        assert_eq!(units(&[1.0, 2.0, 3.0], 1, true), vec![1.5, 3.0]);
+    }
+
+    #[test]
+    fn controls_remove_the_linear_part_exactly() {
+        // y = 5 + 2 x1 - 3 x2 + e with x centred on their true means (0):
+        // the estimate is 5 + mean(e) - (its regression on x), the standard
+        // error that of e alone. Hand-checkable with e alternating +-1.
+        let m = 1_000;
+        let (mut y, mut x) = (Vec::new(), Vec::new());
+        for i in 0..m {
+            let x1 = ((i * 37) % 101) as f64 - 50.0;
+            let x2 = ((i * 53) % 97) as f64 - 48.0;
+            let e = if i % 2 == 0 { 1.0 } else { -1.0 };
+            y.push(5.0 + 2.0 * x1 - 3.0 * x2 + e);
+            x.extend([x1, x2, 2.0 * x1]); // the third is collinear: left out
+        }
+        let (est, se) = controlled_mean(&y, &x, 3, &[0, 1, 2]);
+        let (xb1, xb2) = (
+            mean(&x.iter().step_by(3).copied().collect::<Vec<_>>()),
+            mean(&x.iter().skip(1).step_by(3).copied().collect::<Vec<_>>()),
+        );
+        assert!((est - 5.0).abs() < 0.01, "{est} (control means {xb1}, {xb2})");
+        // Residual sd about 1 (e, less what the controls explain by chance).
+        assert!((se * (m as f64).sqrt() - 1.0).abs() < 0.01, "{se}");
+        // Without controls the error is that of y itself, far larger.
+        assert!(std_error(&y) > 50.0 * se);
+    }
 
     #[test]
     fn percentiles_match_type_7() {

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::simulate::ScenarioInfo;
-use super::stats::{std_error, ROUNDING};
+use super::stats::{design_std_error, ROUNDING};
 use super::sweep::{at_level, current_level, find_offer, largest_level, level_unit, sweep_levels, Levels};
 use crate::error::{Error, Result};
 use crate::math::rng::CHUNK;
@@ -137,6 +137,8 @@ struct Futures {
     /// confidence: the offer wins with probability at least the confidence
     /// exactly when the `(n - K)`-th smallest margin (0-based) is above 0.
     rank: usize,
+    /// Whether the paths come in antithetic pairs (for standard errors).
+    pairs: bool,
 }
 
 /// The figures of one billing of every stored path.
@@ -233,7 +235,7 @@ impl Futures {
         let savings_mean = s.iter().sum::<f64>() / n;
         Outcome {
             savings_mean,
-            savings_std_error: std_error(s),
+            savings_std_error: design_std_error(s, self.pairs),
             prob_saving: won as f64 / n,
             mean_score: savings_mean - ROUNDING * self.alt_mean.abs(),
             sure_score: self.sure_score(s),
@@ -791,7 +793,8 @@ fn gather(
         _ => None,
     };
     let rank = alt.len() - fewest_wins(alt.len(), confidence).min(alt.len());
-    Ok(Futures { alt, views, days: plan.days[..term].to_vec(), term, alt_mean, outside_sum, sorted, rank })
+    let pairs = plan.sampling.antithetic();
+    Ok(Futures { alt, views, days: plan.days[..term].to_vec(), term, alt_mean, outside_sum, sorted, rank, pairs })
 }
 
 /// The fewest of `n` paths whose share `k / n` reaches `confidence` (as
@@ -875,7 +878,8 @@ mod tests {
 
     fn example(paths: u64) -> Scenario {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/example.toml");
-        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(11) }).unwrap()
+        Scenario::load(&path, crate::scenario::Overrides { paths: Some(paths), seed: Some(11), sampling: None })
+            .unwrap()
     }
 
     /// The futures of offer `name` against the baseline, and its grid levels above 0.

@@ -54,6 +54,7 @@ pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
                 paths: run.paths.unwrap_or(HISTORY_FORECAST_PATHS),
                 seed: run.seed.unwrap_or(0),
                 method: method(m)?,
+                sampling: run.sampling.unwrap_or_default(),
             };
             (scenario_from_history(file, &opts, catalog(&a.map)?, &f)?, history_inputs(file, &a.map))
         }

@@ -27,7 +27,7 @@ pub const WALKAWAY_CONFIDENCE: f64 = 0.9;
 
 /// `--paths` and `--seed` as overrides of the scenario's `[simulation]`.
 pub fn overrides(r: RunArgs) -> Overrides {
-    Overrides { paths: r.paths, seed: r.seed }
+    Overrides { paths: r.paths, seed: r.seed, sampling: r.sampling }
 }
 
 /// The worker-thread count, checked.

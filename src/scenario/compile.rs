@@ -3,6 +3,7 @@
 
 use super::lint::{offer_warnings, usage_pairs, usage_warnings};
 use super::*;
+use crate::spec::sampling::Sampling;
 
 pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<Scenario> {
     let bad = |k: &str, m: String| Error::invalid(path, k, m);
@@ -97,6 +98,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
     };
 
     let (paths, seed) = simulation_settings(path, &raw, ov, horizon, workloads.len() + events.len())?;
+    let sampling = sampling_setting(path, &raw, ov)?;
     let mut names: Vec<String> = workloads.iter().map(|w| w.name.clone()).collect();
     names.extend(events.iter().map(|e| e.workload.clone()));
     let offers = compile_offers(path, &raw, horizon, &catalog, &names, &mut inputs)?;
@@ -132,6 +134,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
         horizon,
         paths,
         seed,
+        sampling,
         catalog,
         workloads,
         events,
@@ -186,6 +189,25 @@ pub(super) fn simulation_settings(
         None => own.unwrap_or(20_000),
     };
     Ok((paths, ov.seed.or(raw.simulation.seed).unwrap_or(0)))
+}
+
+/// `[simulation] sampling`, replaced by `--sampling` (the file's value must be valid on its own).
+fn sampling_setting(path: &Path, raw: &ScenarioFile, ov: Overrides) -> Result<Sampling> {
+    let own = match &raw.simulation.sampling {
+        None => None,
+        Some(s) => Some(Sampling::parse(s).ok_or_else(|| {
+            let names = Sampling::ALL.map(Sampling::name);
+            let hint = crate::error::closest(s, names.iter().copied())
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            Error::invalid(
+                path,
+                "simulation.sampling",
+                format!("expected one of {}, found `{s}`{hint}", names.map(|n| format!("`{n}`")).join(", ")),
+            )
+        })?),
+    };
+    Ok(ov.sampling.or(own).unwrap_or_default())
 }
 
 pub(super) fn compile_offers(

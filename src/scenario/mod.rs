@@ -27,6 +27,8 @@ pub struct Overrides {
     pub paths: Option<u64>,
     /// `--seed`.
     pub seed: Option<u64>,
+    /// `--sampling`.
+    pub sampling: Option<crate::spec::sampling::Sampling>,
 }
 
 /// How a workload's volume path is generated.
@@ -135,6 +137,8 @@ pub struct Scenario {
     pub paths: u64,
     /// Seed.
     pub seed: u64,
+    /// How paths are drawn and means estimated (SPEC 6.7).
+    pub sampling: crate::spec::sampling::Sampling,
     /// Price catalog.
     pub catalog: Catalog,
     /// Workloads (explicit and fitted).

@@ -9,6 +9,7 @@
 
 use rayon::prelude::*;
 
+use super::control::Controls;
 use super::path::{generate, PathState, Streams};
 use super::plan::Plan;
 use super::view::View;
@@ -97,6 +98,13 @@ pub struct RunOutput {
     /// From [`run_recording`]: each path's input draws (`path * width + slot`,
     /// `width` = [`super::path::draw_width`], slots as [`super::path::draw_slot`] says).
     pub draws: Vec<f64>,
+    /// With control variates (SPEC 6.7): every path's controls, centred
+    /// (`path * width + column`, `width` = [`Controls::width`]).
+    pub controls: Vec<f64>,
+    /// The controls' layout, when the run kept them.
+    pub control_set: Option<Controls>,
+    /// Per biller, the index of its view (the controls of a biller are its view's).
+    pub view_of: Vec<usize>,
 }
 
 impl RunOutput {
@@ -195,7 +203,15 @@ pub fn run_with(
     let what =
         format!("{} offers or levels and their metrics{}", specs.len(), if monthly { ", and months" } else { "" });
     let draws = if record { super::path::draw_width(plan) as u64 } else { 0 };
-    check_budget(plan.paths, values_per_path(specs, plan.horizon, monthly) + draws, &what)?;
+    // Controls for the means of a simulate (billers keeping everything), when
+    // the sampling method uses them and the scenario has their closed form.
+    let controls = if plan.sampling.control() && specs.iter().any(|s| s.keep == Keep::All) {
+        Controls::new(plan, views)
+    } else {
+        None
+    };
+    let cw = controls.as_ref().map_or(0, |c| c.width);
+    check_budget(plan.paths, values_per_path(specs, plan.horizon, monthly) + draws + cw as u64, &what)?;
     let n = plan.paths as usize;
     let h = plan.horizon;
     let w = super::path::draw_width(plan);
@@ -204,6 +220,9 @@ pub fn run_with(
         offers: Vec::with_capacity(specs.len()),
         monthly: if monthly { vec![0.0; n * h] } else { Vec::new() },
         draws: if record { vec![0.0; n * w] } else { Vec::new() },
+        controls: vec![0.0; n * cw],
+        control_set: None,
+        view_of: specs.iter().map(|s| s.biller.view).collect(),
     };
     for spec in specs {
         let cols = columns(&spec.biller, spec.keep);
@@ -233,6 +252,11 @@ pub fn run_with(
     } else {
         Box::new(std::iter::repeat_with(|| &mut [][..]))
     };
+    let mut control_rows: Box<dyn Iterator<Item = &mut [f64]>> = if cw > 0 {
+        Box::new(out.controls.chunks_mut(CHUNK * cw))
+    } else {
+        Box::new(std::iter::repeat_with(|| &mut [][..]))
+    };
     let mut sum_rows: Box<dyn Iterator<Item = &mut [(f64, u64, f64)]>> = if summaries.is_empty() {
         Box::new(std::iter::repeat_with(|| &mut [][..]))
     } else {
@@ -246,10 +270,11 @@ pub fn run_with(
             cols: Vec::new(),
             monthly: month_rows.next().unwrap_or_default(),
             draws: draw_rows.next().unwrap_or_default(),
+            controls: control_rows.next().unwrap_or_default(),
             sums: sum_rows.next().unwrap_or_default(),
         })
         .collect();
-    drop((month_rows, draw_rows, sum_rows));
+    drop((month_rows, draw_rows, control_rows, sum_rows));
     // Per biller, the indices of the metric columns it keeps, in order.
     let kept: Vec<Vec<usize>> =
         specs.iter().map(|s| (0..6).filter(|&c| columns(&s.biller, s.keep)[c]).collect()).collect();
@@ -276,7 +301,14 @@ pub fn run_with(
     }
     let billers: Vec<&Biller> = specs.iter().map(|s| &s.biller).collect();
     let batches = Batches::new(&billers);
-    let billing = Billing { specs, billers: &billers, batches: &batches, summaries: &summaries, kept: &kept };
+    let billing = Billing {
+        specs,
+        billers: &billers,
+        batches: &batches,
+        summaries: &summaries,
+        kept: &kept,
+        controls: controls.as_ref(),
+    };
     slots.into_par_iter().enumerate().for_each(|(chunk, mut slot)| {
         run_chunk(plan, views, &billing, chunk as u64, &mut slot);
         progress(slot.volume.len() as u64);
@@ -291,6 +323,7 @@ pub fn run_with(
             o.risk_sum += m;
         }
     }
+    out.control_set = controls;
     Ok(out)
 }
 
@@ -302,6 +335,8 @@ struct ChunkSlots<'a> {
     monthly: &'a mut [f64],
     /// Input draws of the chunk's paths (empty unless recording).
     draws: &'a mut [f64],
+    /// Controls of the chunk's paths (empty without control variates).
+    controls: &'a mut [f64],
     /// Cost sum, paths at risk and risk-measure sum of each summary biller over the chunk.
     sums: &'a mut [(f64, u64, f64)],
 }
@@ -314,12 +349,15 @@ struct Billing<'a> {
     summaries: &'a [usize],
     /// Per biller, the indices of the metric columns it keeps, in order.
     kept: &'a [Vec<usize>],
+    /// The controls to keep per path, if any.
+    controls: Option<&'a Controls>,
 }
 
 fn run_chunk(plan: &Plan, views: &[View], billing: &Billing, chunk: u64, slot: &mut ChunkSlots) {
-    let Billing { specs, billers, batches, summaries, kept } = *billing;
+    let Billing { specs, billers, batches, summaries, kept, controls } = *billing;
     let mut bills = vec![PathBill::default(); specs.len()];
     let mut scratch = BatchScratch::default();
+    let mut cum = Vec::new();
     let mut streams = Streams::new(plan, chunk);
     let mut ps = PathState::new(plan);
     let mut data: Vec<ViewData> = vec![ViewData::default(); views.len()];
@@ -344,6 +382,9 @@ fn run_chunk(plan: &Plan, views: &[View], billing: &Billing, chunk: u64, slot: &
         }
         for (v, d) in views.iter().zip(data.iter_mut()) {
             d.fill(v, plan, &ps);
+        }
+        if let Some(c) = controls {
+            c.fill(views, &ps, &mut cum, &mut slot.controls[i * c.width..(i + 1) * c.width]);
         }
         batches.bill(billers, &data, &mut scratch, &mut bills);
         let mut k = 0;

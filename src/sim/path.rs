@@ -18,6 +18,11 @@ pub struct Streams {
     prices: Rng,
     sources: Vec<Rng>,
     routes: Vec<Rng>,
+    /// The draws of the first path of an antithetic pair, replayed mirrored
+    /// for the second (SPEC 6.7; unused under plain sampling).
+    tape: Tape,
+    /// Paths generated so far in this chunk (their parity pairs them).
+    generated: u64,
 }
 
 impl Streams {
@@ -29,7 +34,107 @@ impl Streams {
             prices: stream_rng(seed, chunk, STREAM_PRICES),
             sources: plan.sources.iter().map(|s| stream_rng(seed, chunk, STREAM_SOURCES + s.stream)).collect(),
             routes: (0..plan.routes.len() as u64).map(|i| stream_rng(seed, chunk, STREAM_ROUTING + i)).collect(),
+            tape: Tape::default(),
+            generated: 0,
         }
+    }
+}
+
+/// What the draws of the path being generated do with the tape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Mode {
+    /// Plain sampling: draw, keep nothing (release 1, bit for bit).
+    #[default]
+    Off,
+    /// First path of a pair: draw and keep every draw in order.
+    Record,
+    /// Second path of a pair: take the first's draws in the same order,
+    /// mirrored: a normal `z` becomes `-z`, a uniform `u` becomes `1 - u`.
+    Replay,
+}
+
+/// The draws of one path, in the order they were made. The second path of
+/// a pair runs the same code, so it asks for the same draws in the same
+/// order. Fitted (`auto`) workloads draw from their own generator directly
+/// and are not mirrored: their paths stay independent within a pair, which
+/// keeps every estimate unbiased and its standard error honest.
+#[derive(Debug, Default)]
+struct Tape {
+    mode: Mode,
+    values: Vec<f64>,
+    pos: usize,
+}
+
+/// The largest double below 1: a mirrored uniform `1 - u` of `u = 0` is
+/// kept below 1, as the generator's uniforms are.
+const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+
+impl Tape {
+    fn next(&mut self) -> f64 {
+        let v = self.values[self.pos];
+        self.pos += 1;
+        v
+    }
+
+    /// A standard normal from `rng`, or the mirror of the recorded one.
+    #[inline]
+    fn normal(&mut self, rng: &mut Rng) -> f64 {
+        match self.mode {
+            Mode::Off => rng.sample(StandardNormal),
+            Mode::Record => {
+                let z = rng.sample(StandardNormal);
+                self.values.push(z);
+                z
+            }
+            Mode::Replay => -self.next(),
+        }
+    }
+
+    /// A uniform on [0, 1) from `rng`, or the mirror of the recorded one.
+    #[inline]
+    fn uniform(&mut self, rng: &mut Rng) -> f64 {
+        match self.mode {
+            Mode::Off => rng.random(),
+            Mode::Record => {
+                let u: f64 = rng.random();
+                self.values.push(u);
+                u
+            }
+            Mode::Replay => (1.0 - self.next()).min(BELOW_ONE),
+        }
+    }
+
+    /// Fills `out` with standard normals (see [`draw_normals`]), or with the
+    /// mirrors of the recorded ones.
+    #[inline]
+    fn normals(&mut self, rng: &mut Rng, out: &mut [f64]) {
+        match self.mode {
+            Mode::Off => draw_normals(rng, out),
+            Mode::Record => {
+                draw_normals(rng, out);
+                self.values.extend_from_slice(out);
+            }
+            Mode::Replay => {
+                let src = &self.values[self.pos..self.pos + out.len()];
+                for (x, &v) in out.iter_mut().zip(src) {
+                    *x = -v;
+                }
+                self.pos += out.len();
+            }
+        }
+    }
+
+    /// Starts path number `k` of the chunk.
+    fn start(&mut self, antithetic: bool, k: u64) {
+        self.mode = match (antithetic, k % 2) {
+            (false, _) => Mode::Off,
+            (true, 0) => Mode::Record,
+            (true, _) => Mode::Replay,
+        };
+        if self.mode == Mode::Record {
+            self.values.clear();
+        }
+        self.pos = 0;
     }
 }
 
@@ -165,18 +270,21 @@ impl PathState {
 /// routing, (5) price every segment.
 pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
     let h = plan.horizon;
-    ps.common_growth = st.common.sample(StandardNormal);
-    draw_normals(&mut st.common, &mut ps.common);
-    draw_prices(plan, &mut st.prices, ps);
+    st.tape.start(plan.sampling.antithetic(), st.generated);
+    st.generated += 1;
+    let tape = &mut st.tape;
+    ps.common_growth = tape.normal(&mut st.common);
+    tape.normals(&mut st.common, &mut ps.common);
+    draw_prices(plan, &mut st.prices, tape, ps);
     let (a, b) = plan.corr;
     for (i, src) in plan.sources.iter().enumerate() {
         let rng = &mut st.sources[i];
         let out = &mut ps.tokens[i * h..(i + 1) * h];
         match &src.kind {
             SourceKind::Workload { log_base, model: VolumeModel::Drift { sigma, .. }, .. } => {
-                let z = mix_normal(plan, ps.common_growth, rng);
+                let z = mix_normal(plan, ps.common_growth, tape.normal(rng));
                 let g = src.rate.at(z);
-                draw_normals(rng, out);
+                tape.normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
                 for ((x, &d), &c) in out.iter_mut().zip(&plan.damp_pow[..h]).zip(&ps.common[..h]) {
                     *x = g * d + sa * c + sb * *x;
@@ -188,20 +296,20 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                 out[0] += log_base;
             }
             SourceKind::Workload { model: VolumeModel::Fitted(f), .. } => {
-                let z = mix_normal(plan, ps.common_growth, rng);
+                let z = mix_normal(plan, ps.common_growth, tape.normal(rng));
                 f.sample(rng, z, &ps.common, plan.corr, out);
                 if ps.record {
                     ps.draws[4 * i] = z;
                 }
             }
             SourceKind::Event { probability, start, monthly, sigma, .. } => {
-                let u: f64 = rng.random();
+                let u = tape.uniform(rng);
                 let active = u < *probability;
-                let zm: f64 = rng.sample(StandardNormal);
+                let zm = tape.normal(rng);
                 let m = monthly.from_normal(zm).clamp(0.0, MAX_MONTHLY_TOKENS);
-                let z = mix_normal(plan, ps.common_growth, rng);
+                let z = mix_normal(plan, ps.common_growth, tape.normal(rng));
                 let g = src.rate.at(z);
-                draw_normals(rng, out);
+                tape.normals(rng, out);
                 let (sa, sb) = (sigma * a, sigma * b);
                 for t in 0..h {
                     let k = t as i32 - start;
@@ -218,7 +326,7 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
                 // scenario there is no common factor to share).
                 let before = (-start - 1).max(0) as usize;
                 if before > 0 {
-                    let z: f64 = rng.sample(StandardNormal);
+                    let z = tape.normal(rng);
                     out[0] += g * plan.damp_pow[..before].iter().sum::<f64>() + sigma * (before as f64).sqrt() * z;
                 }
                 ps.event_scale[i] = if active { m } else { 0.0 };
@@ -242,7 +350,7 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
             }
         }
     }
-    route(plan, st, ps);
+    route(plan, &mut st.routes, &mut st.tape, ps);
     let (mut tok, mut cost) = (0.0, 0.0);
     for (s, seg) in plan.segments.iter().enumerate() {
         let factor = &ps.factor[seg.model_slot * h..(seg.model_slot + 1) * h];
@@ -305,12 +413,12 @@ fn prefix4(a: &mut [f64], b: &mut [f64], c: &mut [f64], d: &mut [f64]) {
 }
 
 /// Moves tokens between models by the routing rules, in order.
-fn route(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
+fn route(plan: &Plan, rngs: &mut [Rng], tape: &mut Tape, ps: &mut PathState) {
     let h = plan.horizon;
     let n_src = plan.sources.len();
     ps.tokens[n_src * h..].fill(0.0);
     for (r, rule) in plan.routes.iter().enumerate() {
-        let u: f64 = st.routes[r].random();
+        let u = tape.uniform(&mut rngs[r]);
         if ps.record {
             ps.draws[4 * plan.sources.len() + 2 + r] = u;
         }
@@ -330,16 +438,17 @@ fn route(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
     }
 }
 
-/// A standard normal correlated with the common factor at `rho`.
-fn mix_normal(plan: &Plan, common: f64, rng: &mut Rng) -> f64 {
-    plan.corr.0 * common + plan.corr.1 * rng.sample::<f64, _>(StandardNormal)
+/// A standard normal correlated with the common factor at `rho`, from the
+/// source's own standard normal `own`.
+fn mix_normal(plan: &Plan, common: f64, own: f64) -> f64 {
+    plan.corr.0 * common + plan.corr.1 * own
 }
 
 /// The price index `(1 + c)^(t/12)` and per-model step cuts of this path,
 /// combined into one factor per model slot and month.
-fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
+fn draw_prices(plan: &Plan, rng: &mut Rng, tape: &mut Tape, ps: &mut PathState) {
     let h = plan.horizon;
-    let u: f64 = rng.random();
+    let u = tape.uniform(rng);
     let c = plan.price_change.quantile(u).clamp(GROWTH_FLOOR, GROWTH_CEILING);
     let n = plan.sources.len();
     if ps.record {
@@ -363,11 +472,11 @@ fn draw_prices(plan: &Plan, rng: &mut Rng, ps: &mut PathState) {
     let Some((p, size)) = &plan.step_cut else { return };
     for slot in 0..plan.models.len() {
         for year in 0..(h + off).div_ceil(12) {
-            let hit = rng.random::<f64>() < *p;
+            let hit = tape.uniform(rng) < *p;
             // The month counted from the index's month 0; a cut before this
             // plan's month 0 (index_offset > 0) holds from month 0 on.
-            let month = (year * 12 + (rng.random::<f64>() * 12.0) as usize).saturating_sub(off);
-            let s = size.quantile(rng.random::<f64>()).clamp(0.0, 1.0);
+            let month = (year * 12 + (tape.uniform(rng) * 12.0) as usize).saturating_sub(off);
+            let s = size.quantile(tape.uniform(rng)).clamp(0.0, 1.0);
             if hit && month < h {
                 if ps.record {
                     ps.draws[4 * n + 1] -= (1.0 - s).ln() * (h - month) as f64;

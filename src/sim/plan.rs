@@ -117,6 +117,8 @@ pub struct Plan {
     /// `index_offset`, and a step cut drawn for a month before month 0
     /// applies from month 0). 0 for every other command.
     pub index_offset: usize,
+    /// How paths are drawn (antithetic pairs or not, SPEC 6.7).
+    pub sampling: crate::spec::sampling::Sampling,
 }
 
 impl Plan {
@@ -260,6 +262,7 @@ impl Plan {
             paths: sc.paths,
             seed: sc.seed,
             index_offset: 0,
+            sampling: sc.sampling,
         }
     }
 

@@ -37,6 +37,7 @@ pub struct ScenarioFile {
 pub struct SimulationSec {
     pub paths: Option<i64>,
     pub seed: Option<u64>,
+    pub sampling: Option<String>,
 }
 
 /// `[history]`: a usage file and how to read it.

@@ -11,6 +11,7 @@ pub mod month;
 pub mod offer;
 pub mod offer_check;
 pub mod profile;
+pub mod sampling;
 pub mod values;
 
 pub use catalog::Catalog;

@@ -6,6 +6,58 @@ use crate::util::{catalog, close, offer, simulate_json, Dir};
 
 const REL: f64 = 1e-9;
 
+/// Every sampling method (SPEC 6.7).
+const METHODS: [&str; 4] = ["random", "antithetic", "control", "antithetic-control"];
+
+/// `simulate --format json` of the deterministic scenario `s` (every path
+/// the same) under the default sampling, after checking that every method
+/// gives the same report: every number within `REL` (relative, or absolute
+/// below 1) of the default's, and every standard error rounding noise (below
+/// `REL` of its mean). So each hand computation these tests check holds
+/// under every method. Tests of random scenarios loop over [`METHODS`].
+fn every_method(s: &std::path::Path) -> serde_json::Value {
+    let default = simulate_json(s, &[]);
+    for m in METHODS {
+        let other = simulate_json(s, &["--sampling", m]);
+        same(&default, &other, m, "");
+    }
+    default
+}
+
+/// Asserts `a` and `b` hold the same figures (see [`every_method`]).
+fn same(a: &serde_json::Value, b: &serde_json::Value, method: &str, at: &str) {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Object(x), Object(y)) => {
+            for (k, v) in x {
+                if k == "sampling" {
+                    continue;
+                }
+                let w = y.get(k).unwrap_or_else(|| panic!("{method}: no {at}.{k}"));
+                if k == "std_error" {
+                    let scale = 1.0 + x.get("mean").and_then(|m| m.as_f64()).unwrap_or(0.0).abs();
+                    for e in [v, w].map(|e| e.as_f64().unwrap_or(0.0).abs()) {
+                        assert!(e <= REL * scale, "{method}: {at}.{k} = {e}: the scenario is not deterministic");
+                    }
+                    continue;
+                }
+                same(v, w, method, &format!("{at}.{k}"));
+            }
+        }
+        (Array(x), Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{method}: {at}");
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                same(v, w, method, &format!("{at}[{i}]"));
+            }
+        }
+        (Number(x), Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() <= REL * x.abs().max(y.abs()).max(1.0), "{method}: {at}: {x} vs {y}");
+        }
+        _ => assert_eq!(a, b, "{method}: {at}"),
+    }
+}
+
 /// A scenario with one list-price baseline plus `offers`, over `horizon` months.
 fn scenario(horizon: usize, workloads: &str, offers: &str, extra: &str) -> String {
     format!(
@@ -46,7 +98,7 @@ fn run(horizon: usize, workloads: &str, offers: &str, extra: &str, cat_extra: &s
     let d = Dir::new();
     d.write("prices.toml", &catalog(cat_extra));
     let s = d.write("s.toml", &scenario(horizon, workloads, offers, extra));
-    simulate_json(&s, &[])
+    every_method(&s)
 }
 
 /// Monthly tokens of `workload(g)` in month t = 1..
@@ -195,7 +247,7 @@ input_per_mtok = 1.0
     let d = Dir::new();
     d.write("prices.toml", catalog);
     let s = d.write("s.toml", &scenario(4, &(workload("a", "x") + &workload("b", "y")), offers, ""));
-    let r = simulate_json(&s, &[]);
+    let r = every_method(&s);
     // x: cached = input: $2 per 1M in Jan and Feb, then $1. y: 0.5 * 2 + 0.5 * 0.5 = $1.25, then 0.5 * 1 + 0.25.
     let (x, y) = (2.0 * 2000.0 + 2.0 * 1000.0, 2.0 * 1250.0 + 2.0 * 750.0);
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), x + y, REL);
@@ -278,7 +330,7 @@ fn provisioned_monthly_basis_with_measured_profile() {
     let offers = provisioned(50.0, "month", 500.0, "{ profile = \"load.csv\" }", "payg");
     let text = scenario(1, &workload(0.0), &offers, "").replace("2027-01", "2027-04");
     let s = d.write("s.toml", &text);
-    let r = simulate_json(&s, &[]);
+    let r = every_method(&s);
     let p = offer(&r, "PT");
     close(p["cost"]["mean"].as_f64().unwrap(), 50.0 * 500.0 + (1.0 - served) * 5000.0, REL);
     close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), served * 2e9 / (50_000.0 * minutes), REL);
@@ -390,8 +442,14 @@ output_share = 0.0
     let d = Dir::new();
     d.write("prices.toml", &catalog(""));
     let s = d.write("s.toml", &scenario(1, &workload(0.0), "", extra).replace("paths = 100", "paths = 40000"));
-    let r = simulate_json(&s, &[]);
-    let cost = &offer(&r, "List")["cost"];
+    for m in METHODS {
+        let r = simulate_json(&s, &["--sampling", m]);
+        shocks_of_earlier_months(&r);
+    }
+}
+
+fn shocks_of_earlier_months(r: &serde_json::Value) {
+    let cost = &offer(r, "List")["cost"];
     // The workload's $5,000, plus $1,000 * exp(sigma * sqrt(3) * Z).
     let (mean, se) = (cost["mean"].as_f64().unwrap() - 5000.0, cost["std_error"].as_f64().unwrap());
     let sd = 0.1 * 3f64.sqrt();
@@ -424,13 +482,17 @@ output_share = 0.0
     let d = Dir::new();
     d.write("prices.toml", &catalog(""));
     let text = scenario(12, &workload(0.0), commit, extra).replace("paths = 100\nseed = 1", "paths = 4000\nseed = 5");
-    let r = simulate_json(&d.write("s.toml", &text), &[]);
-    let cost = &offer(&r, "C")["cost"];
-    let mean = cost["mean"].as_f64().unwrap();
-    let q = (mean - 1e5) / 3.2e5;
-    assert!(q > 0.01 && q < 0.05, "launch share {q}");
-    close(cost["p95"].as_f64().unwrap(), 1e5, REL);
-    close(cost["cvar95"].as_f64().unwrap(), 1e5 + (mean - 1e5) / 0.05, REL);
+    let s = d.write("s.toml", &text);
+    for m in METHODS {
+        let r = simulate_json(&s, &["--sampling", m]);
+        let cost = &offer(&r, "C")["cost"];
+        // The mean over paths (an event's scenario has no control variates).
+        let mean = cost["mean"].as_f64().unwrap();
+        let q = (mean - 1e5) / 3.2e5;
+        assert!(q > 0.01 && q < 0.05, "{m}: launch share {q}");
+        close(cost["p95"].as_f64().unwrap(), 1e5, REL);
+        close(cost["cvar95"].as_f64().unwrap(), 1e5 + (mean - 1e5) / 0.05, REL);
+    }
 }
 
 /// Sums that are zero by construction print as zero, and shares stay in
@@ -454,22 +516,28 @@ fn rounding_never_shows_a_negative_cost_spillover_or_unserved_count() {
                  unit_price = 1.0\nprice_basis = \"month\"\ntokens_per_minute_per_unit = 100000\n\
                  load = { peak_to_mean = 1.8 }\n";
     let offers = format!("{nothing}{ample}");
-    let r = run(12, &workloads, &offers, "", "");
-    let nothing = offer(&r, "Nothing");
-    for q in ["mean", "p5", "p50", "p95"] {
-        assert_eq!(nothing["cost"][q].as_f64().unwrap(), 0.0, "cost {q}: {nothing}");
-    }
-    let p = &nothing["provisioned"];
-    assert_eq!(p["spillover_share_mean"].as_f64().unwrap(), 1.0);
-    close(p["unserved_tokens_mean"].as_f64().unwrap(), r["volume"]["total_tokens"]["mean"].as_f64().unwrap(), 1e-12);
-    let ample = &offer(&r, "Ample")["provisioned"];
-    let spill = ample["spillover_share_mean"].as_f64().unwrap();
-    assert!((0.0..1e-12).contains(&spill), "spillover {spill}");
-    assert_eq!(ample["unserved_tokens_mean"].as_f64().unwrap(), 0.0);
-    // The baseline's savings against itself are zero, and the table shows no "-$0".
     let d = Dir::new();
     d.write("prices.toml", &catalog(""));
     let s = d.write("s.toml", &scenario(12, &workloads, &offers, ""));
+    for m in METHODS {
+        let r = simulate_json(&s, &["--sampling", m]);
+        let nothing = offer(&r, "Nothing");
+        for q in ["mean", "p5", "p50", "p95"] {
+            assert_eq!(nothing["cost"][q].as_f64().unwrap(), 0.0, "cost {q}: {nothing}");
+        }
+        let p = &nothing["provisioned"];
+        assert_eq!(p["spillover_share_mean"].as_f64().unwrap(), 1.0);
+        close(
+            p["unserved_tokens_mean"].as_f64().unwrap(),
+            r["volume"]["total_tokens"]["mean"].as_f64().unwrap(),
+            1e-12,
+        );
+        let ample = &offer(&r, "Ample")["provisioned"];
+        let spill = ample["spillover_share_mean"].as_f64().unwrap();
+        assert!((0.0..1e-12).contains(&spill), "spillover {spill}");
+        assert_eq!(ample["unserved_tokens_mean"].as_f64().unwrap(), 0.0);
+    }
+    // The baseline's savings against itself are zero, and the table shows no "-$0".
     let out = crate::util::cmd().arg("simulate").arg(&s).args(["--format", "markdown"]).output().expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && !text.contains("-$0") && !text.contains("-0.0%"), "{text}");

@@ -101,7 +101,7 @@ fn check(base: &str, beside: &[&str], edits: &[Edit]) -> Result<(), TestCaseErro
     }
     let path = d.path("s.toml");
     std::fs::write(&path, &text).unwrap();
-    match Scenario::load(&path, Overrides { paths: Some(200), seed: Some(1) }) {
+    match Scenario::load(&path, Overrides { paths: Some(200), seed: Some(1), sampling: None }) {
         Err(e) => {
             prop_assert_eq!(e.exit_code(), 2);
             let named = ["s.toml"].iter().chain(beside).any(|f| e.to_string().contains(f));

@@ -131,3 +131,43 @@ fn init_writes_a_runnable_starting_point() {
     cmd().args(["simulate", "--paths", "200"]).arg(dir.join("example.toml")).assert().success();
     cmd().arg("validate").arg(dir.join("example.toml")).arg(dir.join("prices.toml")).assert().success();
 }
+
+/// Every sampling method gives the same JSON at one and three threads, and
+/// names itself in the scenario block; paths of 5,001 leave an odd last
+/// chunk (a lone last path for the antithetic methods) (SPEC 6.7).
+#[test]
+fn every_sampling_method_is_the_same_at_any_thread_count() {
+    for m in ["random", "antithetic", "control", "antithetic-control"] {
+        let run = |threads: &str| {
+            let out = cmd()
+                .args(["--threads", threads, "simulate", "--paths", "5001", "--seed", "3", "--format", "json"])
+                .args(["--sampling", m])
+                .arg(repo("scenarios/example.toml"))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{m}: {}", String::from_utf8_lossy(&out.stderr));
+            out.stdout
+        };
+        let one = run("1");
+        assert_eq!(one, run("3"), "{m}");
+        let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+        assert_eq!(v["scenario"]["sampling"], m);
+    }
+}
+
+/// An unknown method is an input error naming the key and the closest method.
+#[test]
+fn an_unknown_sampling_method_names_the_key_and_the_closest_one() {
+    let d = crate::util::Dir::new();
+    let text = std::fs::read_to_string(repo("scenarios/example.toml"))
+        .unwrap()
+        .replace("seed = 7 ", "seed = 7\nsampling = \"antithetc\" ");
+    d.write("prices.toml", &std::fs::read_to_string(repo("scenarios/prices.toml")).unwrap());
+    let s = d.write("s.toml", &text);
+    let out = cmd().args(["simulate"]).arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("simulation.sampling") && err.contains("`antithetic`?"), "{err}");
+    let out = cmd().args(["simulate", "--sampling", "sobol"]).arg(repo("scenarios/example.toml")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -27,19 +27,50 @@ fn snapshot_all(name: &str, args: &[&str]) {
 
 #[test]
 fn simulate() {
-    snapshot_all("simulate", &["simulate", "scenarios/example.toml", "--paths", "2000", "--seed", "7"]);
+    snapshot_all(
+        "simulate",
+        &["simulate", "scenarios/example.toml", "--paths", "2000", "--seed", "7", "--sampling", "random"],
+    );
+}
+
+/// The default sampling (antithetic pairs, SPEC 6.7): the same report, other
+/// paths; the snapshots above pin release 1's plain Monte Carlo.
+#[test]
+fn simulate_default_sampling() {
+    snapshot_all("simulate-antithetic", &["simulate", "scenarios/example.toml", "--paths", "2000", "--seed", "7"]);
 }
 
 #[test]
 fn sweep_commit() {
-    let args = ["sweep", "scenarios/example.toml", "--offer", "Anthropic commit", "--paths", "2000", "--seed", "7"];
+    let args = [
+        "sweep",
+        "scenarios/example.toml",
+        "--offer",
+        "Anthropic commit",
+        "--paths",
+        "2000",
+        "--seed",
+        "7",
+        "--sampling",
+        "random",
+    ];
     snapshot_all("sweep-commit", &args);
 }
 
 #[test]
 fn sweep_provisioned() {
-    let args =
-        ["sweep", "scenarios/example.toml", "--offer", "Azure PTU x 150 (1-yr)", "--paths", "2000", "--seed", "7"];
+    let args = [
+        "sweep",
+        "scenarios/example.toml",
+        "--offer",
+        "Azure PTU x 150 (1-yr)",
+        "--paths",
+        "2000",
+        "--seed",
+        "7",
+        "--sampling",
+        "random",
+    ];
     snapshot_all("sweep-provisioned", &args);
 }
 
@@ -62,7 +93,10 @@ fn track() {
 
 #[test]
 fn forecast() {
-    snapshot_all("forecast", &["forecast", "scenarios/example-history.toml", "--paths", "2000", "--seed", "7"]);
+    snapshot_all(
+        "forecast",
+        &["forecast", "scenarios/example-history.toml", "--paths", "2000", "--seed", "7", "--sampling", "random"],
+    );
 }
 
 #[test]
@@ -85,13 +119,34 @@ fn profile() {
 
 #[test]
 fn walkaway_commit() {
-    let args = ["walkaway", "scenarios/example.toml", "--offer", "Anthropic commit", "--paths", "2000", "--seed", "7"];
+    let args = [
+        "walkaway",
+        "scenarios/example.toml",
+        "--offer",
+        "Anthropic commit",
+        "--paths",
+        "2000",
+        "--seed",
+        "7",
+        "--sampling",
+        "random",
+    ];
     snapshot_all("walkaway-commit", &args);
 }
 
 #[test]
 fn walkaway_provisioned() {
-    let args =
-        ["walkaway", "scenarios/example.toml", "--offer", "Azure PTU x 150 (1-yr)", "--paths", "2000", "--seed", "7"];
+    let args = [
+        "walkaway",
+        "scenarios/example.toml",
+        "--offer",
+        "Azure PTU x 150 (1-yr)",
+        "--paths",
+        "2000",
+        "--seed",
+        "7",
+        "--sampling",
+        "random",
+    ];
     snapshot_all("walkaway-provisioned", &args);
 }

@@ -280,9 +280,11 @@ fn levers_in_the_run_equal_the_lever_pass() {
     use commitsim::api::{Keep, RiskRule};
     use commitsim::api::{Overrides, Scenario};
 
-    let sc =
-        Scenario::load(&crate::util::repo("scenarios/example.toml"), Overrides { paths: Some(3000), seed: Some(5) })
-            .unwrap();
+    let sc = Scenario::load(
+        &crate::util::repo("scenarios/example.toml"),
+        Overrides { paths: Some(3000), seed: Some(5), sampling: None },
+    )
+    .unwrap();
     let plan = Plan::new(&sc);
     let idx = find_offer(&sc, "Anthropic commit").unwrap();
     let mut layout = SweepLayout::new(&sc, &plan, idx, &Levels::Default).unwrap();

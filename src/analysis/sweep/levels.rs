@@ -170,8 +170,11 @@ pub(super) fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths,
         OfferKind::Payg(_) => (0.0, 0.0),
     };
     let savings_mean = if n == 0 { f64::NAN } else { savings().sum::<f64>() / n as f64 };
+    let pairs = sc.sampling.antithetic();
     let savings_std_error = if n < 2 {
         f64::NAN
+    } else if pairs {
+        design_std_error(&savings().collect::<Vec<f64>>(), true)
     } else {
         let ss: f64 = savings().map(|s| (s - savings_mean) * (s - savings_mean)).sum();
         (ss / (n - 1) as f64).sqrt() / (n as f64).sqrt()
@@ -179,7 +182,7 @@ pub(super) fn level_result(sc: &Scenario, o: &Offer, level: f64, p: &OfferPaths,
     LevelResult {
         level,
         cost_mean: mean(&p.cost),
-        cost_std_error: std_error(&p.cost),
+        cost_std_error: design_std_error(&p.cost, pairs),
         cost_p95: percentiles(&p.cost, &[95.0])[0],
         unused_mean,
         prob_overcommit,

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::levers::Predicted;
 use super::simulate::{committed, ScenarioInfo};
-use super::stats::{mean, percentiles, std_error, ROUNDING};
+use super::stats::{design_std_error, mean, percentiles, ROUNDING};
 use crate::error::{Error, Result};
 use crate::math::rng::CHUNK;
 use crate::pricing::ViewData;
