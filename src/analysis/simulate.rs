@@ -236,6 +236,9 @@ fn offer_result(sc: &Scenario, o: &crate::spec::Offer, p: &OfferPaths, base: &[f
 
 /// The committed total of a commit offer over `term` months.
 pub fn committed(c: &crate::spec::offer::Commit, term: usize) -> f64 {
+    if let Some(cr) = &c.credits {
+        return cr.committed(c);
+    }
     (0..term.div_ceil(c.period_months)).map(|k| c.amount(k)).sum()
 }
 

@@ -98,6 +98,7 @@ fn simulate(r: &SimulateReport) -> String {
     for o in &r.offers {
         let kind = match o.kind.as_str() {
             "provisioned" => "prov.",
+            "credits" => "credit",
             k => k,
         };
         let range = format!("{} – {}", money(o.cost.p5, cur), money(o.cost.p95, cur));

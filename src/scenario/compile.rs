@@ -99,7 +99,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
     let (paths, seed) = simulation_settings(path, &raw, ov, horizon, workloads.len() + events.len())?;
     let mut names: Vec<String> = workloads.iter().map(|w| w.name.clone()).collect();
     names.extend(events.iter().map(|e| e.workload.clone()));
-    let offers = compile_offers(path, &raw, horizon, &catalog, &names, &mut inputs)?;
+    let offers = compile_offers(path, &raw, (start, horizon), &catalog, &names, &mut inputs)?;
     let risk = compile_risk(path, &raw, &offers)?;
     warnings.extend(usage_warnings(&workloads, &events, &routing, &catalog, start, horizon));
     warnings.extend(offer_warnings(&offers, &usage_pairs(&workloads, &events, &routing), &catalog, horizon));
@@ -191,7 +191,7 @@ pub(super) fn simulation_settings(
 pub(super) fn compile_offers(
     path: &Path,
     raw: &ScenarioFile,
-    horizon: usize,
+    (start, horizon): (Month, usize),
     catalog: &Catalog,
     names: &[String],
     inputs: &mut Vec<PathBuf>,
@@ -211,7 +211,7 @@ pub(super) fn compile_offers(
                 format!("offer name `{}` is used twice; names must be unique", o.name),
             ));
         }
-        let cx = OfferCtx { file: path, index: i, horizon, catalog, workloads: names };
+        let cx = OfferCtx { file: path, index: i, horizon, catalog, workloads: names, start };
         let compiled = offer_check::compile(o, &cx)?;
         if let offer::OfferKind::Provisioned(p) = &compiled.kind {
             if let offer::Load::Profile(pr) = &p.load {

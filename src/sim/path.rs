@@ -18,6 +18,7 @@ pub struct Streams {
     prices: Rng,
     sources: Vec<Rng>,
     routes: Vec<Rng>,
+    base: Vec<Rng>,
 }
 
 impl Streams {
@@ -29,6 +30,7 @@ impl Streams {
             prices: stream_rng(seed, chunk, STREAM_PRICES),
             sources: plan.sources.iter().map(|s| stream_rng(seed, chunk, STREAM_SOURCES + s.stream)).collect(),
             routes: (0..plan.routes.len() as u64).map(|i| stream_rng(seed, chunk, STREAM_ROUTING + i)).collect(),
+            base: super::base::streams(&plan.base_spends, seed, chunk),
         }
     }
 }
@@ -57,6 +59,8 @@ pub struct PathState {
     pub record: bool,
     /// With `record`: the path's input draws, laid out as [`draw_slot`] says.
     pub draws: Vec<f64>,
+    /// Monthly spend of each of the plan's base spends (`base * h + t`).
+    pub base: Vec<f64>,
 }
 
 /// What a path's draw record holds in one slot (see [`draw_slot`]). Every
@@ -136,12 +140,18 @@ impl PathState {
             total_cost: 0.0,
             record: false,
             draws: vec![0.0; draw_width(plan)],
+            base: vec![0.0; plan.base_spends.len() * h],
         }
     }
 
     /// Monthly tokens of segment `seg`.
     pub fn seg_tokens(&self, seg: usize) -> &[f64] {
         &self.tokens[seg * self.h..(seg + 1) * self.h]
+    }
+
+    /// Monthly spend of the plan's base spend `j`.
+    pub fn base_spend(&self, j: usize) -> &[f64] {
+        &self.base[j * self.h..(j + 1) * self.h]
     }
 
     /// Monthly list cost of segment `seg`.
@@ -256,6 +266,9 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
     }
     ps.total_tokens = tok;
     ps.total_cost = cost;
+    for (j, b) in plan.base_spends.iter().enumerate() {
+        super::base::draw(b, &mut st.base[j], ps.common_growth, &ps.common, &mut ps.base[j * h..(j + 1) * h]);
+    }
 }
 
 /// Fills `out` with standard normals. The generator is copied into a local

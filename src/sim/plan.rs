@@ -112,6 +112,9 @@ pub struct Plan {
     pub paths: u64,
     /// Seed.
     pub seed: u64,
+    /// The distinct base spends of the scenario's commit offers (SPEC 6.3),
+    /// each a path of its own; [`super::view::View::base`] indexes them.
+    pub base_spends: Vec<crate::spec::offer::BaseSpend>,
 }
 
 impl Plan {
@@ -254,6 +257,7 @@ impl Plan {
             step_cut,
             paths: sc.paths,
             seed: sc.seed,
+            base_spends: super::base::of_offers(&sc.offers),
         }
     }
 

@@ -1,0 +1,243 @@
+//! Commitments as sold, prepaid credits, portfolios and `optimize`
+//! (SPEC 6.3, 6.6, 6.10): with no uncertainty every path is the same, so
+//! each figure must equal a hand computation to 1e-9 relative.
+
+use crate::util::{catalog, close, cmd, offer, simulate_json, Dir};
+
+const REL: f64 = 1e-9;
+
+/// A deterministic scenario: workload `w` on model `m` (1e9 tokens a month,
+/// half input half output, $5 per 1M list) growing `g` a year, workload `v`
+/// on model `n` of provider `q` (2e9 tokens a month, all input, $1 per 1M),
+/// a list-price baseline, then `offers`.
+fn scenario(horizon: usize, g: f64, offers: &str, extra: &str) -> String {
+    format!(
+        r#"name = "as sold"
+start = "2027-01"
+horizon_months = {horizon}
+catalog = "prices.toml"
+[simulation]
+paths = 100
+seed = 3
+[[workloads]]
+name = "w"
+model = "m"
+monthly_tokens = 1.0e9
+input_share = 0.5
+output_share = 0.5
+growth_annual = {g}
+volatility_monthly = 0.0
+[[workloads]]
+name = "v"
+model = "n"
+monthly_tokens = 2.0e9
+input_share = 1.0
+output_share = 0.0
+growth_annual = 0.0
+volatility_monthly = 0.0
+[[offers]]
+name = "List"
+kind = "payg"
+{offers}
+{extra}
+"#
+    )
+}
+
+fn run(horizon: usize, g: f64, offers: &str, extra: &str) -> serde_json::Value {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &scenario(horizon, g, offers, extra));
+    simulate_json(&s, &[])
+}
+
+fn f(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// List spend of workload `w` in month t = 1.. (provider p).
+fn list_w(g: f64, t: usize) -> f64 {
+    1e9 * (1.0 + g).powf(t as f64 / 12.0) * 5e-6
+}
+
+/// List spend of workload `v` in any month (provider q): 2e9 tokens at $1 per 1M.
+const LIST_V: f64 = 2000.0;
+
+#[test]
+fn umbrella_commit_with_base_spend_and_eligible_share_is_the_hand_computation() {
+    // Quarterly commitment scoped to provider p, 10% off, overage at list;
+    // 80% of in-scope spend is eligible; other spend of $3,000 a month
+    // growing 10% a year draws the same commitment down first.
+    let g = 0.2;
+    let offers = |name: &str, amount: f64, extra: &str| {
+        format!(
+            "[[offers]]\nname = \"{name}\"\nkind = \"commit\"\nscope = {{ providers = [\"p\"] }}\nperiod = \"quarter\"\n\
+             amount = {amount}\ndiscount = 0.1\noverage = \"list\"\neligible_share = 0.8\n\
+             base_spend = {{ monthly = 3000, growth_annual = 0.1, volatility_monthly = 0.0, correlation = 0.4 }}\n{extra}"
+        )
+    };
+    let text = [
+        offers("Mid", 20_000.0, ""),
+        offers("Low", 8_000.0, ""),
+        offers("Roll", 26_000.0, "rollover_fraction = 0.5\n"),
+    ]
+    .concat();
+    let r = run(12, g, &text, "");
+    let base = |t: usize| 3000.0 * 1.1f64.powf(t as f64 / 12.0);
+    let m = 1.0 / 0.9;
+    for (name, a, roll) in [("Mid", 20_000.0, 0.0), ("Low", 8_000.0, 0.0), ("Roll", 26_000.0, 0.5)] {
+        let (mut paid, mut waste, mut overage, mut carry, mut base_total, mut list_total) =
+            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        for k in 0..4 {
+            let months = 3 * k + 1..=3 * k + 3;
+            let list: f64 = months.clone().map(|t| list_w(g, t)).sum();
+            let b: f64 = months.map(base).sum();
+            let c = 0.8 * 0.9 * list;
+            list_total += list;
+            base_total += b;
+            let avail = a + carry;
+            let left = avail - b;
+            if left >= c {
+                let unused = left - c;
+                carry = roll * unused;
+                waste += unused - carry;
+                paid += a;
+            } else {
+                let over = (b - avail).max(0.0) + (c - left.max(0.0)) * m;
+                paid += a + over;
+                overage += over;
+                carry = 0.0;
+            }
+        }
+        waste += carry;
+        // Reported cost: paid minus the base spend, plus the ineligible 20% at list,
+        // plus workload v (outside the scope) at list.
+        let cost = paid - base_total + 0.2 * list_total + 12.0 * LIST_V;
+        let o = offer(&r, name);
+        close(f(&o["cost"]["mean"]), cost, REL);
+        let cm = &o["commitment"];
+        close(f(&cm["committed"]), 4.0 * a, REL);
+        close(f(&cm["unused_mean"]), waste, REL);
+        close(f(&cm["overage_mean"]), overage, REL);
+        close(f(&cm["utilization_mean"]), (4.0 * a - waste) / (4.0 * a), REL);
+        let list_cost = list_total + 12.0 * LIST_V;
+        close(f(&o["savings"]["mean"]), list_cost - cost, REL);
+        assert!(waste > 0.0 || overage > 0.0, "{name}: the case must bite");
+    }
+    // The low commitment is exceeded by the base spend alone: every quarter pays
+    // the base spend beyond it at its own price and all eligible spend at list.
+    let low = offer(&r, "Low");
+    assert_eq!(f(&low["commitment"]["unused_mean"]), 0.0);
+}
+
+#[test]
+fn credits_lots_expire_first_to_expire_first_and_overage_is_list() {
+    // $5,000 list a month in scope (provider p). Lot A: $20,000 in month 1,
+    // lot B: $30,000 in month 3 (listed first), each usable 4 months, at $0.90
+    // per dollar. Months 1-2 draw A (10,000 left); months 3-4 draw A first, as
+    // it expires first (A ends at 0), then B is untouched; months 5-6 draw B
+    // (20,000 left, expiring after month 6: waste); months 7-12 are uncovered:
+    // 6 x 5,000 at list.
+    let offers = r#"[[offers]]
+name = "Credits"
+kind = "credits"
+scope = { providers = ["p"] }
+purchases = [{ month = "2027-03", amount = 30000 }, { month = "2027-01", amount = 20000 }]
+price = 0.9
+expires_months = 4
+"#;
+    let r = run(12, 0.0, offers, "");
+    let o = offer(&r, "Credits");
+    assert_eq!(o["kind"], "credits");
+    close(f(&o["cost"]["mean"]), 50_000.0 * 0.9 + 30_000.0 + 12.0 * LIST_V, REL);
+    let cm = &o["commitment"];
+    close(f(&cm["committed"]), 50_000.0, REL);
+    close(f(&cm["unused_mean"]), 20_000.0, REL);
+    close(f(&cm["overage_mean"]), 30_000.0, REL);
+    close(f(&cm["utilization_mean"]), 30_000.0 / 50_000.0, REL);
+    assert_eq!(f(&cm["prob_overcommit"]), 1.0);
+}
+
+#[test]
+fn credits_with_growth_match_a_lot_by_lot_computation() {
+    // Growing spend, three lots with one in the same month as another
+    // (drawn in the order listed), expiring after 4 months.
+    let g = 0.6;
+    let offers = r#"[[offers]]
+name = "Credits"
+kind = "credits"
+scope = { providers = ["p"] }
+purchases = [{ month = "2027-01", amount = 12000 }, { month = "2027-04", amount = 9000 }, { month = "2027-04", amount = 30000 }]
+price = 0.85
+expires_months = 4
+"#;
+    let r = run(10, g, offers, "");
+    let lots = [(0usize, 12_000.0), (3, 9_000.0), (3, 30_000.0)];
+    let mut left: Vec<f64> = lots.iter().map(|l| l.1).collect();
+    let (mut waste, mut uncovered) = (0.0, 0.0);
+    for t in 0..10 {
+        let mut need = list_w(g, t + 1);
+        for (k, &(from, _)) in lots.iter().enumerate() {
+            if from <= t && t < from + 4 {
+                let take = need.min(left[k]);
+                left[k] -= take;
+                need -= take;
+            }
+        }
+        uncovered += need;
+        for (k, &(from, _)) in lots.iter().enumerate() {
+            if from + 4 == t + 1 {
+                waste += left[k];
+                left[k] = 0.0;
+            }
+        }
+    }
+    waste += left.iter().sum::<f64>();
+    let o = offer(&r, "Credits");
+    close(f(&o["cost"]["mean"]), 51_000.0 * 0.85 + uncovered + 10.0 * LIST_V, REL);
+    close(f(&o["commitment"]["unused_mean"]), waste, REL);
+    close(f(&o["commitment"]["overage_mean"]), uncovered, REL);
+    assert!(waste > 0.0 && uncovered > 0.0);
+}
+
+#[test]
+fn credits_still_usable_after_the_horizon_warn_and_count_as_waste() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let offers =
+        "[[offers]]\nname = \"C\"\nkind = \"credits\"\npurchases = [{ month = \"2027-05\", amount = 1000000 }]\n";
+    let s = d.write("s.toml", &scenario(6, 0.0, offers, ""));
+    let out = cmd().arg("simulate").arg(&s).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("still usable after"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Months 5-6 draw 2 x 7,000 of the lot; the rest is waste.
+    close(f(&offer(&r, "C")["commitment"]["unused_mean"]), 1_000_000.0 - 14_000.0, REL);
+}
+
+#[test]
+fn bad_credits_and_base_spend_keys_are_named() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let cases = [
+        ("[[offers]]\nname = \"C\"\nkind = \"credits\"\npurchases = [{ month = \"2028-05\", amount = 1 }]\n", "purchases[0].month"),
+        ("[[offers]]\nname = \"C\"\nkind = \"credits\"\n", "purchases"),
+        ("[[offers]]\nname = \"C\"\nkind = \"credits\"\npurchases = [{ month = \"2027-01\", amount = 1 }]\nprice = 1.2\n", "price"),
+        ("[[offers]]\nname = \"C\"\nkind = \"credits\"\npurchases = [{ month = \"2027-01\", amount = 1 }]\nperiod = \"year\"\n", "period"),
+        ("[[offers]]\nname = \"C\"\nkind = \"commit\"\nperiod = \"year\"\namount = 1\neligible_share = 0\n", "eligible_share"),
+        ("[[offers]]\nname = \"C\"\nkind = \"commit\"\nunit = \"tokens\"\nperiod = \"year\"\namount = 1\nbase_spend = { monthly = 5 }\n", "base_spend"),
+        ("[[offers]]\nname = \"C\"\nkind = \"commit\"\nperiod = \"year\"\namount = 1\nbase_spend = { monthly = 5, correlation = 2 }\n", "base_spend.correlation"),
+        ("[[offers]]\nname = \"C\"\nkind = \"payg\"\nexpires_months = 3\n", "expires_months"),
+    ];
+    for (offers, key) in cases {
+        let s = d.write("s.toml", &scenario(12, 0.0, offers, ""));
+        let out = cmd().arg("simulate").arg(&s).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{offers}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("offers[1].{key}")) && err.contains("s.toml"), "{key}: {err}");
+    }
+}
