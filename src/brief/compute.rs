@@ -88,8 +88,9 @@ fn build_guessing(input: BriefInput, forced: Option<usize>, progress: &(dyn Fn(u
     // Recording each path's input draws costs little and gives the tornado.
     let out = run_offers_with(sc, &plan, &offers, true, true, progress)?;
     out.check_finite(sc)?;
-    let sim = simulate::report(sc, &out);
+    let mut sim = simulate::report(sc, &out);
     let base = &out.offers[sc.risk.baseline].cost;
+    sim.portfolios = crate::analysis::portfolio::results(sc, &plan, base, &|_| {})?;
     let best = best_candidate(&sim, &candidates);
     let (sweep, range, at_level) = match (asked, guess, layout) {
         // The guess was wrong: bill the right offer's levels on the same futures.

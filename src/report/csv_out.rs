@@ -100,7 +100,7 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
         "unserved_tokens_mean",
     ];
     let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    for o in &r.offers {
+    for o in r.offers.iter().chain(&r.portfolios) {
         let c = o.commitment.as_ref();
         let p = o.provisioned.as_ref();
         let mut row = vec![o.name.clone(), o.kind.clone()];

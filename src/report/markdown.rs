@@ -122,7 +122,7 @@ fn simulate(r: &SimulateReport) -> String {
         .map(|h| right(h, 0)),
     );
     let mut t = Table::new(cols);
-    for o in &r.offers {
+    for o in r.offers.iter().chain(&r.portfolios) {
         let (over, util) = match (&o.commitment, &o.provisioned) {
             (Some(c), _) => (pct(c.prob_overcommit), pct(c.utilization_mean)),
             (None, Some(p)) => ("–".into(), pct(p.utilization_mean)),

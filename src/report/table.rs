@@ -95,10 +95,11 @@ fn simulate(r: &SimulateReport) -> String {
         right("P(over)", 7),
         right("Util", 6),
     ]);
-    for o in &r.offers {
+    for o in r.offers.iter().chain(&r.portfolios) {
         let kind = match o.kind.as_str() {
             "provisioned" => "prov.",
             "credits" => "credit",
+            "portfolio" => "portf.",
             k => k,
         };
         let range = format!("{} – {}", money(o.cost.p5, cur), money(o.cost.p95, cur));

@@ -101,12 +101,13 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
     names.extend(events.iter().map(|e| e.workload.clone()));
     let offers = compile_offers(path, &raw, (start, horizon), &catalog, &names, &mut inputs)?;
     let risk = compile_risk(path, &raw, &offers)?;
+    let portfolios = super::portfolio::compile(path, &raw.portfolios, &offers, horizon)?;
     warnings.extend(usage_warnings(&workloads, &events, &routing, &catalog, start, horizon));
     warnings.extend(offer_warnings(&offers, &usage_pairs(&workloads, &events, &routing), &catalog, horizon));
     for o in &offers {
         if let offer::OfferKind::Commit(c) = &o.kind {
             let covered = o.term_months.min(horizon);
-            if covered % c.period_months != 0 {
+            if covered % c.period_months != 0 && c.credits.is_none() {
                 warnings.push(format!(
                     "offer `{}`: the last commitment period is cut short by the {} ({} of {} months); its full amount is charged",
                     o.name,
@@ -143,6 +144,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
         price_change,
         step_cut,
         risk,
+        portfolios,
         offers,
         inputs,
         warnings,

@@ -6,6 +6,7 @@ pub mod engine;
 pub mod growth;
 pub mod path;
 pub mod plan;
+pub mod portfolio;
 pub mod view;
 
 pub use engine::run;

@@ -29,6 +29,16 @@ pub struct ScenarioFile {
     pub risk: RiskSec,
     #[serde(default)]
     pub offers: Vec<OfferSec>,
+    #[serde(default)]
+    pub portfolios: Vec<PortfolioSec>,
+}
+
+/// `[[portfolios]]` (SPEC 6.6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortfolioSec {
+    pub name: String,
+    pub layers: Vec<String>,
 }
 
 /// `[simulation]`.

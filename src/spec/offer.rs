@@ -185,6 +185,16 @@ impl Commit {
     }
 }
 
+/// A portfolio (SPEC 6.6): offers billed layer by layer on the same paths,
+/// each serving the in-scope traffic the layers before it did not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    /// Its name, unique among offers and portfolios.
+    pub name: String,
+    /// Indices into the scenario's offers, in the order traffic meets them.
+    pub layers: Vec<usize>,
+}
+
 /// Per-minute load shape of a provisioned offer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Load {

@@ -162,6 +162,8 @@ fn probes() -> BTreeMap<&'static str, (String, Loader)> {
     let lots = "[[offers]]\nname = \"Credits\"\nkind = \"credits\"\n\n[[offers.purchases]]\n@@\nmonth = \"2027-01\"\n\
                 amount = 1000\n";
     p.insert("purchases", (scenario("", lots), toml("purchases")));
+    let pf = "[[portfolios]]\n@@\nname = \"P\"\nlayers = [\"List price\"]\n";
+    p.insert("portfolios", (scenario("", pf), toml("portfolios")));
     let scoped = "[[offers]]\nname = \"Scoped\"\nkind = \"payg\"\ndiscount = 0.05\n\n[offers.scope]\n@@\n";
     p.insert("scope", (scenario("", scoped), toml("scope")));
     let tiers = "[[offers]]\nname = \"Tiers\"\nkind = \"payg\"\n\n[[offers.volume_tiers]]\n@@\nfrom = 0\n\

@@ -241,3 +241,104 @@ fn bad_credits_and_base_spend_keys_are_named() {
         assert!(err.contains(&format!("offers[1].{key}")) && err.contains("s.toml"), "{key}: {err}");
     }
 }
+
+/// Days of each month of 2027.
+const DAYS_2027: [f64; 12] = [31.0, 28.0, 31.0, 30.0, 31.0, 30.0, 31.0, 31.0, 30.0, 31.0, 30.0, 31.0];
+
+#[test]
+fn a_reservation_then_a_commitment_is_the_hand_computation() {
+    // Layer 1: one unit of 23,148 effective tokens a minute on provider p at
+    // $1,000 a month, per-minute load 0.5 or 1.5 times the mean (a profile
+    // of 1 and 3). Its served share in month t is E[min(X, r)] with
+    // r = C / lambda_t; the rest overflows to layer 2, a yearly commitment of
+    // $amount over everything at 10% off with overage at list. Workload v
+    // (provider q) meets only layer 2. Nothing reaches the baseline.
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    d.write("load.csv", "minute,tokens\n2027-01-04T09:00,1\n2027-01-04T09:01,3\n");
+    let layers = |amount: f64| {
+        format!(
+            r#"[[offers]]
+name = "Reservation"
+kind = "provisioned"
+scope = {{ providers = ["p"] }}
+units = 1
+unit_price = 1000
+price_basis = "month"
+tokens_per_minute_per_unit = 23148
+load = {{ profile = "load.csv" }}
+[[offers]]
+name = "Commit {amount}"
+kind = "commit"
+period = "year"
+amount = {amount}
+discount = 0.1
+overage = "list"
+"#
+        )
+    };
+    let extra = "[[portfolios]]\nname = \"Low\"\nlayers = [\"Reservation\", \"Commit 20000\"]\n\
+                 [[portfolios]]\nname = \"High\"\nlayers = [\"Reservation\", \"Commit 40000\"]\n";
+    let s = d.write(
+        "s.toml",
+        &scenario(
+            12,
+            0.0,
+            &[layers(20_000.0), layers(40_000.0).split("[[offers]]").nth(2).map(|x| format!("[[offers]]{x}")).unwrap()]
+                .concat(),
+            extra,
+        ),
+    );
+    let r = simulate_json(&s, &[]);
+    let served = |t: usize| {
+        let lambda = 1e9 / (1440.0 * DAYS_2027[t]);
+        let ratio = 23_148.0 / lambda;
+        // Normalised profile 0.5 and 1.5: mean of min(x, r).
+        ((0.5f64).min(ratio) + (1.5f64).min(ratio)) / 2.0
+    };
+    let overflow: f64 = (0..12).map(|t| (1.0 - served(t)) * list_w(0.0, t + 1)).sum();
+    let consumed = 0.9 * (overflow + 12.0 * LIST_V);
+    let served_eff: f64 = (0..12).map(|t| served(t) * 1e9).sum();
+    let capacity: f64 = (0..12).map(|t| 23_148.0 * 1440.0 * DAYS_2027[t]).sum();
+    for (name, a) in [("Low", 20_000.0), ("High", 40_000.0)] {
+        let (paid, waste, overage) =
+            if consumed > a { (a + (consumed - a) / 0.9, 0.0, (consumed - a) / 0.9) } else { (a, a - consumed, 0.0) };
+        let pf = r["portfolios"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(pf["kind"], "portfolio");
+        close(f(&pf["cost"]["mean"]), 12_000.0 + paid, REL);
+        close(f(&pf["commitment"]["committed"]), a, REL);
+        close(f(&pf["commitment"]["unused_mean"]), waste, REL);
+        close(f(&pf["commitment"]["overage_mean"]), overage, REL);
+        close(f(&pf["provisioned"]["utilization_mean"]), served_eff / capacity, 1e-6);
+        close(f(&pf["layers"][0]["cost_mean"]), 12_000.0, REL);
+        close(f(&pf["layers"][1]["cost_mean"]), paid, REL);
+        let list = 12.0 * (list_w(0.0, 1) + LIST_V);
+        close(f(&pf["savings"]["mean"]), list - 12_000.0 - paid, REL);
+    }
+    assert!(consumed > 20_000.0 && consumed < 40_000.0, "one under, one over: {consumed}");
+}
+
+#[test]
+fn bad_portfolios_are_named() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let offers = "[[offers]]\nname = \"C\"\nkind = \"commit\"\nperiod = \"year\"\namount = 1000\n\
+                  [[offers]]\nname = \"D\"\nkind = \"commit\"\nscope = { providers = [\"p\"] }\nperiod = \"year\"\namount = 1000\n";
+    let cases = [
+        ("layers = [\"C\", \"Cc\"]", "portfolios[0].layers[1]", "did you mean `C`"),
+        ("layers = [\"C\", \"C\"]", "portfolios[0].layers[1]", "already layer 0"),
+        ("layers = [\"C\", \"D\"]", "portfolios[0].layers[1]", "never be reached"),
+        ("layers = []", "portfolios[0].layers", "expected 1 to"),
+    ];
+    for (layers, key, what) in cases {
+        let extra = format!("[[portfolios]]\nname = \"P\"\n{layers}\n");
+        let s = d.write("s.toml", &scenario(12, 0.0, offers, &extra));
+        let out = cmd().arg("simulate").arg(&s).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{layers}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(key) && err.contains(what) && err.contains("s.toml"), "{layers}: {err}");
+    }
+    // The other order is fine: the narrower commitment serves provider p first.
+    let s = d.write("s.toml", &scenario(12, 0.0, offers, "[[portfolios]]\nname = \"P\"\nlayers = [\"D\", \"C\"]\n"));
+    assert!(cmd().arg("simulate").arg(&s).output().unwrap().status.success());
+}
