@@ -23,6 +23,7 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => walkaway(r),
+        Report::Optimize(r) => super::optimize::csv_rows(r),
         Report::Sensitivity(r) => sensitivity(r),
     };
     // The one rule of the CSV format: text cells cannot run as formulas

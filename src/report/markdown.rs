@@ -25,6 +25,7 @@ pub fn render(report: &Report) -> String {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::markdown(r),
+        Report::Optimize(r) => super::optimize::markdown(r),
         Report::Sensitivity(r) => sensitivity(r),
     }
 }

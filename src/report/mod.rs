@@ -6,6 +6,7 @@ pub mod csv_out;
 pub mod escape;
 pub mod layout;
 pub mod markdown;
+pub mod optimize;
 pub mod table;
 pub mod walkaway;
 pub mod xlsx;
@@ -41,6 +42,8 @@ pub enum Report {
     Walkaway(WalkawayReport),
     /// `sensitivity`.
     Sensitivity(SensitivityReport),
+    /// `optimize`.
+    Optimize(crate::analysis::optimize::OptimizeReport),
 }
 
 /// Output formats.
@@ -82,6 +85,7 @@ pub fn json(report: &Report) -> String {
         Report::Backtest(r) => escape::json(r),
         Report::Walkaway(r) => escape::json(r),
         Report::Sensitivity(r) => escape::json(r),
+        Report::Optimize(r) => escape::json(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

@@ -29,6 +29,7 @@ pub fn render(report: &Report) -> String {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::text(r),
+        Report::Optimize(r) => super::optimize::text(r),
         Report::Sensitivity(r) => sensitivity(r),
     }
 }

@@ -62,7 +62,8 @@ pub(super) fn offer_warnings(
             let end = o.term_months.min(horizon);
             if let Some(&last) = cr.months.iter().find(|&&m| m + cr.expires_months > end) {
                 out.push(format!(
-                    "offer `{}`: credits bought in month {} of the scenario are still usable after its last                      billed month ({end}); what is left of them then is counted as waste",
+                    "offer `{}`: credits bought in month {} of the scenario are still usable after its last \
+                     billed month ({end}); what is left of them then is counted as waste",
                     o.name,
                     last + 1
                 ));

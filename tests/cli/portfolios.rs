@@ -342,3 +342,217 @@ fn bad_portfolios_are_named() {
     let s = d.write("s.toml", &scenario(12, 0.0, offers, "[[portfolios]]\nname = \"P\"\nlayers = [\"D\", \"C\"]\n"));
     assert!(cmd().arg("simulate").arg(&s).output().unwrap().status.success());
 }
+
+/// Two independent one-period vendors: `w` on provider p ($5,000 list at the
+/// median, log-sd 0.3) and `v` on provider q ($2,000, log-sd 0.4), each with
+/// a one-month commitment at 20% (p) and 30% (q) off, overage at list.
+fn two_vendors(paths: usize, extra_offers: &str, portfolios: &str) -> String {
+    format!(
+        r#"name = "two vendors"
+start = "2027-01"
+horizon_months = 1
+catalog = "prices.toml"
+[simulation]
+paths = {paths}
+seed = 11
+[forecast]
+correlation = 0.0
+[risk]
+waste_tolerance = 0.05
+max_overcommit_probability = 0.1
+[[workloads]]
+name = "w"
+model = "m"
+monthly_tokens = 1.0e9
+input_share = 0.5
+output_share = 0.5
+growth_annual = 0.0
+volatility_monthly = 0.3
+[[workloads]]
+name = "v"
+model = "n"
+monthly_tokens = 2.0e9
+input_share = 1.0
+output_share = 0.0
+growth_annual = 0.0
+volatility_monthly = 0.4
+[[offers]]
+name = "List"
+kind = "payg"
+[[offers]]
+name = "P"
+kind = "commit"
+scope = {{ providers = ["p"] }}
+period = "month"
+amount = 3000
+discount = 0.2
+overage = "list"
+[[offers]]
+name = "Q"
+kind = "commit"
+scope = {{ providers = ["q"] }}
+period = "month"
+amount = 1000
+discount = 0.3
+overage = "list"
+{extra_offers}
+[[portfolios]]
+name = "Both"
+layers = ["P", "Q"]
+{portfolios}
+"#
+    )
+}
+
+fn optimize_json(scenario: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let out = cmd()
+        .arg("optimize")
+        .arg(scenario)
+        .args(["--portfolio", "Both", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "optimize failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The standard normal quantile (Acklam's rational approximation, 1.2e-9
+/// relative: ample for a 3% test).
+#[allow(clippy::excessive_precision)]
+fn norm_inv(p: f64) -> f64 {
+    let a = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383577518672690e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    let b =
+        [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+    let c = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    let d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    if p < 0.02425 {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0)
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
+    }
+}
+
+#[test]
+fn unconstrained_each_layer_finds_its_newsvendor_quantile() {
+    // One period, overage at list: the expected cost A + E[(X - A / (1 - d))+]
+    // is least where P(X > A / (1 - d)) = 1 - d, i.e. A* = (1 - d) q_d(X),
+    // with X = median * exp(sigma Z) lognormal.
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &two_vendors(5000, "", ""));
+    let r = optimize_json(&s, &["--risk-limit", "1"]);
+    let want_p = 0.8 * 5000.0 * (0.3 * norm_inv(0.2)).exp();
+    let want_q = 0.7 * 2000.0 * (0.4 * norm_inv(0.3)).exp();
+    let got_p = f(&r["layers"][0]["level"]);
+    let got_q = f(&r["layers"][1]["level"]);
+    assert_eq!(r["layers"][0]["parameter"], "amount");
+    assert!((got_p / want_p - 1.0).abs() < 0.03, "P: {got_p} vs newsvendor {want_p}");
+    assert!((got_q / want_q - 1.0).abs() < 0.03, "Q: {got_q} vs newsvendor {want_q}");
+    assert_eq!(r["risk_limit"], 1.0);
+    assert!(f(&r["prob_overcommit"]) <= 1.0);
+}
+
+#[test]
+fn under_a_joint_limit_it_matches_an_exhaustive_grid_and_its_frontier_is_non_dominated() {
+    // The grid: every pair of 12 levels per vendor as a portfolio of its own,
+    // all billed by one simulate on the same futures.
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let lp: Vec<f64> = (0..12).map(|k| 1500.0 + 200.0 * k as f64).collect();
+    let lq: Vec<f64> = (0..12).map(|k| 400.0 + 100.0 * k as f64).collect();
+    let mut offers = String::new();
+    for (name, prov, d_, levels) in [("p", "p", 0.2, &lp), ("q", "q", 0.3, &lq)] {
+        for a in levels.iter() {
+            offers += &format!(
+                "[[offers]]\nname = \"{name}{a}\"\nkind = \"commit\"\nscope = {{ providers = [\"{prov}\"] }}\n\
+                 period = \"month\"\namount = {a}\ndiscount = {d_}\noverage = \"list\"\n"
+            );
+        }
+    }
+    let mut pfs = String::new();
+    for a in &lp {
+        for b in &lq {
+            pfs += &format!("[[portfolios]]\nname = \"g{a}-{b}\"\nlayers = [\"p{a}\", \"q{b}\"]\n");
+        }
+    }
+    let s = d.write("s.toml", &two_vendors(3000, &offers, &pfs));
+    let grid = simulate_json(&s, &[]);
+    let limit = 0.1;
+    let best = grid["portfolios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"] != "Both" && f(&p["commitment"]["prob_overcommit"]) <= limit)
+        .map(|p| f(&p["cost"]["mean"]))
+        .fold(f64::INFINITY, f64::min);
+    assert!(best.is_finite());
+    let r = optimize_json(&s, &["--risk-limit", "0.1"]);
+    let got = f(&r["cost_mean"]);
+    assert!(got <= best * 1.005, "optimize {got} vs exhaustive grid {best}");
+    assert!(f(&r["prob_overcommit"]) <= limit);
+    assert_eq!(r["within_limit"], true);
+    // The limit binds: unconstrained, the over-commitment probability is higher.
+    let free = optimize_json(&s, &["--risk-limit", "1"]);
+    assert!(f(&free["prob_overcommit"]) > limit, "the limit must bind for this test");
+    // The frontier: no point beats another in both expected cost and CVaR95.
+    let fr = r["frontier"].as_array().unwrap();
+    assert!(fr.len() >= 2);
+    for a in fr {
+        assert_eq!(a["levels"].as_array().unwrap().len(), 2);
+        for b in fr {
+            let dominates = f(&a["cost_mean"]) <= f(&b["cost_mean"])
+                && f(&a["cost_cvar95"]) <= f(&b["cost_cvar95"])
+                && (f(&a["cost_mean"]) < f(&b["cost_mean"]) || f(&a["cost_cvar95"]) < f(&b["cost_cvar95"]));
+            assert!(!dominates, "{a} dominates {b}");
+        }
+    }
+    // The reported optimum is what simulate gives at those levels, on the same futures.
+    let (a, b) = (f(&r["layers"][0]["level"]), f(&r["layers"][1]["level"]));
+    let check = two_vendors(3000, "", "")
+        .replace("amount = 3000", &format!("amount = {a}"))
+        .replace("amount = 1000", &format!("amount = {b}"));
+    let s2 = d.write("s2.toml", &check);
+    let sim = simulate_json(&s2, &[]);
+    let both = &sim["portfolios"][0];
+    close(f(&both["cost"]["mean"]), got, 1e-9);
+    close(f(&both["commitment"]["prob_overcommit"]), f(&r["prob_overcommit"]), 1e-12);
+}
+
+#[test]
+fn optimize_names_a_missing_portfolio_and_a_bad_limit() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &two_vendors(200, "", ""));
+    let out = cmd().arg("optimize").arg(&s).args(["--portfolio", "Bth"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `Both`"));
+    let out = cmd().arg("optimize").arg(&s).args(["--portfolio", "Both", "--risk-limit", "1.5"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--risk-limit"));
+    // Table and Markdown render the same choice.
+    for fmt in ["table", "markdown", "csv"] {
+        let out = cmd().arg("optimize").arg(&s).args(["--portfolio", "Both", "--format", fmt]).output().unwrap();
+        assert!(out.status.success(), "{fmt}: {}", String::from_utf8_lossy(&out.stderr));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains('P') && text.contains("frontier") || text.contains("Frontier"), "{fmt}: {text}");
+    }
+}
