@@ -12,9 +12,9 @@
 //! combinations are searched exhaustively; more by coordinate search over
 //! the sweep's grids until no single move improves; then each commit or
 //! credits level is refined by golden-section search between its grid
-//! neighbours. When the run has more paths than the search, the optimum,
-//! the frontier and the best runners-up are billed again on every path and
-//! the optimum is chosen among them.
+//! neighbours. When the run has more paths than the search, the optimum
+//! and the best feasible runners-up are billed again on every path and the
+//! optimum is chosen among them; the frontier is the search's.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -31,13 +31,18 @@ use crate::spec::offer::{Offer, OfferKind};
 
 /// Paths the search bills (the run's first ones); the chosen levels are
 /// billed again on all of the run's paths when it has more.
-pub const SEARCH_PATHS: usize = 10_000;
+pub const SEARCH_PATHS: usize = 5_000;
 /// The most level combinations of two layers searched exhaustively.
 pub const EXHAUSTIVE: usize = 1_500;
 /// Rounds of the coordinate search at most.
 const ROUNDS: usize = 8;
+/// Grid levels on each side of the current one a provisioned layer's
+/// later rounds scan.
+const NEAR: usize = 3;
 /// Golden-section steps per refinement of a level.
 const GOLDEN_STEPS: usize = 28;
+/// Feasible runners-up billed again on every path beside the optimum.
+const RUNNERS_UP: usize = 2;
 /// Frontier points reported at most.
 pub const FRONTIER_POINTS: usize = 12;
 
@@ -149,6 +154,12 @@ impl<'a> Search<'a> {
 
     /// Bills the whole portfolio at `levels` on every search path.
     fn full(&mut self, levels: &[f64]) {
+        self.bill_all(levels, true);
+    }
+
+    /// [`Self::full`], keeping the traffic each commit layer received only
+    /// with `keep` (a provisioned layer's scan needs only the figures).
+    fn bill_all(&mut self, levels: &[f64], keep_received: bool) {
         let offers = self.offers_at(levels);
         let refs: Vec<&Offer> = offers.iter().collect();
         let pf = PortfolioBiller::new(&refs, self.plan, &self.sc.catalog);
@@ -157,27 +168,31 @@ impl<'a> Search<'a> {
         let is_commit: Vec<bool> = pf.layers.iter().map(|x| matches!(x.biller.kind, OfferKind::Commit(_))).collect();
         let rows: Vec<(Vec<PathBill>, f64, Vec<ViewData>)> = (0..n)
             .into_par_iter()
-            .map_init(Scratch::default, |s, i| {
-                let mut bills = vec![PathBill::default(); l];
-                let mut keep = vec![ViewData::default(); l];
-                let total = pf.bill_keeping(self.plan, &self.kept.path(i), s, &mut bills, &mut keep);
-                let layer_sum: f64 = bills.iter().map(|b| b.cost).sum();
-                for (k, c) in keep.iter_mut().zip(&is_commit) {
-                    if !c {
-                        *k = ViewData::default();
+            .map_init(
+                || (Scratch::default(), vec![PathBill::default(); l]),
+                |(s, bills), i| {
+                    let mut keep = if keep_received { vec![ViewData::default(); l] } else { Vec::new() };
+                    let total = pf.bill_keeping(self.plan, &self.kept.path(i), s, bills, &mut keep);
+                    let layer_sum: f64 = bills.iter().map(|b| b.cost).sum();
+                    for (k, c) in keep.iter_mut().zip(&is_commit) {
+                        if !c {
+                            *k = ViewData::default();
+                        }
                     }
-                }
-                (bills, total.cost - layer_sum, keep)
-            })
+                    (bills.clone(), total.cost - layer_sum, keep)
+                },
+            )
             .collect();
         self.charge = vec![Vec::with_capacity(n); l];
         self.waste = vec![Vec::with_capacity(n); l];
         self.received = vec![Vec::with_capacity(n); l];
         self.rest = Vec::with_capacity(n);
         for (bills, rest, keep) in rows {
-            for (j, (b, k)) in bills.iter().zip(keep).enumerate() {
+            for (j, b) in bills.iter().enumerate() {
                 self.charge[j].push(b.cost);
                 self.waste[j].push(b.waste);
+            }
+            for (j, k) in keep.into_iter().enumerate() {
                 if is_commit[j] {
                     self.received[j].push(k);
                 }
@@ -250,8 +265,9 @@ impl<'a> Search<'a> {
             let (c, w, k) = self.rebill(j, level);
             self.stats(Some((j, &c, &w, k)))
         } else {
-            // The state moves with it; the caller moves back with [`Self::set`].
-            self.full(&levels);
+            // The state moves with it, without the traffic commit layers
+            // received; the caller moves on with [`Self::full`] or [`Self::set`].
+            self.bill_all(&levels, false);
             self.stats(None)
         };
         self.record(levels, s);
@@ -266,7 +282,7 @@ impl<'a> Search<'a> {
             self.waste[j] = w;
             self.committed[j] = k;
             self.levels[j] = level;
-        } else if self.levels[j] != level {
+        } else if self.levels[j] != level || self.received.iter().all(|r| r.is_empty()) {
             let mut levels = self.levels.clone();
             levels[j] = level;
             self.full(&levels);
@@ -373,12 +389,18 @@ pub fn optimize(sc: &Scenario, name: &str, risk_limit: f64, progress: &(dyn Fn(u
             }
         }
     } else {
-        for _ in 0..ROUNDS {
+        for round in 0..ROUNDS {
             let mut moved = false;
             for &j in &dims {
                 let cur = s.levels[j];
                 let mut best = (cur, s.stats(None));
-                for &l in &grids[j].clone() {
+                // A provisioned move re-bills the portfolio: after the first
+                // round, only the grid levels next to the current one.
+                let g = &grids[j];
+                let at = g.iter().position(|&x| x >= cur).unwrap_or(g.len() - 1);
+                let near = |k: usize| round == 0 || s.is_commit(j) || k.abs_diff(at) <= NEAR;
+                let scan: Vec<f64> = g.iter().enumerate().filter(|&(k, _)| near(k)).map(|(_, &x)| x).collect();
+                for &l in &scan {
                     if l == cur {
                         continue;
                     }
@@ -464,13 +486,13 @@ pub fn optimize(sc: &Scenario, name: &str, risk_limit: f64, progress: &(dyn Fn(u
     }
     let mut best = best_of(&s.seen);
     let mut best_stats = s.seen.iter().find(|x| x.0 == best).map(|x| x.1).unwrap_or(st);
-    let mut frontier = non_dominated(&s.seen);
+    let frontier = non_dominated(&s.seen);
     if kept.paths() < sc.paths as usize {
-        // Bill the optimum, the frontier and the best runners-up on every path.
+        // Bill the optimum and the best feasible runners-up on every path.
         let mut feasible: Vec<&(Vec<f64>, Stats)> = s.seen.iter().filter(|x| x.1.prob <= limit).collect();
         feasible.sort_by(|a, b| a.1.mean.total_cmp(&b.1.mean));
         let mut cands: Vec<Vec<f64>> = vec![best.clone()];
-        for x in feasible.iter().take(4).map(|x| x.0.clone()).chain(frontier.iter().map(|f| f.0.clone())) {
+        for x in feasible.iter().take(RUNNERS_UP + 1).map(|x| x.0.clone()) {
             if !cands.contains(&x) {
                 cands.push(x);
             }
@@ -498,9 +520,6 @@ pub fn optimize(sc: &Scenario, name: &str, risk_limit: f64, progress: &(dyn Fn(u
             .collect();
         best = best_of(&full);
         best_stats = full.iter().find(|x| x.0 == best).map(|x| x.1).unwrap_or(best_stats);
-        let on_frontier: Vec<(Vec<f64>, Stats)> =
-            full.iter().filter(|x| frontier.iter().any(|f| f.0 == x.0)).cloned().collect();
-        frontier = non_dominated(&on_frontier);
     }
     let layers = offers
         .iter()

@@ -62,7 +62,7 @@ fn summary(r: &OptimizeReport) -> Vec<String> {
         thousands(r.evaluations as f64),
         thousands(r.search_paths as f64),
         if (r.search_paths as u64) < r.scenario.paths {
-            "; the optimum and the frontier re-billed on every path"
+            "; the optimum and its best runners-up billed again on every path, the frontier as the search found it"
         } else {
             ""
         }
