@@ -315,10 +315,10 @@ pub struct SensitivityArgs {
 pub struct OptimizeArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
-    /// Name of the [[portfolios]] entry.
+    /// Name of the `[[portfolios]]` entry.
     #[arg(long, value_name = "NAME")]
     pub portfolio: String,
-    /// Largest over-commitment probability allowed, 0 to 1 (default: [risk] max_overcommit_probability).
+    /// Largest over-commitment probability allowed, 0 to 1 (default: `[risk]` max_overcommit_probability).
     #[arg(long, value_name = "P")]
     pub risk_limit: Option<f64>,
     #[command(flatten)]

@@ -113,7 +113,7 @@ pub struct Plan {
     /// Seed.
     pub seed: u64,
     /// The distinct base spends of the scenario's commit offers (SPEC 6.3),
-    /// each a path of its own; [`super::view::View::base`] indexes them.
+    /// each a path of its own; a view's `base` indexes them.
     pub base_spends: Vec<crate::spec::offer::BaseSpend>,
 }
 
