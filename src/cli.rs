@@ -145,6 +145,18 @@ pub enum Command {
         after_help = "Examples:\n  commitsim sensitivity scenarios/example.toml\n  commitsim sensitivity scenarios/example.toml --offer \"Anthropic commit\" \\\n    --format json"
     )]
     Sensitivity(SensitivityArgs),
+    /// Every layer's level of a portfolio chosen together: the lowest expected cost within the risk limit, and the
+    /// frontier of expected cost against CVaR95.
+    #[command(
+        long_about = "Every layer's level of a [[portfolios]] entry chosen together on the same futures (commit and \
+                      credits layers: every amount scaled together; provisioned layers: units): the lowest expected \
+                      cost whose over-commitment probability (the layers' total unused commitment above the waste \
+                      tolerance of their total) is at most --risk-limit (default [risk] max_overcommit_probability), \
+                      and the frontier of expected cost against CVaR95 (the mean of the costliest 5% of futures) \
+                      of the combinations evaluated. See docs/sweep.md, \"Optimising a portfolio\".",
+        after_help = "Examples:\n  commitsim optimize scenarios/portfolio.toml --portfolio \"PTU + umbrella\"\n  commitsim optimize scenarios/portfolio.toml --portfolio \"PTU + umbrella\" \\\n    --risk-limit 0.2 --format json"
+    )]
+    Optimize(OptimizeArgs),
     /// The walk-away point of a commit or provisioned offer: per level the least discount (provisioned: the highest
     /// unit price) that still beats the alternative, and at the offered terms the most one can commit.
     #[command(
@@ -153,8 +165,8 @@ pub enum Command {
                       level of the sweep's grid, the smallest discount (provisioned: the highest unit price) at \
                       which the offer beats the alternative in expected cost, and the one at which it beats it with \
                       probability at least --confidence; and at the offered discount (unit price) the largest level \
-                      that still beats it, both ways. Each is solved by bisection. Credits offers and portfolios \
-                      are not supported yet. See docs/sweep.md.",
+                      that still beats it, both ways. Each is solved by bisection. Credits offers are supported \
+                      (their discount is 1 - price); portfolios are not yet. See docs/sweep.md.",
         after_help = "Examples:\n  commitsim walkaway scenarios/example.toml --offer \"Anthropic commit\"\n  commitsim walkaway scenarios/example.toml --offer \"Anthropic commit\" \\\n    --against \"Enterprise PAYG -6%\" --confidence 0.8 --format json"
     )]
     Walkaway(WalkawayArgs),
@@ -374,6 +386,25 @@ pub struct TrackArgs {
     /// Write to FILE instead of standard output (written whole or not at all; `-` = stdout).
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// The arguments of `commitsim optimize`.
+// Flattened option groups carry their help on their own fields.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Args)]
+pub struct OptimizeArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Name of the `[[portfolios]]` entry.
+    #[arg(long, value_name = "NAME")]
+    pub portfolio: String,
+    /// Largest over-commitment probability allowed, 0 to 1 (default: `[risk]` max_overcommit_probability).
+    #[arg(long, value_name = "P")]
+    pub risk_limit: Option<f64>,
+    #[command(flatten)]
+    pub run: RunArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
 }
 
 /// The arguments of `commitsim forecast`.

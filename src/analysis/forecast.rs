@@ -289,6 +289,7 @@ pub fn scenario_from_history(
         step_cut: None,
         risk: Risk { baseline: 0, waste_tolerance: 0.05, max_overcommit_probability: 0.1 },
         offers: vec![],
+        portfolios: vec![],
         inputs: vec![file.to_path_buf()],
         warnings,
     })

@@ -81,6 +81,24 @@ pub fn levers_for(base: &Offer, horizon: usize) -> Vec<LeverOffer> {
         out.push(LeverOffer { id, label: label.to_string(), offer: o });
     };
     match &base.kind {
+        OfferKind::Commit(c) if c.credits.is_some() => {
+            // Credits (SPEC 6.10): smaller lots, a lower price, a longer expiry.
+            if c.amounts.iter().any(|&a| a > 0.0) {
+                push("commit_minus_10", "Lots 10% smaller", &|o| {
+                    set_commit(o, |c| c.amounts.iter_mut().for_each(|a| *a *= 0.9))
+                });
+            }
+            push("discount_plus_2", "Two cents less per dollar of credit", &|o| {
+                set_commit(o, |c| c.discount = c.discount.plus(0.02))
+            });
+            push("expiry_plus_6", "Credits that expire 6 months later", &|o| {
+                set_commit(o, |c| {
+                    if let Some(cr) = &mut c.credits {
+                        cr.expires_months += 6;
+                    }
+                })
+            });
+        }
         OfferKind::Commit(c) => {
             let no_cap = c.rollover_cap == 0.0;
             for (id, share) in [("rollover_25", 0.25), ("rollover_50", 0.5)] {
@@ -181,6 +199,9 @@ mod tests {
                 locked: false,
                 rollover_fraction: rollover,
                 rollover_cap: 0.0,
+                eligible_share: 1.0,
+                base: None,
+                credits: None,
             }),
         }
     }

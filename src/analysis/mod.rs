@@ -4,6 +4,8 @@
 pub mod backtest;
 pub mod forecast;
 pub mod levers;
+pub mod optimize;
+pub mod portfolio;
 pub mod profile;
 pub mod sensitivity;
 pub mod simulate;

@@ -152,7 +152,26 @@ pub struct OfferResult {
     pub effective_savings_rate: Option<f64>,
     /// Commitment risk (commit offers).
     pub commitment: Option<Commitment>,
-    /// Capacity figures (provisioned offers).
+    /// Capacity figures (provisioned offers; a portfolio's one provisioned layer).
+    pub provisioned: Option<ProvisionedStats>,
+    /// A portfolio's layers, in order (portfolios only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<LayerResult>>,
+}
+
+/// One layer of a portfolio: what it charges itself, on the traffic it receives.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LayerResult {
+    /// The offer.
+    pub offer: String,
+    /// Its kind.
+    pub kind: String,
+    /// Mean of what the layer charges (fees, commitments and overage; for
+    /// pay-as-you-go and credits, what it bills).
+    pub cost_mean: f64,
+    /// Commitment figures (commit and credits layers).
+    pub commitment: Option<Commitment>,
+    /// Capacity figures (provisioned layers).
     pub provisioned: Option<ProvisionedStats>,
 }
 
@@ -171,6 +190,9 @@ pub struct SimulateReport {
     pub volume: Volume,
     /// Per offer, in scenario order.
     pub offers: Vec<OfferResult>,
+    /// Per portfolio, in scenario order, with the figures of an offer (SPEC 6.6).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub portfolios: Vec<OfferResult>,
     /// Currency of money figures (not part of the JSON interface).
     #[serde(skip)]
     pub currency: String,
@@ -186,7 +208,9 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
     let specs: Vec<_> = billers.into_iter().map(|b| Spec::new(b, Keep::All)).collect();
     let out = run(&plan, &views, &specs, false, progress)?;
     out.check_finite(sc)?;
-    Ok(report(sc, &out))
+    let mut r = report(sc, &out);
+    r.portfolios = super::portfolio::results(sc, &plan, &out.offers[sc.risk.baseline].cost, &|_| {})?;
+    Ok(r)
 }
 
 /// Summarises a run whose billers are `sc.offers` in order.
@@ -233,9 +257,31 @@ pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
         baseline: sc.offers[sc.risk.baseline].name.clone(),
         volume: Volume { total_tokens: Quantiles { mean: mean(&out.volume), p5: v[0], p50: v[1], p95: v[2] } },
         offers,
+        portfolios: Vec::new(),
         currency: sc.catalog.currency.clone(),
         warnings,
     }
+}
+
+/// The cost and savings blocks of per-path costs `cost` against `base`,
+/// and the effective savings rate, as plain Monte Carlo estimates (one
+/// independent path per unit; portfolios use it).
+pub fn cost_savings(cost: &[f64], base: &[f64]) -> (CostStats, SavingsStats, Option<f64>) {
+    let savings: Vec<f64> = base.iter().zip(cost).map(|(b, c)| b - c).collect();
+    let (c, s): (Summary, Summary) = rayon::join(|| summarize(cost), || summarize(&savings));
+    let base_mean = mean(base);
+    (
+        CostStats { mean: c.mean, std_error: c.std_error, p5: c.p5, p50: c.p50, p95: c.p95, cvar95: c.cvar95 },
+        SavingsStats {
+            mean: s.mean,
+            std_error: s.std_error,
+            p5: s.p5,
+            p50: s.p50,
+            p95: s.p95,
+            prob_negative: prob_loss(&savings, base),
+        },
+        (base_mean != 0.0).then(|| s.mean / base_mean).filter(|r| r.is_finite()),
+    )
 }
 
 /// How a run's paths were drawn, for the means and their standard errors.
@@ -284,6 +330,16 @@ fn offer_result(
             if b == design.baseline { (0.0, 0.0) } else { design.estimate(&savings, &[b, design.baseline]) };
     }
     let base_mean = if sc.sampling == Sampling::Random { mean(base) } else { design.base_mean };
+    let cost = CostStats { mean: c.mean, std_error: c.std_error, p5: c.p5, p50: c.p50, p95: c.p95, cvar95: c.cvar95 };
+    let effective_savings_rate = (base_mean != 0.0).then(|| s.mean / base_mean).filter(|r| r.is_finite());
+    let savings = SavingsStats {
+        mean: s.mean,
+        std_error: s.std_error,
+        p5: s.p5,
+        p50: s.p50,
+        p95: s.p95,
+        prob_negative: prob_loss(&savings, base),
+    };
     let commitment = match &o.kind {
         OfferKind::Commit(cm) => Some(commitment(cm, o.term_months.min(sc.horizon), p, sc.risk.waste_tolerance)),
         _ => None,
@@ -300,28 +356,30 @@ fn offer_result(
     OfferResult {
         name: o.name.clone(),
         kind: o.kind.name().into(),
-        cost: CostStats { mean: c.mean, std_error: c.std_error, p5: c.p5, p50: c.p50, p95: c.p95, cvar95: c.cvar95 },
-        savings: SavingsStats {
-            mean: s.mean,
-            std_error: s.std_error,
-            p5: s.p5,
-            p50: s.p50,
-            p95: s.p95,
-            prob_negative: prob_loss(&savings, base),
-        },
-        effective_savings_rate: (base_mean != 0.0).then(|| s.mean / base_mean).filter(|r| r.is_finite()),
+        cost,
+        savings,
+        effective_savings_rate,
         commitment,
         provisioned,
+        layers: None,
     }
 }
 
 /// The committed total of a commit offer over `term` months.
 pub fn committed(c: &crate::spec::offer::Commit, term: usize) -> f64 {
+    if let Some(cr) = &c.credits {
+        return cr.committed(c);
+    }
     (0..term.div_ceil(c.period_months)).map(|k| c.amount(k)).sum()
 }
 
 fn commitment(c: &crate::spec::offer::Commit, term: usize, p: &OfferPaths, tol: f64) -> Commitment {
-    let committed = committed(c, term);
+    commitment_of(committed(c, term), p, tol)
+}
+
+/// The commitment block of a total commitment `committed` with per-path
+/// waste, utilisation and overage in `p`.
+pub fn commitment_of(committed: f64, p: &OfferPaths, tol: f64) -> Commitment {
     let w = percentiles(&p.waste, &[95.0]);
     Commitment {
         committed,

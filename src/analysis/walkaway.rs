@@ -451,7 +451,8 @@ fn offered_discount(o: &Offer, horizon: usize) -> f64 {
 /// per-period sums of a commit view replace its monthly columns).
 fn compact(offer: &Offer, mut v: ViewData) -> ViewData {
     if let OfferKind::Commit(c) = &offer.kind {
-        if v.period == c.period_months && !v.period_basis.is_empty() && (!c.tokens || !v.period_tokens.is_empty()) {
+        let summed = v.period == c.period_months && !v.period_basis.is_empty();
+        if c.is_plain() && summed && (!c.tokens || !v.period_tokens.is_empty()) {
             v.list = Vec::new();
             v.locked = Vec::new();
             v.tokens = Vec::new();

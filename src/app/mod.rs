@@ -4,6 +4,7 @@
 mod brief;
 mod forecast;
 mod init;
+mod optimize;
 pub mod output;
 mod plan;
 mod profile;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Walkaway(a) => walkaway::run(&a, quiet),
         Command::Track(a) => track::run(&a, quiet),
         Command::Sensitivity(a) => sensitivity::run(&a, quiet),
+        Command::Optimize(a) => optimize::run(&a, quiet),
         Command::Score(a) => score::run(&a, quiet),
         Command::Validate(a) => validate::run(&a, quiet),
         Command::Init(a) => init::run(&a.dir),

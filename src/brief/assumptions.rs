@@ -263,6 +263,15 @@ fn offer_terms(o: &crate::spec::Offer, cur: &str) -> String {
 }
 
 fn commit_terms(c: &crate::spec::offer::Commit, cur: &str) -> String {
+    if let Some(cr) = &c.credits {
+        let lots: Vec<String> = (0..cr.months.len()).map(|k| money(c.amount(k), cur)).collect();
+        return format!(
+            "prepaid credits: {} bought at {:.2} per dollar of credit, each expiring {} months after purchase",
+            lots.join(" and "),
+            1.0 - c.discount.at(0.0),
+            cr.expires_months
+        );
+    }
     let unit = if c.tokens { "tokens" } else { cur };
     let amounts: Vec<String> = c.amounts.iter().map(|a| if c.tokens { count(*a) } else { money(*a, cur) }).collect();
     let discount = match &c.discount {
@@ -272,8 +281,15 @@ fn commit_terms(c: &crate::spec::offer::Commit, cur: &str) -> String {
             format!("discount tiers {}", t.join(", "))
         }
     };
+    let mut sold = String::new();
+    if c.eligible_share < 1.0 {
+        sold += &format!(", {} of in-scope spend counts toward it", pct(c.eligible_share));
+    }
+    if let Some(b) = &c.base {
+        sold += &format!(", drawn down first by {} a month of other spend", money(b.monthly, cur));
+    }
     format!(
-        "commit {} ({unit}) per {} month(s), {discount}, overage at {}, {} rate, rollover {} (cap {})",
+        "commit {} ({unit}) per {} month(s), {discount}, overage at {}, {} rate, rollover {} (cap {}){sold}",
         amounts.join(" then "),
         c.period_months,
         if c.overage_list { "list" } else { "the discounted rate" },

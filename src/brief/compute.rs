@@ -94,6 +94,8 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     out.check_finite(sc)?;
     let sim = simulate::report(sc, &out);
     let base = &out.offers[sc.risk.baseline].cost;
+    let mut sim = sim;
+    sim.portfolios = crate::analysis::portfolio::results(sc, &plan, base, &|_| {})?;
     let sweeps: Vec<SweepReport> = layouts
         .iter()
         .zip(&offsets)

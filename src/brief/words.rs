@@ -24,6 +24,7 @@ pub fn per_period(months: usize) -> String {
 /// A level of `offer` in words: `$321k per year`, `2.00B tokens per month`, `150 units`.
 pub fn level_text(offer: &Offer, level: f64, cur: &str) -> String {
     match &offer.kind {
+        OfferKind::Commit(c) if c.credits.is_some() => format!("{} of credit per purchase", money(level, cur)),
         OfferKind::Commit(c) => {
             let amount =
                 if level_unit(offer) == "tokens" { format!("{} tokens", count(level)) } else { money(level, cur) };

@@ -56,6 +56,9 @@ impl Schedule {
 
 /// Bills a commit offer on one path, with its [`Schedule`] over the view's term.
 pub fn bill(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
+    if !c.is_plain() {
+        return bill_as_sold(c, sched, v);
+    }
     let basis = if c.locked { &v.locked } else { &v.list };
     // The view sums each period once for every biller of the same period.
     let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
@@ -102,6 +105,67 @@ pub fn bill(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
     PathBill { cost: v.outside + paid, waste, overage, util, ..PathBill::default() }
 }
 
+/// [`bill`] for a commitment as sold (SPEC 6.3, 6.10): only `eligible_share`
+/// of the in-scope spend draws the commitment down (the rest is billed at
+/// list), and the period's base spend `b_k` draws it down first:
+///
+/// ```text
+/// avail = A_k + carry_in;  left = avail - b_k
+/// left >= c_k:     paid = A_k; unused = left - c_k (rollover as release 1)
+/// 0 <= left < c_k: paid = A_k + (c_k - left) m
+/// left < 0:        paid = A_k + (b_k - avail) + c_k m
+/// cost = outside + sum paid - sum b_k + (1 - e) * in-scope list
+/// ```
+/// `overage` is everything paid beyond the commitment (base spend beyond it
+/// at its own price, the scenario's excess times `m`); the commitment
+/// figures include the base spend.
+pub fn bill_as_sold(c: &Commit, sched: &Schedule, v: &ViewData) -> PathBill {
+    let basis = if c.locked { &v.locked } else { &v.list };
+    let e = c.eligible_share;
+    let (mut carry, mut waste, mut overage, mut paid, mut base_total) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let mut last_ppu = None;
+    for p in &sched.periods {
+        let months = p.months.clone();
+        let spend: f64 = basis[months.clone()].iter().sum();
+        let money = spend * p.keep;
+        let (consumed, ppu) = if c.tokens {
+            let tok: f64 = v.tokens[months.clone()].iter().sum();
+            let ppu = if tok > 0.0 {
+                money / tok
+            } else {
+                let price = if c.locked { v.mean_price_locked } else { v.mean_price[p.months.start] };
+                last_ppu.unwrap_or(price * p.keep)
+            };
+            last_ppu = Some(ppu);
+            (e * tok, ppu)
+        } else {
+            (e * money, 1.0)
+        };
+        let b: f64 = if v.base.is_empty() { 0.0 } else { v.base[months].iter().sum() };
+        base_total += b;
+        let avail = p.amount + carry;
+        let left = avail - b;
+        if left >= consumed {
+            let unused = left - consumed;
+            let carry_out = (c.rollover_fraction * unused).min(p.cap);
+            waste += unused - carry_out;
+            carry = carry_out;
+            paid += p.amount * ppu;
+        } else {
+            let over = (b - avail).max(0.0) + (consumed - left.max(0.0)) * p.m * ppu;
+            paid += p.amount * ppu + over;
+            overage += over;
+            carry = 0.0;
+        }
+    }
+    waste += carry;
+    let committed = sched.committed;
+    let util = if committed > 0.0 { (committed - waste) / committed } else { 1.0 };
+    let passed = if e < 1.0 { (1.0 - e) * v.inside } else { 0.0 };
+    let cost = (v.outside + paid - base_total + passed).max(0.0);
+    PathBill { cost, waste, overage, util, ..PathBill::default() }
+}
+
 /// [`bill`] for a dollar commitment without rollover, whose periods do not
 /// depend on each other: the same sums, in the same order, without the
 /// branch on over- or under-use that usage makes unpredictable.
@@ -134,6 +198,7 @@ fn bill_independent(sched: &Schedule, v: &ViewData) -> PathBill {
 pub fn discount_to_win(c: &Commit, sched: &Schedule, v: &ViewData, budget: f64) -> Option<f64> {
     let summed = v.period == c.period_months && v.period_basis.len() == sched.periods.len();
     if c.tokens
+        || !c.is_plain()
         || c.rollover_fraction != 0.0
         || !summed
         || sched.periods.iter().any(|p| p.amount.is_nan() || p.amount <= 0.0)
@@ -216,7 +281,7 @@ impl SortedPeriods {
     /// without `outside`), when `c` is a dollar commitment without rollover
     /// on these periods; `None` otherwise.
     pub fn paid_sum(&self, c: &Commit, sched: &Schedule) -> Option<f64> {
-        if c.tokens || c.rollover_fraction != 0.0 || c.period_months != self.period {
+        if c.tokens || !c.is_plain() || c.rollover_fraction != 0.0 || c.period_months != self.period {
             return None;
         }
         if sched.periods.len() != self.sorted.len() || sched.periods.iter().any(|p| p.keep <= 0.0) {
@@ -262,6 +327,9 @@ mod tests {
             locked: false,
             rollover_fraction: 0.0,
             rollover_cap: 0.0,
+            eligible_share: 1.0,
+            base: None,
+            credits: None,
         }
     }
 

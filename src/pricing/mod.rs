@@ -8,6 +8,7 @@
 //! Many billers can share a view (a sweep re-bills one view at 25 levels).
 
 pub mod commit;
+pub mod credits;
 pub mod payg;
 pub mod provisioned;
 
@@ -42,7 +43,11 @@ pub struct ViewData {
     pub period_basis: Vec<f64>,
     /// Per commitment period: the sum of `tokens`.
     pub period_tokens: Vec<f64>,
-    /// The period length the two sums above are for (0: none).
+    /// Base spend by month (commit views with `base_spend` only, SPEC 6.3).
+    pub base: Vec<f64>,
+    /// Per commitment period: the sum of `base`.
+    pub base_period: Vec<f64>,
+    /// The period length the sums above are for (0: none).
     pub period: usize,
     /// In-scope list cost during the term.
     pub inside: f64,
@@ -87,6 +92,7 @@ impl Biller {
             OfferKind::Payg(p) => {
                 PathBill { cost: v.outside + payg::in_scope_cost(p, v), util: 1.0, ..PathBill::default() }
             }
+            OfferKind::Commit(c) if c.credits.is_some() => credits::bill(c, v),
             OfferKind::Commit(c) => match &self.schedule {
                 Some(sched) => commit::bill(c, sched, v),
                 None => commit::bill(c, &commit::Schedule::new(c, v.list.len()), v),

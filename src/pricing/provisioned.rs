@@ -74,6 +74,24 @@ pub fn bill(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
     finish(p.drop, v, totals, served_eff, if p.drop { unserved } else { spill_cost })
 }
 
+/// The served share of each month of `v` (1 in a month without load), as
+/// [`bill`] computes it: what a portfolio's later layers do not receive.
+pub fn served_shares(p: &Provisioned, v: &ViewData, totals: &TermTotals, out: &mut Vec<f64>) {
+    let TermTotals { cap, ln_cap, .. } = *totals;
+    out.clear();
+    for t in 0..v.list.len() {
+        let share = if v.eff[t] > 0.0 {
+            match &p.load {
+                Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
+                Load::Profile(prof) => prof.mean_min(cap * v.inv_rate[t]),
+            }
+        } else {
+            1.0
+        };
+        out.push(share.clamp(0.0, 1.0));
+    }
+}
+
 /// The bill from the sums over the months: served effective tokens and what
 /// missed capacity (spillover list cost, or with `drop` unserved tokens).
 #[inline(always)]

@@ -23,6 +23,7 @@ pub fn render(report: &Report) -> Result<String> {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => walkaway(r),
+        Report::Optimize(r) => super::optimize::csv_rows(r),
         Report::Sensitivity(r) => sensitivity(r),
         Report::Track(r) => super::track::csv_rows(r),
     };
@@ -101,7 +102,7 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
         "unserved_tokens_mean",
     ];
     let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
-    for o in &r.offers {
+    for o in r.offers.iter().chain(&r.portfolios) {
         let c = o.commitment.as_ref();
         let p = o.provisioned.as_ref();
         let mut row = vec![o.name.clone(), o.kind.clone()];

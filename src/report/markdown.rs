@@ -25,6 +25,7 @@ pub fn render(report: &Report) -> String {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::markdown(r),
+        Report::Optimize(r) => super::optimize::markdown(r),
         Report::Sensitivity(r) => sensitivity(r),
         Report::Track(r) => super::track::markdown(r),
     }
@@ -123,7 +124,7 @@ fn simulate(r: &SimulateReport) -> String {
         .map(|h| right(h, 0)),
     );
     let mut t = Table::new(cols);
-    for o in &r.offers {
+    for o in r.offers.iter().chain(&r.portfolios) {
         let (over, util) = match (&o.commitment, &o.provisioned) {
             (Some(c), _) => (pct(c.prob_overcommit), pct(c.utilization_mean)),
             (None, Some(p)) => ("–".into(), pct(p.utilization_mean)),

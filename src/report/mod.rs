@@ -6,6 +6,7 @@ pub mod csv_out;
 pub mod escape;
 pub mod layout;
 pub mod markdown;
+pub mod optimize;
 pub mod table;
 pub mod track;
 pub mod walkaway;
@@ -45,6 +46,8 @@ pub enum Report {
     Sensitivity(SensitivityReport),
     /// `track`.
     Track(TrackReport),
+    /// `optimize`.
+    Optimize(crate::analysis::optimize::OptimizeReport),
 }
 
 /// Output formats.
@@ -87,6 +90,7 @@ pub fn json(report: &Report) -> String {
         Report::Walkaway(r) => escape::json(r),
         Report::Sensitivity(r) => escape::json(r),
         Report::Track(r) => escape::json(r),
+        Report::Optimize(r) => escape::json(r),
     };
     // Serialising plain structs of numbers and strings cannot fail.
     v.map(|mut s| {

@@ -29,6 +29,7 @@ pub fn render(report: &Report) -> String {
         Report::Forecast(r) => forecast(r),
         Report::Backtest(r) => backtest(r),
         Report::Walkaway(r) => super::walkaway::text(r),
+        Report::Optimize(r) => super::optimize::text(r),
         Report::Sensitivity(r) => sensitivity(r),
         Report::Track(r) => super::track::text(r),
     }
@@ -96,9 +97,11 @@ fn simulate(r: &SimulateReport) -> String {
         right("P(over)", 7),
         right("Util", 6),
     ]);
-    for o in &r.offers {
+    for o in r.offers.iter().chain(&r.portfolios) {
         let kind = match o.kind.as_str() {
             "provisioned" => "prov.",
+            "credits" => "credit",
+            "portfolio" => "portf.",
             k => k,
         };
         let range = format!("{} – {}", money(o.cost.p5, cur), money(o.cost.p95, cur));

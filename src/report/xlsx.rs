@@ -203,6 +203,7 @@ fn simulate(wb: &mut Workbook, r: &SimulateReport, summary: &str) -> Result<()> 
     let rows: Vec<Vec<XCell>> = r
         .offers
         .iter()
+        .chain(&r.portfolios)
         .map(|o| {
             vec![
                 s(o.name.clone()),
@@ -244,6 +245,7 @@ fn simulate(wb: &mut Workbook, r: &SimulateReport, summary: &str) -> Result<()> 
     let commits: Vec<Vec<XCell>> = r
         .offers
         .iter()
+        .chain(&r.portfolios)
         .filter_map(|o| o.commitment.as_ref().map(|c| (o, c)))
         .map(|(o, c)| {
             vec![
@@ -276,6 +278,7 @@ fn simulate(wb: &mut Workbook, r: &SimulateReport, summary: &str) -> Result<()> 
     let prov: Vec<Vec<XCell>> = r
         .offers
         .iter()
+        .chain(&r.portfolios)
         .filter_map(|o| o.provisioned.as_ref().map(|p| (o, p)))
         .map(|(o, p)| {
             vec![

@@ -101,14 +101,15 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
     let sampling = sampling_setting(path, &raw, ov)?;
     let mut names: Vec<String> = workloads.iter().map(|w| w.name.clone()).collect();
     names.extend(events.iter().map(|e| e.workload.clone()));
-    let offers = compile_offers(path, &raw, horizon, &catalog, &names, &mut inputs)?;
+    let offers = compile_offers(path, &raw, (start, horizon), &catalog, &names, &mut inputs)?;
     let risk = compile_risk(path, &raw, &offers)?;
+    let portfolios = super::portfolio::compile(path, &raw.portfolios, &offers, horizon)?;
     warnings.extend(usage_warnings(&workloads, &events, &routing, &catalog, start, horizon));
     warnings.extend(offer_warnings(&offers, &usage_pairs(&workloads, &events, &routing), &catalog, horizon));
     for o in &offers {
         if let offer::OfferKind::Commit(c) = &o.kind {
             let covered = o.term_months.min(horizon);
-            if covered % c.period_months != 0 {
+            if covered % c.period_months != 0 && c.credits.is_none() {
                 warnings.push(format!(
                     "offer `{}`: the last commitment period is cut short by the {} ({} of {} months); its full amount is charged",
                     o.name,
@@ -146,6 +147,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
         price_change,
         step_cut,
         risk,
+        portfolios,
         offers,
         inputs,
         warnings,
@@ -213,7 +215,7 @@ fn sampling_setting(path: &Path, raw: &ScenarioFile, ov: Overrides) -> Result<Sa
 pub(super) fn compile_offers(
     path: &Path,
     raw: &ScenarioFile,
-    horizon: usize,
+    (start, horizon): (Month, usize),
     catalog: &Catalog,
     names: &[String],
     inputs: &mut Vec<PathBuf>,
@@ -233,7 +235,7 @@ pub(super) fn compile_offers(
                 format!("offer name `{}` is used twice; names must be unique", o.name),
             ));
         }
-        let cx = OfferCtx { file: path, index: i, horizon, catalog, workloads: names };
+        let cx = OfferCtx { file: path, index: i, horizon, catalog, workloads: names, start };
         let compiled = offer_check::compile(o, &cx)?;
         if let offer::OfferKind::Provisioned(p) = &compiled.kind {
             if let offer::Load::Profile(pr) = &p.load {

@@ -58,6 +58,17 @@ pub(super) fn offer_warnings(
                 o.name
             ));
         }
+        if let offer::OfferKind::Commit(offer::Commit { credits: Some(cr), .. }) = &o.kind {
+            let end = o.term_months.min(horizon);
+            if let Some(&last) = cr.months.iter().find(|&&m| m + cr.expires_months > end) {
+                out.push(format!(
+                    "offer `{}`: credits bought in month {} of the scenario are still usable after its last \
+                     billed month ({end}); what is left of them then is counted as waste",
+                    o.name,
+                    last + 1
+                ));
+            }
+        }
         if o.term_months > horizon {
             out.push(format!(
                 "offer `{}`: its term ({} months) runs past the horizon ({horizon} months); only the first \

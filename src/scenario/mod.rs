@@ -8,6 +8,7 @@ mod compile;
 pub mod events;
 pub mod history;
 mod lint;
+pub mod portfolio;
 
 use crate::error::{closest, Error, Result};
 use crate::spec::catalog::Catalog;
@@ -163,6 +164,8 @@ pub struct Scenario {
     pub risk: Risk,
     /// Offers, in file order.
     pub offers: Vec<Offer>,
+    /// Portfolios of offers, in file order (SPEC 6.6).
+    pub portfolios: Vec<crate::spec::offer::Portfolio>,
     /// Every input file read (scenario, catalog, history, profiles).
     pub inputs: Vec<PathBuf>,
     /// Things the user should know that are not errors.

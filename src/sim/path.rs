@@ -23,6 +23,7 @@ pub struct Streams {
     tape: Tape,
     /// Paths generated so far in this chunk (their parity pairs them).
     generated: u64,
+    base: Vec<Rng>,
 }
 
 impl Streams {
@@ -36,6 +37,7 @@ impl Streams {
             routes: (0..plan.routes.len() as u64).map(|i| stream_rng(seed, chunk, STREAM_ROUTING + i)).collect(),
             tape: Tape::default(),
             generated: 0,
+            base: super::base::streams(&plan.base_spends, seed, chunk),
         }
     }
 }
@@ -162,6 +164,8 @@ pub struct PathState {
     pub record: bool,
     /// With `record`: the path's input draws, laid out as [`draw_slot`] says.
     pub draws: Vec<f64>,
+    /// Monthly spend of each of the plan's base spends (`base * h + t`).
+    pub base: Vec<f64>,
 }
 
 /// What a path's draw record holds in one slot (see [`draw_slot`]). Every
@@ -241,12 +245,18 @@ impl PathState {
             total_cost: 0.0,
             record: false,
             draws: vec![0.0; draw_width(plan)],
+            base: vec![0.0; plan.base_spends.len() * h],
         }
     }
 
     /// Monthly tokens of segment `seg`.
     pub fn seg_tokens(&self, seg: usize) -> &[f64] {
         &self.tokens[seg * self.h..(seg + 1) * self.h]
+    }
+
+    /// Monthly spend of the plan's base spend `j`.
+    pub fn base_spend(&self, j: usize) -> &[f64] {
+        &self.base[j * self.h..(j + 1) * self.h]
     }
 
     /// Monthly list cost of segment `seg`.
@@ -364,6 +374,9 @@ pub fn generate(plan: &Plan, st: &mut Streams, ps: &mut PathState) {
     }
     ps.total_tokens = tok;
     ps.total_cost = cost;
+    for (j, b) in plan.base_spends.iter().enumerate() {
+        super::base::draw(b, &mut st.base[j], ps.common_growth, &ps.common, &mut ps.base[j * h..(j + 1) * h]);
+    }
 }
 
 /// Fills `out` with standard normals. The generator is copied into a local

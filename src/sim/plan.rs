@@ -119,6 +119,9 @@ pub struct Plan {
     pub index_offset: usize,
     /// How paths are drawn (antithetic pairs or not, SPEC 6.7).
     pub sampling: crate::spec::sampling::Sampling,
+    /// The distinct base spends of the scenario's commit offers (SPEC 6.3),
+    /// each a path of its own; a view's `base` indexes them.
+    pub base_spends: Vec<crate::spec::offer::BaseSpend>,
 }
 
 impl Plan {
@@ -263,6 +266,7 @@ impl Plan {
             seed: sc.seed,
             index_offset: 0,
             sampling: sc.sampling,
+            base_spends: super::base::of_offers(&sc.offers),
         }
     }
 

@@ -34,6 +34,8 @@ pub struct View {
     /// Whether billers read in-scope tokens (token commitments, provisioned
     /// capacity); dollar commitments and tiers need only spend.
     pub needs_tokens: bool,
+    /// The plan's base spend its commit billers draw down with (SPEC 6.3).
+    pub base: Option<usize>,
 }
 
 impl View {
@@ -64,7 +66,15 @@ impl View {
             _ => 0,
         };
         let needs_tokens = per_token || eff.is_some();
-        View { segments, term, eff, locked, per_token, monthly, everything, period, needs_tokens }
+        let base = match &offer.kind {
+            // Every base spend of a plan's offers is in the plan; an offer
+            // derived from one (a sweep level, a lever) keeps its base spend.
+            OfferKind::Commit(c) => c.base.as_ref().map(|b| {
+                plan.base_spends.iter().position(|x| x == b).expect("the plan holds every offer's base spend")
+            }),
+            _ => None,
+        };
+        View { segments, term, eff, locked, per_token, monthly, everything, period, needs_tokens, base }
     }
 }
 
@@ -143,6 +153,14 @@ impl ViewData {
             self.period_basis.extend(basis.chunks(view.period).map(|c| c.iter().sum::<f64>()));
             if view.needs_tokens {
                 self.period_tokens.extend(self.tokens.chunks(view.period).map(|c| c.iter().sum::<f64>()));
+            }
+        }
+        self.base.clear();
+        self.base_period.clear();
+        if let Some(j) = view.base {
+            self.base.extend_from_slice(&ps.base_spend(j)[..t_end]);
+            if view.period > 0 {
+                self.base_period.extend(self.base.chunks(view.period).map(|c| c.iter().sum::<f64>()));
             }
         }
         self.inside = crate::math::sum(&self.list);

@@ -29,6 +29,16 @@ pub struct ScenarioFile {
     pub risk: RiskSec,
     #[serde(default)]
     pub offers: Vec<OfferSec>,
+    #[serde(default)]
+    pub portfolios: Vec<PortfolioSec>,
+}
+
+/// `[[portfolios]]` (SPEC 6.6).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortfolioSec {
+    pub name: String,
+    pub layers: Vec<String>,
 }
 
 /// `[simulation]`.
@@ -164,6 +174,12 @@ pub struct OfferSec {
     pub rate: Option<String>,
     pub rollover_fraction: Option<f64>,
     pub rollover_cap: Option<f64>,
+    pub eligible_share: Option<f64>,
+    pub base_spend: Option<BaseSpendSec>,
+    // credits
+    pub purchases: Option<Vec<PurchaseSec>>,
+    pub price: Option<f64>,
+    pub expires_months: Option<i64>,
     // provisioned
     pub units: Option<f64>,
     pub unit_price: Option<f64>,
@@ -174,6 +190,24 @@ pub struct OfferSec {
     pub increment: Option<f64>,
     pub load: Option<LoadSec>,
     pub overflow: Option<String>,
+}
+
+/// `base_spend = { ... }` of a commit (SPEC 6.3).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseSpendSec {
+    pub monthly: f64,
+    pub growth_annual: Option<Dist>,
+    pub volatility_monthly: Option<f64>,
+    pub correlation: Option<f64>,
+}
+
+/// One `purchases` entry of a credits offer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PurchaseSec {
+    pub month: String,
+    pub amount: f64,
 }
 
 /// `scope = { ... }`.

@@ -47,7 +47,9 @@ pub struct Offer {
     pub kind: OfferKind,
 }
 
-/// The three kinds of offer.
+/// The kinds of offer. Prepaid credits (`kind = "credits"`) are a
+/// [`Commit`] with [`Commit::credits`] set: they share its level, discount,
+/// commitment figures, sweep, levers and walk-away point (SPEC 6.10).
 #[derive(Debug, Clone)]
 pub enum OfferKind {
     /// Pay as you go with a flat discount or marginal volume tiers.
@@ -63,6 +65,7 @@ impl OfferKind {
     pub fn name(&self) -> &'static str {
         match self {
             OfferKind::Payg(_) => "payg",
+            OfferKind::Commit(c) if c.credits.is_some() => "credits",
             OfferKind::Commit(_) => "commit",
             OfferKind::Provisioned(_) => "provisioned",
         }
@@ -129,13 +132,67 @@ pub struct Commit {
     pub rollover_fraction: f64,
     /// Carried amount at most this share of the next period's amount; 0 = no cap.
     pub rollover_cap: f64,
+    /// Share of in-scope spend that draws the commitment down (SPEC 6.3); the
+    /// rest is billed at list. 1 for release-1 offers.
+    pub eligible_share: f64,
+    /// Other spend that draws the same commitment down (SPEC 6.3).
+    pub base: Option<BaseSpend>,
+    /// Prepaid credit lots (`kind = "credits"`); `amounts[k]` is lot `k`'s amount.
+    pub credits: Option<Credits>,
+}
+
+/// `base_spend` of a commit: a drift path of its own (SPEC 6.3, 6.10).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BaseSpend {
+    /// Spend of the month before the start, in the catalog's currency.
+    pub monthly: f64,
+    /// Annual growth (a number or a distribution).
+    pub growth: crate::spec::dist::Dist,
+    /// Monthly log volatility.
+    pub sigma: f64,
+    /// Correlation of its monthly normal with the common one.
+    pub correlation: f64,
+}
+
+/// Prepaid credits: lots bought in given months, each usable for
+/// `expires_months` months from its purchase month (SPEC 6.3).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credits {
+    /// Purchase month of each lot, as a month index from the start, ascending.
+    pub months: Vec<usize>,
+    /// Months each lot can be drawn (its purchase month included).
+    pub expires_months: usize,
+}
+
+impl Credits {
+    /// The committed total: the sum of the lots' amounts.
+    pub fn committed(&self, c: &Commit) -> f64 {
+        (0..self.months.len()).map(|k| c.amount(k)).sum()
+    }
 }
 
 impl Commit {
-    /// The amount committed for period `k`.
+    /// The amount committed for period `k` (credits: of lot `k`).
     pub fn amount(&self, k: usize) -> f64 {
         self.amounts.get(k).or(self.amounts.last()).copied().unwrap_or(0.0)
     }
+
+    /// Whether the offer is a release-1 commit: no credits, no base spend,
+    /// all in-scope spend eligible. Only those take the fast paths that
+    /// sum periods across paths (sweep, walk-away).
+    pub fn is_plain(&self) -> bool {
+        self.credits.is_none() && self.base.is_none() && self.eligible_share == 1.0
+    }
+}
+
+/// A portfolio (SPEC 6.6): offers billed layer by layer on the same paths,
+/// each serving the in-scope traffic the layers before it did not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Portfolio {
+    /// Its name, unique among offers and portfolios.
+    pub name: String,
+    /// Indices into the scenario's offers, in the order traffic meets them.
+    pub layers: Vec<usize>,
 }
 
 /// Per-minute load shape of a provisioned offer.

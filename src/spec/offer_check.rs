@@ -17,6 +17,7 @@ pub(crate) struct OfferCtx<'a> {
     pub horizon: usize,
     pub catalog: &'a Catalog,
     pub workloads: &'a [String],
+    pub start: super::month::Month,
 }
 
 impl OfferCtx<'_> {
@@ -60,7 +61,7 @@ impl OfferCtx<'_> {
 /// Builds a validated [`Offer`] from its table.
 pub(crate) fn compile(o: &OfferSec, cx: &OfferCtx) -> Result<Offer> {
     let kind_name = Some(o.kind.clone());
-    let kind = cx.choice("kind", &kind_name, "", &["payg", "commit", "provisioned"])?;
+    let kind = cx.choice("kind", &kind_name, "", &["payg", "commit", "credits", "provisioned"])?;
     reject_foreign_keys(o, kind, cx)?;
     let term = match o.term_months {
         None => cx.horizon,
@@ -73,6 +74,7 @@ pub(crate) fn compile(o: &OfferSec, cx: &OfferCtx) -> Result<Offer> {
     let kind = match kind {
         "payg" => OfferKind::Payg(compile_payg(o, cx)?),
         "commit" => OfferKind::Commit(compile_commit(o, cx, term)?),
+        "credits" => OfferKind::Commit(compile_credits(o, cx, term)?),
         _ => OfferKind::Provisioned(compile_provisioned(o, cx)?),
     };
     Ok(Offer { name: o.name.clone(), scope, term_months: term, kind })
@@ -91,6 +93,13 @@ fn reject_foreign_keys(o: &OfferSec, kind: &str, cx: &OfferCtx) -> Result<()> {
         ("rate", o.rate.is_some()),
         ("rollover_fraction", o.rollover_fraction.is_some()),
         ("rollover_cap", o.rollover_cap.is_some()),
+        ("eligible_share", o.eligible_share.is_some()),
+        ("base_spend", o.base_spend.is_some()),
+    ];
+    let credits = [
+        ("purchases", o.purchases.is_some()),
+        ("price", o.price.is_some()),
+        ("expires_months", o.expires_months.is_some()),
     ];
     let prov = [
         ("units", o.units.is_some()),
@@ -104,10 +113,15 @@ fn reject_foreign_keys(o: &OfferSec, kind: &str, cx: &OfferCtx) -> Result<()> {
         ("overflow", o.overflow.is_some()),
     ];
     let discount = [("discount", o.discount.is_some())];
-    let groups: [(&str, &[(&str, bool)]); 4] =
-        [("payg", &payg), ("commit", &commit), ("provisioned", &prov), ("payg or commit", &discount)];
+    let groups: [(&str, &[(&str, bool)]); 5] = [
+        ("payg", &payg),
+        ("commit", &commit),
+        ("credits", &credits),
+        ("provisioned", &prov),
+        ("payg or commit", &discount),
+    ];
     for (owner, keys) in groups {
-        if owner.contains(kind) {
+        if owner.split(" or ").any(|k| k == kind) {
             continue;
         }
         if let Some((k, _)) = keys.iter().find(|(_, set)| *set) {
@@ -254,7 +268,115 @@ fn compile_commit(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
             ),
         ));
     }
-    Ok(Commit { tokens, period_months, amounts, discount, overage_list, locked, rollover_fraction, rollover_cap })
+    let eligible_share = match o.eligible_share {
+        None => 1.0,
+        Some(e) if e.is_finite() && e > 0.0 && e <= 1.0 => e,
+        Some(e) => return Err(cx.err("eligible_share", format!("expected a share in (0, 1], found {e}"))),
+    };
+    let base = match &o.base_spend {
+        None => None,
+        Some(b) => {
+            if tokens {
+                return Err(cx.err("base_spend", "`base_spend` is other spend in dollars: it requires unit = \"usd\""));
+            }
+            Some(compile_base(b, cx)?)
+        }
+    };
+    Ok(Commit {
+        tokens,
+        period_months,
+        amounts,
+        discount,
+        overage_list,
+        locked,
+        rollover_fraction,
+        rollover_cap,
+        eligible_share,
+        base,
+        credits: None,
+    })
+}
+
+fn compile_base(b: &super::file::BaseSpendSec, cx: &OfferCtx) -> Result<BaseSpend> {
+    if !(b.monthly.is_finite() && b.monthly >= 0.0 && b.monthly <= max_amount(false)) {
+        return Err(cx.err("base_spend.monthly", format!("expected a monthly spend >= 0, found {}", b.monthly)));
+    }
+    let growth = b.growth_annual.clone().unwrap_or(super::dist::Dist::Fixed(0.0));
+    super::values::check_growth(&growth).map_err(|m| cx.err("base_spend.growth_annual", m))?;
+    let sigma = match b.volatility_monthly.unwrap_or(0.0) {
+        s if s.is_finite() && (0.0..=2.0).contains(&s) => s,
+        s => {
+            return Err(
+                cx.err("base_spend.volatility_monthly", format!("expected a log volatility from 0 to 2, found {s}"))
+            )
+        }
+    };
+    let correlation = match b.correlation.unwrap_or(0.0) {
+        c if c.is_finite() && (-1.0..=1.0).contains(&c) => c,
+        c => return Err(cx.err("base_spend.correlation", format!("expected a correlation from -1 to 1, found {c}"))),
+    };
+    Ok(BaseSpend { monthly: b.monthly, growth, sigma, correlation })
+}
+
+/// `kind = "credits"`: lots by purchase month, a price per dollar of credit,
+/// an expiry per lot (SPEC 6.3, 6.10).
+fn compile_credits(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
+    let list = o.purchases.as_ref().ok_or_else(|| {
+        cx.err("purchases", "missing required key, e.g. purchases = [{ month = \"2027-01\", amount = 200000 }]")
+    })?;
+    if list.is_empty() {
+        return Err(cx.err("purchases", "expected at least one purchase { month, amount }"));
+    }
+    let last = term.min(cx.horizon);
+    let mut lots: Vec<(usize, f64)> = Vec::new();
+    for (i, p) in list.iter().enumerate() {
+        let k = format!("purchases[{i}]");
+        let m = super::month::Month::parse(&p.month)
+            .ok_or_else(|| cx.err(&format!("{k}.month"), format!("expected a month YYYY-MM, found `{}`", p.month)))?;
+        let t = m.since(cx.start);
+        if t < 0 || t as usize >= last {
+            return Err(cx.err(
+                &format!("{k}.month"),
+                format!(
+                    "{} is outside the offer's months {} to {}: purchases must fall within the horizon and the term",
+                    p.month,
+                    cx.start,
+                    cx.start.plus(last as i32 - 1)
+                ),
+            ));
+        }
+        if !(p.amount.is_finite() && p.amount >= 0.0 && p.amount <= max_amount(false)) {
+            return Err(cx.err(&format!("{k}.amount"), format!("expected an amount >= 0, found {}", p.amount)));
+        }
+        lots.push((t as usize, p.amount));
+    }
+    // Drawn first-to-expire first; with one expiry for every lot that is
+    // purchase order, lots of one month in the order listed (a stable sort).
+    lots.sort_by_key(|&(t, _)| t);
+    let price = match o.price.unwrap_or(1.0) {
+        p if p.is_finite() && p > 0.0 && p <= 1.0 => p,
+        p => return Err(cx.err("price", format!("expected dollars paid per dollar of credit in (0, 1], found {p}"))),
+    };
+    let expires_months = match o.expires_months {
+        None => 12,
+        Some(e) if (1..=1200).contains(&e) => e as usize,
+        Some(e) => {
+            return Err(cx.err("expires_months", format!("expected a whole number of months from 1 to 1200, found {e}")))
+        }
+    };
+    Ok(Commit {
+        tokens: false,
+        period_months: term,
+        amounts: lots.iter().map(|l| l.1).collect(),
+        discount: DiscountRule::Flat(1.0 - price),
+        overage_list: false,
+        locked: false,
+        rollover_fraction: 0.0,
+        rollover_cap: 0.0,
+        eligible_share: 1.0,
+        base: None,
+        credits: Some(Credits { months: lots.iter().map(|l| l.0).collect(), expires_months }),
+    })
 }
 
 fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {

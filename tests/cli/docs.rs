@@ -153,6 +153,17 @@ fn probes() -> BTreeMap<&'static str, (String, Loader)> {
     p.insert("offers-commit", (offer(commit), toml("offers")));
     let provisioned = format!("{PROVISIONED}load = {{ peak_to_mean = 1.8 }}\n");
     p.insert("offers-provisioned", (offer(&provisioned), toml("offers")));
+    let credits =
+        "[[offers]]\nname = \"Credits\"\nkind = \"credits\"\npurchases = [{ month = \"2027-01\", amount = 1000 }]\n";
+    p.insert("offers-credits", (offer(credits), toml("offers")));
+    let base = "[[offers]]\nname = \"Commit\"\nkind = \"commit\"\nperiod = \"year\"\namount = 100000\n\n\
+                [offers.base_spend]\n@@\nmonthly = 1000\n";
+    p.insert("base-spend", (scenario("", base), toml("base-spend")));
+    let lots = "[[offers]]\nname = \"Credits\"\nkind = \"credits\"\n\n[[offers.purchases]]\n@@\nmonth = \"2027-01\"\n\
+                amount = 1000\n";
+    p.insert("purchases", (scenario("", lots), toml("purchases")));
+    let pf = "[[portfolios]]\n@@\nname = \"P\"\nlayers = [\"List price\"]\n";
+    p.insert("portfolios", (scenario("", pf), toml("portfolios")));
     let scoped = "[[offers]]\nname = \"Scoped\"\nkind = \"payg\"\ndiscount = 0.05\n\n[offers.scope]\n@@\n";
     p.insert("scope", (scenario("", scoped), toml("scope")));
     let tiers = "[[offers]]\nname = \"Tiers\"\nkind = \"payg\"\n\n[[offers.volume_tiers]]\n@@\nfrom = 0\n\

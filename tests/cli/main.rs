@@ -12,6 +12,7 @@ mod hostile;
 mod ingest;
 mod ingest_errors;
 mod outputs;
+mod portfolios;
 mod score;
 mod sensitivity;
 mod simulate;

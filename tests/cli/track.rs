@@ -563,3 +563,23 @@ fn a_launch_is_known_from_the_actuals_once_it_has_begun() {
     let not = run_with(false);
     close(f(&not["burn_down"][11]["p95"]), 12.0 * 4_500.0, REL);
 }
+
+/// Credits offers and umbrella commitments are refused with a reason, not
+/// tracked as if they were a plain commitment.
+#[test]
+fn credits_and_umbrella_commitments_are_refused_with_a_reason() {
+    for (offer, why) in
+        [("Anthropic prepaid credits", "a credits offer"), ("Azure MACC umbrella", "an umbrella commitment")]
+    {
+        let out = cmd()
+            .arg("track")
+            .arg(repo("scenarios/portfolio.toml"))
+            .args(["--offer", offer, "--actuals"])
+            .arg(repo("scenarios/northwind-actuals-2027.csv"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(why) && err.contains(offer), "{err}");
+    }
+}

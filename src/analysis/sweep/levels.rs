@@ -17,7 +17,11 @@ pub fn level_unit(o: &Offer) -> &'static str {
 pub fn current_level(o: &Offer, horizon: usize) -> f64 {
     match &o.kind {
         OfferKind::Commit(c) => {
-            let n = o.term_months.min(horizon).div_ceil(c.period_months).max(1);
+            // Credits: the mean lot.
+            let n = match &c.credits {
+                Some(cr) => cr.months.len().max(1),
+                None => o.term_months.min(horizon).div_ceil(c.period_months).max(1),
+            };
             (0..n).map(|k| c.amount(k)).sum::<f64>() / n as f64
         }
         OfferKind::Provisioned(p) => p.units,

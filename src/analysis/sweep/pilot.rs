@@ -55,13 +55,28 @@ pub(super) fn pilot(sc: &Scenario, plan: &Plan, offer: &Offer) -> Pilot {
 /// loads and the list spend and effective tokens of the term).
 pub(super) fn per_period(offer: &Offer, v: &ViewData) -> (Vec<f64>, f64, Vec<f64>, f64) {
     match &offer.kind {
+        OfferKind::Commit(c) if c.credits.is_some() => {
+            // Credits are drawn at list: the term's spend per lot.
+            let lots = c.credits.as_ref().map_or(1, |cr| cr.months.len().max(1));
+            (vec![v.list.iter().sum::<f64>() / lots as f64], 0.0, Vec::new(), 0.0)
+        }
         OfferKind::Commit(c) => {
             let basis = if c.locked { &v.locked } else { &v.list };
             let source = if c.tokens { &v.tokens } else { basis };
+            let len = c.period_months.max(1);
             let rows = source
-                .chunks(c.period_months.max(1))
+                .chunks(len)
                 .enumerate()
-                .map(|(k, m)| m.iter().sum::<f64>() * if c.tokens { 1.0 } else { 1.0 - c.discount.at(c.amount(k)) })
+                .map(|(k, m)| {
+                    let own = m.iter().sum::<f64>() * if c.tokens { 1.0 } else { 1.0 - c.discount.at(c.amount(k)) };
+                    if c.is_plain() {
+                        own
+                    } else {
+                        // As sold: the eligible share, and the base spend drawing the same commitment down.
+                        let base: f64 = v.base.chunks(len).nth(k).map_or(0.0, |b| b.iter().sum());
+                        c.eligible_share * own + base
+                    }
+                })
                 .collect();
             (rows, 0.0, Vec::new(), 0.0)
         }

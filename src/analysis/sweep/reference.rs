@@ -50,6 +50,8 @@ pub(super) fn break_even(o: &Offer, pilot: &Pilot) -> BreakEven {
 /// load above capacity, so `P(X > C) = fee / value of a fully used unit`.
 pub(super) fn newsvendor(sc: &Scenario, offer: &Offer, pilot: &Pilot, at: f64) -> Option<Reference> {
     match &offer.kind {
+        // Credits expire lot by lot, and base spend shifts the quantile: no pooled closed form.
+        OfferKind::Commit(c) if c.credits.is_some() || c.base.is_some() => None,
         OfferKind::Commit(c) => {
             let d = c.discount.at(at.max(c.amount(0)));
             let q = if c.overage_list { d } else { 0.0 };

@@ -216,6 +216,9 @@ mod tests {
             locked: false,
             rollover_fraction: rollover,
             rollover_cap: cap,
+            eligible_share: 1.0,
+            base: None,
+            credits: None,
         }
     }
 

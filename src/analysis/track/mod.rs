@@ -225,9 +225,20 @@ fn find(sc: &Scenario, name: &str) -> Result<usize> {
             sc.file.display()
         )));
     };
-    match sc.offers[i].kind {
+    match &sc.offers[i].kind {
+        OfferKind::Commit(c) if c.credits.is_some() || c.base.is_some() || c.eligible_share != 1.0 => {
+            Err(Error::Usage(format!(
+                "--offer: `{name}` is {}, which track does not follow yet; track takes a stand-alone commit offer \
+                 (credits and umbrella commitments come with a later release)",
+                if c.credits.is_some() {
+                    "a credits offer"
+                } else {
+                    "an umbrella commitment (base_spend or eligible_share)"
+                }
+            )))
+        }
         OfferKind::Commit(_) => Ok(i),
-        ref k => Err(Error::Usage(format!(
+        k => Err(Error::Usage(format!(
             "--offer: `{name}` is a {} offer, which has no commitment to track; track takes a commit offer \
              (credits offers and portfolios come with a later release)",
             k.name()
