@@ -91,7 +91,7 @@ fn result(
     base: &[f64],
 ) -> OfferResult {
     let p = columns(bills);
-    let (cost, savings, effective_savings_rate) = cost_savings(&p.cost, base);
+    let (cost, savings, effective_savings_rate) = cost_savings(&p.cost, base, sc.sampling.antithetic());
     let has_commit = b.layers.iter().any(|l| matches!(l.biller.kind, OfferKind::Commit(_)));
     let commitment = has_commit.then(|| commitment_of(b.committed(), &p, sc.risk.waste_tolerance));
     let prov: Vec<&LayerResult> = layers.iter().filter(|l| l.provisioned.is_some()).collect();

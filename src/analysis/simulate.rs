@@ -5,7 +5,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::stats::{
-    controlled_mean, mean, percentiles, prob_loss, share, std_error, summarize, units, Summary, ROUNDING,
+    controlled_mean, design_std_error, mean, percentiles, prob_loss, share, std_error, summarize, units, Summary,
+    ROUNDING,
 };
 use crate::error::Result;
 use crate::scenario::Scenario;
@@ -264,17 +265,24 @@ pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
 }
 
 /// The cost and savings blocks of per-path costs `cost` against `base`,
-/// and the effective savings rate, as plain Monte Carlo estimates (one
-/// independent path per unit; portfolios use it).
-pub fn cost_savings(cost: &[f64], base: &[f64]) -> (CostStats, SavingsStats, Option<f64>) {
+/// and the effective savings rate, as Monte Carlo estimates without control
+/// variates (portfolios use it). With `pairs` (antithetic sampling) the
+/// standard errors are those of the pair means, the design's independent
+/// units; the means are the same either way.
+pub fn cost_savings(cost: &[f64], base: &[f64], pairs: bool) -> (CostStats, SavingsStats, Option<f64>) {
     let savings: Vec<f64> = base.iter().zip(cost).map(|(b, c)| b - c).collect();
     let (c, s): (Summary, Summary) = rayon::join(|| summarize(cost), || summarize(&savings));
+    let (c_se, s_se) = if pairs {
+        (design_std_error(cost, true), design_std_error(&savings, true))
+    } else {
+        (c.std_error, s.std_error)
+    };
     let base_mean = mean(base);
     (
-        CostStats { mean: c.mean, std_error: c.std_error, p5: c.p5, p50: c.p50, p95: c.p95, cvar95: c.cvar95 },
+        CostStats { mean: c.mean, std_error: c_se, p5: c.p5, p50: c.p50, p95: c.p95, cvar95: c.cvar95 },
         SavingsStats {
             mean: s.mean,
-            std_error: s.std_error,
+            std_error: s_se,
             p5: s.p5,
             p50: s.p50,
             p95: s.p95,

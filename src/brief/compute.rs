@@ -25,7 +25,9 @@ use crate::analysis::forecast::{Bands, HistoryPoint};
 use crate::analysis::sensitivity;
 use crate::analysis::simulate::{self, SimulateReport};
 use crate::analysis::stats::percentiles;
-use crate::analysis::sweep::{current_level, find_offer, run_offers_with, Levels, SweepLayout, SweepReport};
+use crate::analysis::sweep::{
+    as_written_rule, current_level, find_offer, run_offers_with, Levels, SweepLayout, SweepReport,
+};
 use crate::analysis::walkaway::{walkaway, WalkawayReport, WalkawayRequest};
 use crate::checklist::ScoreReport;
 use crate::error::Result;
@@ -77,11 +79,17 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     let mut offers: Vec<_> = sc.offers.iter().map(|o| (o.clone(), Keep::All, RiskRule::None)).collect();
     // A reservation as written over-commits as its sweep's levels do: its
     // utilisation below the break-even (simulate reports no such figure).
+    // Every reservation is counted so, swept or not (with `--offer`, the others
+    // are not swept but are still choices).
     let mut as_written_risk: Vec<(usize, usize)> = Vec::new();
-    for (l, &i) in layouts.iter().zip(&swept) {
+    for &i in &candidates {
         if matches!(sc.offers[i].kind, OfferKind::Provisioned(_)) {
+            let rule = match swept.iter().position(|&j| j == i) {
+                Some(k) => layouts[k].rule_for(sc, &sc.offers[i]),
+                None => as_written_rule(sc, &plan, i),
+            };
             as_written_risk.push((i, offers.len()));
-            offers.push((sc.offers[i].clone(), Keep::Summary, l.rule_for(sc, &sc.offers[i])));
+            offers.push((sc.offers[i].clone(), Keep::Summary, rule));
         }
     }
     let mut offsets = Vec::new();
@@ -116,7 +124,9 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     let sweep = shown.map(|k| sweeps[k].clone());
     let mut recommendation = recommend(sc, &all, picked, sweep.as_ref(), input.score.as_ref());
     recommendation.counter_offers = walkaway.iter().map(|r| super::words::counter_offer(sc, r)).collect();
-    let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim);
+    // Whether the sweep shown is that of a commitment whose right-sized figure commits something.
+    let shown_saves = sweep.as_ref().is_some_and(|s| s.recommend.as_ref().is_some_and(|r| r.level > 0.0));
+    let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim, shown_saves);
     let right_sized = right_sized(sc, &sweeps);
     let lever_notes = sweep.as_ref().map_or_else(Vec::new, |s| super::words::lever_notes(sc, s));
     let saving_boxes = saving_boxes(sc, &sim, &out);
@@ -218,12 +228,17 @@ fn walkaways(sc: &Scenario, candidates: &[usize], confidence: f64) -> Result<Vec
         .collect()
 }
 
-fn sweep_note(sc: &Scenario, asked: bool, sweep: Option<&SweepReport>, sim: &SimulateReport) -> String {
+fn sweep_note(sc: &Scenario, asked: bool, sweep: Option<&SweepReport>, sim: &SimulateReport, saves: bool) -> String {
     match sweep {
         None => "The scenario has no commit or provisioned offer, so there is no commitment level to choose; \
                  every offer is pay as you go."
             .into(),
         Some(s) if asked => format!("The sweep re-bills {} at each level, as asked.", s.offer),
+        Some(s) if !saves => format!(
+            "Every commitment on offer was re-billed at each level on the same futures; none saves at a level \
+             within the risk limit that commits something. This is {}'s.",
+            s.offer
+        ),
         Some(s) => {
             let saving = sim.offers.iter().find(|o| o.name == s.offer).map_or(f64::NAN, |o| o.savings.mean);
             format!(
@@ -451,10 +466,11 @@ fn by_vendor(sc: &Scenario, choices: &[Choice]) -> Vec<(String, usize)> {
     out
 }
 
-/// The best choice that commits nothing: a pay-as-you-go offer as written.
-fn best_uncommitted(choices: &[Choice]) -> Option<usize> {
+/// The best choice that commits nothing: a pay-as-you-go offer as written
+/// (a reservation whose risk could not be counted commits all the same).
+fn best_uncommitted(sc: &Scenario, choices: &[Choice]) -> Option<usize> {
     (0..choices.len())
-        .filter(|&i| choices[i].pover.is_none())
+        .filter(|&i| !choices[i].from_sweep && matches!(sc.offers[choices[i].offer].kind, OfferKind::Payg(_)))
         .max_by(|&a, &b| choices[a].mean.total_cmp(&choices[b].mean))
 }
 
@@ -474,7 +490,7 @@ fn recommend(
     let mut alternative = None;
     if c.pover.is_some() {
         // A commitment: what a buyer who wants none should take instead.
-        if let Some(u) = best_uncommitted(all).filter(|&u| u != picked && all[u].offer != sc.risk.baseline) {
+        if let Some(u) = best_uncommitted(sc, all).filter(|&u| u != picked && all[u].offer != sc.risk.baseline) {
             let u = &all[u];
             text.push(' ');
             text.push_str(&super::words::uncommitted_alternative(sc, u.offer, (u.mean, u.p5, u.p95)));

@@ -135,9 +135,20 @@ pub fn tier_words(t: &crate::analysis::sweep::TierStep, unit: &str, per: &str, c
 pub fn propose_words(r: &crate::analysis::sweep::Recommend, unit: &str, per: &str, cur: &str) -> String {
     use crate::units::{money, pct};
     let lv = |x: f64| crate::units::level(x, unit, cur);
+    if r.rounding == "no_commitment" {
+        let (what, verb) =
+            if unit == "units" { ("no reservation", "reserving") } else { ("no commitment", "committing") };
+        return format!(
+            "{what} (saving {} ± {} against the baseline); {verb} anything costs more in expected terms on the same \
+             futures",
+            money(r.at.savings_mean, cur),
+            money(r.at.savings_std_error, cur),
+        );
+    }
     let how = match r.rounding.as_str() {
         "tier_threshold" => ", a discount tier's threshold",
         "whole_units" => "",
+        "none" => ", as refined (no round figure near it is within the risk limit)",
         _ => ", rounded to two significant figures",
     };
     let bound = if r.bound == "risk_limit" {

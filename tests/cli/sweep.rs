@@ -343,6 +343,10 @@ fn levers_at_a_zero_recommendation_are_valued_at_the_offers_own_level_and_say_so
     let r = sweep_json(&d, &text, "C", &[]);
     assert_eq!(r["recommended"].as_f64(), Some(0.0), "{r}");
     assert_eq!(r["levers_at"].as_f64(), Some(4000.0));
+    // The figure to propose is 0 too, and called what it is: no commitment, no rounding step.
+    let p = &r["recommend"];
+    assert_eq!((p["level"].as_f64(), p["rounding"].as_str()), (Some(0.0), Some("no_commitment")), "{p}");
+    assert_eq!((p["rounding_step"].as_f64(), p["rounding_cost"].as_f64()), (Some(0.0), Some(0.0)), "{p}");
     let notes: Vec<&str> = r["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
     assert!(
         notes.iter().any(|n| n.contains("the recommended level is no commitment")
@@ -353,6 +357,8 @@ fn levers_at_a_zero_recommendation_are_valued_at_the_offers_own_level_and_say_so
     let out = cmd().arg("sweep").arg(&s).args(["--offer", "C"]).output().unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(table.contains("Levers at $4.00k"), "{table}");
+    assert!(table.contains("Propose: no commitment (saving"), "{table}");
+    assert!(!table.contains("two significant figures"), "{table}");
     let md = d.path("brief.md");
     let out =
         cmd().arg("brief").arg(&s).args(["--offer", "C", "--format", "markdown", "--out"]).arg(&md).output().unwrap();

@@ -232,6 +232,17 @@ fn risk_rule(sc: &Scenario, o: &Offer, pilot: &Pilot) -> RiskRule {
     }
 }
 
+/// The over-commitment rule of offer `idx` as written, as a sweep of it
+/// counts it (a reservation: utilisation below its break-even, from the
+/// sweep's pilot), for an offer the brief bills without sweeping it.
+pub fn as_written_rule(sc: &Scenario, plan: &Plan, idx: usize) -> RiskRule {
+    let o = &sc.offers[idx];
+    match &o.kind {
+        OfferKind::Provisioned(_) => risk_rule(sc, o, &pilot::pilot(sc, plan, o)),
+        _ => risk_rule(sc, o, &Pilot::default()),
+    }
+}
+
 /// Sweeps offer `name` of `sc`: the pilot, one pass over the futures billing
 /// the baseline and every level, and the levers' pass.
 pub fn sweep(sc: &Scenario, name: &str, levels: &Levels, progress: &(dyn Fn(u64) + Sync)) -> Result<SweepReport> {

@@ -21,7 +21,9 @@ pub struct Recommend {
     /// over-commit too often) or `lowest_cost`.
     pub bound: String,
     /// How `level` was rounded from `refined`: `two_significant_figures`,
-    /// `tier_threshold` or `whole_units`.
+    /// `tier_threshold`, `whole_units`, `no_commitment` (the figure is 0:
+    /// commit nothing, reserve nothing) or `none` (no round figure near the
+    /// refined level is within the risk limit, so it is proposed as it is).
     pub rounding: String,
     /// The spacing of negotiable figures near `level` (a commit's two
     /// significant figures; a reservation's purchase increment).
@@ -49,8 +51,9 @@ pub fn round_step(x: f64) -> f64 {
 }
 
 /// The multiples of the two-significant-figure spacing at `hi` from the
-/// largest at or below `lo` to the smallest at or above `hi` (positive ones
-/// only): at most 101 figures, each with at most two significant figures.
+/// largest at or below `lo` to the smallest at or above `hi`: at most 102
+/// figures, each with at most two significant figures. 0 (no commitment)
+/// is a round figure when the range starts there.
 fn round_figures(lo: f64, hi: f64) -> Vec<f64> {
     if hi.is_nan() || hi <= 0.0 {
         return Vec::new();
@@ -58,20 +61,23 @@ fn round_figures(lo: f64, hi: f64) -> Vec<f64> {
     let s = round_step(hi);
     let first = (lo / s).floor().max(1.0) as u64;
     let last = (hi / s).ceil() as u64;
-    (first..=last).map(|m| m as f64 * s).collect()
+    let zero = (lo <= 0.0).then_some(0.0);
+    zero.into_iter().chain((first..=last).map(|m| m as f64 * s)).collect()
 }
 
 /// The purchasable unit counts in `[lo, hi]` (every one, or an even stride
-/// of at most [`MAX_UNITS`]).
+/// of at most [`MAX_UNITS`]); 0 (no reservation) is one when `lo` is 0,
+/// whatever the minimum purchase.
 fn unit_counts(lo: f64, hi: f64, min_units: f64, increment: f64) -> Vec<f64> {
+    let zero = (lo <= 0.0 && hi >= 0.0).then_some(0.0);
     let first = (lo / increment).ceil().max((min_units / increment).ceil()).max(1.0);
     let last = (hi / increment).floor();
     if last < first {
-        return Vec::new();
+        return zero.into_iter().collect();
     }
     let n = (last - first) as usize + 1;
     let stride = n.div_ceil(MAX_UNITS).max(1);
-    (0..n).step_by(stride).map(|i| (first + i as f64) * increment).collect()
+    zero.into_iter().chain((0..n).step_by(stride).map(|i| (first + i as f64) * increment)).collect()
 }
 
 /// What the refinement bills: the fine grid, the round figures and the
@@ -191,11 +197,17 @@ impl SweepLayout {
             }
         }
         // Without a round figure within the risk limit the refined level is proposed as it is.
+        if pick.is_none() {
+            rounding = "none";
+        }
         let at = pick.unwrap_or(refined);
+        if rows[at].level <= 0.0 {
+            rounding = "no_commitment";
+        }
         let step = match provisioned {
+            _ if rounding == "no_commitment" || rounding == "none" => 0.0,
             Some(p) => p.increment,
-            None if rows[at].level > 0.0 => round_step(rows[at].level),
-            None => 0.0,
+            None => round_step(rows[at].level),
         };
         // The two levels reported are billed once more on the full plan, so
         // that their figures are those of `simulate` with the level written
@@ -246,17 +258,20 @@ mod tests {
         assert_eq!(round_figures(297_000.0, 346_000.0), vec![290e3, 300e3, 310e3, 320e3, 330e3, 340e3, 350e3]);
         // The spacing is the top's: coarser figures below a power of ten.
         assert_eq!(round_figures(97_500.0, 103_000.0), vec![90e3, 100e3, 110e3]);
+        // From 0, no commitment is a figure too.
         let from_zero = round_figures(0.0, 40_000.0);
-        assert_eq!((from_zero.len(), from_zero[0], from_zero[39]), (40, 1e3, 40e3));
+        assert_eq!((from_zero.len(), from_zero[0], from_zero[1], from_zero[40]), (41, 0.0, 1e3, 40e3));
         assert!(round_figures(0.0, 0.0).is_empty());
     }
 
     #[test]
     fn unit_counts_are_purchasable() {
         assert_eq!(unit_counts(40.0, 60.0, 50.0, 5.0), vec![50.0, 55.0, 60.0]);
-        assert_eq!(unit_counts(0.0, 3.0, 1.0, 1.0), vec![1.0, 2.0, 3.0]);
+        assert_eq!(unit_counts(0.0, 3.0, 1.0, 1.0), vec![0.0, 1.0, 2.0, 3.0]);
+        // No reservation is purchasable below the minimum purchase.
+        assert_eq!(unit_counts(0.0, 40.0, 50.0, 5.0), vec![0.0]);
         assert!(unit_counts(61.0, 64.0, 50.0, 5.0).is_empty());
         let many = unit_counts(0.0, 1000.0, 1.0, 1.0);
-        assert!(many.len() <= MAX_UNITS && many[0] == 1.0, "{}", many.len());
+        assert!(many.len() <= MAX_UNITS + 1 && many[0] == 0.0 && many[1] == 1.0, "{}", many.len());
     }
 }
