@@ -63,6 +63,8 @@ fn provisioned_stats(p: &OfferPaths) -> ProvisionedStats {
         utilization_p5: percentiles(&p.util, &[5.0])[0],
         spillover_share_mean: mean(&p.spill),
         unserved_tokens_mean: mean(&p.unserved),
+        break_even_utilization: None,
+        prob_overcommit: None,
     }
 }
 

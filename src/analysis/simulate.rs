@@ -10,7 +10,7 @@ use super::stats::{
 };
 use crate::error::Result;
 use crate::scenario::Scenario;
-use crate::sim::engine::{Keep, OfferPaths, RunOutput, Spec};
+use crate::sim::engine::{Keep, OfferPaths, RiskRule, RunOutput, Spec};
 use crate::sim::view::billers_for;
 use crate::sim::{run, Plan};
 use crate::spec::offer::OfferKind;
@@ -135,6 +135,14 @@ pub struct ProvisionedStats {
     pub spillover_share_mean: f64,
     /// Mean tokens not served (overflow = drop).
     pub unserved_tokens_mean: f64,
+    /// The utilisation at which the capacity fee equals the list value of
+    /// the tokens it serves (docs/sweep.md, "Break-even"); `null` with no
+    /// units, and for a portfolio's layer.
+    pub break_even_utilization: Option<f64>,
+    /// The probability of over-commitment of a reservation: utilisation
+    /// below `break_even_utilization` (the share of paths), as `sweep`
+    /// counts it; `null` where that is.
+    pub prob_overcommit: Option<f64>,
 }
 
 /// One offer's results.
@@ -202,6 +210,19 @@ pub struct SimulateReport {
     pub warnings: Vec<String>,
 }
 
+/// Each offer's over-commitment threshold as written: a reservation's
+/// break-even utilisation, from the same pilot paths as its sweep's (so the
+/// two count the same over-commitment); `None` for other offers and for a
+/// reservation of no units.
+pub fn break_evens(sc: &Scenario, plan: &Plan) -> Vec<Option<f64>> {
+    (0..sc.offers.len())
+        .map(|i| match crate::analysis::sweep::as_written_rule(sc, plan, i) {
+            RiskRule::UtilBelow(u) => Some(u),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Simulates `sc` and summarises every offer.
 pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<SimulateReport> {
     let plan = Plan::new(sc);
@@ -209,13 +230,14 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
     let specs: Vec<_> = billers.into_iter().map(|b| Spec::new(b, Keep::All)).collect();
     let out = run(&plan, &views, &specs, false, progress)?;
     out.check_finite(sc)?;
-    let mut r = report(sc, &out);
+    let mut r = report(sc, &out, &break_evens(sc, &plan));
     r.portfolios = super::portfolio::results(sc, &plan, &out.offers[sc.risk.baseline].cost, &|_| {})?;
     Ok(r)
 }
 
-/// Summarises a run whose billers are `sc.offers` in order.
-pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
+/// Summarises a run whose billers are `sc.offers` in order; `break_even`
+/// holds each offer's reservation threshold ([`break_evens`]).
+pub fn report(sc: &Scenario, out: &RunOutput, break_even: &[Option<f64>]) -> SimulateReport {
     let base = &out.offers[sc.risk.baseline].cost;
     let mut design =
         Design { sampling: sc.sampling, out, baseline: sc.risk.baseline, units: Vec::new().into(), base_mean: 0.0 };
@@ -234,7 +256,7 @@ pub fn report(sc: &Scenario, out: &RunOutput) -> SimulateReport {
         .par_iter()
         .zip(out.offers.par_iter())
         .enumerate()
-        .map(|(b, (o, paths))| offer_result(sc, o, paths, base, &design, b))
+        .map(|(b, (o, paths))| offer_result(sc, o, paths, base, &design, b, break_even.get(b).copied().flatten()))
         .collect();
     let v = percentiles(&out.volume, &[5.0, 50.0, 95.0]);
     let mut scenario = ScenarioInfo::of(sc);
@@ -329,6 +351,7 @@ fn offer_result(
     base: &[f64],
     design: &Design,
     b: usize,
+    break_even: Option<f64>,
 ) -> OfferResult {
     let savings: Vec<f64> = base.iter().zip(&p.cost).map(|(b, c)| b - c).collect();
     let (mut c, mut s): (Summary, Summary) = rayon::join(|| summarize(&p.cost), || summarize(&savings));
@@ -358,6 +381,8 @@ fn offer_result(
             utilization_p5: percentiles(&p.util, &[5.0])[0],
             spillover_share_mean: mean(&p.spill),
             unserved_tokens_mean: mean(&p.unserved),
+            break_even_utilization: break_even,
+            prob_overcommit: break_even.map(|u| share(&p.util, |x| x < u)),
         }),
         _ => None,
     };

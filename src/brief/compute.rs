@@ -78,20 +78,21 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
         swept.iter().map(|&i| SweepLayout::new(sc, &plan, i, &Levels::Default)).collect::<Result<_>>()?;
     let mut offers: Vec<_> = sc.offers.iter().map(|o| (o.clone(), Keep::All, RiskRule::None)).collect();
     // A reservation as written over-commits as its sweep's levels do: its
-    // utilisation below the break-even (simulate reports no such figure).
-    // Every reservation is counted so, swept or not (with `--offer`, the others
-    // are not swept but are still choices).
-    let mut as_written_risk: Vec<(usize, usize)> = Vec::new();
-    for &i in &candidates {
-        if matches!(sc.offers[i].kind, OfferKind::Provisioned(_)) {
+    // utilisation below the break-even, from its sweep's pilot (the same as
+    // `simulate`'s); a reservation not swept (`--offer`) gets its own pilot.
+    let break_even: Vec<Option<f64>> = (0..sc.offers.len())
+        .map(|i| {
             let rule = match swept.iter().position(|&j| j == i) {
                 Some(k) => layouts[k].rule_for(sc, &sc.offers[i]),
-                None => as_written_rule(sc, &plan, i),
+                None if matches!(sc.offers[i].kind, OfferKind::Provisioned(_)) => as_written_rule(sc, &plan, i),
+                None => RiskRule::None,
             };
-            as_written_risk.push((i, offers.len()));
-            offers.push((sc.offers[i].clone(), Keep::Summary, rule));
-        }
-    }
+            match rule {
+                RiskRule::UtilBelow(u) => Some(u),
+                _ => None,
+            }
+        })
+        .collect();
     let mut offsets = Vec::new();
     for l in &layouts {
         offsets.push(offers.len());
@@ -100,7 +101,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     // Recording each path's input draws costs little and gives the tornado.
     let out = run_offers_with(sc, &plan, &offers, true, true, progress)?;
     out.check_finite(sc)?;
-    let sim = simulate::report(sc, &out);
+    let sim = simulate::report(sc, &out, &break_even);
     let base = &out.offers[sc.risk.baseline].cost;
     let mut sim = sim;
     sim.portfolios = crate::analysis::portfolio::results(sc, &plan, base, &|_| {})?;
@@ -109,11 +110,8 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
         .zip(&offsets)
         .map(|(l, &off)| l.report(sc, &plan, &out, off, base, progress))
         .collect::<Result<_>>()?;
-    let n = out.volume.len().max(1) as f64;
-    let risk_as_written: Vec<(usize, f64)> =
-        as_written_risk.iter().map(|&(i, k)| (i, out.offers[k].at_risk as f64 / n)).collect();
     let walkaway = walkaways(sc, &candidates, input.confidence)?;
-    let all = choices(sc, &sim, &sweeps, &risk_as_written);
+    let all = choices(sc, &sim, &sweeps);
     let picked = pick(&all, sc.risk.max_overcommit_probability);
     // The sweep shown: the recommended offer's, else the best right-sized commitment's.
     let shown = match &all[picked] {
@@ -373,15 +371,10 @@ struct Choice {
     ploss: f64,
 }
 
-/// The offers as written (a reservation's over-commitment from
-/// `provisioned_risk`, as its sweep counts it), then each swept offer at its
-/// proposed figure when that commits something.
-fn choices(
-    sc: &Scenario,
-    sim: &SimulateReport,
-    sweeps: &[SweepReport],
-    provisioned_risk: &[(usize, f64)],
-) -> Vec<Choice> {
+/// The offers as written (a reservation's over-commitment as its sweep
+/// counts it), then each swept offer at its proposed figure when that
+/// commits something.
+fn choices(sc: &Scenario, sim: &SimulateReport, sweeps: &[SweepReport]) -> Vec<Choice> {
     let mut out: Vec<Choice> = sc
         .offers
         .iter()
@@ -398,7 +391,7 @@ fn choices(
                 .commitment
                 .as_ref()
                 .map(|c| c.prob_overcommit)
-                .or_else(|| provisioned_risk.iter().find(|(k, _)| *k == i).map(|(_, p)| *p)),
+                .or_else(|| r.provisioned.as_ref().and_then(|p| p.prob_overcommit)),
             ploss: r.savings.prob_negative,
         })
         .collect();

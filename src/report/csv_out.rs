@@ -100,6 +100,7 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
         "capacity_utilization_p5",
         "spillover_share_mean",
         "unserved_tokens_mean",
+        "capacity_break_even_utilization",
     ];
     let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
     for o in r.offers.iter().chain(&r.portfolios) {
@@ -124,7 +125,7 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
             c.map(|c| c.unused_mean),
             c.map(|c| c.unused_p95),
             c.map(|c| c.prob_unused),
-            c.map(|c| c.prob_overcommit),
+            c.map(|c| c.prob_overcommit).or(p.and_then(|p| p.prob_overcommit)),
             c.map(|c| c.utilization_mean),
             c.map(|c| c.utilization_p5),
             c.map(|c| c.overage_mean),
@@ -132,6 +133,7 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
             p.map(|p| p.utilization_p5),
             p.map(|p| p.spillover_share_mean),
             p.map(|p| p.unserved_tokens_mean),
+            p.and_then(|p| p.break_even_utilization),
         ];
         row.extend(vals.into_iter().map(num));
         rows.push(row);

@@ -127,7 +127,7 @@ fn simulate(r: &SimulateReport) -> String {
     for o in r.offers.iter().chain(&r.portfolios) {
         let (over, util) = match (&o.commitment, &o.provisioned) {
             (Some(c), _) => (pct(c.prob_overcommit), pct(c.utilization_mean)),
-            (None, Some(p)) => ("–".into(), pct(p.utilization_mean)),
+            (None, Some(p)) => (p.prob_overcommit.map_or_else(|| "–".into(), pct), pct(p.utilization_mean)),
             _ => ("–".into(), "–".into()),
         };
         t.push(vec![

@@ -109,7 +109,7 @@ fn simulate(r: &SimulateReport) -> String {
             format!("{} ± {}", money(o.savings.mean, cur), money(o.savings.std_error, cur).trim_start_matches('-'));
         let (over, util) = match (&o.commitment, &o.provisioned) {
             (Some(c), _) => (pct(c.prob_overcommit), pct(c.utilization_mean)),
-            (None, Some(p)) => ("–".into(), pct(p.utilization_mean)),
+            (None, Some(p)) => (p.prob_overcommit.map_or_else(|| "–".into(), pct), pct(p.utilization_mean)),
             _ => ("–".into(), "–".into()),
         };
         t.push(vec![

@@ -287,11 +287,21 @@ fn simulate(wb: &mut Workbook, r: &SimulateReport, summary: &str) -> Result<()> 
                 n(p.utilization_p5, Pct),
                 n(p.spillover_share_mean, Pct),
                 n(p.unserved_tokens_mean, Tokens),
+                p.break_even_utilization.map_or_else(|| s("–"), |u| n(u, Pct)),
+                p.prob_overcommit.map_or_else(|| s("–"), |u| n(u, Pct)),
             ]
         })
         .collect();
     if !prov.is_empty() {
-        let head = ["Offer", "Utilisation mean", "Utilisation p5", "Spillover share mean", "Unserved tokens mean"];
+        let head = [
+            "Offer",
+            "Utilisation mean",
+            "Utilisation p5",
+            "Spillover share mean",
+            "Unserved tokens mean",
+            "Break-even utilisation",
+            "P(over-commit)",
+        ];
         sheet(wb, &f, "Provisioned", &head, &prov)?;
     }
     let v = &r.volume.total_tokens;

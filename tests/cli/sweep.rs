@@ -210,6 +210,37 @@ fn provisioned_optimum_is_where_a_unit_saves_its_price() {
     assert!(ids.contains(&"price_minus_10") && ids.contains(&"units_minus_10"));
 }
 
+/// A reservation is a commitment: `simulate` reports its over-commitment as
+/// written, the share of paths whose utilisation is below the break-even,
+/// and it is the sweep's at the same units to the last bit. The break-even
+/// is the closed form: a unit's $30 over the $148.80 of list spend it serves
+/// fully used (as in the test above).
+#[test]
+fn a_reservations_overcommitment_in_simulate_is_the_sweeps() {
+    let d = Dir::new();
+    // 150 units hold 150,000 effective tokens a minute against a mean load of
+    // about 33,600: utilisation near 22%, around the break-even of 20.2%.
+    let text = one_month("").replace("paths = 200000", "paths = 8000").replace(
+        "[[offers]]\nname = \"C\"",
+        "[[offers]]\nname = \"P\"\nkind = \"provisioned\"\nunits = 150\nunit_price = 30\nprice_basis = \"month\"\n\
+         tokens_per_minute_per_unit = 1000\noutput_weight = 2.0\nload = { peak_to_mean = 2.5 }\n[[offers]]\nname = \"C\"",
+    );
+    let r = sweep_json(&d, &text, "P", &["--levels", "150"]);
+    let at_sweep = r["levels"][0]["prob_overcommit"].as_f64().unwrap();
+    let sim = simulate_json(&d.path("s.toml"), &[]);
+    let p = &sim["offers"][1]["provisioned"];
+    let be = p["break_even_utilization"].as_f64().unwrap();
+    assert!((be / (30.0 / 148.8) - 1.0).abs() < 1e-12, "break-even {be}");
+    let pover = p["prob_overcommit"].as_f64().unwrap();
+    assert_eq!(pover.to_bits(), at_sweep.to_bits(), "simulate {pover} vs sweep {at_sweep}");
+    assert!(pover > 0.05 && pover < 0.95, "{pover}: the test should sit near the break-even");
+    // The terminal table shows it where a commitment's would be.
+    let out = cmd().arg("simulate").arg(d.path("s.toml")).output().unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    let row = table.lines().find(|l| l.starts_with('P')).unwrap();
+    assert!(row.contains(&format!("{:.1}%", 100.0 * pover)), "{row}");
+}
+
 #[track_caller]
 fn sweep_fails(args: &[&str], needles: &[&str]) {
     let d = Dir::new();
