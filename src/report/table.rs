@@ -127,7 +127,8 @@ fn simulate(r: &SimulateReport) -> String {
     s.push('\n');
     s.push_str("Cost: expected total over the horizon. Saving: against the baseline on the same futures.\n");
     s.push_str("P(loss): chance the offer costs more than the baseline. P(over): chance that unused\n");
-    s.push_str("commitment exceeds the waste tolerance. Util: mean use of commitment or capacity.\n");
+    s.push_str("commitment exceeds the waste tolerance (a reservation: utilisation below its break-even).\n");
+    s.push_str("Util: mean use of commitment or capacity.\n");
     s
 }
 
