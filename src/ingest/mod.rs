@@ -127,6 +127,10 @@ pub struct History {
     pub rows_read: Option<u64>,
     /// Rows skipped, by reason.
     pub skipped: BTreeMap<String, u64>,
+    /// The file counts total tokens only (a `total_tokens` column, no
+    /// input or output column): each month's total is held in `input`, and
+    /// the token mix must come from the scenario (`[history] shares`).
+    pub total_only: bool,
 }
 
 /// The kind of history file.
@@ -175,8 +179,17 @@ impl HistoryFormat {
 }
 
 /// The standard column names of the usage format, which `columns` may map.
-pub const USAGE_COLUMNS: &[&str] =
-    &["month", "date", "timestamp", "workload", "model", "input_tokens", "output_tokens", "cached_input_tokens"];
+pub const USAGE_COLUMNS: &[&str] = &[
+    "month",
+    "date",
+    "timestamp",
+    "workload",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cached_input_tokens",
+    "total_tokens",
+];
 
 /// The FOCUS columns the reader uses, which `columns` may map (plus `workload` and `model`).
 pub const FOCUS_COLUMNS: &[&str] = &[

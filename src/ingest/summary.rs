@@ -36,6 +36,10 @@ pub struct ClassRows {
     pub output: Vec<u64>,
     /// Tokens of all classes sent through a batch API.
     pub batch: Vec<u64>,
+    /// Total tokens, for a file that counts only those (`total_tokens`; the
+    /// classes above are then 0); absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub total: Vec<u64>,
 }
 
 impl ClassRows {
@@ -62,6 +66,11 @@ pub fn series_read(h: &History) -> Vec<SeriesRead> {
                 months.push(month.to_string());
                 let factor = h.scaled.iter().find(|(m, _)| *m == month).map_or(1.0, |(_, f)| *f);
                 let whole = |v: f64| (v / factor).round().max(0.0) as u64;
+                if h.total_only {
+                    tokens.push(&Classes::default());
+                    tokens.total.push(whole(u.input));
+                    continue;
+                }
                 let c = if h.classes.is_empty() {
                     Classes {
                         input: whole(u.input),

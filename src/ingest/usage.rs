@@ -50,9 +50,13 @@ struct Layout {
     period: PeriodCol,
     workload: Option<usize>,
     model: Option<usize>,
+    /// The input column, or the total column when `total`.
     input: usize,
-    output: usize,
+    /// The output column (none when `total`).
+    output: Option<usize>,
     cached: Option<usize>,
+    /// Total tokens only: the `input` column holds each row's total.
+    total: bool,
 }
 
 /// One parsed row, borrowing its text from the reader.
@@ -136,7 +140,10 @@ impl<'o> RowReader<'o> {
             (None, None) => b"",
         };
         let input = count(r, l.input, false)?;
-        let output = count(r, l.output, false)?;
+        let output = match l.output {
+            Some(c) => count(r, c, false)?,
+            None => 0,
+        };
         let cached = l.cached.map(|c| count(r, c, true)).transpose()?.unwrap_or(0);
         Ok(Row { when, workload, model, input, output, cached })
     }
@@ -305,10 +312,34 @@ fn layout(src: &Source, opts: &HistoryOptions, need: Need, warnings: &mut Vec<St
     if model.is_none() && opts.model.is_none() && need == Need::History {
         cols.missing("model", "the model id of each row; or give a fixed model = \"...\" / --model");
     }
+    // A history of total tokens only (vendor dashboards): a `total_tokens`
+    // column and neither an input nor an output column.
+    let total = match need {
+        Need::History => cols.find("total_tokens")?,
+        Need::Profile => None,
+    };
+    if let Some(t) = total {
+        if cols.find("input_tokens")?.is_none() && cols.find("output_tokens")?.is_none() {
+            let cached = cols.find("cached_input_tokens")?;
+            if let Some(c) = cached {
+                return Err(src.error(
+                    c,
+                    "a file of total tokens cannot also split out cached input tokens; give input_tokens and \
+                     output_tokens too, or drop cached_input_tokens"
+                        .into(),
+                ));
+            }
+            return cols.finish(|| {
+                Some(Layout { period: period?, workload, model, input: t, output: None, cached: None, total: true })
+            });
+        }
+    }
     let input = cols.require("input_tokens", "uncached input tokens")?;
     let output = cols.require("output_tokens", "output tokens")?;
     let cached = cols.find("cached_input_tokens")?;
-    cols.finish(|| Some(Layout { period: period?, workload, model, input: input?, output: output?, cached }))
+    cols.finish(|| {
+        Some(Layout { period: period?, workload, model, input: input?, output: Some(output?), cached, total: false })
+    })
 }
 
 /// `YYYY-MM`, or a date `YYYY-MM-DD` (its month).
@@ -435,6 +466,14 @@ pub(crate) fn read_input(input: Input, opts: &HistoryOptions, catalog: Option<&C
         },
     )?;
     let mut h = agg.finish(path, opts.gaps_zero)?;
+    h.total_only = rows.reader.layout.total;
+    if h.total_only {
+        h.warnings.push(format!(
+            "{}: the file counts total tokens only (no input or output column); forecasts use the totals, and a \
+             scenario prices them at the mix given in [history] shares",
+            path.display()
+        ));
+    }
     h.rows_read = Some(rows.rows());
     h.warnings.splice(0..0, rows.into_warnings());
     Ok(h)

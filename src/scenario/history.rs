@@ -57,15 +57,18 @@ pub fn workloads_from_history(
         }
         let y = totals(s);
         let skip = (start.since(last) - 1) as usize;
-        let shares = recent_shares(s).ok_or_else(|| {
-            Error::invalid(
-                &file,
-                "input_tokens",
-                format!("series `{}` on `{}` has no usage at all", s.workload, s.model),
-            )
-        })?;
-        let shares =
-            check_shares(shares.input, shares.output, shares.cached).map_err(|(k, m)| Error::invalid(&file, k, m))?;
+        let shares = if history.total_only {
+            given_shares(path, h, &s.workload)?
+        } else {
+            let shares = recent_shares(s).ok_or_else(|| {
+                Error::invalid(
+                    &file,
+                    "input_tokens",
+                    format!("series `{}` on `{}` has no usage at all", s.workload, s.model),
+                )
+            })?;
+            check_shares(shares.input, shares.output, shares.cached).map_err(|(k, m)| Error::invalid(&file, k, m))?
+        };
         let fitted = fit_volume(&y, method, fc, skip).map_err(|e| fit_error(&file, s, e))?;
         warnings.extend(short_history_warning(s, &fitted));
         out.push(Workload {
@@ -79,7 +82,60 @@ pub fn workloads_from_history(
         });
     }
     check_batch_shares(path, &h.batch_share, &out)?;
+    check_workload_shares(path, h, &out)?;
+    if !history.total_only && (h.shares.is_some() || !h.workload_shares.is_empty()) {
+        warnings.push(format!(
+            "{}: history.shares and history.workload_shares are ignored: `{}` counts input and output tokens, and \
+             each series' mix is read from its last three months",
+            path.display(),
+            h.file
+        ));
+    }
     Ok(out)
+}
+
+/// The token mix of workload `name` in a file of total tokens only:
+/// `[history] workload_shares.<name>`, else `[history] shares`; without
+/// either an error that says what to write.
+fn given_shares(path: &Path, h: &HistorySec, name: &str) -> Result<Shares> {
+    let (key, sec) = match (h.workload_shares.get(name), &h.shares) {
+        (Some(s), _) => (format!("history.workload_shares.{name}"), s),
+        (None, Some(s)) => ("history.shares".to_string(), s),
+        (None, None) => {
+            return Err(Error::invalid(
+                path,
+                "history.shares",
+                format!(
+                    "`{}` counts total tokens only, so the mix of input, output and cached tokens that prices them \
+                     must be given: shares = {{ input_share = 0.7, output_share = 0.3 }} in [history] (or \
+                     workload_shares = {{ \"{name}\" = {{ ... }} }} per workload)",
+                    h.file
+                ),
+            ))
+        }
+    };
+    check_shares(sec.input_share, sec.output_share, sec.cached_share.unwrap_or(0.0))
+        .map_err(|(k, m)| Error::invalid(path, format!("{key}.{k}"), m))
+}
+
+/// `[history] workload_shares`: every key names a workload of the history.
+fn check_workload_shares(path: &Path, h: &HistorySec, workloads: &[Workload]) -> Result<()> {
+    for name in h.workload_shares.keys() {
+        if !workloads.iter().any(|w| &w.name == name) {
+            let names: Vec<&str> = workloads.iter().map(|w| w.name.as_str()).collect();
+            let near = crate::error::closest(name, names.iter().copied());
+            return Err(Error::invalid(
+                path,
+                format!("history.workload_shares.{name}"),
+                format!(
+                    "no workload `{name}` in the history (workloads: {}){}",
+                    names.join(", "),
+                    near.map_or_else(String::new, |n| format!("; did you mean `{n}`?"))
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `[history] batch_share`: every key names a workload of the history and

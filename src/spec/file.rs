@@ -66,6 +66,20 @@ pub struct HistorySec {
     /// Shares of a workload's tokens sent through the batch API, by workload name.
     #[serde(default)]
     pub batch_share: BTreeMap<String, f64>,
+    /// The token mix of a file of total tokens only, for every series.
+    pub shares: Option<SharesSec>,
+    /// The token mix of a file of total tokens only, by workload name (over `shares`).
+    #[serde(default)]
+    pub workload_shares: BTreeMap<String, SharesSec>,
+}
+
+/// A token mix: `[history] shares`, and each of `[history] workload_shares`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharesSec {
+    pub input_share: f64,
+    pub output_share: f64,
+    pub cached_share: Option<f64>,
 }
 
 /// `[[workloads]]`.

@@ -477,3 +477,64 @@ fn history_batch_share_must_name_a_workload_and_be_a_share() {
     };
     assert!(cost(&format!("batch_share = {{ \"{}\" = 0.5 }}", names[0])) < cost(""));
 }
+
+/// A history of total tokens only (a vendor dashboard's export) with the mix
+/// given in `[history] shares` bills exactly as a history that splits the
+/// same totals by that mix month by month: the fit sees the same totals and
+/// the mix is the same (shares of 1/2 and 1/4 are exact in binary). Without
+/// a mix it is an error that says what to write; a per-workload mix naming
+/// no workload of the file names the closest; validate shows the totals.
+#[test]
+fn a_history_of_total_tokens_bills_as_the_same_totals_split_by_the_given_mix() {
+    let months: Vec<(String, u64)> = (0..12)
+        .map(|k| (format!("2026-{:02}", k + 1), 4 * (250_000_000 + 7_000_000 * k + (k * 7 % 11) * 3_000_000)))
+        .collect();
+    let mut split = String::from("month,workload,model,input_tokens,output_tokens,cached_input_tokens\n");
+    let mut total = String::from("Month,Workload,Model,Total Tokens\n");
+    for (m, v) in &months {
+        split += &format!("{m},chat,m,{},{},{}\n", v / 2, v / 4, v / 4);
+        total += &format!("{m},chat,m,{v}\n");
+    }
+    let d = folder(&split, &scenario("2027-01", 12, "[forecast]\nvolatility_monthly = 0.1"));
+    let a = json(&[os("simulate"), d.path("scenario.toml").as_os_str(), os("--paths"), os("2000")]);
+    d.write("history.csv", &total);
+    let shares = "columns = { total_tokens = \"Total Tokens\" }\n\
+                  shares = { input_share = 0.5, output_share = 0.25, cached_share = 0.25 }";
+    d.write("scenario.toml", &scenario("2027-01", 12, &format!("{shares}\n[forecast]\nvolatility_monthly = 0.1")));
+    let b = json(&[os("simulate"), d.path("scenario.toml").as_os_str(), os("--paths"), os("2000")]);
+    let cost = |v: &Value| v["offers"][0]["cost"]["mean"].as_f64().unwrap();
+    assert!(cost(&a) > 0.0);
+    assert_eq!(cost(&a).to_bits(), cost(&b).to_bits(), "{} vs {}", cost(&a), cost(&b));
+    assert_eq!(a["volume"], b["volume"]);
+    // validate shows the totals as read, no classes.
+    let v =
+        json(&[os("validate"), d.path("history.csv").as_os_str(), os("--columns"), os("total_tokens=Total Tokens")]);
+    let s = &v["files"][0]["series"][0]["tokens"];
+    assert_eq!(s["total"][0].as_u64(), Some(months[0].1), "{v}");
+    assert_eq!(s["input"][0].as_u64(), Some(0), "{v}");
+    // Without a mix: exit 2, naming the key and what to write.
+    d.write("scenario.toml", &scenario("2027-01", 12, "columns = { total_tokens = \"Total Tokens\" }"));
+    let out = cmd().arg("simulate").arg(d.path("scenario.toml")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("history.shares") && e.contains("counts total tokens only") && e.contains("input_share ="),
+        "{e}"
+    );
+    // A per-workload mix for a workload the file lacks.
+    let bad = "columns = { total_tokens = \"Total Tokens\" }\n\
+               workload_shares = { chta = { input_share = 0.5, output_share = 0.5 } }\n\
+               shares = { input_share = 0.5, output_share = 0.5 }";
+    d.write("scenario.toml", &scenario("2027-01", 12, bad));
+    let out = cmd().arg("simulate").arg(d.path("scenario.toml")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("history.workload_shares.chta") && e.contains("did you mean `chat`?"), "{e}");
+    // A mix that does not sum to 1.
+    let bad = "columns = { total_tokens = \"Total Tokens\" }\nshares = { input_share = 0.5, output_share = 0.4 }";
+    d.write("scenario.toml", &scenario("2027-01", 12, bad));
+    let out = cmd().arg("simulate").arg(d.path("scenario.toml")).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("history.shares.input_share") && e.contains("must sum to 1"), "{e}");
+}
