@@ -20,6 +20,7 @@ pub use crate::report::escape::terminal;
 pub use crate::scenario::{Overrides, Scenario};
 pub use crate::sim::engine::{Keep, RiskRule};
 pub use crate::sim::Plan;
+pub use crate::spec::dist::phi_inv;
 pub use crate::spec::file::ForecastSec;
 pub use crate::spec::profile::load_profile;
 pub use crate::spec::Catalog;

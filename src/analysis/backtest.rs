@@ -278,9 +278,177 @@ pub fn backtest_all(
     (ok, skipped)
 }
 
+/// Paths per series of the back-test run on a scenario's own history.
+pub const CHECK_PATHS: usize = 4_000;
+
+/// 80% bands covering less than this share of the held-out months are
+/// "badly covered": the brief says so in words.
+pub const BADLY_COVERED: f64 = 0.65;
+
+/// The widest `[forecast] calibrate` widens: the factor of 80% bands that
+/// covered 20.3% (`Phi^-1(0.9) / Phi^-1(0.6)` = 5.06), capped.
+pub const MAX_WIDENING: f64 = 5.0;
+
+/// The back-test of a scenario's fitted history, pooled over its series,
+/// and the widening `[forecast] calibrate` applies (docs/forecast.md).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HistoryCheck {
+    /// Series back-tested.
+    pub series: usize,
+    /// Held-out months scored, over all series.
+    pub months: usize,
+    /// How many months each series held out: a third of its months, at
+    /// least 1 and at most 12, leaving at least 3 to fit.
+    pub holdout_rule: String,
+    /// Share of held-out months inside the 80% band (p10–p90).
+    pub coverage_80: f64,
+    /// Share inside the 90% band (p5–p95).
+    pub coverage_90: f64,
+    /// Mean scaled interval score of the 80% band.
+    pub msis_80: f64,
+    /// `coverage_80 < BADLY_COVERED`.
+    pub badly_covered: bool,
+    /// The spread factor that would bring the 80% band to 80% coverage:
+    /// `Phi^-1(0.9) / Phi^-1((1 + coverage_80) / 2)` when below 80%, else 1;
+    /// at most [`MAX_WIDENING`].
+    pub widening: f64,
+    /// Whether the scenario's bands were widened by `widening` (`[forecast] calibrate = true`).
+    pub calibrated: bool,
+    /// Series left out (too short), with the reason.
+    pub skipped: Vec<String>,
+}
+
+/// Months a series of `n` months holds out in the history check.
+pub fn check_holdout(n: usize) -> usize {
+    (n / 3).clamp(1, 12)
+}
+
+/// The spread factor that brings 80% bands covering `c` to 80%, under a
+/// normal error: `Phi^-1(0.9) / Phi^-1((1 + c) / 2)`; 1 at or above 80%, at
+/// most [`MAX_WIDENING`].
+pub fn widening(c: f64) -> f64 {
+    if c.is_nan() || c >= 0.8 {
+        return 1.0;
+    }
+    let z = phi_inv((1.0 + c) / 2.0);
+    if z <= 0.0 {
+        return MAX_WIDENING;
+    }
+    (phi_inv(0.9) / z).min(MAX_WIDENING)
+}
+
+/// Back-tests every workload the scenario fitted from history (its own
+/// months, the fitted method, [`CHECK_PATHS`] paths, the scenario's seed):
+/// `None` when no workload is fitted or no series is long enough.
+pub fn check_history(sc: &crate::scenario::Scenario) -> Option<HistoryCheck> {
+    use crate::forecast::Family;
+    use crate::scenario::VolumeModel;
+    let series: Vec<(String, String, Vec<f64>, Method)> = sc
+        .workloads
+        .iter()
+        .filter_map(|w| match (&w.volume, &w.history) {
+            (VolumeModel::Fitted(f), Some(h)) => {
+                let method = if matches!(f.family, Family::Auto(_)) { Method::Auto } else { Method::Drift };
+                let model = sc.catalog.models[w.model].id.clone();
+                Some((w.name.clone(), model, h.iter().map(|(_, v)| *v).collect(), method))
+            }
+            _ => None,
+        })
+        .collect();
+    if series.is_empty() {
+        return None;
+    }
+    let rows: Vec<_> = series
+        .par_iter()
+        .enumerate()
+        .map(|(i, (_, _, y, m))| {
+            let h = check_holdout(y.len());
+            if y.len() < h + crate::forecast::auto::MIN_MONTHS {
+                return Err(format!("{} months is too short to hold out one and fit 3", y.len()));
+            }
+            backtest_series(y, h, *m, CHECK_PATHS, sc.seed, i as u64).map(|(lag, scores)| (h, lag, scores))
+        })
+        .collect();
+    let mut ok = Vec::new();
+    let mut skipped = Vec::new();
+    for ((w, m, y, _), r) in series.iter().zip(rows) {
+        match r {
+            Ok((h, lag, scores)) => ok.push(SeriesResult {
+                workload: w.clone(),
+                model: m.clone(),
+                fit_months: y.len() - h,
+                scale_lag: lag,
+                scores,
+            }),
+            Err(why) => skipped.push(format!("`{w}` on `{m}`: {why}")),
+        }
+    }
+    if ok.is_empty() {
+        return None;
+    }
+    let pooled = pool(&ok);
+    let own = pooled.iter().find(|s| s.method == "auto" || s.method == "drift")?;
+    Some(HistoryCheck {
+        series: ok.len(),
+        months: own.months,
+        holdout_rule: "the last third of each series' months (at least 1, at most 12), forecast from the months before"
+            .into(),
+        coverage_80: own.coverage_80,
+        coverage_90: own.coverage_90,
+        msis_80: own.msis_80,
+        badly_covered: own.coverage_80 < BADLY_COVERED,
+        widening: widening(own.coverage_80),
+        calibrated: false,
+        skipped,
+    })
+}
+
+/// `[forecast] calibrate = true`: back-tests the scenario's history and
+/// widens every fitted workload's bands by the measured factor, with a
+/// warning that states it. Returns the check (`calibrated` set).
+pub fn calibrate(sc: &mut crate::scenario::Scenario) -> Option<HistoryCheck> {
+    if !sc.calibrate {
+        return None;
+    }
+    let Some(mut check) = check_history(sc) else {
+        sc.warnings.push(
+            "[forecast] calibrate: no workload is fitted from a history long enough to back-test (4 months or more), \
+             so the bands are as fitted"
+                .into(),
+        );
+        return None;
+    };
+    for w in &mut sc.workloads {
+        if let crate::scenario::VolumeModel::Fitted(f) = &mut w.volume {
+            f.widen(check.widening);
+        }
+    }
+    check.calibrated = true;
+    sc.warnings.push(format!(
+        "[forecast] calibrate: on the history's last months the 80% bands covered {:.1}% of {} held-out months; \
+         every fitted workload's spread is multiplied by {:.2}",
+        100.0 * check.coverage_80,
+        check.months,
+        check.widening
+    ));
+    Some(check)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn widening_restores_the_normal_quantile() {
+        assert_eq!(widening(0.8), 1.0);
+        assert_eq!(widening(0.95), 1.0);
+        assert_eq!(widening(f64::NAN), 1.0);
+        // 80% bands covering 50%: the half-width was z(0.75) sigma, so sigma' = z(0.9) / z(0.75) sigma.
+        assert!((widening(0.5) - 1.2815515655446004 / 0.6744897501960817).abs() < 1e-9);
+        assert_eq!(widening(0.0), MAX_WIDENING);
+        assert_eq!(widening(0.1), MAX_WIDENING);
+        assert_eq!((check_holdout(4), check_holdout(12), check_holdout(24), check_holdout(60)), (1, 4, 8, 12));
+    }
 
     #[test]
     fn interval_score_by_hand() {

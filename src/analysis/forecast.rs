@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::stats::{mean, percentiles};
+use crate::analysis::backtest::HistoryCheck;
 use crate::error::{Error, Result};
 use crate::forecast::{fit_volume, Method};
 use crate::ingest::{read_history, HistoryOptions};
@@ -86,6 +87,10 @@ pub struct ForecastReport {
     pub series: Vec<SeriesForecast>,
     /// All series together.
     pub total: Bands,
+    /// The back-test on the scenario's own history (workloads fitted from
+    /// history only; absent without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backtest: Option<crate::analysis::backtest::HistoryCheck>,
     /// Things to know (short histories, scaled partial months).
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -145,6 +150,7 @@ pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Foreca
         months: (0..h).map(|t| sc.start.plus(t as i32).to_string()).collect(),
         series,
         total: bands(&total, 0, h),
+        backtest: crate::analysis::backtest::check_history(sc).map(|c| HistoryCheck { calibrated: sc.calibrate, ..c }),
         warnings: sc.warnings.clone(),
     })
 }
@@ -285,6 +291,7 @@ pub fn scenario_from_history(
         damping: 1.0,
         growth_annual: None,
         volatility_monthly: None,
+        calibrate: false,
         price_change: Dist::Fixed(0.0),
         step_cut: None,
         risk: Risk { baseline: 0, waste_tolerance: 0.05, max_overcommit_probability: 0.1 },

@@ -30,7 +30,7 @@ pub fn run(a: &BriefArgs, quiet: bool) -> Result<()> {
     // The contracts are read and scored while the scenario loads.
     let (sc, score) = std::thread::scope(|s| {
         let contracts = s.spawn(|| score_contracts(a, quiet));
-        let sc = Scenario::load(&a.scenario, overrides(a.run));
+        let sc = super::load_scenario(&a.scenario, overrides(a.run));
         let score = contracts.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         (sc, score)
     });

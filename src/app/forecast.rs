@@ -17,7 +17,6 @@ use crate::forecast::Method;
 use crate::ingest::read_history;
 use crate::report::{render, Report};
 use crate::scenario::history::totals;
-use crate::scenario::Scenario;
 
 fn method(m: Option<&str>) -> Result<Method, Error> {
     Method::parse(m).ok_or_else(|| Error::Usage("--method: expected auto or drift".into()))
@@ -41,7 +40,7 @@ pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
                     Error::Usage("--method applies to --history; a scenario sets [forecast] method".into()).into()
                 );
             }
-            let mut sc = Scenario::load(path, overrides(run))?;
+            let mut sc = super::load_scenario(path, overrides(run))?;
             if let Some(h) = horizon {
                 sc.horizon = h;
             }

@@ -71,3 +71,15 @@ fn warn_all(warnings: &[String], quiet: bool) {
         }
     }
 }
+
+/// Loads a scenario and, when it asks (`[forecast] calibrate = true`),
+/// widens its fitted bands by the miscoverage its own history's back-test
+/// measures (a warning states the factor). Every command loads through here.
+fn load_scenario(
+    path: &std::path::Path,
+    ov: crate::scenario::Overrides,
+) -> crate::error::Result<crate::scenario::Scenario> {
+    let mut sc = crate::scenario::Scenario::load(path, ov)?;
+    crate::analysis::backtest::calibrate(&mut sc);
+    Ok(sc)
+}

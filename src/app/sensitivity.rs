@@ -7,11 +7,10 @@ use super::plan::overrides;
 use crate::analysis::sensitivity::sensitivity;
 use crate::cli::SensitivityArgs;
 use crate::report::Report;
-use crate::scenario::Scenario;
 
 pub fn run(a: &SensitivityArgs, quiet: bool) -> Result<()> {
     check_format(a.out.format, a.out.out.as_deref(), false)?;
-    let sc = Scenario::load(&a.scenario, overrides(a.run))?;
+    let sc = super::load_scenario(&a.scenario, overrides(a.run))?;
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(sc.paths, "simulating", quiet);
     let report = sensitivity(&sc, a.offer.as_deref(), &|n| bar.inc(n));

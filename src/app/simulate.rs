@@ -7,11 +7,10 @@ use super::plan::overrides;
 use crate::analysis::simulate::simulate;
 use crate::cli::SimulateArgs;
 use crate::report::Report;
-use crate::scenario::Scenario;
 
 pub fn run(a: &SimulateArgs, quiet: bool) -> Result<()> {
     check_format(a.out.format, a.out.out.as_deref(), true)?;
-    let sc = Scenario::load(&a.scenario, overrides(a.run))?;
+    let sc = super::load_scenario(&a.scenario, overrides(a.run))?;
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(sc.paths, "simulating", quiet);
     let report = simulate(&sc, &|n| bar.inc(n));

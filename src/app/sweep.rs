@@ -7,7 +7,6 @@ use super::plan::{overrides, SWEEP_STEPS};
 use crate::analysis::sweep::{sweep, Levels};
 use crate::cli::{Format, SweepArgs};
 use crate::report::Report;
-use crate::scenario::Scenario;
 
 /// The levels the command line asks for.
 fn levels(a: &SweepArgs) -> Result<Levels, crate::Error> {
@@ -24,7 +23,7 @@ fn levels(a: &SweepArgs) -> Result<Levels, crate::Error> {
 pub fn run(a: &SweepArgs, quiet: bool) -> Result<()> {
     let levels = levels(a)?;
     check_format(a.out.format, a.out.out.as_deref(), true)?;
-    let sc = Scenario::load(&a.scenario, overrides(a.run))?;
+    let sc = super::load_scenario(&a.scenario, overrides(a.run))?;
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(2 * sc.paths, "sweeping", quiet);
     let report = sweep(&sc, &a.offer, &levels, &|n| bar.inc(n));

@@ -9,7 +9,6 @@ use crate::cli::TrackArgs;
 use crate::error::Error;
 use crate::ingest::read_history;
 use crate::report::{render, Format, Report};
-use crate::scenario::Scenario;
 use crate::spec::month::Month;
 
 pub fn run(a: &TrackArgs, quiet: bool) -> Result<()> {
@@ -33,7 +32,7 @@ pub fn run(a: &TrackArgs, quiet: bool) -> Result<()> {
             Month::parse(s).ok_or_else(|| Error::Usage(format!("--as-of: expected a month as YYYY-MM, found `{s}`")))
         })
         .transpose()?;
-    let sc = Scenario::load(&a.scenario, overrides(a.run))?;
+    let sc = super::load_scenario(&a.scenario, overrides(a.run))?;
     let mut inputs = sc.inputs.clone();
     inputs.push(a.actuals.clone());
     if let Some(out) = a.out.as_deref().filter(|p| p.as_os_str() != "-") {

@@ -19,7 +19,7 @@ use crate::checklist::{contract_warnings, score, Checklist, Contract};
 use crate::cli::{HistoryArgs, ValidateArgs};
 use crate::error::Error;
 use crate::ingest::{read_history, History, HistoryFormat, HistoryOptions};
-use crate::scenario::{Overrides, Scenario};
+use crate::scenario::Overrides;
 use crate::spec::kind::{detect, FileKind};
 use crate::spec::Catalog;
 
@@ -156,7 +156,7 @@ fn check(
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             crate::spec::profile::load_profile(path, &name, "profile").map(|_| Vec::new())?
         }
-        FileKind::Scenario => Scenario::load(path, Overrides::default())?.warnings,
+        FileKind::Scenario => super::load_scenario(path, Overrides::default())?.warnings,
         FileKind::Catalog => Catalog::load(path).map(|_| Vec::new())?,
         FileKind::Checklist => Checklist::load(path).map(|_| Vec::new())?,
         FileKind::Contract => {

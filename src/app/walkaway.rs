@@ -8,7 +8,6 @@ use crate::analysis::sweep::Levels;
 use crate::analysis::walkaway::{walkaway, WalkawayRequest};
 use crate::cli::{Format, WalkawayArgs};
 use crate::report::{render, Report};
-use crate::scenario::Scenario;
 
 /// The levels the command line asks for.
 fn levels(a: &WalkawayArgs) -> Result<Levels, crate::Error> {
@@ -25,7 +24,7 @@ fn levels(a: &WalkawayArgs) -> Result<Levels, crate::Error> {
 pub fn run(a: &WalkawayArgs, quiet: bool) -> Result<()> {
     let levels = levels(a)?;
     let confidence = crate::analysis::walkaway::check_confidence(a.confidence.unwrap_or(WALKAWAY_CONFIDENCE))?;
-    let sc = Scenario::load(&a.scenario, overrides(a.run))?;
+    let sc = super::load_scenario(&a.scenario, overrides(a.run))?;
     super::warn_all(&sc.warnings, quiet);
     let bar = crate::progress::bar(sc.paths, "simulating", quiet);
     let req = WalkawayRequest { offer: &a.offer, against: a.against.as_deref(), confidence, levels };

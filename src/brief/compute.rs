@@ -298,11 +298,15 @@ fn fan(sc: &Scenario, monthly: &[f64]) -> Fan {
     }
     let history_partial =
         !hist.is_empty() && (sc.workloads.iter().any(|w| w.history.is_none()) || !sc.events.is_empty());
+    let backtest = crate::analysis::backtest::check_history(sc)
+        .map(|c| crate::analysis::backtest::HistoryCheck { calibrated: sc.calibrate, ..c });
     Fan {
         months: (0..h).map(|t| sc.start.plus(t as i32).to_string()).collect(),
         total,
         history: hist.into_iter().map(|(m, tokens)| HistoryPoint { month: m.to_string(), tokens }).collect(),
         history_partial,
+        backtest_words: backtest.as_ref().map(crate::report::history_check_words),
+        backtest,
     }
 }
 

@@ -192,6 +192,11 @@ pub struct Fan {
     /// Whether some workloads (explicit ones, events) have no history, so the
     /// history line covers only part of the total.
     pub history_partial: bool,
+    /// The back-test on the scenario's own history (the same as
+    /// `forecast --format json`'s `backtest`), none without history.
+    pub backtest: Option<crate::analysis::backtest::HistoryCheck>,
+    /// It in words, for the forecast section.
+    pub backtest_words: Option<String>,
 }
 
 /// One input file and its SHA-256.

@@ -95,6 +95,9 @@ pub struct AutoModel {
     shift: f64,
     /// Leading zeros dropped.
     pub dropped: usize,
+    /// Multiplies the innovation scale of every draw: 1 as fitted, more
+    /// when `[forecast] calibrate` widens the bands (docs/forecast.md).
+    pub widen: f64,
 }
 
 /// Why a series cannot be fitted.
@@ -135,7 +138,7 @@ impl AutoModel {
         let comps = if n < MIN_AUTO_MONTHS { vec![fallback(&yc)] } else { components(&yc) };
         let best = comps.iter().map(|c| c.aicc).fold(f64::INFINITY, f64::min);
         let w: Vec<f64> = comps.iter().map(|c| (-0.5 * (c.aicc - best)).exp()).collect();
-        Ok(AutoModel { cum: cumulative(&w), comps, n, shift, dropped })
+        Ok(AutoModel { cum: cumulative(&w), comps, n, shift, dropped, widen: 1.0 })
     }
 
     /// A description of the component with the highest weight, e.g.
@@ -175,7 +178,7 @@ impl AutoModel {
     pub fn sample(&self, rng: &mut Rng, z: f64, common: &[f64], corr: (f64, f64), skip: usize, out: &mut [f64]) {
         let c = &self.comps[pick(&self.cum, rng.random::<f64>())];
         let g = &c.points[pick(&c.cum, rng.random::<f64>())];
-        let sigma = (g.sse / c.chi.sample(rng).max(1e-300)).sqrt();
+        let sigma = self.widen * (g.sse / c.chi.sample(rng).max(1e-300)).sqrt();
         let z2: f64 = rng.sample(StandardNormal);
         let dx = [sigma * g.chol[0][0] * z, sigma * (g.chol[1][0] * z + g.chol[1][1] * z2)];
         let mut l = g.xn[0] + g.load[0][0] * dx[0] + g.load[0][1] * dx[1];

@@ -66,6 +66,16 @@ impl FittedModel {
         }
     }
 
+    /// Widens the bands by `k` (at least 1): the innovation scale of every
+    /// draw (an `auto` model's noise and parameter draws, a `drift` model's
+    /// volatility) is multiplied by `k`. `k = 1` changes no number.
+    pub fn widen(&mut self, k: f64) {
+        match &mut self.family {
+            Family::Auto(m) => m.widen *= k,
+            Family::Drift(d) => d.sigma *= k,
+        }
+    }
+
     /// How the volume is modelled, for reports.
     pub fn describe(&self) -> String {
         match &self.family {

@@ -351,6 +351,11 @@ fn forecast(r: &ForecastReport) -> String {
     }
     s.push('\n');
     s.push_str(&t.markdown());
+    if let Some(c) = &r.backtest {
+        s.push('\n');
+        s.push_str(&super::history_check_words(c));
+        s.push('\n');
+    }
     s
 }
 

@@ -181,3 +181,35 @@ pub fn per_suffix(months: Option<usize>) -> &'static str {
         None => "",
     }
 }
+
+/// The back-test on the user's own history in words: what the 80% and 90%
+/// bands covered, whether that is bad, and the widening (applied or not).
+pub fn history_check_words(c: &crate::analysis::backtest::HistoryCheck) -> String {
+    use crate::units::pct;
+    let mut s = format!(
+        "On this history's own last months (held out and forecast from the months before, {} series), the 80% band \
+         covered {} of {} months and the 90% band {}.",
+        c.series,
+        pct(c.coverage_80),
+        c.months,
+        pct(c.coverage_90)
+    );
+    if c.badly_covered {
+        s.push_str(" That is far below 80%: the forecast has been too sure of itself on this data, so its ranges are too narrow.");
+    } else if (c.coverage_80 - 0.8).abs() <= 2.0 * (0.16 / c.months.max(1) as f64).sqrt() {
+        // Two binomial standard errors of an 80% coverage over the months scored.
+        s.push_str(&format!(" That is within what chance gives over {} months.", c.months));
+    }
+    if c.calibrated && c.widening > 1.0 {
+        s.push_str(&format!(
+            " The bands are widened to match: every fitted spread is multiplied by {:.2}.",
+            c.widening
+        ));
+    } else if c.widening > 1.0 {
+        s.push_str(&format!(
+            " Widening the bands to match would multiply every fitted spread by {:.2} (calibration, in the scenario's forecast settings).",
+            c.widening
+        ));
+    }
+    s
+}

@@ -420,6 +420,11 @@ fn forecast(r: &ForecastReport) -> String {
         ]);
     }
     s.push_str(&t.text());
+    if let Some(c) = &r.backtest {
+        s.push('\n');
+        s.push_str(&super::history_check_words(c));
+        s.push('\n');
+    }
     s
 }
 

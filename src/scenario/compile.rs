@@ -144,6 +144,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
         damping,
         growth_annual: fc.growth_annual.clone(),
         volatility_monthly: fc.volatility_monthly,
+        calibrate: fc.calibrate.unwrap_or(false),
         price_change,
         step_cut,
         risk,

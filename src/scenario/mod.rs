@@ -156,6 +156,10 @@ pub struct Scenario {
     pub growth_annual: Option<Dist>,
     /// Forecast-level volatility (events; overrides fitted volatility when given).
     pub volatility_monthly: Option<f64>,
+    /// `[forecast] calibrate`: widen the fitted bands by the miscoverage the
+    /// back-test measures on the scenario's own history (applied by the
+    /// command that loads the scenario: `analysis::backtest::calibrate`).
+    pub calibrate: bool,
     /// Annual list-price drift.
     pub price_change: Dist,
     /// Optional sudden cuts.

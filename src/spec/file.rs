@@ -106,6 +106,8 @@ pub struct ForecastSec {
     pub method: Option<String>,
     pub growth_annual: Option<Dist>,
     pub volatility_monthly: Option<f64>,
+    /// Widen fitted bands by the miscoverage the back-test measures on the history.
+    pub calibrate: Option<bool>,
     #[serde(default)]
     pub events: Vec<EventSec>,
     #[serde(default)]

@@ -538,3 +538,55 @@ fn a_history_of_total_tokens_bills_as_the_same_totals_split_by_the_given_mix() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("history.shares.input_share") && e.contains("must sum to 1"), "{e}");
 }
+
+/// The brief and `forecast` back-test the user's own history. A series
+/// that grows 2% a month for 16 months (with an 8% wiggle) and then steps up
+/// 15% is badly covered (3 of its 8 held-out months inside the 80% band): the brief states the measured coverage (the forecast
+/// JSON's, to the digit shown) and says the ranges are too narrow; with
+/// `[forecast] calibrate = true` the bands widen by the stated factor
+/// `Phi^-1(0.9) / Phi^-1((1 + c80) / 2)`, and only then.
+#[test]
+fn the_brief_states_how_badly_the_users_own_history_is_covered_and_calibrate_widens() {
+    let mut csv = String::from("month,workload,model,input_tokens,output_tokens\n");
+    for k in 0..24u64 {
+        let level = 1e9 * 1.02f64.powi(k as i32) * if k < 16 { 1.0 } else { 1.15 };
+        let v = (level * (1.0 + 0.08 * ((k * 7 % 11) as f64 / 5.0 - 1.0))) as u64 / 2;
+        csv += &format!("{:04}-{:02},chat,m,{v},{v}\n", 2025 + k / 12, k % 12 + 1);
+    }
+    let d = folder(&csv, &scenario("2027-01", 12, "[simulation]\npaths = 2000"));
+    let f = json(&[os("forecast"), d.path("scenario.toml").as_os_str()]);
+    let c = &f["backtest"];
+    let c80 = c["coverage_80"].as_f64().unwrap();
+    assert_eq!((c["series"].as_u64(), c["months"].as_u64()), (Some(1), Some(8)), "{c}");
+    assert!(c80 < 0.65 && c["badly_covered"] == true && c["calibrated"] == false, "{c}");
+    let k = c["widening"].as_f64().unwrap();
+    let z = |p: f64| commitsim::api::phi_inv(p);
+    assert!(c80 > 0.21, "{c80}: the test should not sit on the cap");
+    let want = z(0.9) / z((1.0 + c80) / 2.0);
+    assert!((k - want).abs() < 1e-12, "{k} vs {want}");
+    let md = d.path("b.md");
+    let out = cmd()
+        .arg("brief")
+        .arg(d.path("scenario.toml"))
+        .args(["--format", "markdown", "--out"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let brief = std::fs::read_to_string(&md).unwrap();
+    let said = format!("the 80% band covered {:.1}% of 8 months", 100.0 * c80);
+    assert!(brief.contains(&said), "`{said}` not in the brief");
+    assert!(brief.contains("too sure of itself on this data"));
+    assert!(brief.contains(&format!("would multiply every fitted spread by {k:.2}")));
+    // Calibrated: the spread of the first month's 80% band grows, and the factor is stated.
+    let spread = |v: &Value| v["total"]["p90"][0].as_f64().unwrap() / v["total"]["p10"][0].as_f64().unwrap();
+    d.write("scenario.toml", &scenario("2027-01", 12, "[simulation]\npaths = 2000\n[forecast]\ncalibrate = true"));
+    let out = cmd().arg("forecast").arg(d.path("scenario.toml")).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success());
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains(&format!("every fitted workload's spread is multiplied by {k:.2}")), "{e}");
+    let g: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(g["backtest"]["calibrated"], true);
+    assert_eq!(g["backtest"]["coverage_80"], f["backtest"]["coverage_80"], "measured on the history as fitted");
+    assert!(spread(&g).ln() > 1.3 * spread(&f).ln(), "{} vs {}", spread(&g), spread(&f));
+}
