@@ -221,6 +221,7 @@ pub fn scenario_from_history(
     opts: &HistoryOptions,
     catalog: Option<Catalog>,
     f: &HistoryForecast,
+    progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Scenario> {
     let history = read_history(file, opts, catalog.as_ref())?;
     if history.series.is_empty() {
@@ -249,7 +250,10 @@ pub fn scenario_from_history(
         .par_iter()
         .map(|s| {
             let skip = (start.since(s.last()) - 1) as usize;
-            fit_volume(&totals(s), f.method, &ForecastSec::default(), skip).map_err(|e| fit_error(file, s, e))
+            let fit =
+                fit_volume(&totals(s), f.method, &ForecastSec::default(), skip).map_err(|e| fit_error(file, s, e));
+            progress(n as u64, 1);
+            fit
         })
         .collect();
     let mut workloads = Vec::new();

@@ -55,7 +55,14 @@ pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
                 method: method(m)?,
                 sampling: run.sampling.unwrap_or_default(),
             };
-            (scenario_from_history(file, &opts, catalog(&a.map)?, &f)?, history_inputs(file, &a.map))
+            // Fitting thousands of series takes seconds: a bar of its own.
+            let fitting = crate::progress::bar_of(0, "fitting", "series", quiet);
+            let sc = scenario_from_history(file, &opts, catalog(&a.map)?, &f, &|total, n| {
+                fitting.set_length(total);
+                fitting.inc(n)
+            })?;
+            fitting.finish_and_clear();
+            (sc, history_inputs(file, &a.map))
         }
         (None, None) => return Err(Error::Usage("give a scenario file or --history FILE".into()).into()),
     };
