@@ -47,6 +47,7 @@ pub fn all(b: &Brief) -> Vec<Chart> {
     out.extend(sweep(b));
     out.extend(levers(b));
     out.extend(b.walkaway.iter().enumerate().map(|(k, r)| walkaway(b, k, r)));
+    out.extend(b.mixes.iter().enumerate().map(|(k, m)| frontier(b, k, m)));
     out.extend(drivers(b));
     out.push(forecast(b));
     out
@@ -304,6 +305,83 @@ fn draw_sweep_lines(
     let ly = sp.at(risk_limit);
     svg.line((sx.r0, ly), (sx.r1, ly), "#000000", 1.2, Some("1.5 2.5"));
     svg.text((sx.r1 - 4.0, ly - 5.0), Anchor::End, 10.5, "normal", &format!("risk limit {}", pct(risk_limit)));
+}
+
+/// The id of the frontier chart of the brief's `k`-th portfolio.
+pub fn frontier_id(k: usize) -> String {
+    format!("frontier-{}", k + 1)
+}
+
+/// A portfolio's frontier: expected cost against the mean cost of the
+/// costliest 5% of futures (CVaR95) for the non-dominated level
+/// combinations `optimize` found (a line with round markers: left and down
+/// is better, and moving along it trades one for the other), with the
+/// chosen combination (diamond) and the portfolio as written (square).
+fn frontier(b: &Brief, k: usize, m: &super::Mix) -> Chart {
+    let cur = &b.currency;
+    let r = &m.optimize;
+    let pts: Vec<(f64, f64)> = r.frontier.iter().map(|f| (f.cost_cvar95, f.cost_mean)).collect();
+    let written = (m.as_written_cost_cvar95, m.as_written_cost_mean);
+    let chosen = (r.cost_cvar95, r.cost_mean);
+    let all: Vec<(f64, f64)> =
+        pts.iter().copied().chain([written, chosen]).filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+    let span = |v: &mut dyn Iterator<Item = f64>| {
+        let v: Vec<f64> = v.collect();
+        let (lo, hi) =
+            (v.iter().copied().fold(f64::INFINITY, f64::min), v.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+        let pad = 0.05 * (hi - lo).max(hi.abs() * 1e-3).max(1.0);
+        (lo - pad, hi + pad)
+    };
+    let (x0, x1) = span(&mut all.iter().map(|p| p.0));
+    let (y0, y1) = span(&mut all.iter().map(|p| p.1));
+    let (left, top, h) = (92.0, 44.0, 250.0);
+    let axis_y = top + h;
+    let xt = nice_ticks(x0, x1, 6);
+    let yt = nice_ticks(y0, y1, 5);
+    let sx = Scale { d0: xt[0], d1: *xt.last().unwrap_or(&1.0), r0: left, r1: W - RIGHT };
+    let sy = Scale { d0: yt[0], d1: *yt.last().unwrap_or(&1.0), r0: axis_y, r1: top };
+    let title = format!("Cost against risk of the mixes of {}", r.portfolio);
+    let desc = format!(
+        "Expected cost against the mean cost of the costliest 5% of futures for the {} level combinations of {} that \
+         no other beats on both (round markers, joined): down is cheaper on average, left is safer in a bad year. \
+         The diamond is the combination chosen, {} expected, within the risk limit; the square the portfolio as \
+         written, {}.",
+        r.frontier.len(),
+        r.portfolio,
+        money(r.cost_mean, cur),
+        money(m.as_written_cost_mean, cur)
+    );
+    let mut svg = Svg::new(&format!("chart-{}", frontier_id(k)), W, axis_y + 52.0, &title, &desc);
+    y_axis(&mut svg, &sy, &yt, (left, W - RIGHT), &|v| money(v, cur), (18.0, &format!("Expected cost ({cur})")));
+    x_axis(
+        &mut svg,
+        &sx,
+        &xt,
+        (top, axis_y),
+        &|v| money(v, cur),
+        &format!("Mean cost of the costliest 5% of futures ({cur})"),
+    );
+    let ly = 18.0;
+    svg.line((left + 6.0, ly), (left + 32.0, ly), "#000000", 2.0, None);
+    svg.marker("circle", (left + 19.0, ly), 2.6, "#000000");
+    svg.text((left + 38.0, ly + 4.0), Anchor::Start, 10.5, "normal", "best trade-offs found");
+    svg.marker("diamond", (left + 200.0, ly), 4.5, "#ffffff");
+    svg.text((left + 209.0, ly + 4.0), Anchor::Start, 10.5, "normal", "chosen");
+    svg.marker("square", (left + 270.0, ly), 3.5, "#ffffff");
+    svg.text((left + 279.0, ly + 4.0), Anchor::Start, 10.5, "normal", "as written");
+    let at = |p: (f64, f64)| (sx.at(p.0), sy.at(p.1));
+    let line: Vec<(f64, f64)> = pts.iter().map(|&p| at(p)).collect();
+    if line.len() > 1 {
+        svg.polyline(&line, "#000000", 2.0, None);
+    }
+    for &p in &line {
+        svg.marker("circle", p, 2.6, "#000000");
+    }
+    if written.0.is_finite() && written.1.is_finite() {
+        svg.marker("square", at(written), 4.0, "#ffffff");
+    }
+    svg.marker("diamond", at(chosen), 5.5, "#ffffff");
+    Chart { id: frontier_id(k), caption: desc.clone(), title, svg: svg.finish() }
 }
 
 /// The id of the walk-away chart of the brief's `k`-th walk-away report.

@@ -125,6 +125,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     // Whether the sweep shown is that of a commitment whose right-sized figure commits something.
     let shown_saves = sweep.as_ref().is_some_and(|s| s.recommend.as_ref().is_some_and(|r| r.level > 0.0));
     let sweep_note = sweep_note(sc, asked.is_some(), sweep.as_ref(), &sim, shown_saves);
+    let mixes = mixes(sc, &sim, progress)?;
     let right_sized = right_sized(sc, &sweeps);
     let lever_notes = sweep.as_ref().map_or_else(Vec::new, |s| super::words::lever_notes(sc, s));
     let saving_boxes = saving_boxes(sc, &sim, &out);
@@ -144,6 +145,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
         right_sized,
         lever_notes,
         walkaway,
+        mixes,
         sweep_note,
         fan,
         drivers,
@@ -153,6 +155,24 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
         warnings: sc.warnings.iter().chain(&input.notes).cloned().collect(),
         simulate: sim,
     })
+}
+
+/// Every portfolio of the scenario optimised at the scenario's risk limit,
+/// as `optimize` does it (its own passes, the same seed and paths).
+fn mixes(sc: &Scenario, sim: &SimulateReport, progress: &(dyn Fn(u64) + Sync)) -> Result<Vec<super::Mix>> {
+    sc.portfolios
+        .iter()
+        .map(|p| {
+            let r = crate::analysis::optimize::optimize(sc, &p.name, sc.risk.max_overcommit_probability, progress)?;
+            let written = sim.portfolios.iter().find(|o| o.name == p.name);
+            Ok(super::Mix {
+                units: r.units.clone(),
+                as_written_cost_mean: written.map_or(f64::NAN, |o| o.cost.mean),
+                as_written_cost_cvar95: written.map_or(f64::NAN, |o| o.cost.cvar95),
+                optimize: r,
+            })
+        })
+        .collect()
 }
 
 /// What drives the cost of the recommended offer on the run's futures: its

@@ -55,6 +55,9 @@ pub struct Brief {
     /// The walk-away point of every commit and provisioned offer against the
     /// baseline (`walkaway`'s report, default levels).
     pub walkaway: Vec<WalkawayReport>,
+    /// Each `[[portfolios]]` entry optimised (`optimize`'s report at the
+    /// scenario's risk limit), with its frontier, for the mixes section.
+    pub mixes: Vec<Mix>,
     /// Why the sweep was chosen, or why there is none.
     pub sweep_note: String,
     /// The usage forecast fan.
@@ -69,6 +72,19 @@ pub struct Brief {
     pub reproducibility: Reproducibility,
     /// Warnings from loading and running the scenario.
     pub warnings: Vec<String>,
+}
+
+/// A portfolio of offers with every layer's level chosen together.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Mix {
+    /// `optimize`'s report, equal to `optimize --format json` on the same scenario.
+    pub optimize: crate::analysis::optimize::OptimizeReport,
+    /// Each layer's level unit: `usd`, `tokens` or `units` (`none` for pay as you go).
+    pub units: Vec<String>,
+    /// The portfolio as written: expected cost and CVaR95 (those of `simulate`).
+    pub as_written_cost_mean: f64,
+    /// CVaR95 of cost as written.
+    pub as_written_cost_cvar95: f64,
 }
 
 /// The recommendation: which offer, at which level, what it saves, with what

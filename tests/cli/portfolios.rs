@@ -556,3 +556,58 @@ fn optimize_names_a_missing_portfolio_and_a_bad_limit() {
         assert!(text.contains('P') && text.contains("frontier") || text.contains("Frontier"), "{fmt}: {text}");
     }
 }
+
+/// The brief optimises every portfolio: its "Mixing offers" section carries
+/// `optimize`'s figures to the last bit (chosen levels, expected cost, CVaR95,
+/// P(over), every frontier point), the chart is drawn, and the frontier it
+/// shows runs from cheapest to safest (expected cost up, costliest 5% down).
+/// Without portfolios there is no such section.
+#[test]
+fn the_brief_shows_each_portfolios_optimised_mix_and_frontier_as_optimize_computes_them() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write("s.toml", &two_vendors(2000, "", ""));
+    let r = optimize_json(&s, &[]);
+    let html_path = d.path("b.html");
+    let out = cmd().arg("brief").arg(&s).arg("--out").arg(&html_path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(&html_path).unwrap();
+    let attr = |from: &str, name: &str| -> f64 {
+        let at = from.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        from[at..at + from[at..].find('"').unwrap()].parse().unwrap()
+    };
+    let mix = &html[html.find("<div class=\"mix\" data-portfolio=\"Both\"").expect("the mixes section")..];
+    for (k, name) in [
+        ("cost_mean", "data-cost-mean"),
+        ("cost_cvar95", "data-cost-cvar95"),
+        ("prob_overcommit", "data-prob-overcommit"),
+    ] {
+        assert_eq!(attr(mix, name).to_bits(), f(&r[k]).to_bits(), "{k}");
+    }
+    for (i, layer) in ["P", "Q"].iter().enumerate() {
+        let row = &mix[mix.find(&format!("<tr data-layer=\"{layer}\"")).unwrap()..];
+        assert_eq!(attr(row, "data-level").to_bits(), f(&r["layers"][i]["level"]).to_bits());
+    }
+    assert!(mix.contains("<figure id=\"figure-frontier-1\"") && mix.contains("Cost against risk of the mixes of Both"));
+    let table = &mix[mix.find("class=\"frontier-table\"").unwrap()..];
+    let rows: Vec<&str> = table.split("<tr data-cost-mean=").skip(1).collect();
+    let fr = r["frontier"].as_array().unwrap();
+    assert!(fr.len() >= 2);
+    assert_eq!(rows.len(), fr.len());
+    let mut last = (f64::NEG_INFINITY, f64::INFINITY);
+    for (row, p) in rows.iter().zip(fr) {
+        let row = format!("data-cost-mean={row}");
+        let (c, v) = (attr(&row, "data-cost-mean"), attr(&row, "data-cost-cvar95"));
+        assert_eq!((c.to_bits(), v.to_bits()), (f(&p["cost_mean"]).to_bits(), f(&p["cost_cvar95"]).to_bits()));
+        assert!(c >= last.0 && v <= last.1, "not a frontier: ({c}, {v}) after {last:?}");
+        last = (c, v);
+    }
+    // No portfolios, no section.
+    let s = d.write(
+        "s.toml",
+        &two_vendors(2000, "", "").replace("[[portfolios]]\nname = \"Both\"\nlayers = [\"P\", \"Q\"]\n", ""),
+    );
+    let out = cmd().arg("brief").arg(&s).arg("--out").arg(&html_path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!std::fs::read_to_string(&html_path).unwrap().contains("id=\"mixes\""));
+}
