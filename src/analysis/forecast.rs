@@ -91,6 +91,11 @@ pub struct ForecastReport {
     /// history only; absent without).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backtest: Option<crate::analysis::backtest::HistoryCheck>,
+    /// List spend per vendor, workload and fiscal year, and the effective
+    /// price per model under each offer (absent when a model has no price:
+    /// `forecast --history` without a catalog).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spend: Option<crate::analysis::spend::SpendReport>,
     /// Things to know (short histories, scaled partial months).
     #[serde(skip)]
     pub warnings: Vec<String>,
@@ -142,7 +147,13 @@ pub fn forecast(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Foreca
             series.push(describe(sc, &plan, &keep, seg, b));
         }
     }
+    let spend = if crate::analysis::spend::priced(sc) {
+        Some(crate::analysis::spend::measure(sc, &full, progress)?)
+    } else {
+        None
+    };
     Ok(ForecastReport {
+        spend,
         tool: "commitsim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         paths: full.paths,
@@ -287,6 +298,7 @@ pub fn scenario_from_history(
         paths: f.paths,
         seed: f.seed,
         sampling: f.sampling,
+        fiscal_year_start: 1,
         catalog,
         workloads,
         events: vec![],

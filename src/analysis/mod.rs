@@ -9,6 +9,7 @@ pub mod portfolio;
 pub mod profile;
 pub mod sensitivity;
 pub mod simulate;
+pub mod spend;
 pub mod stats;
 pub mod sweep;
 pub mod track;

@@ -68,7 +68,9 @@ pub fn run_forecast(a: &ForecastArgs, quiet: bool) -> Result<()> {
     };
     inputs.extend(sc.inputs.iter().cloned());
     super::warn_all(&sc.warnings, quiet);
-    let bar = crate::progress::bar(sc.paths, "forecasting", quiet);
+    // The spend view is a second pass over the same paths.
+    let passes = 1 + u64::from(crate::analysis::spend::priced(&sc));
+    let bar = crate::progress::bar(sc.paths * passes, "forecasting", quiet);
     let report = forecast(&sc, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     emit(&render(&Report::Forecast(report), a.out.format)?, a.out.out.as_deref(), &inputs)?;

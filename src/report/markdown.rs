@@ -356,6 +356,34 @@ fn forecast(r: &ForecastReport) -> String {
         s.push_str(&super::history_check_words(c));
         s.push('\n');
     }
+    if let Some(sp) = &r.spend {
+        let _ = writeln!(
+            s,
+            "\n### Expected list spend\n\nMean (p5 – p95) by fiscal year, the year starting in month {}.\n",
+            sp.fiscal_year_start
+        );
+        let (head, rows) = super::spend_rows(sp);
+        let mut cols = vec![left("", 0)];
+        cols.extend(head.iter().map(|h| right(h, 0)));
+        let mut t = Table::new(cols);
+        for (name, cells) in rows {
+            let mut row = vec![super::layout::t(&name)];
+            row.extend(cells.into_iter().map(m));
+            t.push(row);
+        }
+        s.push_str(&t.markdown());
+        s.push_str("\nEffective price per million tokens under each offer (fees allocated pro rata to list cost).\n\n");
+        let (head, rows) = super::price_rows(sp);
+        let mut cols = vec![left("Model", 0)];
+        cols.extend(head.iter().map(|h| right(h, 0)));
+        let mut t = Table::new(cols);
+        for (name, cells) in rows {
+            let mut row = vec![super::layout::t(&name)];
+            row.extend(cells.into_iter().map(m));
+            t.push(row);
+        }
+        s.push_str(&t.markdown());
+    }
     s
 }
 

@@ -213,3 +213,44 @@ pub fn history_check_words(c: &crate::analysis::backtest::HistoryCheck) -> Strin
     }
     s
 }
+
+/// The spend view's rows for a table: a header per fiscal year (with its
+/// months when the horizon cuts it) and the whole horizon, then `total`,
+/// each vendor and each workload, each cell "mean (p5 – p95)".
+pub fn spend_rows(sp: &crate::analysis::spend::SpendReport) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    use crate::units::money;
+    let cur = sp.currency.as_str();
+    let mut head: Vec<String> = sp
+        .years
+        .iter()
+        .map(|y| if y.months == 12 { y.name.clone() } else { format!("{} ({} mo)", y.name, y.months) })
+        .collect();
+    head.push("horizon".into());
+    let cell = |x: &crate::analysis::spend::Spread| {
+        format!("{} ({} – {})", money(x.mean, cur), money(x.p5, cur), money(x.p95, cur))
+    };
+    let row = |g: &crate::analysis::spend::GroupSpend, label: String| {
+        (label, g.years.iter().chain(std::iter::once(&g.horizon)).map(cell).collect())
+    };
+    let mut rows = vec![row(&sp.total, "All spend".into())];
+    rows.extend(sp.vendors.iter().map(|g| row(g, format!("vendor {}", g.name))));
+    rows.extend(sp.workloads.iter().map(|g| row(g, g.name.clone())));
+    (head, rows)
+}
+
+/// The effective prices for a table: `list` and each offer, one row per model.
+pub fn price_rows(sp: &crate::analysis::spend::SpendReport) -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let mut head = vec!["list".to_string()];
+    head.extend(sp.models.first().map_or_else(Vec::new, |m| m.offers.iter().map(|o| o.offer.clone()).collect()));
+    let price = |x: f64| format!("{:.4}", x);
+    let rows = sp
+        .models
+        .iter()
+        .map(|m| {
+            let mut cells = vec![price(m.list_usd_per_mtok)];
+            cells.extend(m.offers.iter().map(|o| price(o.usd_per_mtok)));
+            (m.model.clone(), cells)
+        })
+        .collect();
+    (head, rows)
+}

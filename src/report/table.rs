@@ -425,6 +425,30 @@ fn forecast(r: &ForecastReport) -> String {
         s.push_str(&super::history_check_words(c));
         s.push('\n');
     }
+    if let Some(sp) = &r.spend {
+        let (head, rows) = super::spend_rows(sp);
+        let _ = writeln!(s, "\nExpected list spend, mean (p5 – p95), fiscal years from month {}", sp.fiscal_year_start);
+        let mut cols = vec![left("", 22)];
+        cols.extend(head.iter().map(|h| right(h, 25)));
+        let mut t = Table::new(cols);
+        for (name, cells) in rows {
+            let mut row = vec![tx(clip(&name, 22))];
+            row.extend(cells.into_iter().map(m));
+            t.push(row);
+        }
+        s.push_str(&t.text());
+        let (head, rows) = super::price_rows(sp);
+        s.push_str("\nEffective price per million tokens under each offer (fees allocated pro rata to list cost)\n");
+        let mut cols = vec![left("model", 22)];
+        cols.extend(head.iter().map(|h| right(&clip(h, 14), 14)));
+        let mut t = Table::new(cols);
+        for (name, cells) in rows {
+            let mut row = vec![tx(clip(&name, 22))];
+            row.extend(cells.into_iter().map(m));
+            t.push(row);
+        }
+        s.push_str(&t.text());
+    }
     s
 }
 

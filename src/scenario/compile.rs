@@ -99,6 +99,17 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
 
     let (paths, seed) = simulation_settings(path, &raw, ov, horizon, workloads.len() + events.len())?;
     let sampling = sampling_setting(path, &raw, ov)?;
+    let fiscal_year_start = match raw.simulation.fiscal_year_start {
+        None => 1,
+        Some(m @ 1..=12) => m as u32,
+        Some(m) => {
+            return Err(Error::invalid(
+                path,
+                "simulation.fiscal_year_start",
+                format!("expected the fiscal year's first month, 1 (January) to 12 (December), found {m}"),
+            ))
+        }
+    };
     let mut names: Vec<String> = workloads.iter().map(|w| w.name.clone()).collect();
     names.extend(events.iter().map(|e| e.workload.clone()));
     let offers = compile_offers(path, &raw, (start, horizon), &catalog, &names, &mut inputs)?;
@@ -136,6 +147,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
         paths,
         seed,
         sampling,
+        fiscal_year_start,
         catalog,
         workloads,
         events,

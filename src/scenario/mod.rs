@@ -140,6 +140,9 @@ pub struct Scenario {
     pub seed: u64,
     /// How paths are drawn and means estimated (SPEC 6.7).
     pub sampling: crate::spec::sampling::Sampling,
+    /// `[simulation] fiscal_year_start`: the first month (1 to 12) of the
+    /// fiscal years the spend view sums by.
+    pub fiscal_year_start: u32,
     /// Price catalog.
     pub catalog: Catalog,
     /// Workloads (explicit and fitted).

@@ -48,6 +48,8 @@ pub struct SimulationSec {
     pub paths: Option<i64>,
     pub seed: Option<u64>,
     pub sampling: Option<String>,
+    /// The first month of the buyer's fiscal year (1 to 12) for the spend view.
+    pub fiscal_year_start: Option<i64>,
 }
 
 /// `[history]`: a usage file and how to read it.

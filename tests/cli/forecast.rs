@@ -590,3 +590,120 @@ fn the_brief_states_how_badly_the_users_own_history_is_covered_and_calibrate_wid
     assert_eq!(g["backtest"]["coverage_80"], f["backtest"]["coverage_80"], "measured on the history as fitted");
     assert!(spread(&g).ln() > 1.3 * spread(&f).ln(), "{} vs {}", spread(&g), spread(&f));
 }
+
+/// The spend view (issue 18) with no uncertainty: two workloads at fixed
+/// growth, an April fiscal year that cuts 24 months from January 2027 into
+/// FY2027 (3 months), FY2028 (12) and FY2029 (9), and a discount scoped to
+/// one vendor. Every figure is a hand computation; the groups add up to the
+/// total, and each offer's allocated costs to its `simulate` cost.
+#[test]
+fn spend_view_by_fiscal_year_vendor_and_model_is_the_hand_computation() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let s = d.write(
+        "s.toml",
+        r#"name = "spend"
+start = "2027-01"
+horizon_months = 24
+catalog = "prices.toml"
+[simulation]
+paths = 200
+seed = 3
+fiscal_year_start = 4
+[[workloads]]
+name = "w"
+model = "m"
+monthly_tokens = 1.0e9
+input_share = 0.5
+output_share = 0.5
+growth_annual = 0.2
+volatility_monthly = 0.0
+[[workloads]]
+name = "v"
+model = "n"
+monthly_tokens = 2.0e9
+input_share = 0.5
+output_share = 0.5
+growth_annual = 0.0
+volatility_monthly = 0.0
+[[offers]]
+name = "List"
+kind = "payg"
+[[offers]]
+name = "D"
+kind = "payg"
+discount = 0.1
+scope = { providers = ["p"] }
+"#,
+    );
+    let r = json(&[os("forecast"), os(&s)]);
+    let sp = &r["spend"];
+    let names: Vec<&str> = sp["years"].as_array().unwrap().iter().map(|y| y["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["FY2027", "FY2028", "FY2029"]);
+    let months: Vec<u64> = sp["years"].as_array().unwrap().iter().map(|y| y["months"].as_u64().unwrap()).collect();
+    assert_eq!(months, [3, 12, 9]);
+    assert_eq!(sp["years"][1]["first"], "2027-04");
+    assert_eq!(sp["years"][1]["last"], "2028-03");
+    // Month t = 1..24: w has 1e9 (1.2)^(t/12) tokens at $5 per 1M, v 2e9 at $2.5.
+    let w = |t: usize| 1e9 * 1.2f64.powf(t as f64 / 12.0);
+    let fy = [(1..=3), (4..=15), (16..=24)];
+    let group = |name: &str, key: &str| -> Value {
+        sp[key].as_array().unwrap().iter().find(|g| g["name"] == name).unwrap_or_else(|| panic!("no {name}")).clone()
+    };
+    for (k, ts) in fy.iter().enumerate() {
+        let want_w: f64 = ts.clone().map(|t| w(t) * 5e-6).sum();
+        let want_v = ts.clone().count() as f64 * 2e9 * 2.5e-6;
+        let gw = &group("w", "workloads")["years"][k];
+        close(gw["mean"].as_f64().unwrap(), want_w, 1e-9);
+        close(gw["p5"].as_f64().unwrap(), want_w, 1e-9);
+        close(gw["p95"].as_f64().unwrap(), want_w, 1e-9);
+        close(group("q", "vendors")["years"][k]["mean"].as_f64().unwrap(), want_v, 1e-9);
+        close(sp["total"]["years"][k]["mean"].as_f64().unwrap(), want_w + want_v, 1e-9);
+    }
+    let list_w: f64 = (1..=24).map(|t| w(t) * 5e-6).sum();
+    let list_v = 24.0 * 2e9 * 2.5e-6;
+    close(sp["total"]["horizon"]["mean"].as_f64().unwrap(), list_w + list_v, 1e-9);
+    // Prices: m at $5 list and $4.50 under D; n at $2.50 under both.
+    let model = |id: &str| sp["models"].as_array().unwrap().iter().find(|m| m["model"] == id).unwrap().clone();
+    close(model("m")["list_usd_per_mtok"].as_f64().unwrap(), 5.0, 1e-9);
+    close(model("m")["offers"][1]["usd_per_mtok"].as_f64().unwrap(), 4.5, 1e-9);
+    close(model("n")["offers"][1]["usd_per_mtok"].as_f64().unwrap(), 2.5, 1e-9);
+    close(model("m")["tokens"].as_f64().unwrap(), (1..=24).map(w).sum(), 1e-9);
+    // The allocations add up to the offer's cost, which is simulate's.
+    let sim = crate::util::simulate_json(&s, &["--sampling", "random"]);
+    for o in sp["offers"].as_array().unwrap() {
+        let name = o["offer"].as_str().unwrap();
+        close(o["cost"].as_f64().unwrap(), crate::util::offer(&sim, name)["cost"]["mean"].as_f64().unwrap(), 1e-9);
+        assert_eq!(o["unallocated"].as_f64().unwrap(), 0.0);
+    }
+    close(sp["offers"][1]["cost"].as_f64().unwrap(), 0.9 * list_w + list_v, 1e-9);
+}
+
+/// The spend view of a random scenario: vendors and workloads each add up
+/// to the total in every fiscal year, and an unknown fiscal-year month is
+/// refused with the key named.
+#[test]
+fn spend_groups_add_up_and_a_bad_fiscal_year_start_names_the_key() {
+    let r = json(&[os("forecast"), os(&repo("scenarios/example.toml")), os("--paths"), os("2000")]);
+    let sp = &r["spend"];
+    for k in 0..sp["years"].as_array().unwrap().len() {
+        let total = sp["total"]["years"][k]["mean"].as_f64().unwrap();
+        for key in ["vendors", "workloads"] {
+            let sum: f64 = sp[key].as_array().unwrap().iter().map(|g| g["years"][k]["mean"].as_f64().unwrap()).sum();
+            close(sum, total, 1e-9);
+        }
+    }
+    let d = Dir::new();
+    d.write("prices.toml", &catalog(""));
+    let text = std::fs::read_to_string(repo("scenarios/example.toml")).unwrap();
+    let text = text.replacen("[simulation]\n", "[simulation]\nfiscal_year_start = 13\n", 1);
+    assert!(text.contains("fiscal_year_start = 13"), "the example has a [simulation] table");
+    let s = d.write(
+        "s.toml",
+        &text.replace("catalog = \"prices.toml\"", &format!("catalog = {:?}", repo("scenarios/prices.toml"))),
+    );
+    let out = cmd().arg("forecast").arg(&s).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("simulation.fiscal_year_start") && err.contains("found 13"), "{err}");
+}
