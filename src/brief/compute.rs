@@ -130,6 +130,12 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     let lever_notes = sweep.as_ref().map_or_else(Vec::new, |s| super::words::lever_notes(sc, s));
     let saving_boxes = saving_boxes(sc, &sim, &out);
     let fan = fan(sc, &out.monthly);
+    // The same pass `forecast` makes: the same paths, the same numbers.
+    let spend = if crate::analysis::spend::priced(sc) {
+        Some(crate::analysis::spend::measure(sc, &plan, &|_| {})?)
+    } else {
+        None
+    };
     let at_level = shown.map(|k| sweeps[k].proposed_cost.as_slice()).filter(|c| !c.is_empty());
     let drivers = recommended_drivers(sc, &plan, &out, &recommendation, at_level);
     // Unmapping the per-path columns (16 MB for the example) takes the kernel
@@ -148,6 +154,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
         mixes,
         sweep_note,
         fan,
+        spend,
         drivers,
         score: input.score,
         assumptions: describe(sc, &plan),

@@ -62,6 +62,9 @@ pub struct Brief {
     pub sweep_note: String,
     /// The usage forecast fan.
     pub fan: Fan,
+    /// Expected list spend per vendor, workload and fiscal year, and each
+    /// model's effective price under every offer (`forecast`'s `spend`).
+    pub spend: Option<crate::analysis::spend::SpendReport>,
     /// What drives the recommended offer's cost (the tornado), when something is uncertain.
     pub drivers: Option<drivers::Drivers>,
     /// Contract scorecards, when contracts were given.

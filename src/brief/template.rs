@@ -56,6 +56,21 @@ pub fn environment(currency: &str, name: &'static str, source: &'static str) -> 
     // A probability in a sentence: `90%`, not `90.0%`.
     env.add_filter("pct0", |x: Option<f64>| x.map_or_else(|| "–".into(), |v| pct(v).replace(".0%", "%")));
     env.add_filter("thousands", |x: f64| thousands(x));
+    let cur2 = currency.to_string();
+    env.add_filter("price", move |x: Option<f64>| {
+        x.map_or_else(
+            || "–".into(),
+            |v| {
+                let sym = money(0.0, &cur2);
+                let sym = sym.trim_end_matches('0');
+                match v {
+                    v if !v.is_finite() => "–".into(),
+                    v if v.abs() >= 1.0 => format!("{sym}{v:.2}"),
+                    v => format!("{sym}{v:.4}"),
+                }
+            },
+        )
+    });
     env.add_filter("per", |m: Option<usize>| m.map(per_period).unwrap_or_default());
     // An address meant as a link in the Markdown (safe: every markup character is encoded).
     env.add_filter("mdurl", |s: String| minijinja::Value::from_safe_string(escape::markdown_url(&s)));

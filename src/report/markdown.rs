@@ -364,7 +364,7 @@ fn forecast(r: &ForecastReport) -> String {
         );
         let (head, rows) = super::spend_rows(sp);
         let mut cols = vec![left("", 0)];
-        cols.extend(head.iter().map(|h| right(h, 0)));
+        cols.extend(head.iter().map(|h| right(&super::layout::md_text(h), 0)));
         let mut t = Table::new(cols);
         for (name, cells) in rows {
             let mut row = vec![super::layout::t(&name)];
@@ -375,7 +375,7 @@ fn forecast(r: &ForecastReport) -> String {
         s.push_str("\nEffective price per million tokens under each offer (fees allocated pro rata to list cost).\n\n");
         let (head, rows) = super::price_rows(sp);
         let mut cols = vec![left("Model", 0)];
-        cols.extend(head.iter().map(|h| right(h, 0)));
+        cols.extend(head.iter().map(|h| right(&super::layout::md_text(h), 0)));
         let mut t = Table::new(cols);
         for (name, cells) in rows {
             let mut row = vec![super::layout::t(&name)];

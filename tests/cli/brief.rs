@@ -208,6 +208,39 @@ fn the_numbers_are_those_of_simulate_sweep_score_and_forecast() {
         }
     }
 
+    // The spend view: `forecast`'s `spend` block on the same paths, to the bit.
+    let sp = &fc["spend"];
+    let spend = rows(&html, "data-spend");
+    let groups = 1 + sp["vendors"].as_array().unwrap().len() + sp["workloads"].as_array().unwrap().len();
+    assert_eq!(spend.len(), groups);
+    for (key, cells) in &spend {
+        let (kind, name) = key.split_once(':').unwrap();
+        let g = match kind {
+            "total" => &sp["total"],
+            k => sp[format!("{k}s")].as_array().unwrap().iter().find(|g| g["name"] == name).expect("group in JSON"),
+        };
+        for c in cells {
+            let want =
+                if c.field == "horizon" { &g["horizon"] } else { &g["years"][c.field.parse::<usize>().unwrap()] };
+            assert_eq!(c.value, want["mean"].as_f64().unwrap(), "{key} {}", c.field);
+            assert_eq!(c.text, money(c.value, "USD"));
+        }
+    }
+    let prices = rows(&html, "data-model");
+    assert_eq!(prices.len(), sp["models"].as_array().unwrap().len());
+    for (model, cells) in &prices {
+        let m = sp["models"].as_array().unwrap().iter().find(|m| &m["model"] == model).expect("model in JSON");
+        for c in cells {
+            let want = match c.field.as_str() {
+                "list" => m["list_usd_per_mtok"].as_f64().unwrap(),
+                o => m["offers"].as_array().unwrap().iter().find(|x| x["offer"] == o).unwrap()["usd_per_mtok"]
+                    .as_f64()
+                    .unwrap(),
+            };
+            assert_eq!(c.value, want, "{model} {}", c.field);
+        }
+    }
+
     // The recommendation's figures are one of the offers' as written, or a sweep's proposed figure.
     let rec = &html[html.find("id=\"recommendation\"").unwrap()..];
     let rec = &rec[..rec.find('>').unwrap()];
