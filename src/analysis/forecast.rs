@@ -16,7 +16,7 @@ use crate::scenario::history::{fit_error, recent_shares, short_history_warning, 
 use crate::scenario::{Risk, Scenario, VolumeModel, Workload};
 use crate::sim::engine::map_paths;
 use crate::sim::Plan;
-use crate::spec::catalog::{Catalog, Model, Prices};
+use crate::spec::catalog::{Catalog, Model, Modifiers, Prices};
 use crate::spec::dist::Dist;
 use crate::spec::file::ForecastSec;
 use crate::spec::values::Shares;
@@ -284,8 +284,9 @@ pub fn scenario_from_history(
             name: s.workload.clone(),
             model,
             base_tokens: *y.last().unwrap_or(&0.0),
-            shares: recent_shares(s).unwrap_or(Shares { input: 1.0, output: 0.0, cached: 0.0 }),
+            shares: recent_shares(s).unwrap_or(Shares { input: 1.0, ..Shares::default() }),
             batch_share: 0.0,
+            traffic: Default::default(),
             volume: VolumeModel::Fitted(fitted),
             history: Some(y.iter().enumerate().map(|(i, v)| (s.first.plus(i as i32), *v)).collect()),
         });
@@ -320,7 +321,7 @@ pub fn scenario_from_history(
 
 /// A model the forecast needs only by name (no catalog given).
 fn placeholder_model(id: &str) -> Model {
-    let zero = Prices { input: 0.0, output: 0.0, cached: 0.0 };
+    let zero = Prices { input: 0.0, output: 0.0, cached: 0.0, cache_write: 0.0, cache_write_long: 0.0 };
     Model {
         id: id.into(),
         provider: String::new(),
@@ -331,5 +332,8 @@ fn placeholder_model(id: &str) -> Model {
         read: None,
         schedule: vec![],
         cached_is_input: true,
+        cache_write_is_input: true,
+        cache_write_long_is_short: true,
+        modifiers: Modifiers { batch: 1.0, priority: 1.0, flex: 1.0, regional: 1.0, long_context: None },
     }
 }

@@ -186,6 +186,7 @@ fn model_row(m: &crate::spec::catalog::Model) -> ModelRow {
         .iter()
         .map(|(from, c)| {
             let f = |x: Option<f64>| x.map_or("same".to_string(), |v| format!("{v}"));
+            let c = &c.prices;
             format!("from {from}: {} / {} / {}", f(c[0]), f(c[1]), f(c[2]))
         })
         .collect::<Vec<_>>()
@@ -195,7 +196,14 @@ fn model_row(m: &crate::spec::catalog::Model) -> ModelRow {
     ModelRow {
         id: m.id.clone(),
         provider: m.provider.clone(),
-        prices: format!("{} / {} / {}", p.input, p.output, p.cached),
+        prices: if m.cache_write_is_input && m.cache_write_long_is_short {
+            format!("{} / {} / {}", p.input, p.output, p.cached)
+        } else {
+            format!(
+                "{} / {} / {}; cache writes {} / {}",
+                p.input, p.output, p.cached, p.cache_write, p.cache_write_long
+            )
+        },
         schedule,
         source_url: src.clone().filter(|s| is_url(s)),
         source_text: src.filter(|s| !is_url(s)),

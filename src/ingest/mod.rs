@@ -50,6 +50,12 @@ impl MonthUsage {
     pub fn total(&self) -> f64 {
         self.input + self.cached + self.output
     }
+
+    /// The counts in the catalog's class order (input, output, cached,
+    /// cache write, long cache write).
+    pub fn classes(&self) -> [f64; 5] {
+        [self.input, self.output, self.cached, 0.0, 0.0]
+    }
 }
 
 /// Whole tokens of one series in one month, class by class, as a vendor

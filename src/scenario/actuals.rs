@@ -40,6 +40,9 @@ pub struct ActualSeries {
     /// has none) and the batch share (the file's own where it states batch
     /// tokens, else the scenario workload's).
     pub months: Vec<(MonthUsage, f64)>,
+    /// Tiers, long context and region: the scenario workload's (an actuals
+    /// file does not state them, SPEC 6.10).
+    pub traffic: crate::spec::values::Traffic,
 }
 
 /// A scenario continued from actuals.
@@ -71,9 +74,9 @@ pub fn continue_from(
     for s in &actuals.series {
         let model = sc.catalog.find(&s.model).map_err(|m| Error::invalid(file, "model", m))?;
         let owner = owner_of(sc, file, &s.workload, model)?;
-        let default_batch = match owner {
-            Owner::Workload(i) => sc.workloads[i].batch_share,
-            Owner::Event(j) => sc.events[j].batch_share,
+        let (default_batch, traffic) = match owner {
+            Owner::Workload(i) => (sc.workloads[i].batch_share, sc.workloads[i].traffic),
+            Owner::Event(j) => (sc.events[j].batch_share, sc.events[j].traffic),
         };
         let per_month = (0..months)
             .map(|t| {
@@ -94,6 +97,7 @@ pub fn continue_from(
             model_id: s.model.clone(),
             owner,
             months: per_month,
+            traffic,
         });
     }
     let rest = if left == 0 {
@@ -269,6 +273,7 @@ fn rest_scenario(
                 base_tokens: owned_total(series, owner, last),
                 shares: e.shares,
                 batch_share: e.batch_share,
+                traffic: e.traffic,
                 volume: VolumeModel::Drift { growth: growth.clone(), sigma },
                 history: None,
             });

@@ -311,11 +311,7 @@ pub(super) fn compile_workload(
             format!("expected a token volume from 0 to {MAX_MONTHLY_TOKENS:e}, found {}", w.monthly_tokens),
         ));
     }
-    let shares =
-        check_shares(w.input_share, w.output_share, w.cached_share.unwrap_or(0.0)).map_err(|(k, m)| bad(k, m))?;
-    let batch_share = w.batch_share.unwrap_or(0.0);
-    unit_interval(batch_share)
-        .ok_or_else(|| bad("batch_share", format!("expected a share in [0, 1], found {batch_share}")))?;
+    let (shares, batch_share, traffic) = check_mix(&w.mix()).map_err(|(k, m)| bad(k, m))?;
     let growth = match (&w.growth_annual, &fc.growth_annual) {
         (Some(g), _) => {
             check_growth(g).map_err(|m| bad("growth_annual", m))?;
@@ -353,6 +349,7 @@ pub(super) fn compile_workload(
         base_tokens: w.monthly_tokens,
         shares,
         batch_share,
+        traffic,
         volume: VolumeModel::Drift { growth: Growth::Annual(growth), sigma },
         history: None,
     })

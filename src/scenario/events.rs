@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{check_share_dist, check_shares, negligible, unit_interval, Event, Routing, MAX_MONTHLY_TOKENS};
+use super::{check_mix, check_share_dist, negligible, unit_interval, Event, Routing, MAX_MONTHLY_TOKENS};
 use crate::error::{Error, Result};
 use crate::spec::catalog::Catalog;
 use crate::spec::file::{EventSec, RoutingSec};
@@ -50,11 +50,7 @@ pub(crate) fn compile_events(
         if !(1..=120).contains(&ramp) {
             return Err(bad("ramp_months", format!("expected 1 to 120 months, found {ramp}")));
         }
-        let shares =
-            check_shares(e.input_share, e.output_share, e.cached_share.unwrap_or(0.0)).map_err(|(k, m)| bad(k, m))?;
-        let batch_share = e.batch_share.unwrap_or(0.0);
-        unit_interval(batch_share)
-            .ok_or_else(|| bad("batch_share", format!("expected a share in [0, 1], found {batch_share}")))?;
+        let (shares, batch_share, traffic) = check_mix(&e.mix()).map_err(|(k, m)| bad(k, m))?;
         let offset = month.since(start);
         if offset < 0 {
             warnings.push(format!(
@@ -72,6 +68,7 @@ pub(crate) fn compile_events(
             ramp_months: ramp as f64,
             shares,
             batch_share,
+            traffic,
         });
     }
     Ok(out)

@@ -23,7 +23,7 @@ pub fn recent_shares(s: &Series) -> Option<Shares> {
     let recent: Vec<_> = s.months.iter().rev().filter(|m| m.input + m.output + m.cached > 0.0).take(3).collect();
     let (i, o, c) = recent.iter().fold((0.0, 0.0, 0.0), |a, m| (a.0 + m.input, a.1 + m.output, a.2 + m.cached));
     let total = i + o + c;
-    (total > 0.0).then(|| Shares { input: i / total, output: o / total, cached: c / total })
+    (total > 0.0).then(|| Shares { input: i / total, output: o / total, cached: c / total, ..Shares::default() })
 }
 
 /// Reads `[history]` and fits one workload per series (SPEC 3.3, 4.1).
@@ -67,7 +67,7 @@ pub fn workloads_from_history(
                     format!("series `{}` on `{}` has no usage at all", s.workload, s.model),
                 )
             })?;
-            check_shares(shares.input, shares.output, shares.cached).map_err(|(k, m)| Error::invalid(&file, k, m))?
+            check_shares(shares).map_err(|(k, m)| Error::invalid(&file, k, m))?
         };
         let fitted = fit_volume(&y, method, fc, skip).map_err(|e| fit_error(&file, s, e))?;
         warnings.extend(short_history_warning(s, &fitted));
@@ -77,6 +77,7 @@ pub fn workloads_from_history(
             base_tokens: *y.last().unwrap_or(&0.0),
             shares,
             batch_share: h.batch_share.get(&s.workload).copied().unwrap_or(0.0),
+            traffic: Default::default(),
             volume: VolumeModel::Fitted(fitted),
             history: Some(y.iter().enumerate().map(|(i, v)| (s.first.plus(i as i32), *v)).collect()),
         });
@@ -114,8 +115,14 @@ fn given_shares(path: &Path, h: &HistorySec, name: &str) -> Result<Shares> {
             ))
         }
     };
-    check_shares(sec.input_share, sec.output_share, sec.cached_share.unwrap_or(0.0))
-        .map_err(|(k, m)| Error::invalid(path, format!("{key}.{k}"), m))
+    check_shares(Shares {
+        input: sec.input_share,
+        output: sec.output_share,
+        cached: sec.cached_share.unwrap_or(0.0),
+        cache_write: sec.cache_write_share.unwrap_or(0.0),
+        cache_write_long: sec.cache_write_long_share.unwrap_or(0.0),
+    })
+    .map_err(|(k, m)| Error::invalid(path, format!("{key}.{k}"), m))
 }
 
 /// `[history] workload_shares`: every key names a workload of the history.

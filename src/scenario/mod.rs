@@ -59,6 +59,8 @@ pub struct Workload {
     pub shares: Shares,
     /// Share of tokens sent through the batch API.
     pub batch_share: f64,
+    /// Tiers, long context and region (SPEC 6.1).
+    pub traffic: Traffic,
     /// Volume model.
     pub volume: VolumeModel,
     /// Monthly history (tokens), when it was fitted from a file.
@@ -86,6 +88,8 @@ pub struct Event {
     pub shares: Shares,
     /// Batch share.
     pub batch_share: f64,
+    /// Tiers, long context and region (SPEC 6.1).
+    pub traffic: Traffic,
 }
 
 /// Traffic moved from one model to another (`[[forecast.routing]]`).

@@ -5,7 +5,7 @@
 use super::growth::GrowthRate;
 use crate::scenario::{Scenario, VolumeModel};
 use crate::spec::dist::Dist;
-use crate::spec::values::{Growth, Shares};
+use crate::spec::values::{Growth, Shares, Traffic};
 
 /// Where one source's volume comes from.
 #[derive(Debug, Clone)]
@@ -45,6 +45,8 @@ pub struct Source {
     pub model: usize,
     /// Token mix.
     pub shares: Shares,
+    /// Tiers, long context and region (SPEC 6.1).
+    pub traffic: Traffic,
     /// How its volume is generated.
     pub kind: SourceKind,
     /// Its monthly log-growth as a function of the growth draw (drift
@@ -147,6 +149,7 @@ impl Plan {
                 name: w.name.clone(),
                 model: w.model,
                 shares: w.shares,
+                traffic: w.traffic,
                 kind: SourceKind::Workload {
                     base: w.base_tokens,
                     log_base: w.base_tokens.ln(),
@@ -166,6 +169,7 @@ impl Plan {
                 name: e.workload.clone(),
                 model: e.model,
                 shares: e.shares,
+                traffic: e.traffic,
                 kind: SourceKind::Event {
                     probability: e.probability,
                     start: e.start,
@@ -232,15 +236,8 @@ impl Plan {
             .map(|&(src, model)| {
                 let slot = models.iter().position(|&m| m == model).expect("every segment's model is listed");
                 let m = &sc.catalog.models[model];
-                let sh = sources[src].shares;
-                let b = batch[src];
-                let batch_factor = (1.0 - b) + b * m.batch_multiplier;
-                let price = (0..h)
-                    .map(|t| {
-                        let p = m.prices_at(sc.start.plus(t as i32));
-                        (sh.input * p.input + sh.output * p.output + sh.cached * p.cached) / 1e6 * batch_factor
-                    })
-                    .collect();
+                let (sh, traffic) = (sources[src].shares.classes(), &sources[src].traffic);
+                let price = (0..h).map(|t| m.list_cost(sc.start.plus(t as i32), sh, batch[src], traffic)).collect();
                 Segment { source: src, model, model_slot: slot, price }
             })
             .collect();

@@ -48,7 +48,14 @@ impl View {
                     .iter()
                     .map(|&s| {
                         let sh = plan.sources[plan.segments[s].source].shares;
-                        sh.input + sh.cached + p.output_weight * sh.output
+                        let writes = sh.cache_write + sh.cache_write_long;
+                        let e = sh.input + sh.cached + p.output_weight * sh.output;
+                        // Cache writes are input tokens of weight 1 (SPEC 6.2's default weights).
+                        if writes != 0.0 {
+                            e + writes
+                        } else {
+                            e
+                        }
                     })
                     .collect(),
             ),

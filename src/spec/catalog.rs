@@ -39,6 +39,12 @@ struct ModelSec {
     input_per_mtok: f64,
     output_per_mtok: f64,
     cached_input_per_mtok: Option<f64>,
+    cache_write_per_mtok: Option<f64>,
+    cache_write_long_per_mtok: Option<f64>,
+    long_context: Option<LongContextSec>,
+    priority_multiplier: Option<f64>,
+    flex_multiplier: Option<f64>,
+    regional_multiplier: Option<f64>,
     batch_multiplier: Option<f64>,
     #[serde(default)]
     aliases: Vec<String>,
@@ -56,12 +62,30 @@ struct ScheduleSec {
     input_per_mtok: Option<f64>,
     output_per_mtok: Option<f64>,
     cached_input_per_mtok: Option<f64>,
+    cache_write_per_mtok: Option<f64>,
+    cache_write_long_per_mtok: Option<f64>,
+    long_context: Option<LongContextSec>,
+    priority_multiplier: Option<f64>,
+    flex_multiplier: Option<f64>,
+    regional_multiplier: Option<f64>,
     source: Option<String>,
     read: Option<String>,
     note: Option<String>,
 }
 
-/// Per-1M-token list prices of one model at one time.
+/// `long_context = { above = .., input = .., ... }`.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(deny_unknown_fields)]
+struct LongContextSec {
+    above: f64,
+    input: Option<f64>,
+    cached: Option<f64>,
+    cache_write: Option<f64>,
+    cache_write_long: Option<f64>,
+    output: Option<f64>,
+}
+
+/// Per-1M-token list prices of one model at one time, by token class.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Prices {
     /// $ per 1M uncached input tokens.
@@ -70,6 +94,56 @@ pub struct Prices {
     pub output: f64,
     /// $ per 1M cached input tokens.
     pub cached: f64,
+    /// $ per 1M short-lived cache-write tokens.
+    pub cache_write: f64,
+    /// $ per 1M long-lived cache-write tokens.
+    pub cache_write_long: f64,
+}
+
+impl Prices {
+    /// The prices in class order: input, output, cached, cache write, long cache write.
+    pub fn classes(&self) -> [f64; 5] {
+        [self.input, self.output, self.cached, self.cache_write, self.cache_write_long]
+    }
+}
+
+/// Multipliers of requests above a long-context threshold (SPEC 6.1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LongContext {
+    /// Input tokens per request above which the multipliers apply.
+    pub above: f64,
+    /// Multiplier per class, in class order (1 for a class not named).
+    pub factor: [f64; 5],
+}
+
+/// The price modifiers of one model at one time (SPEC 6.1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Modifiers {
+    /// Price factor of batch traffic.
+    pub batch: f64,
+    /// Price factor of priority-tier traffic.
+    pub priority: f64,
+    /// Price factor of flex-tier traffic.
+    pub flex: f64,
+    /// Price factor of regional (data-residency) deployments.
+    pub regional: f64,
+    /// Long-context multipliers, when the model has them.
+    pub long_context: Option<LongContext>,
+}
+
+/// One announced change of a model's prices or modifiers; `None` keeps what was in force.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Change {
+    /// New prices by class, in class order.
+    pub prices: [Option<f64>; 5],
+    /// New priority multiplier.
+    pub priority: Option<f64>,
+    /// New flex multiplier.
+    pub flex: Option<f64>,
+    /// New regional multiplier.
+    pub regional: Option<f64>,
+    /// New long-context multipliers.
+    pub long_context: Option<LongContext>,
 }
 
 /// One model of the catalog.
@@ -83,36 +157,106 @@ pub struct Model {
     pub base: Prices,
     /// Price factor for batch traffic.
     pub batch_multiplier: f64,
+    /// Modifiers before any schedule entry (`flex` already defaulted).
+    pub modifiers: Modifiers,
     /// Other names (SKU or meter names in billing exports) that mean this model.
     pub aliases: Vec<String>,
     /// Where the price was published.
     pub source: Option<String>,
     /// When the source was read.
     pub read: Option<String>,
-    /// Announced changes, sorted by month; `None` keeps the previous price.
-    pub schedule: Vec<(Month, [Option<f64>; 3])>,
+    /// Announced changes, sorted by month.
+    pub schedule: Vec<(Month, Change)>,
     /// The catalog states no cached-input price, so it is the input price
     /// and follows the input price through the schedule until an entry
     /// names a cached price of its own.
     pub cached_is_input: bool,
+    /// Likewise for the short-lived cache-write price (SPEC 6.10).
+    pub cache_write_is_input: bool,
+    /// The long-lived cache-write price follows the short-lived one until named.
+    pub cache_write_long_is_short: bool,
 }
 
 impl Model {
     /// The list prices in force in `month`: the base prices updated by every
     /// schedule entry whose `from` is not after `month`, in order.
+    /// A default price follows the price it defaults to (SPEC 6.9, 6.10).
     pub fn prices_at(&self, month: Month) -> Prices {
         let mut p = self.base;
-        let mut cached_is_input = self.cached_is_input;
+        let (mut cached_is_input, mut write_is_input, mut long_is_short) =
+            (self.cached_is_input, self.cache_write_is_input, self.cache_write_long_is_short);
         for (from, change) in &self.schedule {
             if *from > month {
                 break;
             }
-            p.input = change[0].unwrap_or(p.input);
-            p.output = change[1].unwrap_or(p.output);
-            cached_is_input &= change[2].is_none();
-            p.cached = if cached_is_input { p.input } else { change[2].unwrap_or(p.cached) };
+            let c = &change.prices;
+            p.input = c[0].unwrap_or(p.input);
+            p.output = c[1].unwrap_or(p.output);
+            cached_is_input &= c[2].is_none();
+            p.cached = if cached_is_input { p.input } else { c[2].unwrap_or(p.cached) };
+            write_is_input &= c[3].is_none();
+            p.cache_write = if write_is_input { p.input } else { c[3].unwrap_or(p.cache_write) };
+            long_is_short &= c[4].is_none();
+            p.cache_write_long = if long_is_short { p.cache_write } else { c[4].unwrap_or(p.cache_write_long) };
         }
         p
+    }
+
+    /// The price modifiers in force in `month`.
+    pub fn modifiers_at(&self, month: Month) -> Modifiers {
+        let mut m = self.modifiers;
+        for (from, change) in &self.schedule {
+            if *from > month {
+                break;
+            }
+            m.priority = change.priority.unwrap_or(m.priority);
+            m.flex = change.flex.unwrap_or(m.flex);
+            m.regional = change.regional.unwrap_or(m.regional);
+            m.long_context = change.long_context.or(m.long_context);
+        }
+        m
+    }
+
+    /// List cost in `month` of the token `counts` (per class, in class order:
+    /// tokens or shares of a token) of traffic with batch share `batch` and
+    /// `traffic`, in dollars (SPEC 6.1):
+    /// `sum_k n_k p_k ((1 - L) + L lc_k) / 1e6 * ((1 - b - p - f) + b batch + p priority + f flex) * region`.
+    /// With release-1 traffic (no long context, priority, flex or region)
+    /// it is release 1's `(n_in p_in + n_out p_out + n_c p_c) / 1e6 *
+    /// ((1 - b) + b batch)` to the last bit: every added term is an exact 0
+    /// and every added factor an exact 1.
+    pub fn list_cost(&self, month: Month, counts: [f64; 5], batch: f64, traffic: &crate::spec::values::Traffic) -> f64 {
+        self.list_cost_with(&self.prices_at(month), &self.modifiers_at(month), counts, batch, traffic)
+    }
+
+    /// [`Model::list_cost`] at given prices and modifiers (a locked rate, say).
+    pub fn list_cost_with(
+        &self,
+        p: &Prices,
+        m: &Modifiers,
+        counts: [f64; 5],
+        batch: f64,
+        traffic: &crate::spec::values::Traffic,
+    ) -> f64 {
+        let l = traffic.long_context;
+        let lc = |k: usize| match &m.long_context {
+            Some(x) if l > 0.0 => (1.0 - l) + l * x.factor[k],
+            _ => 1.0,
+        };
+        let p = p.classes();
+        let mut sum = counts[0] * p[0] * lc(0) + counts[1] * p[1] * lc(1) + counts[2] * p[2] * lc(2);
+        // Release-1 mixes have no cache writes: skip the terms rather than add zeros.
+        if counts[3] != 0.0 || counts[4] != 0.0 {
+            sum += counts[3] * p[3] * lc(3) + counts[4] * p[4] * lc(4);
+        }
+        let (pr, fl) = (traffic.priority, traffic.flex);
+        let tier = if pr == 0.0 && fl == 0.0 {
+            (1.0 - batch) + batch * m.batch
+        } else {
+            (1.0 - batch - pr - fl) + batch * m.batch + pr * m.priority + fl * m.flex
+        };
+        let region = if traffic.regional { m.regional } else { 1.0 };
+        sum / 1e6 * tier * region
     }
 }
 
@@ -170,43 +314,94 @@ impl Catalog {
             ] {
                 check_price(v).map_err(|msg| bad(key(k), msg))?;
             }
+            let write = m.cache_write_per_mtok.unwrap_or(m.input_per_mtok);
+            let write_long = m.cache_write_long_per_mtok.unwrap_or(write);
+            for (k, v) in [("cache_write_per_mtok", write), ("cache_write_long_per_mtok", write_long)] {
+                check_price(v).map_err(|msg| bad(key(k), msg))?;
+            }
             let batch = m.batch_multiplier.unwrap_or(0.5);
             if !(batch.is_finite() && batch > 0.0 && batch <= 1.0) {
                 return Err(bad(key("batch_multiplier"), format!("expected a factor in (0, 1], found {batch}")));
             }
+            let base_change = Change {
+                prices: [None; 5],
+                priority: m.priority_multiplier,
+                flex: m.flex_multiplier,
+                regional: m.regional_multiplier,
+                long_context: None,
+            };
+            let long_context = m.long_context.map(|lc| check_long_context(&lc)).transpose().map_err(|(k, msg)| {
+                bad(
+                    format!("model[{i}].long_context{}", if k.is_empty() { String::new() } else { format!(".{k}") }),
+                    msg,
+                )
+            })?;
+            check_modifiers(&base_change).map_err(|(k, msg)| bad(key(k), msg))?;
+            let modifiers = Modifiers {
+                batch,
+                priority: m.priority_multiplier.unwrap_or(1.0),
+                flex: m.flex_multiplier.unwrap_or(batch),
+                regional: m.regional_multiplier.unwrap_or(1.0),
+                long_context,
+            };
             let mut schedule = Vec::new();
             for (j, s) in m.schedule.into_iter().enumerate() {
                 let skey = |k: &str| format!("model[{i}].schedule[{j}].{k}");
                 let from = Month::parse(&s.from)
                     .ok_or_else(|| bad(skey("from"), format!("expected a month as YYYY-MM, found `{}`", s.from)))?;
-                for (k, v) in [
-                    ("input_per_mtok", s.input_per_mtok),
-                    ("output_per_mtok", s.output_per_mtok),
-                    ("cached_input_per_mtok", s.cached_input_per_mtok),
-                ] {
+                let prices = [
+                    s.input_per_mtok,
+                    s.output_per_mtok,
+                    s.cached_input_per_mtok,
+                    s.cache_write_per_mtok,
+                    s.cache_write_long_per_mtok,
+                ];
+                for (k, v) in PRICE_KEYS.iter().zip(prices) {
                     if let Some(v) = v {
                         check_price(v).map_err(|msg| bad(skey(k), msg))?;
                     }
                 }
+                let long_context =
+                    s.long_context.map(|lc| check_long_context(&lc)).transpose().map_err(|(k, msg)| {
+                        let sub = if k.is_empty() { String::new() } else { format!(".{k}") };
+                        bad(format!("model[{i}].schedule[{j}].long_context{sub}"), msg)
+                    })?;
+                let change = Change {
+                    prices,
+                    priority: s.priority_multiplier,
+                    flex: s.flex_multiplier,
+                    regional: s.regional_multiplier,
+                    long_context,
+                };
+                check_modifiers(&change).map_err(|(k, msg)| bad(skey(k), msg))?;
                 let _ = (s.source, s.read, s.note);
                 if schedule.iter().any(|(f, _)| *f == from) {
                     let msg = format!("another schedule entry of this model already starts at {from}; merge the two");
                     return Err(bad(skey("from"), msg));
                 }
-                schedule.push((from, [s.input_per_mtok, s.output_per_mtok, s.cached_input_per_mtok]));
+                schedule.push((from, change));
             }
             schedule.sort_by_key(|(from, _)| *from);
             let _ = m.note;
             models.push(Model {
                 id: m.id,
                 provider: m.provider,
-                base: Prices { input: m.input_per_mtok, output: m.output_per_mtok, cached },
+                base: Prices {
+                    input: m.input_per_mtok,
+                    output: m.output_per_mtok,
+                    cached,
+                    cache_write: write,
+                    cache_write_long: write_long,
+                },
                 batch_multiplier: batch,
+                modifiers,
                 aliases: m.aliases,
                 source: m.source,
                 read: m.read,
                 schedule,
                 cached_is_input: m.cached_input_per_mtok.is_none(),
+                cache_write_is_input: m.cache_write_per_mtok.is_none(),
+                cache_write_long_is_short: m.cache_write_long_per_mtok.is_none(),
             });
         }
         check_aliases(&models).map_err(|(key, msg)| bad(key, msg))?;
@@ -238,6 +433,62 @@ impl Catalog {
     pub fn has_provider(&self, p: &str) -> bool {
         self.models.iter().any(|m| m.provider == p)
     }
+}
+
+/// The catalog's price keys, in class order.
+const PRICE_KEYS: [&str; 5] =
+    ["input_per_mtok", "output_per_mtok", "cached_input_per_mtok", "cache_write_per_mtok", "cache_write_long_per_mtok"];
+
+/// Largest accepted price multiplier (priority, regional, long context).
+const MAX_MULTIPLIER: f64 = 10.0;
+
+/// A multiplier is a positive factor of plausible size.
+fn check_factor(v: f64) -> std::result::Result<(), String> {
+    if v.is_finite() && v > 0.0 && v <= MAX_MULTIPLIER {
+        Ok(())
+    } else {
+        Err(format!("expected a price factor in (0, {MAX_MULTIPLIER}], found {v}"))
+    }
+}
+
+/// The multipliers a model or schedule entry names.
+fn check_modifiers(c: &Change) -> std::result::Result<(), (&'static str, String)> {
+    for (k, v) in
+        [("priority_multiplier", c.priority), ("flex_multiplier", c.flex), ("regional_multiplier", c.regional)]
+    {
+        if let Some(v) = v {
+            check_factor(v).map_err(|m| (k, m))?;
+        }
+    }
+    Ok(())
+}
+
+/// A long-context table: a threshold in input tokens per request and a
+/// factor per class (1 for a class not named).
+fn check_long_context(lc: &LongContextSec) -> std::result::Result<LongContext, (&'static str, String)> {
+    if !(lc.above.is_finite() && lc.above > 0.0) {
+        return Err((
+            "above",
+            format!("expected the input tokens per request above which the multipliers apply, > 0, found {}", lc.above),
+        ));
+    }
+    let mut factor = [1.0; 5];
+    for (k, (name, v)) in [
+        ("input", lc.input),
+        ("output", lc.output),
+        ("cached", lc.cached),
+        ("cache_write", lc.cache_write),
+        ("cache_write_long", lc.cache_write_long),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if let Some(v) = v {
+            check_factor(v).map_err(|m| (name, m))?;
+            factor[k] = v;
+        }
+    }
+    Ok(LongContext { above: lc.above, factor })
 }
 
 fn check_price(v: f64) -> std::result::Result<(), String> {
@@ -339,6 +590,11 @@ input_per_mtok = 1.5
         }
     }
 
+    /// Prices without cache-write prices of their own: they follow input.
+    fn prices(input: f64, output: f64, cached: f64) -> Prices {
+        Prices { input, output, cached, cache_write: input, cache_write_long: input }
+    }
+
     #[test]
     fn schedule_applies_in_month_order_and_keeps_unnamed_prices() {
         let raw: CatalogFile = toml::from_str(SRC).unwrap();
@@ -346,9 +602,9 @@ input_per_mtok = 1.5
         let m = &c.models[0];
         let at = |s| m.prices_at(Month::parse(s).unwrap());
         // No cached price is stated: it is the input price, and follows it.
-        assert_eq!(at("2027-02"), Prices { input: 2.0, output: 8.0, cached: 2.0 });
-        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 1.5 });
-        assert_eq!(at("2027-06"), Prices { input: 1.5, output: 6.0, cached: 1.5 });
+        assert_eq!(at("2027-02"), prices(2.0, 8.0, 2.0));
+        assert_eq!(at("2027-03"), prices(1.5, 8.0, 1.5));
+        assert_eq!(at("2027-06"), prices(1.5, 6.0, 1.5));
         assert_eq!(m.batch_multiplier, 0.5);
     }
 
@@ -358,15 +614,15 @@ input_per_mtok = 1.5
             SRC.replace("output_per_mtok = 8.0\n", "output_per_mtok = 8.0\ncached_input_per_mtok = 0.2\n");
         let c = Catalog::from_raw(Path::new("c.toml"), toml::from_str(&with_cached).unwrap()).unwrap();
         let at = |s| c.models[0].prices_at(Month::parse(s).unwrap());
-        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 0.2 });
+        assert_eq!(at("2027-03"), prices(1.5, 8.0, 0.2));
         // Once an entry names a cached price, later input cuts leave it alone.
         let named = SRC.replace("from = \"2027-06\"\n", "from = \"2027-06\"\ncached_input_per_mtok = 0.3\n")
             + "[[model.schedule]]\nfrom = \"2027-09\"\ninput_per_mtok = 1.0\n";
         let c = Catalog::from_raw(Path::new("c.toml"), toml::from_str(&named).unwrap()).unwrap();
         let at = |s| c.models[0].prices_at(Month::parse(s).unwrap());
-        assert_eq!(at("2027-03"), Prices { input: 1.5, output: 8.0, cached: 1.5 });
-        assert_eq!(at("2027-06"), Prices { input: 1.5, output: 6.0, cached: 0.3 });
-        assert_eq!(at("2027-09"), Prices { input: 1.0, output: 6.0, cached: 0.3 });
+        assert_eq!(at("2027-03"), prices(1.5, 8.0, 1.5));
+        assert_eq!(at("2027-06"), prices(1.5, 6.0, 0.3));
+        assert_eq!(at("2027-09"), prices(1.0, 6.0, 0.3));
     }
 
     #[test]

@@ -82,6 +82,40 @@ pub struct SharesSec {
     pub input_share: f64,
     pub output_share: f64,
     pub cached_share: Option<f64>,
+    pub cache_write_share: Option<f64>,
+    pub cache_write_long_share: Option<f64>,
+}
+
+/// The mix keys of a workload or event, for [`crate::spec::values::check_mix`].
+macro_rules! mix_keys {
+    ($s:expr) => {
+        crate::spec::values::MixKeys {
+            input: $s.input_share,
+            output: $s.output_share,
+            cached: $s.cached_share,
+            cache_write: $s.cache_write_share,
+            cache_write_long: $s.cache_write_long_share,
+            batch: $s.batch_share,
+            priority: $s.priority_share,
+            flex: $s.flex_share,
+            long_context: $s.long_context_share,
+            regional: $s.regional,
+        }
+    };
+}
+
+impl WorkloadSec {
+    /// Its token-mix and traffic keys.
+    pub fn mix(&self) -> crate::spec::values::MixKeys {
+        mix_keys!(self)
+    }
+}
+
+impl EventSec {
+    /// Its token-mix and traffic keys.
+    pub fn mix(&self) -> crate::spec::values::MixKeys {
+        mix_keys!(self)
+    }
 }
 
 /// `[[workloads]]`.
@@ -94,7 +128,13 @@ pub struct WorkloadSec {
     pub input_share: f64,
     pub output_share: f64,
     pub cached_share: Option<f64>,
+    pub cache_write_share: Option<f64>,
+    pub cache_write_long_share: Option<f64>,
     pub batch_share: Option<f64>,
+    pub priority_share: Option<f64>,
+    pub flex_share: Option<f64>,
+    pub long_context_share: Option<f64>,
+    pub regional: Option<bool>,
     pub growth_annual: Option<Dist>,
     pub volatility_monthly: Option<f64>,
 }
@@ -130,7 +170,13 @@ pub struct EventSec {
     pub input_share: f64,
     pub output_share: f64,
     pub cached_share: Option<f64>,
+    pub cache_write_share: Option<f64>,
+    pub cache_write_long_share: Option<f64>,
     pub batch_share: Option<f64>,
+    pub priority_share: Option<f64>,
+    pub flex_share: Option<f64>,
+    pub long_context_share: Option<f64>,
+    pub regional: Option<bool>,
 }
 
 /// `[[forecast.routing]]`.

@@ -21,15 +21,104 @@ pub const MAX_OUTPUT_WEIGHT: f64 = 100.0;
 /// Largest accepted monthly token volume of one workload (a billion billion).
 pub const MAX_MONTHLY_TOKENS: f64 = 1e18;
 
-/// Token mix of a workload; the three shares sum to 1.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Token mix of a workload over the five token classes of SPEC 6.1; the
+/// shares sum to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Shares {
     /// Uncached input share.
     pub input: f64,
     /// Output share.
     pub output: f64,
-    /// Cached input share.
+    /// Cached input (cache read) share.
     pub cached: f64,
+    /// Short-lived cache write share.
+    pub cache_write: f64,
+    /// Long-lived (e.g. 1-hour) cache write share.
+    pub cache_write_long: f64,
+}
+
+impl Shares {
+    /// The shares in class order: input, output, cached, cache write, long cache write.
+    pub fn classes(&self) -> [f64; 5] {
+        [self.input, self.output, self.cached, self.cache_write, self.cache_write_long]
+    }
+}
+
+/// How a workload's traffic is served (SPEC 6.1): shares of its tokens in
+/// the priority and flex tiers (batch is `batch_share`, beside it), in
+/// requests above the model's long-context threshold, and whether it runs
+/// under a data-residency (regional) uplift. The default is release 1's:
+/// standard tier, short context, global.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Traffic {
+    /// Share of tokens sent to the priority tier.
+    pub priority: f64,
+    /// Share of tokens sent to the flex tier.
+    pub flex: f64,
+    /// Share of tokens in requests above the model's `long_context.above`.
+    pub long_context: f64,
+    /// Whether the workload runs in a regional (data-residency) deployment.
+    pub regional: bool,
+}
+
+/// The token-mix and traffic keys of a workload or event, as written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MixKeys {
+    /// `input_share`.
+    pub input: f64,
+    /// `output_share`.
+    pub output: f64,
+    /// `cached_share`.
+    pub cached: Option<f64>,
+    /// `cache_write_share`.
+    pub cache_write: Option<f64>,
+    /// `cache_write_long_share`.
+    pub cache_write_long: Option<f64>,
+    /// `batch_share`.
+    pub batch: Option<f64>,
+    /// `priority_share`.
+    pub priority: Option<f64>,
+    /// `flex_share`.
+    pub flex: Option<f64>,
+    /// `long_context_share`.
+    pub long_context: Option<f64>,
+    /// `regional`.
+    pub regional: Option<bool>,
+}
+
+/// Checks a workload's or event's mix keys: the five class shares are
+/// shares summing to 1; batch, priority and flex are shares summing to at
+/// most 1; the long-context share is a share. Returns the shares, the batch
+/// share and the traffic, or the key at fault and why.
+pub fn check_mix(k: &MixKeys) -> std::result::Result<(Shares, f64, Traffic), (&'static str, String)> {
+    let shares = check_shares(Shares {
+        input: k.input,
+        output: k.output,
+        cached: k.cached.unwrap_or(0.0),
+        cache_write: k.cache_write.unwrap_or(0.0),
+        cache_write_long: k.cache_write_long.unwrap_or(0.0),
+    })?;
+    let (batch, priority, flex) = (k.batch.unwrap_or(0.0), k.priority.unwrap_or(0.0), k.flex.unwrap_or(0.0));
+    let long_context = k.long_context.unwrap_or(0.0);
+    for (key, v) in [
+        ("batch_share", batch),
+        ("priority_share", priority),
+        ("flex_share", flex),
+        ("long_context_share", long_context),
+    ] {
+        if unit_interval(v).is_none() {
+            return Err((key, format!("expected a share in [0, 1], found {v}")));
+        }
+    }
+    let tiers = batch + priority + flex;
+    if tiers > 1.0 + 1e-9 {
+        let key = if k.flex.is_some() { "flex_share" } else { "priority_share" };
+        let msg = format!(
+            "batch_share + priority_share + flex_share must be at most 1 (the rest is the standard tier), found {tiers}"
+        );
+        return Err((key, msg));
+    }
+    Ok((shares, batch, Traffic { priority, flex, long_context, regional: k.regional.unwrap_or(false) }))
 }
 
 /// Where a workload's monthly log-growth comes from.
@@ -60,18 +149,26 @@ impl Growth {
     }
 }
 
-/// Checks that the three token shares are shares and sum to 1.
-pub fn check_shares(input: f64, output: f64, cached: f64) -> std::result::Result<Shares, (&'static str, String)> {
-    for (k, v) in [("input_share", input), ("output_share", output), ("cached_share", cached)] {
-        if unit_interval(v).is_none() {
-            return Err((k, format!("expected a share in [0, 1], found {v}")));
+/// Checks that the five token-class shares are shares and sum to 1.
+pub fn check_shares(s: Shares) -> std::result::Result<Shares, (&'static str, String)> {
+    const KEYS: [&str; 5] =
+        ["input_share", "output_share", "cached_share", "cache_write_share", "cache_write_long_share"];
+    let v = s.classes();
+    for (k, x) in KEYS.iter().zip(v) {
+        if unit_interval(x).is_none() {
+            return Err((k, format!("expected a share in [0, 1], found {x}")));
         }
     }
-    let sum = input + output + cached;
+    let sum = s.input + s.output + s.cached + s.cache_write + s.cache_write_long;
     if (sum - 1.0).abs() > 1e-6 {
-        return Err(("input_share", format!("input_share + output_share + cached_share must sum to 1, found {sum}")));
+        let named = if s.cache_write + s.cache_write_long > 0.0 {
+            KEYS.join(" + ")
+        } else {
+            "input_share + output_share + cached_share".to_string()
+        };
+        return Err(("input_share", format!("{named} must sum to 1, found {sum}")));
     }
-    Ok(Shares { input, output, cached })
+    Ok(s)
 }
 
 /// `Some(x)` when `x` is in [0, 1].

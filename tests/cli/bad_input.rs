@@ -110,6 +110,59 @@ fn wrong_type_names_key_and_expected_type() {
     rejects("units = 20", "units = [20]", &["offers[2].units"]);
 }
 
+/// SPEC 6.1's mix and traffic keys: bad shares name their key.
+#[test]
+fn token_class_and_tier_shares_are_checked() {
+    rejects(
+        "cached_share = 0.1",
+        "cached_share = 0.05\ncache_write_share = 0.1",
+        &["workloads[0].input_share", "cache_write_share", "sum to 1"],
+    );
+    rejects(
+        "cached_share = 0.1",
+        "cached_share = 0.1\ncache_write_long_share = -0.1",
+        &["workloads[0].cache_write_long_share", "[0, 1]"],
+    );
+    rejects(
+        "cached_share = 0.1",
+        "cached_share = 0.1\nbatch_share = 0.5\npriority_share = 0.3\nflex_share = 0.3",
+        &["workloads[0].flex_share", "at most 1", "standard tier"],
+    );
+    rejects(
+        "cached_share = 0.1",
+        "cached_share = 0.1\nlong_context_share = 1.5",
+        &["workloads[0].long_context_share", "[0, 1]"],
+    );
+    rejects("cached_share = 0.1", "cached_share = 0.1\nregional = \"yes\"", &["workloads[0].regional"]);
+}
+
+/// The catalog's SPEC 6.1 keys: bad values name their key and line.
+#[test]
+fn catalog_multipliers_and_long_context_are_checked() {
+    let bad = |extra: &str, needles: &[&str]| {
+        let d = Dir::new();
+        d.write("prices.toml", &catalog(extra));
+        let s = d.write("scenario.toml", GOOD);
+        let out = cmd().arg("simulate").arg(&s).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+        assert!(err.contains("prices.toml"), "{err}");
+        for n in needles {
+            assert!(err.contains(n), "expected {n:?} in: {err}");
+        }
+    };
+    bad("priority_multiplier = 0", &["model[0].priority_multiplier", "(0, 10]"]);
+    bad("regional_multiplier = 11", &["model[0].regional_multiplier"]);
+    bad("cache_write_per_mtok = -1", &["model[0].cache_write_per_mtok", ">= 0"]);
+    bad("long_context = { above = 0, input = 2 }", &["model[0].long_context.above"]);
+    bad("long_context = { above = 1000, output = -1.5 }", &["model[0].long_context.output"]);
+    bad("long_context = { above = 1000, outputs = 1.5 }", &["unknown", "outputs", "did you mean `output`"]);
+    bad(
+        "[[model.schedule]]\nfrom = \"2027-03\"\nflex_multiplier = 20",
+        &["model[0].schedule[0].flex_multiplier", "prices.toml:"],
+    );
+}
+
 #[test]
 fn out_of_range_values() {
     rejects("monthly_tokens = 1.0e9", "monthly_tokens = -1.0e9", &["workloads[0].monthly_tokens", "from 0 to"]);

@@ -542,3 +542,124 @@ fn rounding_never_shows_a_negative_cost_spillover_or_unserved_count() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && !text.contains("-$0") && !text.contains("-0.0%"), "{text}");
 }
+
+/// One month of a deterministic 1e9-token workload with the mix and traffic
+/// keys `keys`, on model `m` with the catalog keys `cat`: its list cost.
+fn one_month_list_cost(keys: &str, cat: &str) -> f64 {
+    let w = format!(
+        "[[workloads]]\nname = \"w\"\nmodel = \"m\"\nmonthly_tokens = 1.0e9\n{keys}\ngrowth_annual = 0.0\nvolatility_monthly = 0.0\n"
+    );
+    let r = run(1, &w, "", "", cat);
+    offer(&r, "List")["cost"]["mean"].as_f64().unwrap()
+}
+
+/// SPEC 6.1: each token class and each price modifier, alone and together,
+/// equals the hand computation of the price formula (docs/model.md, "List
+/// price per token"). Model m: input $2, output $8, cached $0.50 per 1M.
+#[test]
+fn token_classes_and_multipliers_are_the_hand_computation() {
+    let writes = "cache_write_per_mtok = 2.5\ncache_write_long_per_mtok = 5.0\n";
+    let lc = "long_context = { above = 272_000, input = 2.0, cached = 2.0, cache_write = 2.0, cache_write_long = 2.0, output = 1.5 }\n";
+    let mods = "priority_multiplier = 2.0\nflex_multiplier = 0.4\nregional_multiplier = 1.1\n";
+    let all = format!("{writes}{lc}{mods}");
+    let mix5 = "input_share = 0.5\noutput_share = 0.2\ncached_share = 0.2\ncache_write_share = 0.07\ncache_write_long_share = 0.03\n";
+    let half = "input_share = 0.5\noutput_share = 0.5\n";
+    // (workload keys, catalog keys, $ per 1M tokens by hand)
+    let cases: Vec<(String, String, f64)> = vec![
+        // Short cache writes at their own price.
+        (mix5.into(), writes.into(), 0.5 * 2.0 + 0.2 * 8.0 + 0.2 * 0.5 + 0.07 * 2.5 + 0.03 * 5.0),
+        // No cache-write prices: both follow the input price.
+        (mix5.into(), String::new(), 0.5 * 2.0 + 0.2 * 8.0 + 0.2 * 0.5 + 0.1 * 2.0),
+        // A long-lived price of its own only: short writes at input.
+        (mix5.into(), "cache_write_long_per_mtok = 4.0\n".into(), 0.5 * 2.0 + 1.6 + 0.1 + 0.07 * 2.0 + 0.03 * 4.0),
+        // A short-lived price only: long writes follow it.
+        (mix5.into(), "cache_write_per_mtok = 3.0\n".into(), 1.0 + 1.6 + 0.1 + 0.1 * 3.0),
+        // Long context on a quarter of the tokens: input x2, output x1.5, cached not named (x1).
+        (
+            format!("{half}long_context_share = 0.25\n"),
+            "long_context = { above = 200_000, input = 2.0, output = 1.5 }\n".into(),
+            0.5 * 2.0 * (0.75 + 0.25 * 2.0) + 0.5 * 8.0 * (0.75 + 0.25 * 1.5),
+        ),
+        // A long-context share on a model without long-context prices costs nothing more.
+        (format!("{half}long_context_share = 0.25\n"), String::new(), 5.0),
+        // Priority tier on 30%.
+        (format!("{half}priority_share = 0.3\n"), mods.into(), 5.0 * (0.7 + 0.3 * 2.0)),
+        // Flex: its own multiplier, and by default the batch multiplier (0.5).
+        (format!("{half}flex_share = 0.4\n"), mods.into(), 5.0 * (0.6 + 0.4 * 0.4)),
+        (format!("{half}flex_share = 0.4\n"), String::new(), 5.0 * (0.6 + 0.4 * 0.5)),
+        // Batch, priority and flex together.
+        (format!("{half}batch_share = 0.2\npriority_share = 0.1\nflex_share = 0.1\n"), mods.into(), 5.0 * (0.6 + 0.1 + 0.2 + 0.04)),
+        // Regional uplift, and none for a global workload on the same model.
+        (format!("{half}regional = true\n"), mods.into(), 5.0 * 1.1),
+        (format!("{half}regional = false\n"), mods.into(), 5.0),
+        // Everything at once (the worked example of docs/model.md).
+        (
+            format!("{mix5}long_context_share = 0.25\nbatch_share = 0.1\npriority_share = 0.2\nflex_share = 0.1\nregional = true\n"),
+            all.replace("flex_multiplier = 0.4", "flex_multiplier = 0.5"),
+            3.58125 * 1.1 * 1.1,
+        ),
+    ];
+    for (keys, cat, per_mtok) in &cases {
+        close(one_month_list_cost(keys, cat), 1e3 * per_mtok, REL);
+    }
+}
+
+/// SPEC 6.10: a default cache-write price follows the input price through
+/// the schedule, a default long-lived one follows the short-lived one, and
+/// a schedule entry changes multipliers and long-context factors.
+#[test]
+fn cache_write_defaults_and_multipliers_follow_the_schedule() {
+    let w =
+        "[[workloads]]\nname = \"w\"\nmodel = \"m\"\nmonthly_tokens = 1.0e9\ninput_share = 0.5\noutput_share = 0.0\n\
+             cache_write_share = 0.25\ncache_write_long_share = 0.25\npriority_share = 0.5\nlong_context_share = 0.5\n\
+             growth_annual = 0.0\nvolatility_monthly = 0.0\n";
+    let cat = "priority_multiplier = 2.0\nlong_context = { above = 1000, input = 3.0 }\n\
+               [[model.schedule]]\nfrom = \"2027-02\"\ninput_per_mtok = 1.0\n\
+               [[model.schedule]]\nfrom = \"2027-03\"\ncache_write_per_mtok = 4.0\npriority_multiplier = 1.5\n\
+               long_context = { above = 1000, cache_write = 2.0 }\n";
+    let r = run(3, w, "", "", cat);
+    let tier = |p: f64| 0.5 + 0.5 * p;
+    // January: every input-class price is $2; input x (0.5 + 0.5 * 3).
+    let jan = (0.5 * 2.0 * 2.0 + 0.5 * 2.0) * tier(2.0);
+    // February: the input cut carries both cache-write prices with it.
+    let feb = (0.5 * 1.0 * 2.0 + 0.5 * 1.0) * tier(2.0);
+    // March: short writes $4 and the long ones follow them; the new
+    // long-context table replaces the old one whole (input back to x1,
+    // short writes x1.5, long writes not named: x1).
+    let mar = (0.5 * 1.0 + 0.25 * 4.0 * 1.5 + 0.25 * 4.0) * tier(1.5);
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 1e3 * (jan + feb + mar), REL);
+}
+
+/// A reservation counts cache writes as input tokens of weight 1 (SPEC 6.2
+/// default weights): with 40% cache writes the effective tokens are those
+/// of the same volume all input, so utilisation and cost are the same, and
+/// the month's mean load is 1e9 * (0.5 + 3 * 0.5) effective tokens.
+#[test]
+fn a_reservation_counts_cache_writes_as_input() {
+    let w = |mix: &str| {
+        format!(
+            "[[workloads]]\nname = \"w\"\nmodel = \"m\"\nmonthly_tokens = 1.0e9\n{mix}\ngrowth_annual = 0.0\nvolatility_monthly = 0.0\n"
+        )
+    };
+    let pt = provisioned(40.0, "hour", 1.5, "{ peak_to_mean = 1.5 }", "payg");
+    let a = run(1, &w("input_share = 0.5\noutput_share = 0.5\n"), &pt, "", "");
+    let b = run(
+        1,
+        &w("input_share = 0.1\noutput_share = 0.5\ncache_write_share = 0.3\ncache_write_long_share = 0.1\n"),
+        &pt,
+        "",
+        "",
+    );
+    let u = |r: &serde_json::Value| offer(r, "PT")["provisioned"]["utilization_mean"].as_f64().unwrap();
+    let spill = |r: &serde_json::Value| offer(r, "PT")["provisioned"]["spillover_share_mean"].as_f64().unwrap();
+    // The release-1 served share at load 2e9 / (1440 * 31) a minute against 40,000.
+    let z99 = 2.326_347_874_040_840_8f64;
+    let s = z99 - (z99 * z99 - 2.0 * 1.5f64.ln()).sqrt();
+    let (minutes, cap) = (1440.0 * 31.0f64, 40_000.0f64);
+    let lambda = 2e9 / minutes;
+    let mu = lambda.ln() - s * s / 2.0;
+    let served = phi((cap.ln() - mu - s * s) / s) + cap / lambda * (1.0 - phi((cap.ln() - mu) / s));
+    close(u(&a), served * 2e9 / (cap * minutes), 1e-7);
+    close(u(&b), u(&a), REL);
+    close(spill(&b), spill(&a), REL);
+}

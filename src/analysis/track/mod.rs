@@ -286,11 +286,9 @@ fn actual_usage(sc: &Scenario, offer: &Offer, locked: bool, cont: &Continued) ->
         if !offer.scope.covers(&m.provider, &m.id, &s.workload) {
             continue;
         }
-        let p0 = m.prices_at(sc.start);
         for (t, (u, b)) in s.months.iter().enumerate() {
-            let p = if locked { p0 } else { m.prices_at(sc.start.plus(t as i32)) };
-            let batch = (1.0 - b) + b * m.batch_multiplier;
-            basis[t] += (u.input * p.input + u.output * p.output + u.cached * p.cached) / 1e6 * batch;
+            let month = sc.start.plus(if locked { 0 } else { t as i32 });
+            basis[t] += m.list_cost(month, u.classes(), *b, &s.traffic);
             tokens[t] += u.total();
         }
     }
@@ -372,11 +370,8 @@ fn simulate_rest(
         .map(|&s| {
             let seg = &plan.segments[s];
             let m = &rest.catalog.models[seg.model];
-            let sh = plan.sources[seg.source].shares;
-            let b = batch[seg.source];
-            let p = m.prices_at(sc.start);
-            (sh.input * p.input + sh.output * p.output + sh.cached * p.cached) / 1e6
-                * ((1.0 - b) + b * m.batch_multiplier)
+            let src = &plan.sources[seg.source];
+            m.list_cost(sc.start, src.shares.classes(), batch[seg.source], &src.traffic)
         })
         .collect();
     let counts_tokens = bal.counts_tokens();
