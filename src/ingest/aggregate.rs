@@ -43,6 +43,8 @@ impl Tokens for MonthUsage {
         self.input += o.input;
         self.output += o.output;
         self.cached += o.cached;
+        self.cache_write += o.cache_write;
+        self.cache_write_long += o.cache_write_long;
     }
 
     fn usage(self) -> MonthUsage {
@@ -58,6 +60,8 @@ pub(crate) struct Counts {
     pub input: u128,
     pub output: u128,
     pub cached: u128,
+    pub cache_write: u128,
+    pub cache_write_long: u128,
 }
 
 impl Tokens for Counts {
@@ -65,10 +69,18 @@ impl Tokens for Counts {
         self.input += o.input;
         self.output += o.output;
         self.cached += o.cached;
+        self.cache_write += o.cache_write;
+        self.cache_write_long += o.cache_write_long;
     }
 
     fn usage(self) -> MonthUsage {
-        MonthUsage { input: self.input as f64, output: self.output as f64, cached: self.cached as f64 }
+        MonthUsage {
+            input: self.input as f64,
+            output: self.output as f64,
+            cached: self.cached as f64,
+            cache_write: self.cache_write as f64,
+            cache_write_long: self.cache_write_long as f64,
+        }
     }
 }
 
@@ -336,9 +348,7 @@ fn scale_edges(series: &mut [Series], w: Window, warnings: &mut Vec<String>) -> 
         for s in series.iter_mut() {
             let k = month.since(s.first);
             if let Some(u) = usize::try_from(k).ok().and_then(|k| s.months.get_mut(k)) {
-                u.input *= factor;
-                u.output *= factor;
-                u.cached *= factor;
+                u.scale(factor);
             }
         }
         warnings.push(format!(
@@ -363,7 +373,7 @@ mod tests {
     }
 
     fn u(input: f64) -> MonthUsage {
-        MonthUsage { input, output: input / 10.0, cached: 0.0 }
+        MonthUsage { input, output: input / 10.0, ..MonthUsage::default() }
     }
 
     fn day_ms(y: i32, mo: u32, d: u32) -> i64 {

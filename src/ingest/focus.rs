@@ -7,7 +7,8 @@
 //! "token"). Its tokens are `ConsumedQuantity` × the unit's block size, in
 //! the month of `ChargePeriodStart`. Input, output or cached comes from the
 //! words of the description, SKU and unit (`cached`/`cache read` → cached,
-//! `cache write` → input, `output`/`completion` → output,
+//! `cache write` → cache write (long-lived when it says `1h`, `1-hour`,
+//! `long` or `extended`), `output`/`completion` → output,
 //! `input`/`prompt` → input). The model is the catalog id or alias found
 //! (case-insensitively, at word boundaries, the longest match) in `SkuId`,
 //! `SkuPriceId`, `ServiceName` or `ChargeDescription`, first field first,
@@ -92,12 +93,16 @@ fn layout(src: &Source, opts: &HistoryOptions) -> Result<Layout> {
     })
 }
 
-/// Input, output or cached.
+/// The token class a row bills: input, output, cached or a cache write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Direction {
     Input,
     Output,
     Cached,
+    /// A short-lived (e.g. 5-minute) cache write.
+    CacheWrite,
+    /// A long-lived (e.g. 1-hour) cache write.
+    CacheWriteLong,
 }
 
 /// Lower-case words of `s` (letters and digits), for matching.
@@ -123,7 +128,9 @@ fn direction(text: &str) -> Option<Direction> {
     if has("cached") || has("cchd") || text.contains("-cache-read") || text.contains("-cache-hit") {
         Some(Direction::Cached)
     } else if text.contains("-cache-write") || text.contains("-cache-creation") {
-        Some(Direction::Input)
+        let long =
+            ["1h", "1hr", "60m", "60min", "long", "extended"].iter().any(|w| has(w)) || text.contains("-1-hour-");
+        Some(if long { Direction::CacheWriteLong } else { Direction::CacheWrite })
     } else if ["output", "outp", "completion", "completions", "generated", "response"].iter().any(|w| has(w)) {
         Some(Direction::Output)
     } else if ["input", "inp", "prompt", "prompts", "context"].iter().any(|w| has(w)) {
@@ -560,6 +567,8 @@ pub(crate) fn read(path: &Path, opts: &HistoryOptions, catalog: Option<&Catalog>
             Direction::Input => MonthUsage { input: n, ..MonthUsage::default() },
             Direction::Output => MonthUsage { output: n, ..MonthUsage::default() },
             Direction::Cached => MonthUsage { cached: n, ..MonthUsage::default() },
+            Direction::CacheWrite => MonthUsage { cache_write: n, ..MonthUsage::default() },
+            Direction::CacheWriteLong => MonthUsage { cache_write_long: n, ..MonthUsage::default() },
         };
         agg.cover(start.millis(), end);
         agg.add(i, start.month(), u);
@@ -590,9 +599,7 @@ fn finish(
 ) -> Result<History> {
     let mut h = agg.finish(path, opts.gaps_zero)?;
     for s in &h.series {
-        if let Some((k, _)) =
-            s.months.iter().enumerate().find(|(_, u)| u.input < 0.0 || u.output < 0.0 || u.cached < 0.0)
-        {
+        if let Some((k, _)) = s.months.iter().enumerate().find(|(_, u)| u.classes().iter().any(|&c| c < 0.0)) {
             return Err(Error::invalid(
                 path,
                 "ConsumedQuantity",
@@ -703,7 +710,10 @@ mod tests {
         assert_eq!(d("gpt-4o-0513-Outp-glbl Tokens"), Some(Direction::Output));
         assert_eq!(d("cache-read-input-token-count"), Some(Direction::Cached));
         assert_eq!(d("gpt 4o cchd Inp glbl"), Some(Direction::Cached));
-        assert_eq!(d("Cache Write Input Tokens"), Some(Direction::Input));
+        assert_eq!(d("Cache Write Input Tokens"), Some(Direction::CacheWrite));
+        assert_eq!(d("Claude Sonnet 5m cache write tokens"), Some(Direction::CacheWrite));
+        assert_eq!(d("Claude Sonnet 1h cache write tokens"), Some(Direction::CacheWriteLong));
+        assert_eq!(d("cache-creation-input-tokens (1-hour)"), Some(Direction::CacheWriteLong));
         assert_eq!(d("Completion tokens"), Some(Direction::Output));
         assert_eq!(d("Tokens"), None);
         assert_eq!(d("inputs-are-fine? no: inputs"), None);

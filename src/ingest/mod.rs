@@ -43,18 +43,32 @@ pub struct MonthUsage {
     pub output: f64,
     /// Input tokens billed at the cached rate.
     pub cached: f64,
+    /// Short-lived cache writes.
+    pub cache_write: f64,
+    /// Long-lived cache writes.
+    pub cache_write_long: f64,
 }
 
 impl MonthUsage {
-    /// Input + cached + output tokens.
+    /// Input + cached + output + cache-write tokens (a history without
+    /// cache writes sums exactly as release 1's input + cached + output).
     pub fn total(&self) -> f64 {
-        self.input + self.cached + self.output
+        self.input + self.cached + self.output + self.cache_write + self.cache_write_long
     }
 
     /// The counts in the catalog's class order (input, output, cached,
     /// cache write, long cache write).
     pub fn classes(&self) -> [f64; 5] {
-        [self.input, self.output, self.cached, 0.0, 0.0]
+        [self.input, self.output, self.cached, self.cache_write, self.cache_write_long]
+    }
+
+    /// Multiplies every class by `f`.
+    pub fn scale(&mut self, f: f64) {
+        self.input *= f;
+        self.output *= f;
+        self.cached *= f;
+        self.cache_write *= f;
+        self.cache_write_long *= f;
     }
 }
 
@@ -194,6 +208,8 @@ pub const USAGE_COLUMNS: &[&str] = &[
     "input_tokens",
     "output_tokens",
     "cached_input_tokens",
+    "cache_write_input_tokens",
+    "cache_write_long_input_tokens",
     "total_tokens",
 ];
 

@@ -139,7 +139,11 @@ impl Part {
                 self.seen.push(row.model.to_vec());
             }
         }
-        if !self.minutes.add(t.minute(), row.input.saturating_add(row.cached), row.output) {
+        if !self.minutes.add(
+            t.minute(),
+            row.input.saturating_add(row.cached).saturating_add(row.cache_write).saturating_add(row.cache_write_long),
+            row.output,
+        ) {
             return Err(Fault {
                 at: FaultAt::Row,
                 message: format!(

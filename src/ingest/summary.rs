@@ -75,6 +75,8 @@ pub fn series_read(h: &History) -> Vec<SeriesRead> {
                     Classes {
                         input: whole(u.input),
                         cached: whole(u.cached),
+                        cache_write: whole(u.cache_write),
+                        cache_write_long: whole(u.cache_write_long),
                         output: whole(u.output),
                         ..Classes::default()
                     }

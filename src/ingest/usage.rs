@@ -55,6 +55,8 @@ struct Layout {
     /// The output column (none when `total`).
     output: Option<usize>,
     cached: Option<usize>,
+    /// Short- and long-lived cache-write columns.
+    writes: [Option<usize>; 2],
     /// Total tokens only: the `input` column holds each row's total.
     total: bool,
 }
@@ -73,6 +75,10 @@ pub(crate) struct Row<'a> {
     pub output: u64,
     /// Cached input tokens.
     pub cached: u64,
+    /// Short-lived cache writes.
+    pub cache_write: u64,
+    /// Long-lived cache writes.
+    pub cache_write_long: u64,
 }
 
 /// What is wrong with a row, and where.
@@ -145,7 +151,14 @@ impl<'o> RowReader<'o> {
             None => 0,
         };
         let cached = l.cached.map(|c| count(r, c, true)).transpose()?.unwrap_or(0);
-        Ok(Row { when, workload, model, input, output, cached })
+        let [cache_write, cache_write_long] = match l.writes {
+            [None, None] => [0, 0],
+            [a, b] => [
+                a.map(|c| count(r, c, true)).transpose()?.unwrap_or(0),
+                b.map(|c| count(r, c, true)).transpose()?.unwrap_or(0),
+            ],
+        };
+        Ok(Row { when, workload, model, input, output, cached, cache_write, cache_write_long })
     }
 
     /// The workload and model of `row` as text; invalid UTF-8 is a fault
@@ -320,25 +333,46 @@ fn layout(src: &Source, opts: &HistoryOptions, need: Need, warnings: &mut Vec<St
     };
     if let Some(t) = total {
         if cols.find("input_tokens")?.is_none() && cols.find("output_tokens")?.is_none() {
-            let cached = cols.find("cached_input_tokens")?;
-            if let Some(c) = cached {
-                return Err(src.error(
-                    c,
-                    "a file of total tokens cannot also split out cached input tokens; give input_tokens and \
-                     output_tokens too, or drop cached_input_tokens"
-                        .into(),
-                ));
+            for class in ["cached_input_tokens", "cache_write_input_tokens", "cache_write_long_input_tokens"] {
+                if let Some(c) = cols.find(class)? {
+                    return Err(src.error(
+                        c,
+                        format!(
+                            "a file of total tokens cannot also split out {class}; give input_tokens and \
+                             output_tokens too, or drop {class}"
+                        ),
+                    ));
+                }
             }
             return cols.finish(|| {
-                Some(Layout { period: period?, workload, model, input: t, output: None, cached: None, total: true })
+                Some(Layout {
+                    period: period?,
+                    workload,
+                    model,
+                    input: t,
+                    output: None,
+                    cached: None,
+                    writes: [None, None],
+                    total: true,
+                })
             });
         }
     }
     let input = cols.require("input_tokens", "uncached input tokens")?;
     let output = cols.require("output_tokens", "output tokens")?;
     let cached = cols.find("cached_input_tokens")?;
+    let writes = [cols.find("cache_write_input_tokens")?, cols.find("cache_write_long_input_tokens")?];
     cols.finish(|| {
-        Some(Layout { period: period?, workload, model, input: input?, output: Some(output?), cached, total: false })
+        Some(Layout {
+            period: period?,
+            workload,
+            model,
+            input: input?,
+            output: Some(output?),
+            cached,
+            writes,
+            total: false,
+        })
     })
 }
 
@@ -506,7 +540,13 @@ fn add_row(
             agg.insert(workload, model)
         }
     };
-    let counts = Counts { input: row.input.into(), output: row.output.into(), cached: row.cached.into() };
+    let counts = Counts {
+        input: row.input.into(),
+        output: row.output.into(),
+        cached: row.cached.into(),
+        cache_write: row.cache_write.into(),
+        cache_write_long: row.cache_write_long.into(),
+    };
     let month = match row.when {
         When::Month(m) => m,
         When::Day(d) => {

@@ -15,15 +15,23 @@ use crate::spec::values::{check_shares, Shares};
 
 /// Monthly totals (input + cached + output tokens) of a series.
 pub fn totals(s: &Series) -> Vec<f64> {
-    s.months.iter().map(|m| m.input + m.output + m.cached).collect()
+    s.months.iter().map(|m| m.input + m.output + m.cached + m.cache_write + m.cache_write_long).collect()
 }
 
 /// The token mix of a series over its last (up to) three months with usage.
 pub fn recent_shares(s: &Series) -> Option<Shares> {
-    let recent: Vec<_> = s.months.iter().rev().filter(|m| m.input + m.output + m.cached > 0.0).take(3).collect();
+    let recent: Vec<_> = s.months.iter().rev().filter(|m| m.total() > 0.0).take(3).collect();
     let (i, o, c) = recent.iter().fold((0.0, 0.0, 0.0), |a, m| (a.0 + m.input, a.1 + m.output, a.2 + m.cached));
-    let total = i + o + c;
-    (total > 0.0).then(|| Shares { input: i / total, output: o / total, cached: c / total, ..Shares::default() })
+    let (w, l) = recent.iter().fold((0.0, 0.0), |a, m| (a.0 + m.cache_write, a.1 + m.cache_write_long));
+    // Release-1 histories (no cache writes) divide by the same total as before.
+    let total = if w + l == 0.0 { i + o + c } else { i + o + c + w + l };
+    (total > 0.0).then(|| Shares {
+        input: i / total,
+        output: o / total,
+        cached: c / total,
+        cache_write: w / total,
+        cache_write_long: l / total,
+    })
 }
 
 /// Reads `[history]` and fits one workload per series (SPEC 3.3, 4.1).

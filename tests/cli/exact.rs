@@ -663,3 +663,59 @@ fn a_reservation_counts_cache_writes_as_input() {
     close(u(&b), u(&a), REL);
     close(spill(&b), spill(&a), REL);
 }
+
+/// A FOCUS export bills cache writes as cache writes (SPEC 6.1), short- and
+/// long-lived apart: three identical months of 1M input, 400k 5-minute
+/// writes, 100k 1-hour writes (`1h` in the SKU) and 500k output, forecast
+/// flat, give the list cost of 2M tokens a month at the month's own mix:
+/// (1.0 * 3 + 0.4 * 3.75 + 0.1 * 6 + 0.5 * 15) = $12.60 a month. Billed as
+/// input (the old reading) the writes would cost $1.50 instead of $2.10.
+#[test]
+fn a_focus_export_bills_cache_writes_as_cache_writes() {
+    let d = Dir::new();
+    d.write(
+        "prices.toml",
+        "[meta]\nas_of = \"2026-11-01\"\n[[model]]\nid = \"claude-sonnet-5-5\"\nprovider = \"anthropic\"\n\
+         input_per_mtok = 3.0\noutput_per_mtok = 15.0\ncache_write_per_mtok = 3.75\ncache_write_long_per_mtok = 6.0\n",
+    );
+    let mut csv = String::from(
+        "BilledCost,BillingCurrency,ChargeCategory,ChargeClass,ChargeDescription,ChargePeriodEnd,ChargePeriodStart,\
+         ConsumedQuantity,ConsumedUnit,ProviderName,ServiceName,SkuId,SkuPriceId,SubAccountName\n",
+    );
+    for (start, end) in [("2026-08-01", "2026-09-01"), ("2026-09-01", "2026-10-01"), ("2026-10-01", "2026-11-01")] {
+        for (what, qty) in [
+            ("input tokens", 1.0),
+            ("5m cache write tokens", 0.4),
+            ("1h cache write tokens", 0.1),
+            ("output tokens", 0.5),
+        ] {
+            csv += &format!(
+                "1.0,USD,Usage,NULL,Claude Sonnet 5.5 {what},{end}T00:00:00Z,{start}T00:00:00Z,{qty},1M tokens,\
+                 Anthropic,Claude API,claude-sonnet-5-5 {what},claude-sonnet-5-5 {what},agents\n"
+            );
+        }
+    }
+    d.write("focus.csv", &csv);
+    let s = d.write(
+        "s.toml",
+        "name = \"focus\"\nstart = \"2026-11\"\nhorizon_months = 3\ncatalog = \"prices.toml\"\n\
+         [simulation]\npaths = 100\n[history]\nfile = \"focus.csv\"\nformat = \"focus\"\n\
+         [forecast]\ngrowth_annual = 0.0\nvolatility_monthly = 0.0\n[[offers]]\nname = \"List\"\nkind = \"payg\"\n",
+    );
+    let r = every_method(&s);
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 3.0 * 12.60, REL);
+    // The usage format's cache-write columns read the same.
+    d.write(
+        "usage.csv",
+        "month,model,input_tokens,output_tokens,cache_write_input_tokens,cache_write_long_input_tokens\n\
+         2026-08,claude-sonnet-5-5,1000000,500000,400000,100000\n2026-09,claude-sonnet-5-5,1000000,500000,400000,100000\n\
+         2026-10,claude-sonnet-5-5,1000000,500000,400000,100000\n",
+    );
+    let text = std::fs::read_to_string(&s)
+        .unwrap()
+        .replace("file = \"focus.csv\"\nformat = \"focus\"", "file = \"usage.csv\"");
+    assert!(text.contains("usage.csv") && !text.contains("format = "), "{text}");
+    let s = d.write("s.toml", &text);
+    let r = every_method(&s);
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 3.0 * 12.60, REL);
+}

@@ -153,17 +153,19 @@ fn opts(format: HistoryFormat, workload_field: Option<&str>) -> HistoryOptions {
     o
 }
 
-/// (workload, model, first month, [(input, cached, output)]) of a series.
-type Row = (String, String, String, Vec<(f64, f64, f64)>);
+/// Tokens of one month: (input, cached, output, short cache writes, long cache writes).
+type Month5 = (f64, f64, f64, f64, f64);
+/// (workload, model, first month, [month]) of a series.
+type Row = (String, String, String, Vec<Month5>);
 /// The same, borrowed.
-type RowRef<'a> = (&'a str, &'a str, &'a str, Vec<(f64, f64, f64)>);
+type RowRef<'a> = (&'a str, &'a str, &'a str, Vec<Month5>);
 
 /// The rows of a history.
 fn series(h: &History) -> Vec<Row> {
     h.series
         .iter()
         .map(|s| {
-            let m = s.months.iter().map(|u| (u.input, u.cached, u.output)).collect();
+            let m = s.months.iter().map(|u| (u.input, u.cached, u.output, u.cache_write, u.cache_write_long)).collect();
             (s.workload.clone(), s.model.clone(), s.first.to_string(), m)
         })
         .collect()
@@ -188,8 +190,13 @@ fn openai_usage_api_daily_buckets_to_the_token() {
     )
     .unwrap();
     let want = owned(&[
-        ("all", "gpt-4.1", "2026-12", vec![(2_000.0, 0.0, 1_000.0)]),
-        ("all", "gpt-6.2-sol", "2026-11", vec![(1_300_000.0, 500_000.0, 350_000.0), (500_000.0, 300_000.0, 90_000.0)]),
+        ("all", "gpt-4.1", "2026-12", vec![(2_000.0, 0.0, 1_000.0, 0.0, 0.0)]),
+        (
+            "all",
+            "gpt-6.2-sol",
+            "2026-11",
+            vec![(1_300_000.0, 500_000.0, 350_000.0, 0.0, 0.0), (500_000.0, 300_000.0, 90_000.0, 0.0, 0.0)],
+        ),
     ]);
     assert_eq!(series(&h), want);
     let w = h.warnings.join("\n");
@@ -215,9 +222,9 @@ fn openai_dashboard_csv_with_floats_and_empty_rows_to_the_token() {
     )
     .unwrap();
     let want = owned(&[
-        ("proj_a", "gpt-6-luna", "2026-11", vec![(70.0, 0.0, 20.0)]),
-        ("proj_a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 500.0, 300.0)]),
-        ("proj_b", "gpt-6.2-sol", "2026-11", vec![(4_000.0, 0.0, 1_000.0)]),
+        ("proj_a", "gpt-6-luna", "2026-11", vec![(70.0, 0.0, 20.0, 0.0, 0.0)]),
+        ("proj_a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 500.0, 300.0, 0.0, 0.0)]),
+        ("proj_b", "gpt-6.2-sol", "2026-11", vec![(4_000.0, 0.0, 1_000.0, 0.0, 0.0)]),
     ]);
     assert_eq!(series(&h), want);
     let w = h.warnings.join("\n");
@@ -229,10 +236,10 @@ fn openai_dashboard_csv_with_floats_and_empty_rows_to_the_token() {
     assert!(!w.contains("partial"), "{w}");
 }
 
-/// Anthropic's usage report: cache writes by lifetime are billed as input
-/// until the catalog prices them apart (150,000 uncached, 40,000 5-minute
-/// and 10,000 1-hour writes: 200,000 input for Sonnet), and the warning
-/// says how many; the batch tier counts as batch.
+/// Anthropic's usage report: cache writes by lifetime are classes of their
+/// own (150,000 uncached, 40,000 5-minute and 10,000 1-hour writes for
+/// Sonnet; 5,000 and 500 5-minute writes for Haiku), not input; the batch
+/// tier counts as batch.
 #[test]
 fn anthropic_usage_report_to_the_token() {
     let h = read_history(
@@ -242,14 +249,13 @@ fn anthropic_usage_report_to_the_token() {
     )
     .unwrap();
     let want = owned(&[
-        ("wrkspc_a", "claude-sonnet-5-5", "2026-11", vec![(200_000.0, 800_000.0, 69_000.0)]),
-        ("wrkspc_b", "claude-haiku-5-5", "2026-11", vec![(5_500.0, 1_000.0, 2_000.0)]),
+        ("wrkspc_a", "claude-sonnet-5-5", "2026-11", vec![(150_000.0, 800_000.0, 69_000.0, 40_000.0, 10_000.0)]),
+        ("wrkspc_b", "claude-haiku-5-5", "2026-11", vec![(5_000.0, 1_000.0, 2_000.0, 500.0, 0.0)]),
     ]);
     assert_eq!(series(&h), want);
     let w = h.warnings.join("\n");
     for needle in [
         "3 of 4 rows are token usage; 1 skipped: period without use (empty bucket) 1",
-        "50500 tokens were cache writes (40500 short-lived, 10000 long-lived); they are billed at the input price",
         "39000 tokens went through the batch API",
         "`claude-sonnet-5-5-20261002` → `claude-sonnet-5-5` (2 rows)",
     ] {
@@ -344,7 +350,7 @@ fn scenario_history_format_reads_a_vendor_export() {
     let out = cmd().arg("validate").arg(&s).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let e = String::from_utf8_lossy(&out.stderr);
-    assert!(e.contains("50500 tokens were cache writes"), "{e}");
+    assert!(!e.contains("cache writes") && !e.contains("billed at the input"), "{e}");
     let s = d.write("s.toml", &scenario("anthropic"));
     let out = cmd().arg("validate").arg(&s).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -458,8 +464,7 @@ fn class_rows(s: &serde_json::Value) -> Vec<Vec<u64>> {
 /// scripts/make_export_fixtures.py (`azure_rows`). `Quantity` counts units
 /// of `UnitOfMeasure`: gpt-4.1's 1K meters give 1500.5 × 1,000 = 1,500,500
 /// input, 200 × 1,000 output, 300 × 1,000 cached; the `Cd Wr ... 1M Tokens`
-/// meter 0.04 × 1,000,000 = 40,000 cache writes, billed as input
-/// (1,540,500); GPT-5.4's 1M meters 2.5 × 1,000,000 = 2,500,000 input and
+/// meter 0.04 × 1,000,000 = 40,000 cache writes, a class of their own; GPT-5.4's 1M meters 2.5 × 1,000,000 = 2,500,000 input and
 /// 0.125 × 1,000,000 = 125,000 output (read as 1K they would be 2,500 and
 /// 125); o4-mini 40 and 8.25 × 1,000; the batch meter 1,000 × 1,000. The
 /// PTU hours, the VM, the reservation purchase and the refund are skipped
@@ -467,10 +472,15 @@ fn class_rows(s: &serde_json::Value) -> Vec<Vec<u64>> {
 #[test]
 fn azure_cost_export_csv_and_parquet_to_the_token() {
     let want = owned(&[
-        ("rg-batch", "azure-gpt-4.1", "2026-11", vec![(1_000_000.0, 0.0, 0.0)]),
-        ("rg-chat", "azure-gpt-4.1", "2026-11", vec![(1_540_500.0, 300_000.0, 200_000.0), (100_000.0, 0.0, 0.0)]),
-        ("rg-chat", "azure-gpt-5.4", "2026-11", vec![(2_500_000.0, 0.0, 125_000.0)]),
-        ("rg-chat", "azure-o4-mini", "2026-12", vec![(40_000.0, 0.0, 8_250.0)]),
+        ("rg-batch", "azure-gpt-4.1", "2026-11", vec![(1_000_000.0, 0.0, 0.0, 0.0, 0.0)]),
+        (
+            "rg-chat",
+            "azure-gpt-4.1",
+            "2026-11",
+            vec![(1_500_500.0, 300_000.0, 200_000.0, 40_000.0, 0.0), (100_000.0, 0.0, 0.0, 0.0, 0.0)],
+        ),
+        ("rg-chat", "azure-gpt-5.4", "2026-11", vec![(2_500_000.0, 0.0, 125_000.0, 0.0, 0.0)]),
+        ("rg-chat", "azure-o4-mini", "2026-12", vec![(40_000.0, 0.0, 8_250.0, 0.0, 0.0)]),
     ]);
     // Azure also delivers the CSV gzip-compressed.
     let d = Dir::new();
@@ -495,7 +505,6 @@ fn azure_cost_export_csv_and_parquet_to_the_token() {
             "`gpt-4.1` → `azure-gpt-4.1` (6 rows), `gpt-5.4` → `azure-gpt-5.4` (2 rows), `o4-mini-0416` → \
              `azure-o4-mini` (2 rows)"
                 .to_string(),
-            "40000 tokens were cache writes (40000 short-lived, 0 long-lived)".to_string(),
             "1000000 tokens went through the batch API".to_string(),
         ] {
             assert!(w.contains(&needle), "expected {needle:?} in:\n{w}");
@@ -607,7 +616,7 @@ fn azure_unknown_meters_exit_2_with_file_row_meter_and_expectation() {
 /// `resource_tags_user_team`), all read the same. `line_item_usage_amount`
 /// counts units of `pricing_unit`: Sonnet's `1K tokens` give 1200.5 ×
 /// 1,000 = 1,200,500 input, 80 × 1,000 output, 5,000 × 1,000 cached, 400 ×
-/// 1,000 cache writes (billed as input: 1,600,500), and 10 × 1,000 in
+/// 1,000 = 400,000 cache writes (their own class), and 10 × 1,000 in
 /// December; the Marketplace Haiku (model only in product_name) `1M
 /// tokens` 0.75 and 0.05 × 1,000,000; Nova Lite's batch pair 2,000 and 100
 /// × 1,000. The EC2 row, the Tax and the Credit are skipped by reason.
@@ -618,10 +627,10 @@ fn aws_cur_parquet_and_gzip_csv_with_nested_maps_to_the_token() {
             "chat",
             "bedrock-claude-sonnet-5-5",
             "2026-11",
-            vec![(1_600_500.0, 5_000_000.0, 80_000.0), (10_000.0, 0.0, 0.0)],
+            vec![(1_200_500.0, 5_000_000.0, 80_000.0, 400_000.0, 0.0), (10_000.0, 0.0, 0.0, 0.0, 0.0)],
         ),
-        ("search", "bedrock-claude-haiku-5-5", "2026-11", vec![(750_000.0, 0.0, 50_000.0)]),
-        ("search", "nova-lite", "2026-11", vec![(2_000_000.0, 0.0, 100_000.0)]),
+        ("search", "bedrock-claude-haiku-5-5", "2026-11", vec![(750_000.0, 0.0, 50_000.0, 0.0, 0.0)]),
+        ("search", "nova-lite", "2026-11", vec![(2_000_000.0, 0.0, 100_000.0, 0.0, 0.0)]),
     ]);
     for (file, kind) in [
         ("exports/cur2_bedrock.parquet", "Parquet"),
@@ -644,7 +653,6 @@ fn aws_cur_parquet_and_gzip_csv_with_nested_maps_to_the_token() {
             "`Claude Haiku 5.5 (Amazon Bedrock Edition)` → `bedrock-claude-haiku-5-5` (2 rows), `Claude5.5Sonnet` → \
              `bedrock-claude-sonnet-5-5` (5 rows), `NovaLite` → `nova-lite` (2 rows)"
                 .to_string(),
-            "400000 tokens were cache writes".to_string(),
             "2100000 tokens went through the batch API".to_string(),
         ] {
             assert!(w.contains(&needle), "expected {needle:?} in {file}:\n{w}");
@@ -751,16 +759,16 @@ fn aws_cur_unknown_usage_types_exit_2_with_file_row_and_expectation() {
 /// azure) is `azure-gpt-4.1` and `bedrock/us.anthropic.claude-sonnet-5-5-…-v1:0`
 /// is `bedrock-claude-sonnet-5-5`. Daily table: `prompt_tokens` includes
 /// the cache tokens, so Sonnet's uncached input is 1,000,000 − 600,000 −
-/// 100,000 + 10,000 − 4,000 = 306,000, with 104,000 cache writes (billed
-/// as input: 410,000) and 600,000 cached; GPT-6.2 Sol 200,000 − 50,000 =
+/// 100,000 + 10,000 − 4,000 = 306,000, with 104,000 cache writes (a class
+/// of their own) and 600,000 cached; GPT-6.2 Sol 200,000 − 50,000 =
 /// 150,000; the all-failed day has no tokens.
 #[test]
 fn litellm_spend_logs_and_daily_tables_to_the_token() {
     let logs = owned(&[
-        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(5_000.0, 0.0, 300.0)]),
-        ("team-a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 0.0, 200.0), (3_000.0, 0.0, 500.0)]),
-        ("team-b", "azure-gpt-4.1", "2026-11", vec![(700.0, 0.0, 100.0)]),
-        ("team-b", "bedrock-claude-sonnet-5-5", "2026-11", vec![(2_000.0, 0.0, 100.0)]),
+        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(5_000.0, 0.0, 300.0, 0.0, 0.0)]),
+        ("team-a", "gpt-6.2-sol", "2026-11", vec![(1_000.0, 0.0, 200.0, 0.0, 0.0), (3_000.0, 0.0, 500.0, 0.0, 0.0)]),
+        ("team-b", "azure-gpt-4.1", "2026-11", vec![(700.0, 0.0, 100.0, 0.0, 0.0)]),
+        ("team-b", "bedrock-claude-sonnet-5-5", "2026-11", vec![(2_000.0, 0.0, 100.0, 0.0, 0.0)]),
     ]);
     for (file, kind) in [("exports/litellm_spend_logs.csv", "CSV"), ("exports/litellm_spend_logs.json", "JSON")] {
         let h = read_history(&fixture(file), &opts(HistoryFormat::LiteLlm, Some("team_id")), Some(&prices())).unwrap();
@@ -787,14 +795,14 @@ fn litellm_spend_logs_and_daily_tables_to_the_token() {
     )
     .unwrap();
     let daily = owned(&[
-        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(410_000.0, 600_000.0, 51_000.0)]),
-        ("team-a", "gpt-6.2-sol", "2026-11", vec![(150_000.0, 50_000.0, 20_000.0)]),
-        ("team-b", "azure-gpt-4.1", "2026-11", vec![(30_000.0, 0.0, 3_000.0)]),
+        ("team-a", "claude-sonnet-5-5", "2026-11", vec![(306_000.0, 600_000.0, 51_000.0, 104_000.0, 0.0)]),
+        ("team-a", "gpt-6.2-sol", "2026-11", vec![(150_000.0, 50_000.0, 20_000.0, 0.0, 0.0)]),
+        ("team-b", "azure-gpt-4.1", "2026-11", vec![(30_000.0, 0.0, 3_000.0, 0.0, 0.0)]),
     ]);
     assert_eq!(series(&h), daily);
     let w = h.warnings.join("\n");
     assert!(w.contains("read as litellm (Parquet): 4 of 5 rows are token usage; 1 skipped: no tokens 1"), "{w}");
-    assert!(w.contains("104000 tokens were cache writes (104000 short-lived, 0 long-lived)"), "{w}");
+    assert!(!w.contains("cache writes"), "{w}");
     let j = validate_json(
         &[fixture("exports/litellm_daily_team_spend.parquet")],
         &["--history-format", "litellm", "--columns", "workload=team_id", "--catalog", "scenarios/prices.toml"],

@@ -12,11 +12,10 @@
 //! use is not scaled as partial) and is a minute of zero load for
 //! `profile`.
 //!
-//! Token classes. The engine prices uncached input, cached input and
-//! output; batch traffic is a workload share (`batch_share`). Until cache
-//! writes are a class of their own, a preset bills them as input, as the
-//! FOCUS reader does, and says in a warning how many there were; batch
-//! tokens stay in their classes and a warning says how many. What each
+//! Token classes. The engine prices uncached input, cached input, short-
+//! and long-lived cache writes and output, and a preset keeps each class
+//! apart; batch traffic is a workload share (`batch_share`): batch tokens
+//! stay in their classes and a warning says how many. What each
 //! month held, class by class, is kept in [`History::classes`] for
 //! `validate --format json`.
 
@@ -528,6 +527,8 @@ fn finish(
         "input_tokens",
         "output_tokens",
         "cached_input_tokens",
+        "cache_write_input_tokens",
+        "cache_write_long_input_tokens",
     ]);
     let mut classes: BTreeMap<(String, String, Month), Classes> = BTreeMap::new();
     let mut total = Classes::default();
@@ -538,10 +539,9 @@ fn finish(
             Timestamp::from_millis(u.start).map_or_else(String::new, |t| t.to_string())
         };
         let c = &u.classes;
-        // Cache writes are billed as input until the catalog prices them apart.
-        let input = (c.input + c.cache_write + c.cache_write_long).to_string();
-        let (output, cached) = (c.output.to_string(), c.cached.to_string());
-        table.push(&[&when, &u.workload, &u.model, &input, &output, &cached], place.clone());
+        let [input, output, cached, write, write_long] =
+            [c.input, c.output, c.cached, c.cache_write, c.cache_write_long].map(|n| n.to_string());
+        table.push(&[&when, &u.workload, &u.model, &input, &output, &cached, &write, &write_long], place.clone());
         if !u.model.is_empty() {
             classes.entry((u.workload.clone(), u.model.clone(), month_of_ms(u.start))).or_default().add(c);
             total.add(c);
@@ -558,15 +558,6 @@ fn finish(
             if skipped > 0 { format!("; {skipped} skipped: {}", skipped_text(&read.skipped)) } else { String::new() }
         ),
     );
-    if total.cache_write + total.cache_write_long > 0 {
-        warnings.push(format!(
-            "{} tokens were cache writes ({} short-lived, {} long-lived); they are billed at the input \
-             price, counted in input_tokens, until the catalog prices cache writes apart",
-            total.cache_write + total.cache_write_long,
-            total.cache_write,
-            total.cache_write_long
-        ));
-    }
     if total.batch > 0 {
         warnings.push(format!(
             "{} tokens went through the batch API; they stay in their classes (the scenario's \
