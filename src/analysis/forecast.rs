@@ -334,6 +334,7 @@ fn placeholder_model(id: &str) -> Model {
         cached_is_input: true,
         cache_write_is_input: true,
         cache_write_long_is_short: true,
+        retirement: None,
         modifiers: Modifiers { batch: 1.0, priority: 1.0, flex: 1.0, regional: 1.0, long_context: None },
     }
 }

@@ -1,7 +1,7 @@
 //! Compiling a scenario file into a [`Scenario`]: settings, workloads,
 //! prices, offers and risk, each checked with errors that name the key.
 
-use super::lint::{offer_warnings, usage_pairs, usage_warnings};
+use super::lint::{offer_warnings, stranding_warnings, usage_pairs, usage_warnings};
 use super::*;
 use crate::spec::sampling::Sampling;
 
@@ -116,7 +116,9 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
     let risk = compile_risk(path, &raw, &offers)?;
     let portfolios = super::portfolio::compile(path, &raw.portfolios, &offers, horizon)?;
     warnings.extend(usage_warnings(&workloads, &events, &routing, &catalog, start, horizon));
-    warnings.extend(offer_warnings(&offers, &usage_pairs(&workloads, &events, &routing), &catalog, horizon));
+    let pairs = usage_pairs(&workloads, &events, &routing, &catalog);
+    warnings.extend(offer_warnings(&offers, &pairs, &catalog, horizon));
+    warnings.extend(stranding_warnings(&offers, &pairs, &catalog, start, horizon));
     for o in &offers {
         if let offer::OfferKind::Commit(c) = &o.kind {
             let covered = o.term_months.min(horizon);

@@ -4,13 +4,72 @@
 use super::*;
 
 /// Every (workload, catalog model) pair that can carry tokens: each workload
-/// and event on its own model, and on every model routing can move it to.
-pub(super) fn usage_pairs(workloads: &[Workload], events: &[Event], routing: &[Routing]) -> Vec<(String, usize)> {
+/// and event on its own model, on every model routing can move it to, and
+/// on the successors of the models that retire.
+pub(super) fn usage_pairs(
+    workloads: &[Workload],
+    events: &[Event],
+    routing: &[Routing],
+    catalog: &Catalog,
+) -> Vec<(String, usize)> {
     let mut pairs = own_pairs(workloads, events);
     for r in routing {
         add_routed(&mut pairs, r);
     }
+    let mut k = 0;
+    while k < pairs.len() {
+        if let Some(r) = catalog.models[pairs[k].1].retirement {
+            let p = (pairs[k].0.clone(), r.successor);
+            if !pairs.contains(&p) {
+                pairs.push(p);
+            }
+        }
+        k += 1;
+    }
     pairs
+}
+
+/// Offers whose scope covers a model that retires during their term but
+/// not its successor: from the month after the retirement the traffic runs
+/// outside the offer, so what the offer still commits is stranded.
+pub(super) fn stranding_warnings(
+    offers: &[offer::Offer],
+    pairs: &[(String, usize)],
+    catalog: &Catalog,
+    start: Month,
+    horizon: usize,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in offers {
+        let end = o.term_months.min(horizon) as i32;
+        let covers = |w: &str, m: usize| o.scope.covers(&catalog.models[m].provider, &catalog.models[m].id, w);
+        let mut said: Vec<usize> = Vec::new();
+        for (w, m) in pairs {
+            let Some(r) = catalog.models[*m].retirement else { continue };
+            let from = r.last.since(start) + 1;
+            if said.contains(m) || !covers(w, *m) || covers(w, r.successor) || from >= end {
+                continue;
+            }
+            said.push(*m);
+            let what = match o.kind {
+                offer::OfferKind::Payg(_) => "its discount no longer applies to that traffic",
+                offer::OfferKind::Provisioned(_) => {
+                    "the capacity it reserves for that model is stranded: still billed, no longer used"
+                }
+                _ => "what it still commits for that traffic is stranded: billed, no longer drawn down",
+            };
+            out.push(format!(
+                "offer `{}`: model `{}` retires after {}; from {} its traffic runs on `{}`, outside the offer's \
+                 scope, so {what}; ask for the right to move the commitment to the successor",
+                o.name,
+                catalog.models[*m].id,
+                r.last,
+                r.last.plus(1),
+                catalog.models[r.successor].id
+            ));
+        }
+    }
+    out
 }
 
 /// Each workload and event on its own model.

@@ -41,7 +41,7 @@ fn nodes() -> Vec<(f64, f64)> {
 /// The expected list cost of every segment and month (`segment * h + t`),
 /// when the scenario has a closed form for it (see the module docs).
 pub fn expected_costs(plan: &Plan) -> Option<Vec<f64>> {
-    if !plan.routes.is_empty() || plan.step_cut.is_some() || plan.segments.len() != plan.sources.len() {
+    if plan.moves_tokens() || plan.step_cut.is_some() || plan.segments.len() != plan.sources.len() {
         return None;
     }
     let h = plan.horizon;

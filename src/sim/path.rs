@@ -449,6 +449,16 @@ fn route(plan: &Plan, rngs: &mut [Rng], tape: &mut Tape, ps: &mut PathState) {
             }
         }
     }
+    // Retirements, after routing: every token left on a retired model runs
+    // on its successor.
+    for step in &plan.retirements {
+        for &(a, b) in &step.pairs {
+            for t in step.from..h {
+                let x = std::mem::take(&mut ps.tokens[a * h + t]);
+                ps.tokens[b * h + t] += x * step.ratio;
+            }
+        }
+    }
 }
 
 /// A standard normal correlated with the common factor at `rho`, from the

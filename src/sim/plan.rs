@@ -83,6 +83,18 @@ pub struct RouteStep {
     pub pairs: Vec<(usize, usize)>,
 }
 
+/// A model's retirement as pairs of segments: from month `from` on, every
+/// token of each `a` runs on its `b`, `ratio` tokens for one.
+#[derive(Debug, Clone)]
+pub struct RetireStep {
+    /// First month index on the successor (0 when it retired before the start).
+    pub from: usize,
+    /// Tokens on the successor per token of the retired model.
+    pub ratio: f64,
+    /// (retired segment, successor segment) pairs.
+    pub pairs: Vec<(usize, usize)>,
+}
+
 /// Everything the engine needs, precomputed.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -101,6 +113,8 @@ pub struct Plan {
     pub segments: Vec<Segment>,
     /// Routing rules in order.
     pub routes: Vec<RouteStep>,
+    /// Retirements within the horizon, each before its successor's (SPEC 6.1).
+    pub retirements: Vec<RetireStep>,
     /// Per source: whether its volume buffer holds log-increments to be
     /// summed (every kind but fitted models).
     pub is_prefix: Vec<bool>,
@@ -196,6 +210,16 @@ impl Plan {
         // a plan of a subset of sources draws the same cuts as the full plan.
         let mut models: Vec<usize> =
             sources.iter().map(|s| s.model).chain(sc.routing.iter().flat_map(|r| [r.from, r.to])).collect();
+        // And the successors their traffic moves to (none in release-1 files).
+        let mut k = 0;
+        while k < models.len() {
+            if let Some(r) = sc.catalog.models[models[k]].retirement {
+                if !models.contains(&r.successor) {
+                    models.push(r.successor);
+                }
+            }
+            k += 1;
+        }
         models.sort_unstable();
         models.dedup();
         if let Some(keep) = keep {
@@ -231,6 +255,7 @@ impl Plan {
             }
             routes.push(step);
         }
+        let retirements = retirement_steps(sc, &models, &mut pairs);
         let segments = pairs
             .iter()
             .map(|&(src, model)| {
@@ -256,6 +281,7 @@ impl Plan {
             sources,
             segments,
             routes,
+            retirements,
             models,
             price_change: sc.price_change.clone(),
             step_cut,
@@ -267,8 +293,58 @@ impl Plan {
         }
     }
 
+    /// Whether any token moves between models (routing or a retirement).
+    pub fn moves_tokens(&self) -> bool {
+        !self.routes.is_empty() || !self.retirements.is_empty()
+    }
+
     /// Number of chunks.
     pub fn chunks(&self) -> u64 {
         self.paths.div_ceil(crate::math::rng::CHUNK as u64)
     }
+}
+
+/// The retirement steps of the models in `models` that retire before the
+/// horizon ends, a model's step before its successor's (so traffic a
+/// retirement moves onto a model that retires later moves on with it),
+/// adding the successor segments to `pairs`.
+fn retirement_steps(sc: &Scenario, models: &[usize], pairs: &mut Vec<(usize, usize)>) -> Vec<RetireStep> {
+    let cat = &sc.catalog.models;
+    // Steps to the end of a model's chain of successors: a model precedes
+    // every model its traffic reaches. Chains have no cycle (the catalog checks).
+    let depth = |mut m: usize| {
+        let mut d = 0;
+        while let Some(r) = cat[m].retirement {
+            m = r.successor;
+            d += 1;
+        }
+        d
+    };
+    let mut retiring: Vec<usize> = models.iter().copied().filter(|&m| cat[m].retirement.is_some()).collect();
+    retiring.sort_by_key(|&m| (std::cmp::Reverse(depth(m)), m));
+    let mut steps = Vec::new();
+    for m in retiring {
+        let r = cat[m].retirement.expect("filtered on retirement");
+        let from = (r.last.since(sc.start) + 1).max(0) as usize;
+        if from >= sc.horizon {
+            continue;
+        }
+        let mut step = RetireStep { from, ratio: r.ratio, pairs: Vec::new() };
+        for a in 0..pairs.len() {
+            let (src, model) = pairs[a];
+            if model != m {
+                continue;
+            }
+            let b = match pairs.iter().position(|&p| p == (src, r.successor)) {
+                Some(b) => b,
+                None => {
+                    pairs.push((src, r.successor));
+                    pairs.len() - 1
+                }
+            };
+            step.pairs.push((a, b));
+        }
+        steps.push(step);
+    }
+    steps
 }

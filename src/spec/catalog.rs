@@ -46,6 +46,9 @@ struct ModelSec {
     flex_multiplier: Option<f64>,
     regional_multiplier: Option<f64>,
     batch_multiplier: Option<f64>,
+    retires: Option<String>,
+    successor: Option<String>,
+    successor_token_ratio: Option<f64>,
     #[serde(default)]
     aliases: Vec<String>,
     source: Option<String>,
@@ -175,6 +178,20 @@ pub struct Model {
     pub cache_write_is_input: bool,
     /// The long-lived cache-write price follows the short-lived one until named.
     pub cache_write_long_is_short: bool,
+    /// When the model retires, and what takes its traffic (SPEC 6.1).
+    pub retirement: Option<Retirement>,
+}
+
+/// A model's retirement: from the month after `last`, its traffic runs on
+/// `successor`, `ratio` tokens for each of its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Retirement {
+    /// The last month the model can be called.
+    pub last: Month,
+    /// Catalog index of the model that takes its traffic.
+    pub successor: usize,
+    /// Tokens on the successor per token of the retired model.
+    pub ratio: f64,
 }
 
 impl Model {
@@ -296,6 +313,7 @@ impl Catalog {
             return Err(bad("model".into(), "the catalog lists no models; add [[model]] entries".into()));
         }
         let mut models: Vec<Model> = Vec::with_capacity(raw.model.len());
+        let mut retiring = Vec::new();
         for (i, m) in raw.model.into_iter().enumerate() {
             let key = |k: &str| format!("model[{i}].{k}");
             if models.iter().any(|o| o.id == m.id) {
@@ -402,9 +420,16 @@ impl Catalog {
                 cached_is_input: m.cached_input_per_mtok.is_none(),
                 cache_write_is_input: m.cache_write_per_mtok.is_none(),
                 cache_write_long_is_short: m.cache_write_long_per_mtok.is_none(),
+                retirement: None,
             });
+            retiring.push((i, m.retires, m.successor, m.successor_token_ratio));
         }
         check_aliases(&models).map_err(|(key, msg)| bad(key, msg))?;
+        for (i, retires, successor, ratio) in retiring {
+            models[i].retirement = retirement(&models, i, retires, successor, ratio)
+                .map_err(|(k, msg)| bad(format!("model[{i}].{k}"), msg))?;
+        }
+        check_retirement_cycles(&models).map_err(|(key, msg)| bad(key, msg))?;
         if !is_date(&raw.meta.as_of) {
             let msg = format!("expected the date the prices were read, as YYYY-MM-DD, found `{}`", raw.meta.as_of);
             return Err(bad("meta.as_of".into(), msg));
@@ -433,6 +458,83 @@ impl Catalog {
     pub fn has_provider(&self, p: &str) -> bool {
         self.models.iter().any(|m| m.provider == p)
     }
+}
+
+/// Largest accepted `successor_token_ratio`.
+const MAX_TOKEN_RATIO: f64 = 10.0;
+
+/// Model `i`'s retirement keys, checked: `successor` is required with
+/// `retires` (and means nothing without it), names another model of the
+/// catalog, and `successor_token_ratio` is a positive ratio.
+fn retirement(
+    models: &[Model],
+    i: usize,
+    retires: Option<String>,
+    successor: Option<String>,
+    ratio: Option<f64>,
+) -> std::result::Result<Option<Retirement>, (&'static str, String)> {
+    let Some(last) = retires else {
+        return match (successor, ratio) {
+            (None, None) => Ok(None),
+            (Some(_), _) => {
+                Err(("successor", "a successor needs `retires`, the last month the model can be called".into()))
+            }
+            (None, Some(_)) => {
+                Err(("successor_token_ratio", "successor_token_ratio needs `retires` and `successor`".into()))
+            }
+        };
+    };
+    let last = Month::parse(&last).ok_or_else(|| {
+        ("retires", format!("expected the last month the model can be called, as YYYY-MM, found `{last}`"))
+    })?;
+    let Some(name) = successor else {
+        return Err((
+            "successor",
+            "a retiring model needs `successor`: the catalog model that takes its traffic".into(),
+        ));
+    };
+    let successor = models.iter().position(|m| m.id == name).ok_or_else(|| {
+        let hint = crate::error::closest(&name, models.iter().map(|m| m.id.as_str()))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        ("successor", format!("unknown model `{name}`: a successor must be a model of this catalog{hint}"))
+    })?;
+    if successor == i {
+        return Err(("successor", format!("model `{name}` cannot succeed itself")));
+    }
+    let ratio = ratio.unwrap_or(1.0);
+    if !(ratio.is_finite() && ratio > 0.0 && ratio <= MAX_TOKEN_RATIO) {
+        return Err((
+            "successor_token_ratio",
+            format!(
+                "expected tokens on the successor per token of this model, in (0, {MAX_TOKEN_RATIO}], found {ratio}"
+            ),
+        ));
+    }
+    Ok(Some(Retirement { last, successor, ratio }))
+}
+
+/// Successors that retire pass their traffic on; a chain that comes back
+/// to a model is an error naming the cycle.
+fn check_retirement_cycles(models: &[Model]) -> std::result::Result<(), (String, String)> {
+    for (i, m) in models.iter().enumerate() {
+        let mut at = i;
+        let mut chain = vec![m.id.as_str()];
+        while let Some(r) = models[at].retirement {
+            at = r.successor;
+            chain.push(models[at].id.as_str());
+            if at == i {
+                return Err((
+                    format!("model[{i}].successor"),
+                    format!("the successors form a cycle ({}): one of them must not retire", chain.join(" → ")),
+                ));
+            }
+            if chain.len() > models.len() {
+                break; // a cycle further down, reported at its own model
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The catalog's price keys, in class order.

@@ -161,6 +161,39 @@ fn catalog_multipliers_and_long_context_are_checked() {
         "[[model.schedule]]\nfrom = \"2027-03\"\nflex_multiplier = 20",
         &["model[0].schedule[0].flex_multiplier", "prices.toml:"],
     );
+    // Retirements: a successor is required, must be in the catalog, and the chain may not loop.
+    bad("retires = \"2027-06\"", &["model[0].successor", "needs `successor`"]);
+    bad("retires = \"2027-06\"\nsuccessor = \"nn\"", &["model[0].successor", "unknown model `nn`", "did you mean `n`"]);
+    bad("retires = \"June\"\nsuccessor = \"n\"", &["model[0].retires", "YYYY-MM"]);
+    bad("successor = \"n\"", &["model[0].successor", "needs `retires`"]);
+    bad("retires = \"2027-06\"\nsuccessor = \"m\"", &["model[0].successor", "cannot succeed itself"]);
+    bad(
+        "retires = \"2027-06\"\nsuccessor = \"n\"\nsuccessor_token_ratio = 0",
+        &["model[0].successor_token_ratio", "(0, 10]"],
+    );
+    let cycle = "retires = \"2027-06\"\nsuccessor = \"k\"\n[[model]]\nid = \"k\"\nprovider = \"p\"\n\
+                 input_per_mtok = 1.0\noutput_per_mtok = 1.0\nretires = \"2027-09\"\nsuccessor = \"m\"\n";
+    bad(cycle, &["model[0].successor", "cycle (m → k → m)", "prices.toml:"]);
+}
+
+/// An offer locked to a model that retires during its term, but not to its
+/// successor, is warned about: what it commits after is stranded.
+#[test]
+fn an_offer_locked_to_a_retiring_model_is_warned_about() {
+    let d = Dir::new();
+    d.write("prices.toml", &catalog("retires = \"2027-06\"\nsuccessor = \"n\""));
+    let text = GOOD.replacen("amount = 50000", "amount = 50000\nscope = { models = [\"m\"] }", 1);
+    let s = d.write("scenario.toml", &text);
+    let out = cmd().arg("simulate").arg(&s).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("offer `C`: model `m` retires after 2027-06; from 2027-07 its traffic runs on `n`, outside the offer's scope")
+            && err.contains("stranded"),
+        "{err}"
+    );
+    // The unscoped offers follow the traffic: no warning for them.
+    assert!(!err.contains("offer `P`: model") && !err.contains("offer `List`: model"), "{err}");
 }
 
 #[test]

@@ -193,7 +193,12 @@ fn probes() -> BTreeMap<&'static str, (String, Loader)> {
 
     p.insert("catalog-top", (format!("{MARK}\n{CATALOG}"), toml("catalog-top")));
     p.insert("catalog-meta", (CATALOG.replacen("[meta]\n", "[meta]\n@@\n", 1), toml("catalog-meta")));
-    p.insert("catalog-model", (CATALOG.replacen("[[model]]\n", "[[model]]\n@@\n", 1), toml("catalog-model")));
+    // The marked model retires into a second one, so the retirement keys
+    // (which need each other) validate one at a time.
+    let retiring = CATALOG.replacen("[[model]]\n", "[[model]]\n@@\n", 1)
+        + "retires = \"2027-12\"\nsuccessor = \"gpt-6.2-sol\"\n\n[[model]]\nid = \"gpt-6.2-sol\"\nprovider = \"openai\"\n\
+           input_per_mtok = 2.0\noutput_per_mtok = 8.0\n";
+    p.insert("catalog-model", (retiring, toml("catalog-model")));
     let schedule = format!("{CATALOG}\n[[model.schedule]]\n@@\nfrom = \"2027-07\"\n");
     p.insert("catalog-schedule", (schedule, toml("catalog-schedule")));
 

@@ -719,3 +719,41 @@ fn a_focus_export_bills_cache_writes_as_cache_writes() {
     let r = every_method(&s);
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 3.0 * 12.60, REL);
 }
+
+/// SPEC 6.1 retirements: from the month after `retires`, every token of
+/// the model runs on its successor, `successor_token_ratio` tokens for one,
+/// priced, scoped and counted as the successor's. Model m ($5 per 1M for
+/// this mix) retires after January 2027 into n ($2.50 per 1M), 0.9 tokens
+/// for one.
+#[test]
+fn a_retired_model_s_traffic_runs_on_its_successor_and_strands_what_is_locked_to_it() {
+    let cat = "retires = \"2027-01\"\nsuccessor = \"n\"\nsuccessor_token_ratio = 0.9\n";
+    let offers = "[[offers]]\nname = \"Locked\"\nkind = \"payg\"\ndiscount = 0.5\nscope = { models = [\"m\"] }\n\
+                  [[offers]]\nname = \"Follows\"\nkind = \"payg\"\ndiscount = 0.5\nscope = { models = [\"m\", \"n\"] }\n\
+                  [[offers]]\nname = \"C\"\nkind = \"commit\"\nperiod = \"month\"\namount = 4000\ndiscount = 0.2\n\
+                  scope = { models = [\"m\"] }\n";
+    let r = run(4, &workload(0.0), offers, "", cat);
+    let on_n = 0.9e9 * 2.5e-6;
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 5000.0 + 3.0 * on_n, REL);
+    close(r["volume"]["total_tokens"]["mean"].as_f64().unwrap(), 1e9 + 3.0 * 0.9e9, REL);
+    // A discount locked to m ends with it; one that names n follows the traffic.
+    close(offer(&r, "Locked")["cost"]["mean"].as_f64().unwrap(), 2500.0 + 3.0 * on_n, REL);
+    close(offer(&r, "Follows")["cost"]["mean"].as_f64().unwrap(), 2500.0 + 3.0 * on_n * 0.5, REL);
+    // A monthly commitment locked to m: January draws it down in full (5000 x 0.8);
+    // from February it is billed and stranded, and n's traffic is billed at list.
+    let c = offer(&r, "C");
+    close(c["cost"]["mean"].as_f64().unwrap(), 4.0 * 4000.0 + 3.0 * on_n, REL);
+    close(c["commitment"]["unused_mean"].as_f64().unwrap(), 3.0 * 4000.0, REL);
+}
+
+/// A successor that retires passes the traffic on: m retires after
+/// January into k ($4 per 1M), k after February into n at 0.5 tokens for one.
+#[test]
+fn a_successor_that_retires_passes_the_traffic_on() {
+    let cat = "retires = \"2027-01\"\nsuccessor = \"k\"\n\n[[model]]\nid = \"k\"\nprovider = \"p\"\n\
+               input_per_mtok = 4.0\noutput_per_mtok = 4.0\nretires = \"2027-02\"\nsuccessor = \"n\"\n\
+               successor_token_ratio = 0.5\n";
+    let r = run(4, &workload(0.0), "", "", cat);
+    close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 5000.0 + 4000.0 + 2.0 * 0.5e9 * 2.5e-6, REL);
+    close(r["volume"]["total_tokens"]["mean"].as_f64().unwrap(), 2e9 + 2.0 * 0.5e9, REL);
+}
