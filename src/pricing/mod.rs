@@ -33,6 +33,19 @@ pub struct ViewData {
     pub ln_rate: Vec<f64>,
     /// Sum of `eff` over the term.
     pub eff_total: f64,
+    /// Eligible in-scope list cost by month, when not all of it is
+    /// eligible for a reservation (SPEC 6.2); empty otherwise.
+    pub elig_list: Vec<f64>,
+    /// Eligible in-scope tokens by month (with `elig_list`).
+    pub elig_tokens: Vec<f64>,
+    /// Reservations with limits: each limit's load by month
+    /// (`limit * term + t`), in its own unit (tokens or list dollars).
+    pub limit_load: Vec<f64>,
+    /// Reservations with limits: the binding limit's capacity per unit per
+    /// minute by month (`eff` is then the load in units of capacity).
+    pub bind_c: Vec<f64>,
+    /// Reservations with limits: the minutes of each month.
+    pub minutes: Vec<f64>,
     /// Mean in-scope per-token list price by month (prices a token commitment
     /// in a period without usage).
     pub mean_price: Vec<f64>,
@@ -53,6 +66,14 @@ pub struct ViewData {
     pub inside: f64,
     /// List cost of everything outside the scope or after the term.
     pub outside: f64,
+}
+
+impl ViewData {
+    /// Whether a reservation's bill needs SPEC 6.2's rules: capacity in
+    /// limits, or in-scope traffic of tiers the reservation does not serve.
+    pub fn is_extended(&self) -> bool {
+        !self.bind_c.is_empty() || !self.elig_list.is_empty()
+    }
 }
 
 /// What one offer costs on one path, with its risk measures.

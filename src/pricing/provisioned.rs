@@ -62,8 +62,57 @@ fn sums(p: &Provisioned, v: &ViewData, served: impl Fn(usize) -> f64) -> (f64, f
     (served_eff, spill_cost, unserved)
 }
 
+/// The bill of a view with limits or ineligible tiers (SPEC 6.2, 6.10): the
+/// overflow of eligible traffic is billed at list (or dropped), in-scope
+/// traffic of ineligible tiers is billed at list; utilisation is the
+/// binding limit's served load over its capacity, month by month weighted
+/// by capacity-minutes; the spillover share is overflowed eligible tokens
+/// over eligible tokens.
+fn bill_extended(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
+    let TermTotals { cap, ln_cap, fee, capacity } = *totals;
+    let served = |t: usize| match &p.load {
+        Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
+        Load::Profile(prof) => prof.mean_min(cap * v.inv_rate[t]),
+    };
+    let drop = p.drop;
+    let (mut served_load, mut billed, mut over) = (0.0, 0.0, 0.0);
+    let n = v.list.len();
+    let (elig_list, elig_tokens) =
+        if v.elig_list.is_empty() { (&v.list[..n], &v.tokens[..n]) } else { (&v.elig_list[..n], &v.elig_tokens[..n]) };
+    for t in 0..n {
+        let e = v.eff[t];
+        let share = if e > 0.0 { served(t).clamp(0.0, 1.0) } else { 1.0 };
+        let miss = 1.0 - share;
+        served_load += share * e * v.bind_c.get(t).copied().unwrap_or(1.0);
+        over += miss * elig_tokens[t];
+        // Ineligible tiers always at list; the eligible overflow too unless dropped.
+        billed += (v.list[t] - elig_list[t]).max(0.0);
+        if !drop {
+            billed += miss * elig_list[t];
+        }
+    }
+    // Capacity-minutes of the binding limits (units x c_b(t) x minutes), or
+    // release 1's capacity when the view has no limits.
+    let cap_minutes = if v.bind_c.is_empty() {
+        capacity
+    } else {
+        cap * v.bind_c.iter().zip(&v.minutes).map(|(c, m)| c * m).sum::<f64>()
+    };
+    let eligible: f64 = elig_tokens.iter().sum();
+    PathBill {
+        cost: v.outside + fee + billed,
+        util: if cap_minutes > 0.0 { served_load / cap_minutes } else { 0.0 },
+        spill: if eligible > 0.0 { (over / eligible).clamp(0.0, 1.0) } else { 0.0 },
+        unserved: if drop { over } else { 0.0 },
+        ..PathBill::default()
+    }
+}
+
 /// Bills a provisioned offer on one path with its [`term_totals`].
 pub fn bill(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
+    if v.is_extended() {
+        return bill_extended(p, v, totals);
+    }
     let TermTotals { cap, ln_cap, .. } = *totals;
     // The load shape is chosen once, not per month: this loop runs for
     // every level of a sweep on every path.
@@ -128,6 +177,8 @@ pub struct Levels {
     cap: Vec<f64>,
     /// Their logarithms.
     ln_cap: Vec<f64>,
+    /// The offers, for views that need SPEC 6.2's rules (billed one by one).
+    offers: Vec<Provisioned>,
 }
 
 impl Levels {
@@ -155,12 +206,14 @@ impl Levels {
             slot: Vec::new(),
             cap: Vec::new(),
             ln_cap: Vec::new(),
+            offers: Vec::new(),
         };
         for (p, t) in offers {
             if !Levels::joins(first, p) {
                 return None;
             }
             b.totals.push(*t);
+            b.offers.push(p.clone());
             let slot = b.cap.iter().position(|&c| c == t.cap).unwrap_or_else(|| {
                 b.cap.push(t.cap);
                 b.ln_cap.push(t.ln_cap);
@@ -179,6 +232,12 @@ impl Levels {
     /// Bills every offer on one path into `out` (one bill per offer), with
     /// `scratch` for the sums and shares per capacity.
     pub fn bill(&self, v: &ViewData, scratch: &mut [Vec<f64>; 3], out: &mut [PathBill]) {
+        if v.is_extended() {
+            for ((o, p), t) in out.iter_mut().zip(&self.offers).zip(&self.totals) {
+                *o = bill(p, v, t);
+            }
+            return;
+        }
         let l = self.cap.len();
         for s in scratch.iter_mut() {
             s.clear();
@@ -224,6 +283,9 @@ mod tests {
             hourly: false,
             tokens_per_minute_per_unit: 1000.0,
             output_weight: 1.0,
+            weights: None,
+            limits: Vec::new(),
+            eligible: Default::default(),
             min_units: 0.0,
             increment: 1.0,
             load: Load::LogNormal { peak_to_mean: 1.8, s: lognormal_sigma(1.8).unwrap(), table: table.clone() },

@@ -47,6 +47,8 @@ pub struct Source {
     pub shares: Shares,
     /// Tiers, long context and region (SPEC 6.1).
     pub traffic: Traffic,
+    /// Share of its tokens sent through the batch API.
+    pub batch: f64,
     /// How its volume is generated.
     pub kind: SourceKind,
     /// Its monthly log-growth as a function of the growth draw (drift
@@ -98,6 +100,8 @@ pub struct RetireStep {
 /// Everything the engine needs, precomputed.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The first month.
+    pub start: crate::spec::month::Month,
     /// Months.
     pub horizon: usize,
     /// Days of each month.
@@ -164,6 +168,7 @@ impl Plan {
                 model: w.model,
                 shares: w.shares,
                 traffic: w.traffic,
+                batch: w.batch_share,
                 kind: SourceKind::Workload {
                     base: w.base_tokens,
                     log_base: w.base_tokens.ln(),
@@ -184,6 +189,7 @@ impl Plan {
                 model: e.model,
                 shares: e.shares,
                 traffic: e.traffic,
+                batch: e.batch_share,
                 kind: SourceKind::Event {
                     probability: e.probability,
                     start: e.start,
@@ -288,6 +294,7 @@ impl Plan {
             paths: sc.paths,
             seed: sc.seed,
             index_offset: 0,
+            start: sc.start,
             sampling: sc.sampling,
             base_spends: super::base::of_offers(&sc.offers),
         }

@@ -19,6 +19,14 @@ pub struct View {
     pub term: usize,
     /// Effective-token factor per in-scope segment (provisioned offers only).
     pub eff: Option<Vec<f64>>,
+    /// Provisioned offers whose capacity is limits (SPEC 6.2): per limit,
+    /// its capacity per unit and its load per token of each in-scope segment
+    /// (0 for a list-dollar limit, whose load is the eligible list cost).
+    pub limits: Vec<(f64, bool, Vec<f64>)>,
+    /// Provisioned offers, when not every in-scope token is eligible: per
+    /// in-scope segment, the eligible share of its tokens and, by month, of
+    /// its list cost (SPEC 6.2 `eligible_tiers`).
+    pub elig: Option<Vec<(f64, Vec<f64>)>>,
     /// Whether a biller needs costs at the start month's prices (locked rate).
     pub locked: bool,
     /// Whether a biller needs mean per-token prices (token commitments).
@@ -42,25 +50,65 @@ impl View {
     /// The view of `offer` on `plan`.
     pub fn of(offer: &Offer, plan: &Plan, catalog: &Catalog) -> View {
         let segments = in_scope(&offer.scope, plan, catalog);
-        let eff = match &offer.kind {
-            OfferKind::Provisioned(p) => Some(
-                segments
-                    .iter()
-                    .map(|&s| {
-                        let sh = plan.sources[plan.segments[s].source].shares;
-                        let writes = sh.cache_write + sh.cache_write_long;
-                        let e = sh.input + sh.cached + p.output_weight * sh.output;
-                        // Cache writes are input tokens of weight 1 (SPEC 6.2's default weights).
-                        if writes != 0.0 {
-                            e + writes
-                        } else {
-                            e
-                        }
-                    })
-                    .collect(),
-            ),
+        let prov = match &offer.kind {
+            OfferKind::Provisioned(p) => Some(p),
             _ => None,
         };
+        let elig = prov.and_then(|p| eligibility(p, &segments, plan, catalog));
+        let tok_share = |i: usize| elig.as_ref().map_or(1.0, |e| e[i].0);
+        let eff = prov.map(|p| {
+            segments
+                .iter()
+                .enumerate()
+                .map(|(i, &s)| {
+                    let sh = plan.sources[plan.segments[s].source].shares;
+                    let e = match (&p.weights, p.limits.is_empty()) {
+                        (Some(w), true) => {
+                            w[0] * sh.input
+                                + w[2] * sh.cached
+                                + w[1] * sh.output
+                                + w[3] * sh.cache_write
+                                + w[4] * sh.cache_write_long
+                        }
+                        _ => {
+                            let writes = sh.cache_write + sh.cache_write_long;
+                            let e = sh.input + sh.cached + p.output_weight * sh.output;
+                            // Cache writes are input tokens of weight 1 (SPEC 6.2's default weights).
+                            if writes != 0.0 {
+                                e + writes
+                            } else {
+                                e
+                            }
+                        }
+                    };
+                    // Only the eligible tiers load the capacity (an exact 1 otherwise).
+                    if elig.is_some() {
+                        e * tok_share(i)
+                    } else {
+                        e
+                    }
+                })
+                .collect()
+        });
+        let limits = prov
+            .map(|p| {
+                p.limits
+                    .iter()
+                    .map(|l| {
+                        let per_token = segments
+                            .iter()
+                            .enumerate()
+                            .map(|(i, &s)| {
+                                let sh = plan.sources[plan.segments[s].source].shares.classes();
+                                let load: f64 = sh.iter().zip(&l.classes).map(|(a, b)| a * b).sum();
+                                load * tok_share(i)
+                            })
+                            .collect();
+                        (l.per_unit, l.list_usd, per_token)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let (locked, per_token) = match &offer.kind {
             OfferKind::Commit(c) => (c.locked, c.tokens),
             _ => (false, false),
@@ -81,8 +129,59 @@ impl View {
             }),
             _ => None,
         };
-        View { segments, term, eff, locked, per_token, monthly, everything, period, needs_tokens, base }
+        View { segments, term, eff, limits, elig, locked, per_token, monthly, everything, period, needs_tokens, base }
     }
+}
+
+/// The eligible shares of each in-scope segment's tokens and (by month)
+/// list cost for reservation `p`, or `None` when every in-scope token is
+/// eligible (release 1's case: no priority or flex traffic and no
+/// `eligible_tiers`, or tiers that exclude nothing present).
+fn eligibility(
+    p: &crate::spec::offer::Provisioned,
+    segments: &[usize],
+    plan: &Plan,
+    catalog: &Catalog,
+) -> Option<Vec<(f64, Vec<f64>)>> {
+    let e = p.eligible;
+    let parts = |s: usize| {
+        let src = &plan.sources[plan.segments[s].source];
+        let (b, q, f) = (src.batch, src.traffic.priority, src.traffic.flex);
+        (b, q, f)
+    };
+    let all = segments.iter().all(|&s| {
+        let (b, q, f) = parts(s);
+        (b == 0.0 || e.batch) && (q == 0.0 || e.priority) && f == 0.0
+    });
+    if all {
+        return None;
+    }
+    Some(
+        segments
+            .iter()
+            .map(|&s| {
+                let (b, q, f) = parts(s);
+                let seg = &plan.segments[s];
+                let std = 1.0 - b - q - f;
+                let on = |yes: bool, x: f64| if yes { x } else { 0.0 };
+                let tokens = std + on(e.batch, b) + on(e.priority, q);
+                let m = &catalog.models[seg.model];
+                let cost = (0..plan.horizon)
+                    .map(|t| {
+                        let md = m.modifiers_at(plan.start.plus(t as i32));
+                        let total = std + b * md.batch + q * md.priority + f * md.flex;
+                        let served = std + on(e.batch, b * md.batch) + on(e.priority, q * md.priority);
+                        if total > 0.0 {
+                            served / total
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect();
+                (tokens, cost)
+            })
+            .collect(),
+    )
 }
 
 /// Segments covered by `scope`.
@@ -119,6 +218,11 @@ impl ViewData {
         reset(&mut self.locked, view.locked);
         reset(&mut self.eff, view.eff.is_some());
         reset(&mut self.mean_price, view.per_token);
+        reset(&mut self.elig_list, view.elig.is_some());
+        reset(&mut self.elig_tokens, view.elig.is_some());
+        let nl = view.limits.len();
+        self.limit_load.clear();
+        self.limit_load.resize(nl * t_end, 0.0);
         let mut p0 = 0.0;
         for (i, &s) in view.segments.iter().enumerate() {
             let (tok, cost) = (&ps.seg_tokens(s)[..t_end], &ps.seg_cost(s)[..t_end]);
@@ -129,7 +233,29 @@ impl ViewData {
             if view.locked {
                 add_scaled(&mut self.locked, tok, ps.seg_price(plan, s, 0));
             }
-            if let Some(e) = &view.eff {
+            if let Some(el) = &view.elig {
+                let (share, by_month) = &el[i];
+                add_scaled(&mut self.elig_tokens, tok, *share);
+                for t in 0..t_end {
+                    self.elig_list[t] += cost[t] * by_month[t];
+                }
+            }
+            for (j, (_, usd, per_token)) in view.limits.iter().enumerate() {
+                let load = &mut self.limit_load[j * t_end..(j + 1) * t_end];
+                if *usd {
+                    match &view.elig {
+                        Some(el) => {
+                            for t in 0..t_end {
+                                load[t] += cost[t] * el[i].1[t];
+                            }
+                        }
+                        None => add(load, cost),
+                    }
+                } else {
+                    add_scaled(load, tok, per_token[i]);
+                }
+            }
+            if let (Some(e), true) = (&view.eff, view.limits.is_empty()) {
                 add_scaled(&mut self.eff, tok, e[i]);
             }
             if view.per_token {
@@ -137,6 +263,24 @@ impl ViewData {
                 for (t, m) in self.mean_price.iter_mut().enumerate() {
                     *m += ps.seg_price(plan, s, t);
                 }
+            }
+        }
+        // Limits (SPEC 6.2): the month's load in units of capacity is that of
+        // its binding limit, the one with the least capacity over load.
+        self.bind_c.clear();
+        self.minutes.clear();
+        if nl > 0 {
+            for t in 0..t_end {
+                let (mut best, mut c_b) = (0.0, view.limits[0].0);
+                for (j, (c, _, _)) in view.limits.iter().enumerate() {
+                    let units = self.limit_load[j * t_end + t] / c;
+                    if units > best {
+                        (best, c_b) = (units, *c);
+                    }
+                }
+                self.eff[t] = best;
+                self.bind_c.push(c_b);
+                self.minutes.push(1440.0 * plan.days[t]);
             }
         }
         self.eff_total = self.eff.iter().sum();

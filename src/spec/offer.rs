@@ -250,6 +250,37 @@ impl Profile {
     }
 }
 
+/// One per-minute limit of a reservation (SPEC 6.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    /// Its name: a token class, or `list_usd`.
+    pub name: String,
+    /// Capacity per unit per minute (tokens, or list dollars).
+    pub per_unit: f64,
+    /// Tokens of each class that count toward it, in class order (0 or 1);
+    /// all zero for a list-dollar limit.
+    pub classes: [f64; 5],
+    /// Whether it limits list dollars (the eligible traffic's list cost).
+    pub list_usd: bool,
+}
+
+/// The tiers a reservation serves; the standard tier always. Without
+/// `eligible_tiers`, batch traffic is served as in release 1 (which had no
+/// tiers); with it, batch and flex never are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Eligible {
+    /// Priority-tier traffic is served.
+    pub priority: bool,
+    /// Batch traffic is served.
+    pub batch: bool,
+}
+
+impl Default for Eligible {
+    fn default() -> Eligible {
+        Eligible { priority: false, batch: true }
+    }
+}
+
 /// `kind = "provisioned"`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Provisioned {
@@ -259,10 +290,20 @@ pub struct Provisioned {
     pub unit_price: f64,
     /// Price per hour (true) or per month (false).
     pub hourly: bool,
-    /// Effective tokens per minute one unit serves.
+    /// Effective tokens per minute one unit serves; 1 with `limits`, whose
+    /// load is then counted in units (see [`Limit`]).
     pub tokens_per_minute_per_unit: f64,
     /// One output token counts as this many effective tokens.
     pub output_weight: f64,
+    /// Per-class weights of effective tokens, in class order (input,
+    /// output, cached, cache write, long cache write), when `weights` is
+    /// given; `None`: release 1's (1, `output_weight`, 1, 1, 1).
+    pub weights: Option<[f64; 5]>,
+    /// The limits of `limits_per_unit` or `list_usd_per_minute_per_unit`
+    /// (SPEC 6.2); empty for capacity in effective tokens.
+    pub limits: Vec<Limit>,
+    /// Which tiers the capacity serves.
+    pub eligible: Eligible,
     /// Smallest purchasable number of units.
     pub min_units: f64,
     /// Units are bought in multiples of this.

@@ -107,6 +107,10 @@ fn reject_foreign_keys(o: &OfferSec, kind: &str, cx: &OfferCtx) -> Result<()> {
         ("price_basis", o.price_basis.is_some()),
         ("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit.is_some()),
         ("output_weight", o.output_weight.is_some()),
+        ("weights", o.weights.is_some()),
+        ("limits_per_unit", o.limits_per_unit.is_some()),
+        ("list_usd_per_minute_per_unit", o.list_usd_per_minute_per_unit.is_some()),
+        ("eligible_tiers", o.eligible_tiers.is_some()),
         ("min_units", o.min_units.is_some()),
         ("increment", o.increment.is_some()),
         ("load", o.load.is_some()),
@@ -398,8 +402,45 @@ fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
         }
     };
     let hourly = cx.choice("price_basis", &o.price_basis, "hour", &["hour", "month"])? == "hour";
-    let tpm = cx.positive("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit)?;
+    let forms = [
+        ("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit.is_some()),
+        ("limits_per_unit", o.limits_per_unit.is_some()),
+        ("list_usd_per_minute_per_unit", o.list_usd_per_minute_per_unit.is_some()),
+    ];
+    let given: Vec<&str> = forms.iter().filter(|(_, g)| *g).map(|(k, _)| *k).collect();
+    if given.len() > 1 {
+        let msg = format!("give capacity one way only: {} are both given", given.join(" and "));
+        return Err(cx.err(given[1], msg));
+    }
+    let limits = capacity_limits(o, cx)?;
+    let tpm = if limits.is_empty() {
+        cx.positive("tokens_per_minute_per_unit", o.tokens_per_minute_per_unit).map_err(|e| {
+            match o.tokens_per_minute_per_unit {
+                None => cx.err(
+                    "tokens_per_minute_per_unit",
+                    "missing required key: the capacity of one unit, as tokens_per_minute_per_unit, \
+                 limits_per_unit = { input = .., output = .. } or list_usd_per_minute_per_unit",
+                ),
+                Some(_) => e,
+            }
+        })?
+    } else {
+        1.0
+    };
+    if !limits.is_empty() {
+        for k in ["weights", "output_weight"] {
+            let set = if k == "weights" { o.weights.is_some() } else { o.output_weight.is_some() };
+            if set {
+                return Err(cx.err(
+                    k,
+                    format!("`{k}` weighs effective tokens: it applies with tokens_per_minute_per_unit only"),
+                ));
+            }
+        }
+    }
     let output_weight = cx.positive("output_weight", Some(o.output_weight.unwrap_or(1.0)))?;
+    let weights = class_weights(o, cx, output_weight)?;
+    let eligible = eligible_tiers(o, cx)?;
     if output_weight > MAX_OUTPUT_WEIGHT {
         let msg = format!(
             "expected an output token's weight in capacity from above 0 to {MAX_OUTPUT_WEIGHT}, found {output_weight}"
@@ -445,9 +486,134 @@ fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
         hourly,
         tokens_per_minute_per_unit: tpm,
         output_weight,
+        weights,
+        limits,
+        eligible,
         min_units,
         increment,
         load,
         drop,
     })
+}
+
+/// The class names of `weights` and `limits_per_unit`, in class order.
+const CLASSES: [&str; 5] = ["input", "output", "cached", "cache_write", "cache_write_long"];
+
+/// A class name of `weights` or `limits_per_unit`, or an error naming the closest.
+fn class_index(cx: &OfferCtx, table: &str, name: &str) -> Result<usize> {
+    CLASSES.iter().position(|c| *c == name).ok_or_else(|| {
+        let hint = crate::error::closest(name, CLASSES.iter().copied())
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        cx.err(&format!("{table}.{name}"), format!("expected a token class ({}){hint}", CLASSES.join(", ")))
+    })
+}
+
+/// `weights = { input = 1, cached = 0, output = 4, ... }`: per-class
+/// weights of effective tokens (SPEC 6.2); a class not named keeps 1, and
+/// output `output_weight`. Naming `output` beside `output_weight` is an error.
+fn class_weights(o: &OfferSec, cx: &OfferCtx, output_weight: f64) -> Result<Option<[f64; 5]>> {
+    let Some(table) = &o.weights else { return Ok(None) };
+    let mut w = [1.0, output_weight, 1.0, 1.0, 1.0];
+    for (name, &v) in table {
+        let k = class_index(cx, "weights", name)?;
+        if k == 1 && o.output_weight.is_some() {
+            return Err(
+                cx.err("weights.output", "give the output weight once: weights.output or output_weight, not both")
+            );
+        }
+        if !(v.is_finite() && (0.0..=MAX_OUTPUT_WEIGHT).contains(&v)) {
+            return Err(cx.err(
+                &format!("weights.{name}"),
+                format!("expected a weight from 0 to {MAX_OUTPUT_WEIGHT} effective tokens per token, found {v}"),
+            ));
+        }
+        w[k] = v;
+    }
+    Ok(Some(w))
+}
+
+/// `limits_per_unit` (one limit per named class; cached reads and cache
+/// writes count toward `input` unless named, SPEC 6.10) or
+/// `list_usd_per_minute_per_unit` (one limit on list dollars).
+fn capacity_limits(o: &OfferSec, cx: &OfferCtx) -> Result<Vec<Limit>> {
+    if let Some(usd) = o.list_usd_per_minute_per_unit {
+        let per_unit = cx.positive("list_usd_per_minute_per_unit", Some(usd))?;
+        return Ok(vec![Limit { name: "list_usd".into(), per_unit, classes: [0.0; 5], list_usd: true }]);
+    }
+    let Some(table) = &o.limits_per_unit else { return Ok(Vec::new()) };
+    if table.is_empty() {
+        return Err(cx.err("limits_per_unit", "expected at least one limit, e.g. { input = 100_000, output = 10_000 }"));
+    }
+    let mut named = [false; 5];
+    let mut per_class = [0.0; 5];
+    for (name, &v) in table {
+        let k = class_index(cx, "limits_per_unit", name)?;
+        per_class[k] = cx.positive(&format!("limits_per_unit.{name}"), Some(v))?;
+        named[k] = true;
+    }
+    // Each class counts toward exactly one limit: its own when named,
+    // otherwise input (cached reads, cache writes) or output.
+    let home = |k: usize| {
+        if named[k] {
+            k
+        } else if k == 1 {
+            1
+        } else {
+            0
+        }
+    };
+    for k in 0..5 {
+        if !named[home(k)] {
+            let (class, to) = (CLASSES[k], CLASSES[home(k)]);
+            let msg = format!(
+                "{class} tokens count toward the `{to}` limit, which is not given; add `{to}` (or a limit for `{class}`)"
+            );
+            return Err(cx.err("limits_per_unit", msg));
+        }
+    }
+    Ok((0..5)
+        .filter(|&k| named[k])
+        .map(|j| {
+            let mut classes = [0.0; 5];
+            for (k, c) in classes.iter_mut().enumerate() {
+                if home(k) == j {
+                    *c = 1.0;
+                }
+            }
+            Limit { name: CLASSES[j].into(), per_unit: per_class[j], classes, list_usd: false }
+        })
+        .collect())
+}
+
+/// `eligible_tiers`: `standard` and `priority` only (batch and flex always
+/// go to pay-as-you-go, SPEC 6.2).
+fn eligible_tiers(o: &OfferSec, cx: &OfferCtx) -> Result<Eligible> {
+    let Some(tiers) = &o.eligible_tiers else { return Ok(Eligible::default()) };
+    let mut e = Eligible { priority: false, batch: false };
+    for t in tiers {
+        match t.as_str() {
+            "standard" => {}
+            "priority" => e.priority = true,
+            "batch" | "flex" => {
+                return Err(cx.err(
+                    "eligible_tiers",
+                    format!("`{t}` traffic is never served by reserved capacity (it always goes to pay-as-you-go); list \"standard\" and \"priority\" only"),
+                ))
+            }
+            other => {
+                let hint = crate::error::closest(other, ["standard", "priority"])
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                return Err(cx.err("eligible_tiers", format!("unknown tier `{other}`: expected \"standard\" or \"priority\"{hint}")));
+            }
+        }
+    }
+    if !tiers.iter().any(|t| t == "standard") {
+        return Err(cx.err(
+            "eligible_tiers",
+            "the standard tier is always served: list \"standard\" (and \"priority\" if it is served too)",
+        ));
+    }
+    Ok(e)
 }

@@ -176,6 +176,56 @@ fn catalog_multipliers_and_long_context_are_checked() {
     bad(cycle, &["model[0].successor", "cycle (m → k → m)", "prices.toml:"]);
 }
 
+/// SPEC 6.2's capacity keys: one form only, classes by name, tiers that exist.
+#[test]
+fn reservation_capacity_forms_are_checked() {
+    let tpm = "tokens_per_minute_per_unit = 1000";
+    rejects(
+        tpm,
+        "tokens_per_minute_per_unit = 1000\nlist_usd_per_minute_per_unit = 2.0",
+        &["offers[2].list_usd_per_minute_per_unit", "one way only"],
+    );
+    rejects(
+        tpm,
+        "limits_per_unit = { input = 1000, outptu = 100 }",
+        &["offers[2].limits_per_unit.outptu", "did you mean `output`"],
+    );
+    rejects(
+        tpm,
+        "limits_per_unit = { output = 100 }",
+        &["offers[2].limits_per_unit", "count toward the `input` limit"],
+    );
+    rejects(tpm, "limits_per_unit = { input = 0, output = 100 }", &["offers[2].limits_per_unit.input"]);
+    rejects(
+        tpm,
+        "limits_per_unit = { input = 10, output = 1 }\noutput_weight = 2",
+        &["offers[2].output_weight", "tokens_per_minute_per_unit only"],
+    );
+    rejects(
+        tpm,
+        "tokens_per_minute_per_unit = 1000\noutput_weight = 2\nweights = { output = 3 }",
+        &["offers[2].weights.output", "not both"],
+    );
+    rejects(tpm, "tokens_per_minute_per_unit = 1000\nweights = { cached = -1 }", &["offers[2].weights.cached"]);
+    rejects(
+        tpm,
+        "tokens_per_minute_per_unit = 1000\neligible_tiers = [\"standard\", \"batch\"]",
+        &["offers[2].eligible_tiers", "never served"],
+    );
+    rejects(
+        tpm,
+        "tokens_per_minute_per_unit = 1000\neligible_tiers = [\"priority\"]",
+        &["offers[2].eligible_tiers", "standard tier is always served"],
+    );
+    rejects(tpm, "tokens_per_minute_per_unit = 1000\neligible_tiers = [\"standrd\"]", &["did you mean `standard`"]);
+    rejects(tpm, "", &["offers[2].tokens_per_minute_per_unit", "missing required key", "limits_per_unit"]);
+    rejects(
+        "discount = 0.1",
+        "discount = 0.1\nlimits_per_unit = { input = 1 }",
+        &["offers[1]", "applies to provisioned offers"],
+    );
+}
+
 /// An offer locked to a model that retires during its term, but not to its
 /// successor, is warned about: what it commits after is stranded.
 #[test]

@@ -302,6 +302,9 @@ fn excluded(section: &str, key: &str) -> &'static [&'static str] {
         "discount" => &["discount_tiers", "volume_tiers", "tier_period"],
         "discount_tiers" | "volume_tiers" => &["discount"],
         "peak_to_mean" => &["profile"],
+        "limits_per_unit" | "list_usd_per_minute_per_unit" => {
+            &["tokens_per_minute_per_unit", "output_weight", "weights"]
+        }
         "profile" => &["peak_to_mean"],
         "max" if tests => &["min", "equals", "one_of"],
         "min" if tests => &["max", "equals", "one_of"],

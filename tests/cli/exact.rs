@@ -757,3 +757,113 @@ fn a_successor_that_retires_passes_the_traffic_on() {
     close(offer(&r, "List")["cost"]["mean"].as_f64().unwrap(), 5000.0 + 4000.0 + 2.0 * 0.5e9 * 2.5e-6, REL);
     close(r["volume"]["total_tokens"]["mean"].as_f64().unwrap(), 2e9 + 2.0 * 0.5e9, REL);
 }
+
+/// The release-1 served share `E[min(X, r)] / E[X]` of a lognormal load
+/// with mean 1 and `peak_to_mean` q, at capacity over mean load `r`.
+fn served_at(r: f64, q: f64) -> f64 {
+    let z99 = 2.326_347_874_040_840_8f64;
+    let s = z99 - (z99 * z99 - 2.0 * q.ln()).sqrt();
+    let mu = -s * s / 2.0;
+    phi((r.ln() - mu - s * s) / s) + r * (1.0 - phi((r.ln() - mu) / s))
+}
+
+/// A reservation with `body` (its capacity and tiers) on one month of
+/// January (31 days) of the workloads `w`: the offer's JSON block.
+fn reservation(w: &str, body: &str, cat: &str) -> serde_json::Value {
+    let pt = format!(
+        "[[offers]]\nname = \"PT\"\nkind = \"provisioned\"\nunits = 10\nunit_price = 1.5\nprice_basis = \"hour\"\n\
+         load = {{ peak_to_mean = 2.0 }}\n{body}\n"
+    );
+    let r = run(1, w, &pt, "", cat);
+    offer(&r, "PT").clone()
+}
+
+/// SPEC 6.2 dual limits: each limit's capacity over its mean load, the
+/// smaller binds and sets the served share; utilisation is the binding
+/// limit's. The workload: 1e9 tokens, 0.6 input, 0.1 cached (counted as
+/// input), 0.3 output; 10 units of 100k input and 10k output per minute.
+#[test]
+fn dual_limits_serve_up_to_the_binding_one() {
+    let minutes = 1440.0 * 31.0;
+    let w = |input: f64, cached: f64, output: f64| {
+        format!(
+            "[[workloads]]\nname = \"w\"\nmodel = \"m\"\nmonthly_tokens = 1.0e9\ninput_share = {input}\n\
+             cached_share = {cached}\noutput_share = {output}\ngrowth_annual = 0.0\nvolatility_monthly = 0.0\n"
+        )
+    };
+    let limits = "limits_per_unit = { input = 100_000, output = 10_000 }";
+    let fee = 10.0 * 1.5 * 24.0 * 31.0;
+    for (mix, binds_output) in [((0.6, 0.1, 0.3), true), ((0.95, 0.04, 0.01), false)] {
+        let (i, c, o) = mix;
+        let list = 1e9 * (i * 2.0 + c * 0.5 + o * 8.0) / 1e6;
+        let (l_in, l_out): (f64, f64) = (1e9 * (i + c) / minutes, 1e9 * o / minutes);
+        let (r_in, r_out) = (1e6 / l_in, 1e5 / l_out);
+        let r = r_in.min(r_out);
+        assert_eq!(r_out < r_in, binds_output);
+        let served = served_at(r, 2.0);
+        let p = reservation(&w(i, c, o), limits, "");
+        close(p["cost"]["mean"].as_f64().unwrap(), fee + (1.0 - served) * list, 1e-7);
+        // The binding limit's served load over its capacity.
+        let util = if binds_output { served * l_out / 1e5 } else { served * l_in / 1e6 };
+        close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), util, 1e-7);
+        close(p["provisioned"]["spillover_share_mean"].as_f64().unwrap(), 1.0 - served, 1e-7);
+    }
+}
+
+/// SPEC 6.2 list-dollar capacity: the load is the eligible traffic's list
+/// cost per minute, so a list-price cut lets the same reservation serve
+/// more tokens. 10 units of $0.10 a minute against $5,000 (then, after the
+/// February cut of output to $4, $3,000) a month.
+#[test]
+fn list_dollar_capacity_serves_more_after_a_price_cut() {
+    let sched = "[[model.schedule]]\nfrom = \"2027-02\"\noutput_per_mtok = 4.0\n";
+    let pt =
+        "[[offers]]\nname = \"PT\"\nkind = \"provisioned\"\nunits = 10\nunit_price = 100\nprice_basis = \"month\"\n\
+              load = { peak_to_mean = 2.0 }\nlist_usd_per_minute_per_unit = 0.10\n";
+    let r = run(2, &workload(0.0), pt, "", sched);
+    let p = offer(&r, "PT");
+    let (jan, feb) = (1440.0 * 31.0, 1440.0 * 28.0);
+    let (s1, s2) = (served_at(1.0 / (5000.0 / jan), 2.0), served_at(1.0 / (3000.0 / feb), 2.0));
+    assert!(s2 > s1);
+    close(p["cost"]["mean"].as_f64().unwrap(), 2.0 * 1000.0 + (1.0 - s1) * 5000.0 + (1.0 - s2) * 3000.0, 1e-7);
+    // Utilisation: served list dollars over capacity dollars, weighted by capacity-minutes.
+    let util = (s1 * 5000.0 + s2 * 3000.0) / (1.0 * (jan + feb));
+    close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), util, 1e-7);
+}
+
+/// SPEC 6.2 `eligible_tiers`: priority traffic is served only when named,
+/// and batch traffic is never served once the tiers are named; what is not
+/// served is billed at its list price. The workload: 1e9 tokens at $5 per
+/// 1M, 20% priority (x2), 30% batch (x0.5); capacity far above the load,
+/// so every eligible token is served.
+#[test]
+fn eligible_tiers_decide_what_the_capacity_serves() {
+    let w =
+        "[[workloads]]\nname = \"w\"\nmodel = \"m\"\nmonthly_tokens = 1.0e9\ninput_share = 0.5\noutput_share = 0.5\n\
+             priority_share = 0.2\nbatch_share = 0.3\ngrowth_annual = 0.0\nvolatility_monthly = 0.0\n";
+    let cat = "priority_multiplier = 2.0\n";
+    let big = "tokens_per_minute_per_unit = 1e7";
+    let fee = 10.0 * 1.5 * 24.0 * 31.0;
+    let cost = |body: &str| reservation(w, body, cat)["cost"]["mean"].as_f64().unwrap();
+    // List by tier: standard 0.5 x $5,000 (always served), priority 0.2 x $10,000, batch 0.3 x $2,500.
+    let (prio, batch) = (2000.0, 750.0);
+    // Without eligible_tiers: standard and batch served (release 1), priority at list.
+    close(cost(big), fee + prio, REL);
+    close(cost(&format!("{big}\neligible_tiers = [\"standard\", \"priority\"]")), fee + batch, REL);
+    close(cost(&format!("{big}\neligible_tiers = [\"standard\"]")), fee + prio + batch, REL);
+}
+
+/// SPEC 6.2 `weights`: per-class weights of effective tokens; a class
+/// weighted 0 loads nothing. Cached reads weighted 0 and output 4: the
+/// load of 1e9 tokens (0.4 input, 0.4 cached, 0.2 output) is 1.2e9.
+#[test]
+fn class_weights_set_the_effective_load() {
+    let w =
+        "[[workloads]]\nname = \"w\"\nmodel = \"m\"\nmonthly_tokens = 1.0e9\ninput_share = 0.4\ncached_share = 0.4\n\
+             output_share = 0.2\ngrowth_annual = 0.0\nvolatility_monthly = 0.0\n";
+    let p = reservation(w, "tokens_per_minute_per_unit = 3000\nweights = { cached = 0, output = 4 }", "");
+    let minutes = 1440.0 * 31.0;
+    let lambda = 1.2e9 / minutes;
+    let served = served_at(3e4 / lambda, 2.0);
+    close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), served * lambda / 3e4, 1e-7);
+}
