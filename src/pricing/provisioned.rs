@@ -28,8 +28,31 @@ pub struct TermTotals {
     pub ln_cap: f64,
 }
 
+/// Units of `p` in month `t` of its term: `units`, or with a
+/// `units_schedule` `units * shape[t]`.
+pub fn units_at(p: &Provisioned, t: usize) -> f64 {
+    match &p.shape {
+        Some(s) => p.units * s.get(t).copied().unwrap_or(0.0),
+        None => p.units,
+    }
+}
+
 /// The [`TermTotals`] of `p` over months with `days` days.
 pub fn term_totals(p: &Provisioned, days: &[f64]) -> TermTotals {
+    if p.shape.is_some() {
+        let k = |t: usize| units_at(p, t) / p.units;
+        let at = |t: usize| if p.units > 0.0 { k(t) } else { 0.0 };
+        return TermTotals {
+            fee: days.iter().enumerate().map(|(t, &d)| at(t) * monthly_fee(p, d)).sum(),
+            capacity: days
+                .iter()
+                .enumerate()
+                .map(|(t, &d)| units_at(p, t) * p.tokens_per_minute_per_unit * 1440.0 * d)
+                .sum(),
+            cap: p.units * p.tokens_per_minute_per_unit,
+            ln_cap: (p.units * p.tokens_per_minute_per_unit).ln(),
+        };
+    }
     TermTotals {
         fee: days.iter().map(|&d| monthly_fee(p, d)).sum(),
         capacity: days.iter().map(|&d| p.units * p.tokens_per_minute_per_unit * 1440.0 * d).sum(),
@@ -70,9 +93,17 @@ fn sums(p: &Provisioned, v: &ViewData, served: impl Fn(usize) -> f64) -> (f64, f
 /// over eligible tokens.
 fn bill_extended(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
     let TermTotals { cap, ln_cap, fee, capacity } = *totals;
-    let served = |t: usize| match &p.load {
-        Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
-        Load::Profile(prof) => prof.mean_min(cap * v.inv_rate[t]),
+    // A units_schedule scales each month's capacity by its shape.
+    let k = |t: usize| p.shape.as_ref().map_or(1.0, |s| s.get(t).copied().unwrap_or(0.0));
+    let served = |t: usize| {
+        let (cap, ln_cap) = match &p.shape {
+            None => (cap, ln_cap),
+            Some(_) => (cap * k(t), ln_cap + k(t).ln()),
+        };
+        match &p.load {
+            Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
+            Load::Profile(prof) => prof.mean_min(cap * v.inv_rate[t]),
+        }
     };
     let drop = p.drop;
     let (mut served_load, mut billed, mut over) = (0.0, 0.0, 0.0);
@@ -96,7 +127,7 @@ fn bill_extended(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill
     let cap_minutes = if v.bind_c.is_empty() {
         capacity
     } else {
-        cap * v.bind_c.iter().zip(&v.minutes).map(|(c, m)| c * m).sum::<f64>()
+        cap * v.bind_c.iter().zip(&v.minutes).enumerate().map(|(t, (c, m))| k(t) * c * m).sum::<f64>()
     };
     let eligible: f64 = elig_tokens.iter().sum();
     PathBill {
@@ -110,7 +141,7 @@ fn bill_extended(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill
 
 /// Bills a provisioned offer on one path with its [`term_totals`].
 pub fn bill(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
-    if v.is_extended() {
+    if v.is_extended() || p.shape.is_some() {
         return bill_extended(p, v, totals);
     }
     let TermTotals { cap, ln_cap, .. } = *totals;
@@ -129,6 +160,13 @@ pub fn served_shares(p: &Provisioned, v: &ViewData, totals: &TermTotals, out: &m
     let TermTotals { cap, ln_cap, .. } = *totals;
     out.clear();
     for t in 0..v.list.len() {
+        let (cap, ln_cap) = match &p.shape {
+            None => (cap, ln_cap),
+            Some(s) => {
+                let k = s.get(t).copied().unwrap_or(0.0);
+                (cap * k, ln_cap + k.ln())
+            }
+        };
         let share = if v.eff[t] > 0.0 {
             match &p.load {
                 Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
@@ -187,7 +225,7 @@ impl Levels {
     pub fn joins(first: &Provisioned, p: &Provisioned) -> bool {
         match (&first.load, &p.load) {
             (Load::LogNormal { table: a, .. }, Load::LogNormal { table: b, .. }) => {
-                (Arc::ptr_eq(a, b) || a == b) && first.drop == p.drop
+                (Arc::ptr_eq(a, b) || a == b) && first.drop == p.drop && first.shape.is_none() && p.shape.is_none()
             }
             _ => false,
         }
@@ -286,6 +324,7 @@ mod tests {
             weights: None,
             limits: Vec::new(),
             eligible: Default::default(),
+            shape: None,
             min_units: 0.0,
             increment: 1.0,
             load: Load::LogNormal { peak_to_mean: 1.8, s: lognormal_sigma(1.8).unwrap(), table: table.clone() },

@@ -254,6 +254,7 @@ pub struct OfferSec {
     pub limits_per_unit: Option<BTreeMap<String, f64>>,
     pub list_usd_per_minute_per_unit: Option<f64>,
     pub eligible_tiers: Option<Vec<String>>,
+    pub units_schedule: Option<Vec<UnitsSec>>,
     pub min_units: Option<f64>,
     pub increment: Option<f64>,
     pub load: Option<LoadSec>,
@@ -276,6 +277,14 @@ pub struct BaseSpendSec {
 pub struct PurchaseSec {
     pub month: String,
     pub amount: f64,
+}
+
+/// One entry of a reservation's `units_schedule` (SPEC 6.2).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitsSec {
+    pub from: String,
+    pub units: f64,
 }
 
 /// `scope = { ... }`.

@@ -304,6 +304,10 @@ pub struct Provisioned {
     pub limits: Vec<Limit>,
     /// Which tiers the capacity serves.
     pub eligible: Eligible,
+    /// With `units_schedule`: units by month of the term over their mean
+    /// (`units` is then that mean, the level a sweep scales), so month `t`
+    /// holds `units * shape[t]` units.
+    pub shape: Option<Arc<Vec<f64>>>,
     /// Smallest purchasable number of units.
     pub min_units: f64,
     /// Units are bought in multiples of this.

@@ -75,7 +75,7 @@ pub(crate) fn compile(o: &OfferSec, cx: &OfferCtx) -> Result<Offer> {
         "payg" => OfferKind::Payg(compile_payg(o, cx)?),
         "commit" => OfferKind::Commit(compile_commit(o, cx, term)?),
         "credits" => OfferKind::Commit(compile_credits(o, cx, term)?),
-        _ => OfferKind::Provisioned(compile_provisioned(o, cx)?),
+        _ => OfferKind::Provisioned(compile_provisioned(o, cx, term)?),
     };
     Ok(Offer { name: o.name.clone(), scope, term_months: term, kind })
 }
@@ -111,6 +111,7 @@ fn reject_foreign_keys(o: &OfferSec, kind: &str, cx: &OfferCtx) -> Result<()> {
         ("limits_per_unit", o.limits_per_unit.is_some()),
         ("list_usd_per_minute_per_unit", o.list_usd_per_minute_per_unit.is_some()),
         ("eligible_tiers", o.eligible_tiers.is_some()),
+        ("units_schedule", o.units_schedule.is_some()),
         ("min_units", o.min_units.is_some()),
         ("increment", o.increment.is_some()),
         ("load", o.load.is_some()),
@@ -383,13 +384,17 @@ fn compile_credits(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Commit> {
     })
 }
 
-fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
-    let units = match o.units {
-        Some(u) if u.is_finite() && (0.0..=MAX_UNITS).contains(&u) => u,
-        Some(u) => {
+fn compile_provisioned(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Provisioned> {
+    let units = match (o.units, &o.units_schedule) {
+        (Some(_), Some(_)) => {
+            return Err(cx.err("units_schedule", "give `units` or `units_schedule`, not both"));
+        }
+        (None, Some(_)) => 0.0, // set from the schedule below
+        (Some(u), None) if u.is_finite() && (0.0..=MAX_UNITS).contains(&u) => u,
+        (Some(u), None) => {
             return Err(cx.err("units", format!("expected a number of units from 0 to {MAX_UNITS:e}, found {u}")))
         }
-        None => return Err(cx.err("units", "missing required key")),
+        (None, None) => return Err(cx.err("units", "missing required key (or units_schedule)")),
     };
     let unit_price = match o.unit_price {
         Some(p) if p.is_finite() && p >= 0.0 => p,
@@ -452,7 +457,13 @@ fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
         m => return Err(cx.err("min_units", format!("expected a number >= 0, found {m}"))),
     };
     let increment = cx.positive("increment", Some(o.increment.unwrap_or(1.0)))?;
-    check_units(units, min_units, increment).map_err(|m| cx.err("units", m))?;
+    let (units, shape) = match &o.units_schedule {
+        None => {
+            check_units(units, min_units, increment).map_err(|m| cx.err("units", m))?;
+            (units, None)
+        }
+        Some(list) => units_by_month(list, cx, term, min_units, increment)?,
+    };
     let drop = cx.choice("overflow", &o.overflow, "payg", &["payg", "drop"])? == "drop";
     let load = match &o.load {
         None => {
@@ -489,6 +500,7 @@ fn compile_provisioned(o: &OfferSec, cx: &OfferCtx) -> Result<Provisioned> {
         weights,
         limits,
         eligible,
+        shape,
         min_units,
         increment,
         load,
@@ -616,4 +628,59 @@ fn eligible_tiers(o: &OfferSec, cx: &OfferCtx) -> Result<Eligible> {
         ));
     }
     Ok(e)
+}
+
+/// `units_schedule = [{ from, units }, ...]` (SPEC 6.2, 6.10): entries in
+/// month order, the first at the offer's first month, each holding until
+/// the next; every month's units obey `min_units` and `increment`. Returns
+/// the mean units over the term's months within the horizon and the
+/// month-by-month units over that mean.
+fn units_by_month(
+    list: &[super::file::UnitsSec],
+    cx: &OfferCtx,
+    term: usize,
+    min_units: f64,
+    increment: f64,
+) -> Result<(f64, Option<Arc<Vec<f64>>>)> {
+    if list.is_empty() {
+        return Err(cx.err("units_schedule", "expected at least one entry { from, units }"));
+    }
+    let months = term.min(cx.horizon);
+    let mut by_month = vec![0.0; months];
+    let mut prev: Option<i32> = None;
+    for (i, e) in list.iter().enumerate() {
+        let k = format!("units_schedule[{i}]");
+        let m = super::month::Month::parse(&e.from)
+            .ok_or_else(|| cx.err(&format!("{k}.from"), format!("expected a month YYYY-MM, found `{}`", e.from)))?;
+        let t = m.since(cx.start);
+        match prev {
+            None if t != 0 => {
+                return Err(cx.err(
+                    &format!("{k}.from"),
+                    format!("the schedule starts at the offer's first month, {}, not {}", cx.start, e.from),
+                ))
+            }
+            Some(p) if t <= p => {
+                return Err(cx.err(
+                    &format!("{k}.from"),
+                    format!("entries must be in month order: {} is not after the entry before it", e.from),
+                ))
+            }
+            _ => {}
+        }
+        if !(e.units.is_finite() && (0.0..=MAX_UNITS).contains(&e.units)) {
+            return Err(cx.err(
+                &format!("{k}.units"),
+                format!("expected a number of units from 0 to {MAX_UNITS:e}, found {}", e.units),
+            ));
+        }
+        check_units(e.units, min_units, increment).map_err(|m| cx.err(&format!("{k}.units"), m))?;
+        for u in by_month.iter_mut().skip(t.max(0) as usize) {
+            *u = e.units;
+        }
+        prev = Some(t);
+    }
+    let mean = by_month.iter().sum::<f64>() / months.max(1) as f64;
+    let shape = by_month.iter().map(|&u| if mean > 0.0 { u / mean } else { 0.0 }).collect();
+    Ok((mean, Some(Arc::new(shape))))
 }

@@ -224,6 +224,28 @@ fn reservation_capacity_forms_are_checked() {
         "discount = 0.1\nlimits_per_unit = { input = 1 }",
         &["offers[1]", "applies to provisioned offers"],
     );
+    // units_schedule: at the offer's start, in order, each month a valid purchase.
+    let sched = |s: &str| format!("units_schedule = [{s}]");
+    rejects(
+        "units = 20",
+        &sched("{ from = \"2027-02\", units = 20 }"),
+        &["offers[2].units_schedule[0].from", "first month, 2027-01"],
+    );
+    rejects(
+        "units = 20",
+        &sched("{ from = \"2027-01\", units = 20 }, { from = \"2027-06\", units = 30 }, { from = \"2027-03\", units = 10 }"),
+        &["offers[2].units_schedule[2].from", "month order"],
+    );
+    rejects(
+        "units = 20",
+        &(sched("{ from = \"2027-01\", units = 20 }, { from = \"2027-06\", units = 5 }") + "\nmin_units = 10"),
+        &["offers[2].units_schedule[1].units", "below the minimum purchase of 10"],
+    );
+    rejects(
+        "units = 20",
+        &format!("units = 20\n{}", sched("{ from = \"2027-01\", units = 20 }")),
+        &["offers[2].units_schedule", "not both"],
+    );
 }
 
 /// An offer locked to a model that retires during its term, but not to its

@@ -305,6 +305,7 @@ fn excluded(section: &str, key: &str) -> &'static [&'static str] {
         "limits_per_unit" | "list_usd_per_minute_per_unit" => {
             &["tokens_per_minute_per_unit", "output_weight", "weights"]
         }
+        "units_schedule" => &["units"],
         "profile" => &["peak_to_mean"],
         "max" if tests => &["min", "equals", "one_of"],
         "min" if tests => &["max", "equals", "one_of"],

@@ -867,3 +867,27 @@ fn class_weights_set_the_effective_load() {
     let served = served_at(3e4 / lambda, 2.0);
     close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), served * lambda / 3e4, 1e-7);
 }
+
+/// SPEC 6.2 `units_schedule`: capacity by month, each entry holding until
+/// the next; a month without units serves nothing and weighs nothing in
+/// utilisation. 10 units in January, none in February, 20 in March, at
+/// $100 a unit-month and 1000 effective tokens per minute each; load 2e9
+/// effective tokens a month (the workload with output weight 3).
+#[test]
+fn a_units_schedule_sets_capacity_month_by_month() {
+    let pt = "[[offers]]\nname = \"PT\"\nkind = \"provisioned\"\nunit_price = 100\nprice_basis = \"month\"\n\
+              tokens_per_minute_per_unit = 1000\noutput_weight = 3.0\nload = { peak_to_mean = 2.0 }\nincrement = 5\n\
+              units_schedule = [{ from = \"2027-01\", units = 10 }, { from = \"2027-02\", units = 0 }, { from = \"2027-03\", units = 20 }]\n";
+    let r = run(3, &workload(0.0), pt, "", "");
+    let p = offer(&r, "PT");
+    let minutes = [31.0 * 1440.0, 28.0 * 1440.0, 31.0 * 1440.0];
+    let units = [10.0, 0.0, 20.0];
+    let served: Vec<f64> = (0..3)
+        .map(|t| if units[t] > 0.0 { served_at(units[t] * 1000.0 / (2e9 / minutes[t]), 2.0) } else { 0.0 })
+        .collect();
+    let cost = 100.0 * 30.0 + (0..3).map(|t| (1.0 - served[t]) * 5000.0).sum::<f64>();
+    close(p["cost"]["mean"].as_f64().unwrap(), cost, 1e-7);
+    let util = (served[0] * 2e9 + served[2] * 2e9) / (1000.0 * (10.0 * minutes[0] + 20.0 * minutes[2]));
+    close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), util, 1e-7);
+    close(p["provisioned"]["spillover_share_mean"].as_f64().unwrap(), 1.0 - served.iter().sum::<f64>() / 3.0, 1e-7);
+}

@@ -216,6 +216,7 @@ mod tests {
             weights: None,
             limits: Vec::new(),
             eligible: Default::default(),
+            shape: None,
             min_units: 0.0,
             increment: 1.0,
             load,
