@@ -65,6 +65,7 @@ fn provisioned_stats(p: &OfferPaths) -> ProvisionedStats {
         unserved_tokens_mean: mean(&p.unserved),
         break_even_utilization: None,
         prob_overcommit: None,
+        limits: None,
     }
 }
 

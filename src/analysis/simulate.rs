@@ -143,6 +143,21 @@ pub struct ProvisionedStats {
     /// below `break_even_utilization` (the share of paths), as `sweep`
     /// counts it; `null` where that is.
     pub prob_overcommit: Option<f64>,
+    /// A reservation given in limits (SPEC 6.2): each limit's utilisation
+    /// and the months it binds; absent for capacity in effective tokens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limits: Option<Vec<LimitStats>>,
+}
+
+/// One limit of a reservation (`provisioned.limits[]`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LimitStats {
+    /// The limit: a token class (`input`, `output`, ...) or `list_usd`.
+    pub limit: String,
+    /// Mean over paths of its served load over its capacity in the term.
+    pub utilization_mean: f64,
+    /// Mean over paths of the months in which it binds.
+    pub binding_months: f64,
 }
 
 /// One offer's results.
@@ -231,8 +246,53 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
     let out = run(&plan, &views, &specs, false, progress)?;
     out.check_finite(sc)?;
     let mut r = report(sc, &out, &break_evens(sc, &plan));
+    attach_limits(sc, &plan, &mut r)?;
     r.portfolios = super::portfolio::results(sc, &plan, &out.offers[sc.risk.baseline].cost, &|_| {})?;
     Ok(r)
+}
+
+/// Fills `provisioned.limits` of every reservation given in limits, from
+/// one more pass over the same paths (only when there is one).
+pub fn attach_limits(sc: &Scenario, plan: &Plan, r: &mut SimulateReport) -> Result<()> {
+    let with: Vec<usize> = (0..sc.offers.len())
+        .filter(|&i| matches!(&sc.offers[i].kind, OfferKind::Provisioned(p) if !p.limits.is_empty()))
+        .collect();
+    if with.is_empty() {
+        return Ok(());
+    }
+    let offers: Vec<_> = with.iter().map(|&i| sc.offers[i].clone()).collect();
+    let (views, billers) = billers_for(&offers, plan, &sc.catalog);
+    let per_path = crate::sim::engine::map_paths(plan, &views, 0..plan.chunks(), |_, data| {
+        billers
+            .iter()
+            .map(|b| match &b.kind {
+                OfferKind::Provisioned(p) => crate::pricing::provisioned::limit_use(p, &data[b.view], &b.fixed),
+                _ => Vec::new(),
+            })
+            .collect::<Vec<_>>()
+    });
+    let n = per_path.len().max(1) as f64;
+    for (k, &i) in with.iter().enumerate() {
+        let OfferKind::Provisioned(p) = &sc.offers[i].kind else { continue };
+        let stats = p
+            .limits
+            .iter()
+            .enumerate()
+            .map(|(j, l)| {
+                let (mut util, mut binds) = (0.0, 0.0);
+                for path in &per_path {
+                    let (served, cap, b) = path[k][j];
+                    util += if cap > 0.0 { served / cap } else { 0.0 };
+                    binds += b;
+                }
+                LimitStats { limit: l.name.clone(), utilization_mean: util / n, binding_months: binds / n }
+            })
+            .collect();
+        if let Some(prov) = r.offers[i].provisioned.as_mut() {
+            prov.limits = Some(stats);
+        }
+    }
+    Ok(())
 }
 
 /// Summarises a run whose billers are `sc.offers` in order; `break_even`
@@ -383,6 +443,7 @@ fn offer_result(
             unserved_tokens_mean: mean(&p.unserved),
             break_even_utilization: break_even,
             prob_overcommit: break_even.map(|u| share(&p.util, |x| x < u)),
+            limits: None,
         }),
         _ => None,
     };

@@ -139,6 +139,34 @@ fn bill_extended(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill
     }
 }
 
+/// Per limit of reservation `p` (SPEC 6.2) on one path: its served load
+/// over the term, its capacity-minutes over the term (units x capacity per
+/// unit x minutes, month by month), and the months in which it binds (has
+/// the least capacity over load; a month without load binds none).
+pub fn limit_use(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> Vec<(f64, f64, f64)> {
+    let n = v.list.len();
+    let mut shares = Vec::with_capacity(n);
+    served_shares(p, v, totals, &mut shares);
+    let mut out = vec![(0.0, 0.0, 0.0); p.limits.len()];
+    for t in 0..n {
+        let units = units_at(p, t);
+        let mut bind: Option<(usize, f64)> = None;
+        for (j, l) in p.limits.iter().enumerate() {
+            let load = v.limit_load[j * n + t];
+            out[j].0 += shares[t] * load;
+            out[j].1 += units * l.per_unit * v.minutes[t];
+            let x = load / l.per_unit;
+            if x > 0.0 && bind.is_none_or(|(_, b)| x > b) {
+                bind = Some((j, x));
+            }
+        }
+        if let Some((j, _)) = bind {
+            out[j].2 += 1.0;
+        }
+    }
+    out
+}
+
 /// Bills a provisioned offer on one path with its [`term_totals`].
 pub fn bill(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
     if v.is_extended() || p.shape.is_some() {

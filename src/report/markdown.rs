@@ -146,6 +146,9 @@ fn simulate(r: &SimulateReport) -> String {
         ]);
     }
     s.push_str(&t.markdown());
+    for note in super::limit_notes(r) {
+        let _ = writeln!(s, "\n{}", cell(&note));
+    }
     s
 }
 

@@ -254,3 +254,25 @@ pub fn price_rows(sp: &crate::analysis::spend::SpendReport) -> (Vec<String>, Vec
         .collect();
     (head, rows)
 }
+
+/// One sentence per reservation given in limits (SPEC 6.2): which limit
+/// binds in how many months, and how much of each limit is used; empty
+/// when no offer has limits.
+pub fn limit_notes(r: &SimulateReport) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in &r.offers {
+        let Some(limits) = o.provisioned.as_ref().and_then(|p| p.limits.as_ref()) else { continue };
+        let name = |l: &str| if l == "list_usd" { "list-dollar".to_string() } else { l.replace('_', " ") };
+        let binding = limits.iter().max_by(|a, b| a.binding_months.total_cmp(&b.binding_months));
+        let used: Vec<String> =
+            limits.iter().map(|l| format!("{} {}", name(&l.limit), crate::units::pct(l.utilization_mean))).collect();
+        let binds = match binding {
+            Some(b) if limits.len() > 1 => {
+                format!("the {} limit binds first, in {:.1} months on average", name(&b.limit), b.binding_months)
+            }
+            _ => "its one limit decides what is served".to_string(),
+        };
+        out.push(format!("{}: {binds}; limits used: {}.", o.name, used.join(", ")));
+    }
+    out
+}

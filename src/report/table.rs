@@ -129,6 +129,11 @@ fn simulate(r: &SimulateReport) -> String {
     s.push_str("P(loss): chance the offer costs more than the baseline. P(over): chance that unused\n");
     s.push_str("commitment exceeds the waste tolerance (a reservation: utilisation below its break-even).\n");
     s.push_str("Util: mean use of commitment or capacity.\n");
+    for note in super::limit_notes(r) {
+        s.push('\n');
+        s.push_str(&note);
+        s.push('\n');
+    }
     s
 }
 

@@ -807,6 +807,17 @@ fn dual_limits_serve_up_to_the_binding_one() {
         let util = if binds_output { served * l_out / 1e5 } else { served * l_in / 1e6 };
         close(p["provisioned"]["utilization_mean"].as_f64().unwrap(), util, 1e-7);
         close(p["provisioned"]["spillover_share_mean"].as_f64().unwrap(), 1.0 - served, 1e-7);
+        // Each limit's own utilisation, and the month counted for the binding one.
+        let limits = p["provisioned"]["limits"].as_array().unwrap();
+        let (input, output) = (&limits[0], &limits[1]);
+        assert_eq!((input["limit"].as_str(), output["limit"].as_str()), (Some("input"), Some("output")));
+        close(input["utilization_mean"].as_f64().unwrap(), served * l_in / 1e6, 1e-7);
+        close(output["utilization_mean"].as_f64().unwrap(), served * l_out / 1e5, 1e-7);
+        let binding = if binds_output { (0.0, 1.0) } else { (1.0, 0.0) };
+        assert_eq!(
+            (input["binding_months"].as_f64(), output["binding_months"].as_f64()),
+            (Some(binding.0), Some(binding.1))
+        );
     }
 }
 

@@ -171,3 +171,33 @@ fn an_unknown_sampling_method_names_the_key_and_the_closest_one() {
     let out = cmd().args(["simulate", "--sampling", "sobol"]).arg(repo("scenarios/example.toml")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The shipped scenario of 2026's capacity offers: the dual-limit
+/// reservation reports each limit (the JSON's months add up to at most the
+/// term, each utilisation a share), and the table and Markdown say which
+/// limit binds.
+#[test]
+fn the_shipped_capacity_offers_report_their_limits() {
+    let s = crate::util::repo("scenarios/capacity-2026.toml");
+    let r = crate::util::simulate_json(&s, &["--paths", "2000"]);
+    let p = &crate::util::offer(&r, "Sonnet TPM reserve x 40")["provisioned"];
+    let limits = p["limits"].as_array().unwrap();
+    let names: Vec<&str> = limits.iter().map(|l| l["limit"].as_str().unwrap()).collect();
+    assert_eq!(names, ["input", "output"]);
+    let months: f64 = limits.iter().map(|l| l["binding_months"].as_f64().unwrap()).sum();
+    assert!(months > 0.0 && months <= 12.0 + 1e-9, "{months}");
+    for l in limits {
+        let u = l["utilization_mean"].as_f64().unwrap();
+        assert!(u > 0.0 && u <= 1.0, "{l}");
+    }
+    let list = &crate::util::offer(&r, "Azure $/min reserve x 50")["provisioned"]["limits"];
+    assert_eq!(list[0]["limit"], "list_usd");
+    // A reservation in effective tokens has no limits block (release 1's JSON).
+    assert!(crate::util::offer(&r, "Azure PTU x 60 (1-yr)")["provisioned"].get("limits").is_none());
+    for format in ["table", "markdown"] {
+        let out =
+            crate::util::cmd().args(["simulate", "--paths", "2000", "--format", format]).arg(&s).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Sonnet TPM reserve x 40: the ") && text.contains("limit binds first"), "{text}");
+    }
+}
