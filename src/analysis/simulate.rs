@@ -251,8 +251,12 @@ pub fn simulate(sc: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<Simula
     Ok(r)
 }
 
+/// Paths the per-limit figures of `provisioned.limits` are measured on.
+pub const LIMIT_PATHS: usize = 20_000;
+
 /// Fills `provisioned.limits` of every reservation given in limits, from
-/// one more pass over the same paths (only when there is one).
+/// one more pass over the first [`LIMIT_PATHS`] paths of the same futures
+/// (only when there is such a reservation).
 pub fn attach_limits(sc: &Scenario, plan: &Plan, r: &mut SimulateReport) -> Result<()> {
     let with: Vec<usize> = (0..sc.offers.len())
         .filter(|&i| matches!(&sc.offers[i].kind, OfferKind::Provisioned(p) if !p.limits.is_empty()))
@@ -262,7 +266,10 @@ pub fn attach_limits(sc: &Scenario, plan: &Plan, r: &mut SimulateReport) -> Resu
     }
     let offers: Vec<_> = with.iter().map(|&i| sc.offers[i].clone()).collect();
     let (views, billers) = billers_for(&offers, plan, &sc.catalog);
-    let per_path = crate::sim::engine::map_paths(plan, &views, 0..plan.chunks(), |_, data| {
+    // The first LIMIT_PATHS paths of the run (the same futures): a second
+    // pass over all of them would cost as much again as the simulation.
+    let chunks = plan.chunks().min((LIMIT_PATHS as u64).div_ceil(crate::math::rng::CHUNK as u64));
+    let per_path = crate::sim::engine::map_paths(plan, &views, 0..chunks, |_, data| {
         billers
             .iter()
             .map(|b| match &b.kind {
