@@ -119,6 +119,7 @@ pub(super) fn compile(path: &Path, raw: ScenarioFile, ov: Overrides) -> Result<S
     let pairs = usage_pairs(&workloads, &events, &routing, &catalog);
     warnings.extend(offer_warnings(&offers, &pairs, &catalog, horizon));
     warnings.extend(stranding_warnings(&offers, &pairs, &catalog, start, horizon));
+    check_limits_used(path, &offers, &pairs, &workloads, &events, &catalog)?;
     for o in &offers {
         if let offer::OfferKind::Commit(c) = &o.kind {
             let covered = o.term_months.min(horizon);
@@ -355,4 +356,46 @@ pub(super) fn compile_workload(
         volume: VolumeModel::Drift { growth: Growth::Annual(growth), sigma },
         history: None,
     })
+}
+
+/// A reservation's `limits_per_unit` may only limit classes its scope's
+/// traffic uses: a limit no token counts toward is a typo or a wrong scope,
+/// never a constraint (SPEC 6.2).
+fn check_limits_used(
+    path: &Path,
+    offers: &[Offer],
+    pairs: &[(String, usize)],
+    workloads: &[Workload],
+    events: &[Event],
+    catalog: &Catalog,
+) -> Result<()> {
+    for (i, o) in offers.iter().enumerate() {
+        let offer::OfferKind::Provisioned(p) = &o.kind else { continue };
+        let mixes: Vec<[f64; 5]> = pairs
+            .iter()
+            .filter(|(w, m)| o.scope.covers(&catalog.models[*m].provider, &catalog.models[*m].id, w))
+            .flat_map(|(w, _)| {
+                let own = workloads.iter().filter(|x| &x.name == w).map(|x| x.shares.classes());
+                own.chain(events.iter().filter(|e| &e.workload == w).map(|e| e.shares.classes())).collect::<Vec<_>>()
+            })
+            .collect();
+        if mixes.is_empty() {
+            continue; // a scope with no usage is warned about already
+        }
+        for l in p.limits.iter().filter(|l| !l.list_usd) {
+            let used = mixes.iter().any(|m| m.iter().zip(&l.classes).any(|(s, c)| s * c > 0.0));
+            if !used {
+                return Err(Error::invalid(
+                    path,
+                    format!("offers[{i}].limits_per_unit.{}", l.name),
+                    format!(
+                        "no traffic in this offer's scope has {} tokens, so this limit never binds; drop it or check \
+                         the scope and the workloads' shares",
+                        l.name.replace('_', " ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -224,6 +224,12 @@ fn reservation_capacity_forms_are_checked() {
         "discount = 0.1\nlimits_per_unit = { input = 1 }",
         &["offers[1]", "applies to provisioned offers"],
     );
+    // A limit on a class the scope's traffic never uses (the fixture has no cache writes).
+    rejects(
+        tpm,
+        "limits_per_unit = { input = 1000, output = 100, cache_write = 10 }",
+        &["offers[2].limits_per_unit.cache_write", "never binds"],
+    );
     // units_schedule: at the offer's start, in order, each month a valid purchase.
     let sched = |s: &str| format!("units_schedule = [{s}]");
     rejects(
