@@ -104,6 +104,8 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
     let sim = simulate::report(sc, &out, &break_even);
     let base = &out.offers[sc.risk.baseline].cost;
     let mut sim = sim;
+    simulate::attach_limits(sc, &plan, &mut sim)?;
+    let limit_notes = crate::report::limit_notes(&sim);
     sim.portfolios = crate::analysis::portfolio::results(sc, &plan, base, &|_| {})?;
     let sweeps: Vec<SweepReport> = layouts
         .iter()
@@ -153,6 +155,7 @@ pub fn build(input: BriefInput, progress: &(dyn Fn(u64) + Sync)) -> Result<Brief
         walkaway,
         mixes,
         sweep_note,
+        limit_notes,
         fan,
         spend,
         drivers,

@@ -40,6 +40,9 @@ pub struct Brief {
     pub recommendation: Recommendation,
     /// The `simulate` results of every offer.
     pub simulate: SimulateReport,
+    /// For each reservation given in limits: which limit binds, and how much
+    /// of each is used (the words of `simulate`'s table).
+    pub limit_notes: Vec<String>,
     /// Quartiles and tails of each offer's cost, for the distribution chart.
     pub saving_boxes: Vec<CostBox>,
     /// The date the brief is written (`YYYY-MM-DD`).

@@ -1034,3 +1034,28 @@ fn an_offer_that_loses_as_written_is_recommended_right_sized() {
         "{first}"
     );
 }
+
+/// A reservation given in limits: the brief says which limit binds and how
+/// much of each is used, in the words and numbers of `simulate` on the same
+/// futures (HTML and Markdown); a brief without such a reservation says nothing.
+/// (The sentence has no option names: the printed-brief test checks those.)
+#[test]
+fn the_brief_says_which_limit_of_a_reservation_binds() {
+    let d = Dir::new();
+    let sc = repo("scenarios/capacity-2026.toml");
+    let args = ["--paths", "2000", "--seed", "5"];
+    let table = cmd().arg("simulate").arg(&sc).args(args).output().unwrap();
+    let table = String::from_utf8_lossy(&table.stdout).into_owned();
+    let sentence =
+        table.lines().find(|l| l.starts_with("Sonnet TPM reserve x 40: ")).expect("simulate's sentence").to_string();
+    assert!(sentence.contains("limit binds first"), "{sentence}");
+    for name in ["b.html", "b.md"] {
+        let out = d.path(name);
+        ok(&cmd().arg("brief").arg(&sc).args(args).arg("--out").arg(&out).output().unwrap());
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains(&sentence), "{name} lacks {sentence:?}");
+    }
+    let out = d.path("example.html");
+    ok(&example_brief(&out, &[]));
+    assert!(!std::fs::read_to_string(&out).unwrap().contains("limit-note"));
+}
