@@ -103,6 +103,20 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
         "capacity_break_even_utilization",
     ];
     let mut rows = vec![head.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    // Reservations given in limits (SPEC 6.2) add, only then, the binding
+    // limit, its months and each limit's utilisation (one column per limit
+    // name any offer has), so a release-1 file's CSV keeps its columns.
+    let limits_of = |o: &crate::analysis::simulate::OfferResult| o.provisioned.as_ref().and_then(|p| p.limits.clone());
+    let mut names: Vec<String> = Vec::new();
+    for l in r.offers.iter().filter_map(limits_of).flatten() {
+        if !names.contains(&l.limit) {
+            names.push(l.limit.clone());
+        }
+    }
+    if !names.is_empty() {
+        rows[0].extend(["binding_limit".to_string(), "binding_months".to_string()]);
+        rows[0].extend(names.iter().map(|n| format!("limit_{n}_utilization")));
+    }
     for o in r.offers.iter().chain(&r.portfolios) {
         let c = o.commitment.as_ref();
         let p = o.provisioned.as_ref();
@@ -136,6 +150,18 @@ fn simulate(r: &SimulateReport) -> Vec<Vec<String>> {
             p.and_then(|p| p.break_even_utilization),
         ];
         row.extend(vals.into_iter().map(num));
+        if !names.is_empty() {
+            let limits = limits_of(o).unwrap_or_default();
+            let binding = limits
+                .iter()
+                .filter(|l| l.binding_months > 0.0)
+                .max_by(|a, b| a.binding_months.total_cmp(&b.binding_months));
+            row.push(binding.map_or_else(String::new, |l| l.limit.clone()));
+            row.push(num(binding.map(|l| l.binding_months)));
+            for n in &names {
+                row.push(num(limits.iter().find(|l| &l.limit == n).map(|l| l.utilization_mean)));
+            }
+        }
         rows.push(row);
     }
     rows

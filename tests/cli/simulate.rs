@@ -194,6 +194,21 @@ fn the_shipped_capacity_offers_report_their_limits() {
     assert_eq!(list[0]["limit"], "list_usd");
     // A reservation in effective tokens has no limits block (release 1's JSON).
     assert!(crate::util::offer(&r, "Azure PTU x 60 (1-yr)")["provisioned"].get("limits").is_none());
+    // The CSV adds the limit columns, and only for a scenario with limits.
+    let csv = crate::util::cmd().args(["simulate", "--paths", "2000", "--format", "csv"]).arg(&s).output().unwrap();
+    let csv = String::from_utf8_lossy(&csv.stdout).into_owned();
+    let head: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no {name} in {head:?}"));
+    let sonnet: Vec<&str> = csv.lines().find(|l| l.starts_with("Sonnet TPM")).unwrap().split(',').collect();
+    let input = sonnet[col("limit_input_utilization")].parse::<f64>().unwrap();
+    crate::util::close(input, limits[0]["utilization_mean"].as_f64().unwrap(), 1e-12);
+    assert!(["input", "output"].contains(&sonnet[col("binding_limit")]), "{sonnet:?}");
+    let example = crate::util::cmd()
+        .args(["simulate", "--paths", "500", "--format", "csv"])
+        .arg(crate::util::repo("scenarios/example.toml"))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&example.stdout).contains("binding_limit"));
     for format in ["table", "markdown"] {
         let out =
             crate::util::cmd().args(["simulate", "--paths", "2000", "--format", format]).arg(&s).output().unwrap();
