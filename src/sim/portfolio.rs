@@ -89,9 +89,13 @@ impl PortfolioBiller {
                     bill.cost = layer.biller.fixed.fee;
                     bill.unserved = 0.0;
                     provisioned::served_shares(p, &s.data, &layer.biller.fixed, &mut s.served);
-                    for &seg in &layer.view.segments {
-                        for (r, sv) in s.remain[seg * h..seg * h + term].iter_mut().zip(&s.served) {
-                            *r *= 1.0 - sv;
+                    for (i, &seg) in layer.view.segments.iter().enumerate() {
+                        let remain = s.remain[seg * h..seg * h + term].iter_mut().zip(&s.served);
+                        match &layer.view.elig {
+                            None => remain.for_each(|(r, sv)| *r *= 1.0 - sv),
+                            // Only the eligible tiers are served: the rest of the
+                            // in-scope traffic is passed on (SPEC 6.10), by its cost.
+                            Some(el) => remain.zip(&el[i].1).for_each(|((r, sv), share)| *r *= 1.0 - sv * share),
                         }
                     }
                     first_prov.get_or_insert(bill);

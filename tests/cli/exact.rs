@@ -862,6 +862,16 @@ fn eligible_tiers_decide_what_the_capacity_serves() {
     close(cost(big), fee + prio, REL);
     close(cost(&format!("{big}\neligible_tiers = [\"standard\", \"priority\"]")), fee + batch, REL);
     close(cost(&format!("{big}\neligible_tiers = [\"standard\"]")), fee + prio + batch, REL);
+    // As a portfolio's layer it passes the tiers it does not serve on to the
+    // rest of the portfolio (here: list price), so the portfolio costs the same.
+    let pt = format!(
+        "[[offers]]\nname = \"PT\"\nkind = \"provisioned\"\nunits = 10\nunit_price = 1.5\nprice_basis = \"hour\"\n\
+         load = {{ peak_to_mean = 2.0 }}\n{big}\neligible_tiers = [\"standard\"]\n\
+         [[portfolios]]\nname = \"Mix\"\nlayers = [\"PT\"]\n"
+    );
+    let r = run(1, w, &pt, "", cat);
+    let mix = r["portfolios"].as_array().unwrap().iter().find(|p| p["name"] == "Mix").unwrap();
+    close(mix["cost"]["mean"].as_f64().unwrap(), fee + prio + batch, REL);
 }
 
 /// SPEC 6.2 `weights`: per-class weights of effective tokens; a class
