@@ -85,9 +85,8 @@ def variant(bench, out):
     open(os.path.join(out, "prices.toml"), "w").write(new[0] + "".join("[[model]]" + b for b in new[1:-1]) + new[-1])
     sc = open(os.path.join(bench, "canonical.toml")).read()
     sc = sc.replace("cached_share = 0.10\n", "cached_share = 0.06\n" + MIX)
-    sc = sc.replace("cached_share = 0.0\n", "cached_share = 0.0\ninput_share_fix = 1\n")
     # Workloads without cached share give their 0.04 of cache writes from input.
-    sc = re.sub(r"input_share = ([\d.]+)\n(output_share = [\d.]+\n)cached_share = 0.0\ninput_share_fix = 1\n",
+    sc = re.sub(r"input_share = ([\d.]+)\n(output_share = [\d.]+\n)cached_share = 0.0\n",
                 lambda m: f"input_share = {float(m.group(1)) - 0.04:.2f}\n{m.group(2)}cached_share = 0.0\n" + MIX, sc)
     sc = sc.replace("name = \"support-bot\"\n", "name = \"support-bot\"\nregional = true\n")
     sc = sc.replace("name = \"code-assist\"\n", "name = \"code-assist\"\nregional = true\n")

@@ -28,22 +28,39 @@ pub struct TermTotals {
     pub ln_cap: f64,
 }
 
+/// The factor of month `t` on `p`'s units: 1, or with a `units_schedule`
+/// its `shape[t]` (0 past the schedule).
+fn shape_at(p: &Provisioned, t: usize) -> f64 {
+    p.shape.as_ref().map_or(1.0, |s| s.get(t).copied().unwrap_or(0.0))
+}
+
 /// Units of `p` in month `t` of its term: `units`, or with a
 /// `units_schedule` `units * shape[t]`.
 pub fn units_at(p: &Provisioned, t: usize) -> f64 {
     match &p.shape {
-        Some(s) => p.units * s.get(t).copied().unwrap_or(0.0),
+        Some(_) => p.units * shape_at(p, t),
         None => p.units,
+    }
+}
+
+/// The served share of month `t` of `v` (unclamped), at that month's
+/// capacity: `totals.cap`, scaled by a `units_schedule`'s shape.
+fn month_served(p: &Provisioned, v: &ViewData, totals: &TermTotals, t: usize) -> f64 {
+    let (cap, ln_cap) = match &p.shape {
+        None => (totals.cap, totals.ln_cap),
+        Some(_) => (totals.cap * shape_at(p, t), totals.ln_cap + shape_at(p, t).ln()),
+    };
+    match &p.load {
+        Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
+        Load::Profile(prof) => prof.mean_min(cap * v.inv_rate[t]),
     }
 }
 
 /// The [`TermTotals`] of `p` over months with `days` days.
 pub fn term_totals(p: &Provisioned, days: &[f64]) -> TermTotals {
     if p.shape.is_some() {
-        let k = |t: usize| units_at(p, t) / p.units;
-        let at = |t: usize| if p.units > 0.0 { k(t) } else { 0.0 };
         return TermTotals {
-            fee: days.iter().enumerate().map(|(t, &d)| at(t) * monthly_fee(p, d)).sum(),
+            fee: days.iter().enumerate().map(|(t, &d)| shape_at(p, t) * monthly_fee(p, d)).sum(),
             capacity: days
                 .iter()
                 .enumerate()
@@ -92,19 +109,8 @@ fn sums(p: &Provisioned, v: &ViewData, served: impl Fn(usize) -> f64) -> (f64, f
 /// by capacity-minutes; the spillover share is overflowed eligible tokens
 /// over eligible tokens.
 fn bill_extended(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
-    let TermTotals { cap, ln_cap, fee, capacity } = *totals;
-    // A units_schedule scales each month's capacity by its shape.
-    let k = |t: usize| p.shape.as_ref().map_or(1.0, |s| s.get(t).copied().unwrap_or(0.0));
-    let served = |t: usize| {
-        let (cap, ln_cap) = match &p.shape {
-            None => (cap, ln_cap),
-            Some(_) => (cap * k(t), ln_cap + k(t).ln()),
-        };
-        match &p.load {
-            Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
-            Load::Profile(prof) => prof.mean_min(cap * v.inv_rate[t]),
-        }
-    };
+    let TermTotals { cap, fee, capacity, .. } = *totals;
+    let served = |t: usize| month_served(p, v, totals, t);
     let drop = p.drop;
     let (mut served_load, mut billed, mut over) = (0.0, 0.0, 0.0);
     let n = v.list.len();
@@ -127,7 +133,7 @@ fn bill_extended(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill
     let cap_minutes = if v.bind_c.is_empty() {
         capacity
     } else {
-        cap * v.bind_c.iter().zip(&v.minutes).enumerate().map(|(t, (c, m))| k(t) * c * m).sum::<f64>()
+        cap * v.bind_c.iter().zip(&v.minutes).enumerate().map(|(t, (c, m))| shape_at(p, t) * c * m).sum::<f64>()
     };
     let eligible: f64 = elig_tokens.iter().sum();
     PathBill {
@@ -185,24 +191,9 @@ pub fn bill(p: &Provisioned, v: &ViewData, totals: &TermTotals) -> PathBill {
 /// The served share of each month of `v` (1 in a month without load), as
 /// [`bill`] computes it: what a portfolio's later layers do not receive.
 pub fn served_shares(p: &Provisioned, v: &ViewData, totals: &TermTotals, out: &mut Vec<f64>) {
-    let TermTotals { cap, ln_cap, .. } = *totals;
     out.clear();
     for t in 0..v.list.len() {
-        let (cap, ln_cap) = match &p.shape {
-            None => (cap, ln_cap),
-            Some(s) => {
-                let k = s.get(t).copied().unwrap_or(0.0);
-                (cap * k, ln_cap + k.ln())
-            }
-        };
-        let share = if v.eff[t] > 0.0 {
-            match &p.load {
-                Load::LogNormal { table, .. } => table.eval_with(ln_cap - v.ln_rate[t], || cap * v.inv_rate[t]),
-                Load::Profile(prof) => prof.mean_min(cap * v.inv_rate[t]),
-            }
-        } else {
-            1.0
-        };
+        let share = if v.eff[t] > 0.0 { month_served(p, v, totals, t) } else { 1.0 };
         out.push(share.clamp(0.0, 1.0));
     }
 }

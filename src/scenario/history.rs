@@ -23,8 +23,8 @@ pub fn recent_shares(s: &Series) -> Option<Shares> {
     let recent: Vec<_> = s.months.iter().rev().filter(|m| m.total() > 0.0).take(3).collect();
     let (i, o, c) = recent.iter().fold((0.0, 0.0, 0.0), |a, m| (a.0 + m.input, a.1 + m.output, a.2 + m.cached));
     let (w, l) = recent.iter().fold((0.0, 0.0), |a, m| (a.0 + m.cache_write, a.1 + m.cache_write_long));
-    // Release-1 histories (no cache writes) divide by the same total as before.
-    let total = if w + l == 0.0 { i + o + c } else { i + o + c + w + l };
+    // Release-1 histories (no cache writes) divide by the same total as before: w + l adds an exact 0.
+    let total = i + o + c + w + l;
     (total > 0.0).then(|| Shares {
         input: i / total,
         output: o / total,

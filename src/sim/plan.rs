@@ -180,7 +180,6 @@ impl Plan {
                 stream: 0,
             })
             .collect();
-        let mut batch: Vec<f64> = sc.workloads.iter().map(|w| w.batch_share).collect();
         let event_growth = || Growth::Annual(sc.growth_annual.clone().unwrap_or(Dist::Fixed(0.0)));
         for e in &sc.events {
             let growth = event_growth();
@@ -201,7 +200,6 @@ impl Plan {
                 rate: GrowthRate::Const(0.0),
                 stream: 0,
             });
-            batch.push(e.batch_share);
         }
         for (i, s) in sources.iter_mut().enumerate() {
             s.stream = i as u64;
@@ -229,14 +227,7 @@ impl Plan {
         models.sort_unstable();
         models.dedup();
         if let Some(keep) = keep {
-            let mut kept = Vec::with_capacity(keep.len());
-            let mut kept_batch = Vec::with_capacity(keep.len());
-            for &i in keep {
-                kept.push(sources[i].clone());
-                kept_batch.push(batch[i]);
-            }
-            sources = kept;
-            batch = kept_batch;
+            sources = keep.iter().map(|&i| sources[i].clone()).collect();
         }
         for s in &mut sources {
             s.rate = rate_of(s.stream as usize);
@@ -244,22 +235,8 @@ impl Plan {
         let mut pairs: Vec<(usize, usize)> = sources.iter().enumerate().map(|(i, s)| (i, s.model)).collect();
         let mut routes = Vec::new();
         for r in &sc.routing {
-            let mut step = RouteStep { share: r.share.clone(), start: r.start, by: r.by, pairs: Vec::new() };
-            for from_seg in 0..pairs.len() {
-                let (src, model) = pairs[from_seg];
-                if model != r.from {
-                    continue;
-                }
-                let to_seg = match pairs.iter().position(|&p| p == (src, r.to)) {
-                    Some(i) => i,
-                    None => {
-                        pairs.push((src, r.to));
-                        pairs.len() - 1
-                    }
-                };
-                step.pairs.push((from_seg, to_seg));
-            }
-            routes.push(step);
+            let moved = move_pairs(&mut pairs, r.from, r.to);
+            routes.push(RouteStep { share: r.share.clone(), start: r.start, by: r.by, pairs: moved });
         }
         let retirements = retirement_steps(sc, &models, &mut pairs);
         let segments = pairs
@@ -267,8 +244,10 @@ impl Plan {
             .map(|&(src, model)| {
                 let slot = models.iter().position(|&m| m == model).expect("every segment's model is listed");
                 let m = &sc.catalog.models[model];
-                let (sh, traffic) = (sources[src].shares.classes(), &sources[src].traffic);
-                let price = (0..h).map(|t| m.list_cost(sc.start.plus(t as i32), sh, batch[src], traffic)).collect();
+                let s = &sources[src];
+                let price = (0..h)
+                    .map(|t| m.list_cost(sc.start.plus(t as i32), s.shares.classes(), s.batch, &s.traffic))
+                    .collect();
                 Segment { source: src, model, model_slot: slot, price }
             })
             .collect();
@@ -336,22 +315,26 @@ fn retirement_steps(sc: &Scenario, models: &[usize], pairs: &mut Vec<(usize, usi
         if from >= sc.horizon {
             continue;
         }
-        let mut step = RetireStep { from, ratio: r.ratio, pairs: Vec::new() };
-        for a in 0..pairs.len() {
-            let (src, model) = pairs[a];
-            if model != m {
-                continue;
-            }
-            let b = match pairs.iter().position(|&p| p == (src, r.successor)) {
-                Some(b) => b,
-                None => {
-                    pairs.push((src, r.successor));
-                    pairs.len() - 1
-                }
-            };
-            step.pairs.push((a, b));
-        }
-        steps.push(step);
+        steps.push(RetireStep { from, ratio: r.ratio, pairs: move_pairs(pairs, m, r.successor) });
     }
     steps
+}
+
+/// The (from segment, to segment) pairs of a move of traffic from model
+/// `from` to model `to`: every (source, `from`) segment with its (source,
+/// `to`) segment, added to `pairs` when it is not there yet.
+fn move_pairs(pairs: &mut Vec<(usize, usize)>, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut moved = Vec::new();
+    for a in 0..pairs.len() {
+        let (src, model) = pairs[a];
+        if model != from {
+            continue;
+        }
+        let b = pairs.iter().position(|&p| p == (src, to)).unwrap_or_else(|| {
+            pairs.push((src, to));
+            pairs.len() - 1
+        });
+        moved.push((a, b));
+    }
+    moved
 }

@@ -62,31 +62,17 @@ impl View {
                 .enumerate()
                 .map(|(i, &s)| {
                     let sh = plan.sources[plan.segments[s].source].shares;
-                    let e = match (&p.weights, p.limits.is_empty()) {
-                        (Some(w), true) => {
-                            w[0] * sh.input
-                                + w[2] * sh.cached
-                                + w[1] * sh.output
-                                + w[3] * sh.cache_write
-                                + w[4] * sh.cache_write_long
-                        }
-                        _ => {
-                            let writes = sh.cache_write + sh.cache_write_long;
-                            let e = sh.input + sh.cached + p.output_weight * sh.output;
-                            // Cache writes are input tokens of weight 1 (SPEC 6.2's default weights).
-                            if writes != 0.0 {
-                                e + writes
-                            } else {
-                                e
-                            }
-                        }
+                    // Release 1's weights (cache writes count as input, SPEC 6.2)
+                    // give its `input + cached + output_weight * output`
+                    // exactly: the cache-write terms come last and are 0.
+                    let w = p.weights.unwrap_or([1.0, p.output_weight, 1.0, 1.0, 1.0]);
+                    let base = w[0] * sh.input + w[2] * sh.cached + w[1] * sh.output;
+                    let e = match p.weights {
+                        Some(_) => base + w[3] * sh.cache_write + w[4] * sh.cache_write_long,
+                        None => base + (sh.cache_write + sh.cache_write_long),
                     };
                     // Only the eligible tiers load the capacity (an exact 1 otherwise).
-                    if elig.is_some() {
-                        e * tok_share(i)
-                    } else {
-                        e
-                    }
+                    e * tok_share(i)
                 })
                 .collect()
         });

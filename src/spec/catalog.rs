@@ -238,40 +238,18 @@ impl Model {
     /// tokens or shares of a token) of traffic with batch share `batch` and
     /// `traffic`, in dollars (SPEC 6.1):
     /// `sum_k n_k p_k ((1 - L) + L lc_k) / 1e6 * ((1 - b - p - f) + b batch + p priority + f flex) * region`.
-    /// With release-1 traffic (no long context, priority, flex or region)
-    /// it is release 1's `(n_in p_in + n_out p_out + n_c p_c) / 1e6 *
-    /// ((1 - b) + b batch)` to the last bit: every added term is an exact 0
-    /// and every added factor an exact 1.
+    /// With release-1 traffic (no cache writes, long context, priority,
+    /// flex or region) it is release 1's `(n_in p_in + n_out p_out + n_c
+    /// p_c) / 1e6 * ((1 - b) + b batch)` to the last bit: every added term
+    /// pair is an exact 0 added last, every added factor an exact 1.
     pub fn list_cost(&self, month: Month, counts: [f64; 5], batch: f64, traffic: &crate::spec::values::Traffic) -> f64 {
-        self.list_cost_with(&self.prices_at(month), &self.modifiers_at(month), counts, batch, traffic)
-    }
-
-    /// [`Model::list_cost`] at given prices and modifiers (a locked rate, say).
-    pub fn list_cost_with(
-        &self,
-        p: &Prices,
-        m: &Modifiers,
-        counts: [f64; 5],
-        batch: f64,
-        traffic: &crate::spec::values::Traffic,
-    ) -> f64 {
+        let (p, m) = (self.prices_at(month).classes(), self.modifiers_at(month));
         let l = traffic.long_context;
-        let lc = |k: usize| match &m.long_context {
-            Some(x) if l > 0.0 => (1.0 - l) + l * x.factor[k],
-            _ => 1.0,
-        };
-        let p = p.classes();
-        let mut sum = counts[0] * p[0] * lc(0) + counts[1] * p[1] * lc(1) + counts[2] * p[2] * lc(2);
-        // Release-1 mixes have no cache writes: skip the terms rather than add zeros.
-        if counts[3] != 0.0 || counts[4] != 0.0 {
-            sum += counts[3] * p[3] * lc(3) + counts[4] * p[4] * lc(4);
-        }
+        let lc = |k: usize| m.long_context.map_or(1.0, |x| (1.0 - l) + l * x.factor[k]);
+        let sum = (counts[0] * p[0] * lc(0) + counts[1] * p[1] * lc(1) + counts[2] * p[2] * lc(2))
+            + (counts[3] * p[3] * lc(3) + counts[4] * p[4] * lc(4));
         let (pr, fl) = (traffic.priority, traffic.flex);
-        let tier = if pr == 0.0 && fl == 0.0 {
-            (1.0 - batch) + batch * m.batch
-        } else {
-            (1.0 - batch - pr - fl) + batch * m.batch + pr * m.priority + fl * m.flex
-        };
+        let tier = (1.0 - batch - pr - fl) + batch * m.batch + pr * m.priority + fl * m.flex;
         let region = if traffic.regional { m.regional } else { 1.0 };
         sum / 1e6 * tier * region
     }

@@ -432,16 +432,11 @@ fn compile_provisioned(o: &OfferSec, cx: &OfferCtx, term: usize) -> Result<Provi
     } else {
         1.0
     };
-    if !limits.is_empty() {
-        for k in ["weights", "output_weight"] {
-            let set = if k == "weights" { o.weights.is_some() } else { o.output_weight.is_some() };
-            if set {
-                return Err(cx.err(
-                    k,
-                    format!("`{k}` weighs effective tokens: it applies with tokens_per_minute_per_unit only"),
-                ));
-            }
-        }
+    let weighted = [("weights", o.weights.is_some()), ("output_weight", o.output_weight.is_some())];
+    if let Some((k, _)) = weighted.iter().find(|(_, set)| *set && !limits.is_empty()) {
+        return Err(
+            cx.err(k, format!("`{k}` weighs effective tokens: it applies with tokens_per_minute_per_unit only"))
+        );
     }
     let output_weight = cx.positive("output_weight", Some(o.output_weight.unwrap_or(1.0)))?;
     let weights = class_weights(o, cx, output_weight)?;

@@ -363,15 +363,13 @@ fn simulate_rest(
     check_budget(plan.paths, per_path, "months of the term per path")?;
     // Per in-scope segment: its per-token list price in the contract's start
     // month (locked rates), from the segment's own mix and batch share.
-    let batch: Vec<f64> =
-        rest.workloads.iter().map(|w| w.batch_share).chain(rest.events.iter().map(|e| e.batch_share)).collect();
     let price0: Vec<f64> = segs
         .iter()
         .map(|&s| {
             let seg = &plan.segments[s];
             let m = &rest.catalog.models[seg.model];
             let src = &plan.sources[seg.source];
-            m.list_cost(sc.start, src.shares.classes(), batch[seg.source], &src.traffic)
+            m.list_cost(sc.start, src.shares.classes(), src.batch, &src.traffic)
         })
         .collect();
     let counts_tokens = bal.counts_tokens();
